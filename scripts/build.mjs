@@ -1,0 +1,23 @@
+// Bundles the command into dist/: one small entry chunk, with heavy modules (nodemailer, the XML
+// library, smtp-server for the demo) split into chunks that load only when a command needs them.
+import { build } from 'esbuild';
+import { rm } from 'node:fs/promises';
+
+await rm(new URL('../dist/', import.meta.url), { recursive: true, force: true });
+await build({
+  entryPoints: ['src/cli.ts'],
+  outdir: 'dist',
+  bundle: true,
+  splitting: true,
+  format: 'esm',
+  platform: 'node',
+  target: 'node20.17',
+  minify: true,
+  legalComments: 'linked',
+  chunkNames: 'chunks/[name]-[hash]',
+  banner: {
+    // Bundled CommonJS dependencies call require(); give them one.
+    js: "#!/usr/bin/env node\nimport{createRequire as __cr}from'node:module';const require=__cr(import.meta.url);",
+  },
+  logLevel: 'warning',
+});

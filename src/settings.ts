@@ -1,0 +1,53 @@
+/** The outbound e-mail settings of a Teaming site: what the wizard asks and the file stores. */
+export type Protocol = 'smtp' | 'smtps';
+
+export interface MailSettings {
+  protocol: Protocol;
+  host: string;
+  port: number;
+  /** Upgrade a plain SMTP connection with STARTTLS. Always false for SMTPS (TLS from the first byte). */
+  starttls: boolean;
+  /** IANA zone that stamps notification e-mails. */
+  timeZone: string;
+  auth: boolean;
+  /** User name or full e-mail address; '' without authentication. Also the sender of notifications. */
+  username: string;
+  /** '' when there is none. */
+  password: string;
+  allowSendToAllUsers: boolean;
+  connectionTimeoutMs: number;
+}
+
+export const DEFAULT_PORT: Record<Protocol, number> = { smtp: 25, smtps: 465 };
+export const DEFAULT_CONNECTION_TIMEOUT_MS = 15000;
+export const SUBMISSION_PORT = 587;
+
+/** The default for the STARTTLS question: yes on the submission port, where servers require it. */
+export function defaultStarttls(port: number): boolean {
+  return port === SUBMISSION_PORT;
+}
+
+export const MASKED_PASSWORD = '••••••';
+
+export function maskPassword(password: string): string {
+  return password === '' ? '(none)' : MASKED_PASSWORD;
+}
+
+/** Labels used wherever a setting is named to a person (summary sheet, change list, errors). */
+export const SETTING_LABELS: Record<keyof MailSettings, string> = {
+  protocol: 'Protocol',
+  host: 'Mail host',
+  port: 'Port',
+  starttls: 'STARTTLS',
+  timeZone: 'Time zone',
+  auth: 'Authentication',
+  username: 'User name',
+  password: 'Password',
+  allowSendToAllUsers: 'Allow sending to All Users',
+  connectionTimeoutMs: 'Connection timeout',
+};
+
+/** Settings whose differences are worth listing; derived by comparing each field. */
+export function changedSettings(before: Partial<MailSettings>, after: MailSettings): (keyof MailSettings)[] {
+  return (Object.keys(SETTING_LABELS) as (keyof MailSettings)[]).filter((key) => before[key] !== after[key]);
+}

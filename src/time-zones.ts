@@ -1,0 +1,72 @@
+/** IANA time zones: validation, search, browsing by region, and the notification time stamp preview. */
+import { DateTime, IANAZone } from 'luxon';
+
+/** The installation guide's common United States choices, offered first by name. */
+export const COMMON_ZONES: readonly { label: string; zone: string }[] = [
+  { label: 'Pacific Time', zone: 'America/Los_Angeles' },
+  { label: 'Mountain Time', zone: 'America/Denver' },
+  { label: 'Central Time', zone: 'America/Chicago' },
+  { label: 'Eastern Time', zone: 'America/New_York' },
+];
+
+export function isValidTimeZone(zone: string): boolean {
+  // Offsets such as "UTC+3" are valid for luxon but are not IANA names; Teaming needs a zone id.
+  return /^[A-Za-z][A-Za-z0-9_+\-/]*$/.test(zone) && IANAZone.isValidZone(zone);
+}
+
+let zoneList: string[] | undefined;
+
+export function allTimeZones(): string[] {
+  zoneList ??= [...Intl.supportedValuesOf('timeZone'), 'UTC'].filter(
+    (zone, index, zones) => zones.indexOf(zone) === index,
+  );
+  return zoneList;
+}
+
+/** The machine's own zone, when it is a usable IANA name. */
+export function machineTimeZone(): string | undefined {
+  const zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+  return zone && isValidTimeZone(zone) ? zone : undefined;
+}
+
+function normalize(text: string): string {
+  return text.toLowerCase().replace(/[\s_/]+/g, ' ').trim();
+}
+
+/** Case-insensitive; spaces and underscores alike; every word typed must appear ("los angeles", "indiana indianap"). */
+export function searchTimeZones(term: string, zones: readonly string[] = allTimeZones()): string[] {
+  const words = normalize(term).split(' ').filter(Boolean);
+  if (words.length === 0) return [...zones];
+  const named = COMMON_ZONES.filter((common) => words.every((word) => normalize(common.label).includes(word))).map(
+    (common) => common.zone,
+  );
+  const matches = zones.filter((zone) => {
+    const name = normalize(zone);
+    return words.every((word) => name.includes(word));
+  });
+  const city = (zone: string) => normalize(zone.split('/').pop() ?? zone);
+  // Zones whose city starts with what was typed come first.
+  matches.sort((a, b) => Number(!city(a).startsWith(words[0]!)) - Number(!city(b).startsWith(words[0]!)));
+  return [...new Set([...named, ...matches])];
+}
+
+/** One level of the IANA tree: the regions at the top, then country or state groups and cities below. */
+export function browseTimeZones(prefix: string, zones: readonly string[] = allTimeZones()): { name: string; zone?: string }[] {
+  const entries = new Map<string, { name: string; zone?: string }>();
+  const depth = prefix === '' ? 0 : prefix.split('/').length;
+  for (const zone of zones) {
+    if (prefix !== '' && !zone.startsWith(`${prefix}/`)) continue;
+    const parts = zone.split('/');
+    const name = parts[depth];
+    if (name === undefined) continue;
+    const isLeaf = parts.length === depth + 1;
+    const key = isLeaf ? `zone:${name}` : `group:${name}`;
+    if (!entries.has(key)) entries.set(key, isLeaf ? { name, zone } : { name });
+  }
+  return [...entries.values()].sort((a, b) => a.name.localeCompare(b.name));
+}
+
+/** What a notification time stamp looks like in the zone, e.g. "Tue 1 Dec 2026 09:00 PST". */
+export function timeStampPreview(zone: string, at: Date = new Date()): string {
+  return DateTime.fromJSDate(at).setZone(zone).setLocale('en-US').toFormat('ccc d LLL yyyy HH:mm ZZZZ');
+}
