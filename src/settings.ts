@@ -46,8 +46,3 @@ export const SETTING_LABELS: Record<keyof MailSettings, string> = {
   allowSendToAllUsers: 'Allow sending to All Users',
   connectionTimeoutMs: 'Connection timeout',
 };
-
-/** Settings whose differences are worth listing; derived by comparing each field. */
-export function changedSettings(before: Partial<MailSettings>, after: MailSettings): (keyof MailSettings)[] {
-  return (Object.keys(SETTING_LABELS) as (keyof MailSettings)[]).filter((key) => before[key] !== after[key]);
-}

@@ -1,0 +1,200 @@
+/**
+ * The commands behind the command line: gather the answers given in advance, run the wizard or
+ * `check` / `show`, and turn every error into one clear message and its exit code.
+ */
+import { readFile, writeFile } from 'node:fs/promises';
+import { answersFileContent, presetAnswers } from './answers.ts';
+import { AnswersError, CancelledError, CliError, EXIT, SettingsFileError, UsageError } from './errors.ts';
+import { createOutput, type Output } from './output.ts';
+import { inquirerPrompter } from './prompter.ts';
+import { check, passwordSchema } from './schemas.ts';
+import { loadSettingsFile } from './settings-file.ts';
+import type { MailSettings } from './settings.ts';
+import { summarySheet } from './summary-sheet.ts';
+import { runWizard, type ProbeCapability, type WizardResult } from './wizard.ts';
+
+export type CommandOptions = Record<string, unknown>;
+
+export const PASSWORD_ENV = 'TEAMING_MAIL_PASSWORD';
+
+async function readStdin(): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+/** The password, from exactly one source that never shows in the process list. */
+async function presetPassword(options: CommandOptions, interactive: boolean, env: NodeJS.ProcessEnv): Promise<string | undefined> {
+  const sources = [
+    options.passwordFile !== undefined && '--password-file',
+    options.passwordStdin === true && '--password-stdin',
+    env[PASSWORD_ENV] !== undefined && PASSWORD_ENV,
+  ].filter(Boolean);
+  if (sources.length > 1) throw new UsageError(`give the password one way only, not with ${sources.join(' and ')}`);
+  let password: string | undefined;
+  if (options.passwordFile !== undefined) {
+    const path = String(options.passwordFile);
+    const text = await readFile(path, 'utf8').catch((error: Error) => {
+      throw new UsageError(`--password-file: cannot read ${path}: ${error.message}`);
+    });
+    password = text.replace(/\r?\n$/, '');
+  } else if (options.passwordStdin === true) {
+    if (interactive || process.stdin.isTTY) {
+      throw new UsageError('--password-stdin needs --non-interactive and the password piped in: printf %s "$PASSWORD" | teaming-mail-setup --password-stdin --non-interactive …');
+    }
+    password = (await readStdin()).replace(/\r?\n$/, '');
+  } else if (env[PASSWORD_ENV] !== undefined) {
+    password = env[PASSWORD_ENV];
+  }
+  if (password === undefined) return undefined;
+  const result = check(passwordSchema, password);
+  if (!result.ok) throw new AnswersError([`${sources[0]}: ${result.message}`]);
+  return result.value;
+}
+
+async function readAnswersFile(path: string): Promise<{ name: string; content: unknown }> {
+  const text = await readFile(path, 'utf8').catch((error: Error) => {
+    throw new UsageError(`--answers: cannot read ${path}: ${error.message}`);
+  });
+  try {
+    return { name: path, content: JSON.parse(text) };
+  } catch (error) {
+    throw new UsageError(`--answers: ${path} is not valid JSON: ${(error as Error).message}`);
+  }
+}
+
+/** Flags, the answers file and the password source, validated together: every problem at once. */
+async function gatherPreset(options: CommandOptions, interactive: boolean): Promise<Partial<MailSettings>> {
+  const file = options.answers !== undefined ? await readAnswersFile(String(options.answers)) : undefined;
+  const { settings, problems } = presetAnswers(options, file);
+  try {
+    const password = await presetPassword(options, interactive, process.env);
+    if (password !== undefined) settings.password = password;
+  } catch (error) {
+    if (error instanceof AnswersError) problems.push(...error.problems);
+    else throw error;
+  }
+  if (problems.length > 0) throw new AnswersError(problems);
+  return settings;
+}
+
+function probeTimeoutMs(options: CommandOptions): number {
+  const seconds = Number(options.probeTimeout ?? 10);
+  if (!Number.isInteger(seconds) || seconds < 1 || seconds > 300) {
+    throw new UsageError('--probe-timeout must be a whole number of seconds from 1 to 300');
+  }
+  return seconds * 1000;
+}
+
+async function probeCapability(options: CommandOptions): Promise<ProbeCapability | undefined> {
+  if (options.probe === false) return undefined;
+  const { createProbe } = await import('./probe-step.ts');
+  return createProbe({
+    timeoutMs: probeTimeoutMs(options),
+    caFile: options.caFile as string | undefined,
+    testRecipient: options.testRecipient as string | undefined,
+  });
+}
+
+async function wizard(options: CommandOptions, out: Output): Promise<WizardResult> {
+  const interactive = options.nonInteractive !== true;
+  if (interactive && !process.stdin.isTTY) {
+    throw new UsageError(
+      'no terminal to ask the questions on: to run unattended, add --non-interactive and give the answers as flags or with --answers FILE (see --help)',
+    );
+  }
+  const preset = await gatherPreset(options, interactive);
+  const result = await runWizard(
+    {
+      file: String(options.file),
+      reconfigure: options.reconfigure === true,
+      interactive,
+      force: options.force === true,
+      dryRun: options.dryRun === true,
+      preset,
+    },
+    {
+      prompt: inquirerPrompter({ output: options.json ? process.stderr : process.stdout }),
+      out,
+      now: () => new Date(),
+      probe: await probeCapability(options),
+    },
+  );
+  if (options.writeAnswers !== undefined) {
+    const path = String(options.writeAnswers);
+    await writeFile(path, `${JSON.stringify(answersFileContent(result.settings), null, 2)}\n`);
+    out.success(`Saved the answers to ${path} (without the password).`);
+  }
+  return result;
+}
+
+function maskedSettings(settings: Partial<MailSettings>): Partial<MailSettings> {
+  return settings.password ? { ...settings, password: '••••••' } : settings;
+}
+
+async function show(options: CommandOptions, out: Output): Promise<unknown> {
+  const file = String(options.file);
+  const loaded = await loadSettingsFile(file);
+  if (loaded.bytes === undefined) throw new SettingsFileError(file, 'does not exist: run teaming-mail-setup to create it, or name the file with --file');
+  if (!loaded.stored.hasOutbound) throw new SettingsFileError(file, 'holds no outbound e-mail settings: run teaming-mail-setup -f to add them');
+  for (const line of summarySheet(loaded.stored.settings, out.style, `Outbound e-mail in ${file}`)) out.line(line);
+  return { file, settings: maskedSettings(loaded.stored.settings) };
+}
+
+/** Turn any error into its message(s) and exit code. */
+function exitCodeFor(error: unknown, out: Output, json: boolean): number {
+  const failure = (exitCode: number, messages: string[]) => {
+    for (const message of messages) out.error(message);
+    if (json) out.json({ result: 'error', exitCode, errors: messages });
+    return exitCode;
+  };
+  if ((error as Error | undefined)?.name === 'ExitPromptError') error = new CancelledError();
+  if (error instanceof CancelledError) {
+    out.line(error.message);
+    if (json) out.json({ result: 'cancelled', exitCode: error.exitCode });
+    return error.exitCode;
+  }
+  if (error instanceof AnswersError) return failure(error.exitCode, error.problems);
+  if (error instanceof CliError) return failure(error.exitCode, [error.message]);
+  const detail = process.env.DEBUG ? ((error as Error)?.stack ?? String(error)) : String((error as Error)?.message ?? error);
+  return failure(EXIT.internal, [`internal error: ${detail} (please report this; rerun with DEBUG=1 for details)`]);
+}
+
+/** Ctrl+C or a termination request outside a question: stop, nothing written. */
+function exitOnSignals(out: Output): void {
+  const stop = (code: number) => () => {
+    out.line('\nCancelled — nothing was written.');
+    process.exit(code);
+  };
+  process.once('SIGINT', stop(EXIT.cancelled));
+  process.once('SIGTERM', stop(143));
+}
+
+export async function runCommand(command: string, options: CommandOptions): Promise<number> {
+  const json = options.json === true;
+  const out = createOutput({ json });
+  exitOnSignals(out);
+  try {
+    if (command === 'wizard') {
+      const result = await wizard(options, out);
+      if (json) out.json({ ...result, settings: maskedSettings(result.settings), exitCode: EXIT.ok });
+      return EXIT.ok;
+    }
+    if (command === 'show') {
+      const result = await show(options, out);
+      if (json) out.json(result);
+      return EXIT.ok;
+    }
+    if (command === 'check') {
+      const { runCheck } = await import('./probe-step.ts');
+      return await runCheck(options, out);
+    }
+    if (command === 'demo') {
+      const { runDemo } = await import('./demo.ts');
+      return await runDemo(options, out);
+    }
+    throw new UsageError(`unknown command ${command}`);
+  } catch (error) {
+    return exitCodeFor(error, out, json);
+  }
+}

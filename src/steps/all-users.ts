@@ -1,0 +1,11 @@
+import type { Question } from './context.ts';
+
+export const allUsersQuestion: Question<'allowSendToAllUsers'> = {
+  id: 'allowSendToAllUsers',
+  applies: () => true,
+  defaultValue: (_draft, stored) => stored.allowSendToAllUsers ?? true,
+  async ask({ prompt, out }, defaultValue) {
+    out.help('On a large site one message to the All Users group fans out to every user: a very large number of e-mails.');
+    return prompt.confirm({ message: 'Allow users to send e-mail to the All Users group?', default: defaultValue });
+  },
+};

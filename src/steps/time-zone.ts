@@ -1,0 +1,66 @@
+import type { Choice, Prompter } from '../prompter.ts';
+import { browseTimeZones, COMMON_ZONES, machineTimeZone, searchTimeZones, timeStampPreview } from '../time-zones.ts';
+import type { Question } from './context.ts';
+
+const BROWSE = '\u0000browse';
+const BACK = '\u0000back';
+const SEARCH_LIMIT = 40;
+
+function zoneChoice(zone: string): Choice<string> {
+  const common = COMMON_ZONES.find((entry) => entry.zone === zone);
+  return { value: zone, name: common ? `${common.label} (${zone})` : zone };
+}
+
+/** Before anything is typed: the current answer, the guide's four US zones, then browsing. */
+function startChoices(defaultValue: string | undefined): Choice<string>[] {
+  const first = defaultValue ? [zoneChoice(defaultValue)] : [];
+  const common = COMMON_ZONES.filter((entry) => entry.zone !== defaultValue).map((entry) => zoneChoice(entry.zone));
+  return [...first, ...common, { value: BROWSE, name: 'Browse by region, country or state, and city…' }];
+}
+
+export function timeZoneChoices(term: string | undefined, defaultValue: string | undefined): Choice<string>[] {
+  if (!term?.trim()) return startChoices(defaultValue);
+  const matches = searchTimeZones(term).slice(0, SEARCH_LIMIT).map(zoneChoice);
+  return [...matches, { value: BROWSE, name: 'Browse by region, country or state, and city…' }];
+}
+
+/** Region → country or state → city, as the IANA names are grouped. */
+async function browse(prompt: Prompter): Promise<string | undefined> {
+  let prefix = '';
+  for (;;) {
+    const entries = browseTimeZones(prefix);
+    const choices: Choice<string>[] = entries.map((entry) =>
+      entry.zone ? { value: entry.zone, name: entry.name.replace(/_/g, ' ') } : { value: `${prefix ? `${prefix}/` : ''}${entry.name}/`, name: `${entry.name.replace(/_/g, ' ')} ›` },
+    );
+    choices.push({ value: BACK, name: prefix ? '‹ Back' : '‹ Back to search' });
+    const picked = await prompt.select({ message: prefix ? `Time zone: ${prefix}` : 'Time zone: region', choices, pageSize: 15 });
+    if (picked === BACK) {
+      if (!prefix) return undefined;
+      prefix = prefix.split('/').slice(0, -1).join('/');
+      continue;
+    }
+    if (!picked.endsWith('/')) return picked;
+    prefix = picked.slice(0, -1);
+  }
+}
+
+export const timeZoneQuestion: Question<'timeZone'> = {
+  id: 'timeZone',
+  applies: () => true,
+  defaultValue: (_draft, stored) => stored.timeZone ?? machineTimeZone(),
+  async ask({ prompt, out, now }, defaultValue) {
+    out.help('Notification e-mails for scheduled events are time-stamped in this zone. Type to search ("los angeles", "berlin"), or browse.');
+    let zone: string | undefined;
+    while (zone === undefined) {
+      const picked = await prompt.search({
+        message: 'Time zone for notifications',
+        source: (term) => timeZoneChoices(term, defaultValue),
+        default: defaultValue,
+        pageSize: 8,
+      });
+      zone = picked === BROWSE ? await browse(prompt) : picked;
+    }
+    out.help(`Notifications will be stamped like: ${timeStampPreview(zone, now())}`);
+    return zone;
+  },
+};

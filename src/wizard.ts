@@ -1,0 +1,247 @@
+/**
+ * The wizard: ask everything first (or take it from flags), then probe, then show the summary
+ * sheet and write. Interactive and unattended runs share this one path; only where the answers
+ * come from differs.
+ */
+import { AnswersError, CancelledError, ProbeFailedError, UsageError } from './errors.ts';
+import type { Output } from './output.ts';
+import type { Prompter } from './prompter.ts';
+import { DEFAULT_CONNECTION_TIMEOUT_MS, SETTING_LABELS, type MailSettings } from './settings.ts';
+import { loadSettingsFile, renderSettingsFile, writeSettingsFile, type LoadedSettingsFile } from './settings-file.ts';
+import { ANSWER_FIELDS } from './answers.ts';
+import { changeLines, settingChanges, summarySheet, type SettingChange } from './summary-sheet.ts';
+import type { QuestionId, StepContext } from './steps/context.ts';
+import { QUESTIONS } from './steps/index.ts';
+
+/** What the probe step needs from a probe: a verdict, and on failure the question to revisit. */
+export interface ProbeVerdict {
+  ok: boolean;
+  /** A JSON-safe report (never the password). */
+  report: unknown;
+  failure?: { question?: QuestionId; suggestion?: Partial<MailSettings>; message: string; advice: string };
+}
+
+export type ProbeCapability = (settings: MailSettings, out: Output) => Promise<ProbeVerdict>;
+
+export interface WizardOptions {
+  file: string;
+  reconfigure: boolean;
+  interactive: boolean;
+  force: boolean;
+  dryRun: boolean;
+  /** Answers given in advance (flags, answers file, password sources). */
+  preset: Partial<MailSettings>;
+}
+
+export interface WizardCapabilities {
+  prompt: Prompter;
+  out: Output;
+  now: () => Date;
+  /** undefined: --no-probe. */
+  probe?: ProbeCapability;
+}
+
+export type WizardResult = {
+  result: 'written' | 'unchanged' | 'dry-run';
+  file: string;
+  backup?: string;
+  changes: SettingChange[];
+  settings: MailSettings;
+  probe?: unknown;
+  /** The bytes the file holds (or would hold), password masked; for --dry-run. */
+  preview?: string;
+};
+
+/** Shown instead of the password wherever the file's text is printed. */
+export const PASSWORD_PLACEHOLDER = '******';
+
+function flagFor(id: QuestionId): string {
+  const field = ANSWER_FIELDS.find((candidate) => candidate.setting === id);
+  return field ? `${field.flag} (answers file: "${field.key}")` : '--password-file, --password-stdin or TEAMING_MAIL_PASSWORD';
+}
+
+/** Fill the draft in the installer's order: a preset answer, else the question (or its default when unattended). */
+async function answerQuestions(ctx: StepContext, options: WizardOptions, only?: QuestionId): Promise<void> {
+  const missing: string[] = [];
+  for (const question of QUESTIONS) {
+    if (!question.applies(ctx.draft)) {
+      delete ctx.draft[question.id];
+      continue;
+    }
+    const preset = options.preset[question.id];
+    const revisit = question.id === only;
+    if (!revisit && ctx.draft[question.id] !== undefined) continue;
+    if (preset !== undefined && !revisit) {
+      (ctx.draft as Record<string, unknown>)[question.id] = preset;
+      continue;
+    }
+    const defaultValue = question.defaultValue(ctx.draft, ctx.stored);
+    if (!options.interactive) {
+      if (defaultValue === undefined) missing.push(`missing ${SETTING_LABELS[question.id].toLowerCase()}: give ${flagFor(question.id)}`);
+      else (ctx.draft as Record<string, unknown>)[question.id] = defaultValue;
+      continue;
+    }
+    (ctx.draft as Record<string, unknown>)[question.id] = await question.ask(ctx as never, defaultValue as never);
+  }
+  if (missing.length > 0) throw new AnswersError(missing);
+}
+
+function completeSettings(draft: Partial<MailSettings>, options: WizardOptions, stored: Partial<MailSettings>): MailSettings {
+  return {
+    protocol: draft.protocol!,
+    host: draft.host!,
+    port: draft.port!,
+    starttls: draft.protocol === 'smtp' ? draft.starttls ?? false : false,
+    timeZone: draft.timeZone!,
+    auth: draft.auth ?? false,
+    username: draft.auth ? draft.username ?? '' : '',
+    password: draft.auth ? draft.password ?? '' : '',
+    allowSendToAllUsers: draft.allowSendToAllUsers ?? true,
+    connectionTimeoutMs: options.preset.connectionTimeoutMs ?? stored.connectionTimeoutMs ?? DEFAULT_CONNECTION_TIMEOUT_MS,
+  };
+}
+
+/** An existing file with outbound settings is never silently replaced. */
+async function chooseMode(loaded: LoadedSettingsFile, options: WizardOptions, caps: WizardCapabilities): Promise<boolean> {
+  if (options.reconfigure) {
+    if (!loaded.stored.hasOutbound) caps.out.warn(`${loaded.path} holds no outbound e-mail settings yet; starting a new configuration.`);
+    return loaded.stored.hasOutbound;
+  }
+  if (!loaded.stored.hasOutbound) return false;
+  if (!options.interactive) {
+    if (options.force) return false;
+    throw new UsageError(
+      `${loaded.path} already holds outbound e-mail settings: add --reconfigure to change them, or --force to replace them`,
+    );
+  }
+  const choice = await caps.prompt.select<'reconfigure' | 'replace' | 'cancel'>({
+    message: `${loaded.path} already holds outbound e-mail settings. What now?`,
+    choices: [
+      { value: 'reconfigure', name: 'Reconfigure them (the current values become the defaults)' },
+      { value: 'replace', name: 'Replace them with new answers (other keys in the file are kept)' },
+      { value: 'cancel', name: 'Cancel' },
+    ],
+  });
+  if (choice === 'cancel') throw new CancelledError();
+  return choice === 'reconfigure';
+}
+
+/** Probe until it passes or the administrator decides; returns the last report. */
+async function probeStep(ctx: StepContext, options: WizardOptions, caps: WizardCapabilities): Promise<{ settings: MailSettings; report?: unknown }> {
+  for (;;) {
+    const settings = completeSettings(ctx.draft, options, ctx.stored);
+    if (!caps.probe) return { settings };
+    const verdict = await caps.probe(settings, caps.out);
+    if (verdict.ok) return { settings, report: verdict.report };
+    const failure = verdict.failure;
+    if (!options.interactive) {
+      if (options.force) {
+        caps.out.warn('The probe failed; writing anyway because of --force.');
+        return { settings, report: verdict.report };
+      }
+      throw new ProbeFailedError(`the mail server check failed${failure ? `: ${failure.message} — ${failure.advice}` : ''}; nothing was written (use --no-probe or --force to write anyway)`);
+    }
+    type Next = 'suggestion' | 'change' | 'retry' | 'save' | 'cancel';
+    const suggestion = failure?.suggestion;
+    const choices: { value: Next; name: string }[] = [
+      ...(suggestion ? [{ value: 'suggestion' as Next, name: `Use the working settings (${describeSuggestion(suggestion)})` }] : []),
+      ...(failure?.question ? [{ value: 'change' as Next, name: `Change the ${SETTING_LABELS[failure.question].toLowerCase()}` }] : []),
+      { value: 'retry', name: 'Try again' },
+      { value: 'save', name: 'Save anyway' },
+      { value: 'cancel', name: 'Cancel' },
+    ];
+    const next = await caps.prompt.select<Next>({ message: 'The mail server check failed. What now?', choices });
+    if (next === 'cancel') throw new CancelledError();
+    if (next === 'save') return { settings, report: verdict.report };
+    if (next === 'suggestion' && suggestion) Object.assign(ctx.draft, suggestion);
+    if (next === 'change' && failure?.question) await answerQuestions(ctx, options, failure.question);
+  }
+}
+
+function describeSuggestion(suggestion: Partial<MailSettings>): string {
+  return Object.entries(suggestion)
+    .map(([key, value]) => `${SETTING_LABELS[key as keyof MailSettings].toLowerCase()} ${typeof value === 'string' ? value.toUpperCase() : value}`)
+    .join(', ');
+}
+
+async function pickQuestion(ctx: StepContext): Promise<QuestionId> {
+  const applicable = QUESTIONS.filter((question) => question.applies(ctx.draft));
+  return ctx.prompt.select<QuestionId>({
+    message: 'Which answer?',
+    choices: applicable.map((question) => ({ value: question.id, name: SETTING_LABELS[question.id] })),
+    pageSize: applicable.length,
+  });
+}
+
+export async function runWizard(options: WizardOptions, caps: WizardCapabilities): Promise<WizardResult> {
+  const { out } = caps;
+  const loaded = await loadSettingsFile(options.file);
+  const reconfiguring = await chooseMode(loaded, options, caps);
+  const stored = reconfiguring ? loaded.stored.settings : {};
+  const ctx: StepContext = { draft: {}, stored, prompt: caps.prompt, out, now: caps.now };
+
+  await answerQuestions(ctx, options);
+  for (;;) {
+    const { settings, report } = await probeStep(ctx, options, caps);
+    const changes = settingChanges(reconfiguring ? stored : {}, settings);
+    out.line();
+    for (const line of summarySheet(settings, out.style)) out.line(line);
+    if (reconfiguring) {
+      out.line();
+      out.line(out.style.bold(`Changes to ${loaded.path}`));
+      for (const line of changeLines(changes, out.style)) out.line(line);
+    }
+    out.line();
+
+    if (options.interactive && !options.dryRun) {
+      const next = await caps.prompt.select<'write' | 'change' | 'cancel'>({
+        message: reconfiguring && changes.length === 0 ? 'Nothing changed. What now?' : `Write ${loaded.path}?`,
+        choices: [
+          reconfiguring && changes.length === 0
+            ? { value: 'write', name: 'Done (leave the file as it is)' }
+            : { value: 'write', name: 'Write it' },
+          { value: 'change', name: 'Change one answer' },
+          { value: 'cancel', name: 'Cancel' },
+        ],
+      });
+      if (next === 'cancel') throw new CancelledError();
+      if (next === 'change') {
+        await answerQuestions(ctx, options, await pickQuestion(ctx));
+        continue;
+      }
+    }
+    return finish(loaded, settings, changes, reconfiguring, options, caps, report);
+  }
+}
+
+async function finish(
+  loaded: LoadedSettingsFile,
+  settings: MailSettings,
+  changes: SettingChange[],
+  reconfiguring: boolean,
+  options: WizardOptions,
+  caps: WizardCapabilities,
+  probe: unknown,
+): Promise<WizardResult> {
+  const { out } = caps;
+  const base = { file: loaded.path, changes, settings, probe };
+  if (options.dryRun) {
+    const masked = { ...settings, password: settings.password === '' ? '' : PASSWORD_PLACEHOLDER };
+    const preview = (await renderSettingsFile(loaded, masked)).toString(loaded.path.endsWith('.xml') ? 'utf8' : 'latin1');
+    out.line(out.style.bold(`${loaded.path} would hold (dry run, nothing written):`));
+    out.line(preview.trimEnd());
+    return { ...base, result: 'dry-run', preview };
+  }
+  if (reconfiguring && changes.length === 0) {
+    out.success(`Nothing changed; ${loaded.path} was not written.`);
+    return { ...base, result: 'unchanged' };
+  }
+  const bytes = await renderSettingsFile(loaded, settings);
+  if (loaded.bytes?.equals(bytes)) {
+    out.success(`${loaded.path} already holds these settings; it was not written.`);
+    return { ...base, result: 'unchanged' };
+  }
+  const backup = await writeSettingsFile(loaded.path, bytes, loaded.bytes);
+  out.success(`Wrote ${loaded.path}${backup ? ` (the previous version is in ${backup})` : ''}.`);
+  return { ...base, result: 'written', backup };
+}
