@@ -75,7 +75,8 @@ async function answerQuestions(ctx: StepContext, options: WizardOptions, only?: 
       (ctx.draft as Record<string, unknown>)[question.id] = preset;
       continue;
     }
-    const defaultValue = question.defaultValue(ctx.draft, ctx.stored);
+    // Revisiting an answer starts from that answer.
+    const defaultValue = revisit ? ctx.draft[question.id] : question.defaultValue(ctx.draft, ctx.stored);
     if (!options.interactive) {
       if (defaultValue === undefined) missing.push(`missing ${SETTING_LABELS[question.id].toLowerCase()}: give ${flagFor(question.id)}`);
       else (ctx.draft as Record<string, unknown>)[question.id] = defaultValue;

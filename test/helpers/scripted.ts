@@ -1,0 +1,53 @@
+/** Scripted capabilities for driving the wizard's steps without a terminal. */
+import { Writable } from 'node:stream';
+import { createOutput, type Output } from '../../src/output.ts';
+import type { Prompter } from '../../src/prompter.ts';
+
+export interface Asked {
+  kind: keyof Prompter;
+  message: string;
+  default?: unknown;
+}
+
+/**
+ * Answers are taken in order; each names the question it expects (by the start of its message),
+ * so a test fails loudly when the wizard asks something else. A `validate` function given to a
+ * prompt is applied, as Inquirer would, and a refused answer fails the test with its message.
+ */
+export function scriptedPrompter(script: [message: string, answer: unknown][]): { prompt: Prompter; asked: Asked[] } {
+  const asked: Asked[] = [];
+  const queue = [...script];
+  const next = (kind: keyof Prompter, config: { message: string; default?: unknown; validate?: (value: string) => true | string }) => {
+    asked.push({ kind, message: config.message, default: config.default });
+    const step = queue.shift();
+    if (!step) throw new Error(`unexpected question: ${config.message}`);
+    const [expected, given] = step;
+    if (!config.message.startsWith(expected)) throw new Error(`expected question "${expected}", got "${config.message}"`);
+    // Like Inquirer's input: an empty answer takes the default, and the result is validated.
+    const answer = kind === 'input' && given === '' && config.default !== undefined ? config.default : given;
+    if (config.validate && typeof answer === 'string') {
+      const verdict = config.validate(answer);
+      if (verdict !== true) throw new Error(`answer ${JSON.stringify(answer)} refused: ${verdict}`);
+    }
+    return answer;
+  };
+  const prompt: Prompter = {
+    select: async (config) => next('select', config) as never,
+    input: async (config) => next('input', config) as string,
+    confirm: async (config) => next('confirm', config) as boolean,
+    password: async (config) => next('password', config) as string,
+    search: async (config) => next('search', config) as never,
+  };
+  return { prompt, asked };
+}
+
+export function capturedOutput(): { out: Output; text: () => string } {
+  let buffer = '';
+  const sink = new Writable({
+    write(chunk, _encoding, done) {
+      buffer += String(chunk);
+      done();
+    },
+  });
+  return { out: createOutput({ stdout: sink, stderr: sink, env: { NO_COLOR: '1' } }), text: () => buffer };
+}
