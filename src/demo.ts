@@ -1,7 +1,67 @@
-/** `demo`: the real wizard against an embedded mail server on 127.0.0.1. */
-import { UsageError } from './errors.ts';
+/**
+ * `demo`: the real wizard, probe and file writing against an embedded mail server on 127.0.0.1,
+ * writing into a fresh temporary folder. Only the server is embedded; the code path is a real run's.
+ */
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startDemoServer } from './demo-server.ts';
+import { EXIT, UsageError } from './errors.ts';
 import type { Output } from './output.ts';
+import { createProbe } from './probe-step.ts';
+import { inquirerPrompter } from './prompter.ts';
+import { runWizard } from './wizard.ts';
 
-export async function runDemo(_options: Record<string, unknown>, _out: Output): Promise<number> {
-  throw new UsageError('demo is not available yet');
+export const DEMO_RECIPIENT = 'administrator@demo.test';
+
+export async function runDemo(_options: Record<string, unknown>, out: Output): Promise<number> {
+  if (!process.stdin.isTTY) throw new UsageError('demo runs the interactive wizard: start it in a terminal');
+  const server = await startDemoServer();
+  try {
+    const folder = await mkdtemp(join(tmpdir(), 'teaming-mail-setup-demo-'));
+    const caFile = join(folder, 'demo-server-certificate.pem');
+    await writeFile(caFile, server.certificatePem);
+    const file = join(folder, 'installer.properties');
+    out.heading('teaming-mail-setup demo');
+    out.line(`A demo mail server is listening on ${server.host}:${server.port} (STARTTLS, self-signed certificate, AUTH).`);
+    out.line(`  user name  ${server.username}`);
+    out.line(`  password   ${server.password}   (a throw-away password for this demo only)`);
+    out.line(`The wizard writes ${file}; its answers default to the demo server. Press Enter to accept them.`);
+    out.line();
+    const result = await runWizard(
+      {
+        file,
+        reconfigure: false,
+        interactive: true,
+        force: false,
+        dryRun: false,
+        preset: {},
+        defaults: {
+          protocol: 'smtp',
+          host: server.host,
+          port: server.port,
+          starttls: true,
+          auth: true,
+          username: server.username,
+          password: server.password,
+        },
+      },
+      {
+        prompt: inquirerPrompter(),
+        out,
+        now: () => new Date(),
+        probe: createProbe({ timeoutMs: 10_000, caFile, testRecipient: DEMO_RECIPIENT }),
+      },
+    );
+    out.line();
+    for (const message of server.messages) {
+      out.heading(`The demo server received a message for ${message.to.join(', ')}:`);
+      out.line(message.raw.trimEnd());
+      out.line();
+    }
+    if (result.result === 'written') out.line(`The settings are in ${file}.`);
+    return EXIT.ok;
+  } finally {
+    await server.close();
+  }
 }

@@ -31,6 +31,8 @@ export interface WizardOptions {
   dryRun: boolean;
   /** Answers given in advance (flags, answers file, password sources). */
   preset: Partial<MailSettings>;
+  /** Defaults for a new configuration (the demo's server); reconfiguring uses the file's values. */
+  defaults?: Partial<MailSettings>;
 }
 
 export interface WizardCapabilities {
@@ -178,7 +180,7 @@ export async function runWizard(options: WizardOptions, caps: WizardCapabilities
   const { out } = caps;
   const loaded = await loadSettingsFile(options.file);
   const reconfiguring = await chooseMode(loaded, options, caps);
-  const stored = reconfiguring ? loaded.stored.settings : {};
+  const stored = reconfiguring ? loaded.stored.settings : (options.defaults ?? {});
   const ctx: StepContext = { draft: {}, stored, prompt: caps.prompt, out, now: caps.now };
 
   await answerQuestions(ctx, options);
