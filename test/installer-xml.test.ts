@@ -232,14 +232,16 @@ describe('installer.xml: missing elements are created in place', () => {
       `${indent}mail.smtp.starttls.enable="false" />`,
     ].join('\n');
 
+  /** The Outbound element write() creates at `indent`, one indentation step being `unit`. */
+  const OUTBOUND = (indent: string, unit: string) =>
+    `${indent}<Outbound defaultTZ="America/New_York" allowSendToAllUsers="true">\n${indent}${unit}${RESOURCE_LINES(indent + unit + unit)}\n${indent}</Outbound>`;
+
   test('a new file: an installer configuration with the e-mail section', () => {
     const expected = [
       '<?xml version="1.0" encoding="UTF-8"?>',
       '<InstallerConfig>',
       '  <EmailSettings>',
-      '    <Outbound defaultTZ="America/New_York" allowSendToAllUsers="true">',
-      `      ${RESOURCE_LINES('        ')}`,
-      '    </Outbound>',
+      OUTBOUND('    ', '  '),
       '  </EmailSettings>',
       '</InstallerConfig>',
       '',
@@ -250,42 +252,37 @@ describe('installer.xml: missing elements are created in place', () => {
     assert.deepEqual(read(output).settings, withoutCredentials);
   });
 
-  test('no EmailSettings: appended as the last section, indented like the others', () => {
-    const text = '<?xml version="1.0"?>\n<InstallerConfig>\n    <Network>\n        <Host name="t.example" />\n    </Network>\n    <!-- end -->\n</InstallerConfig>\n';
-    const expected = replaceOnce(
-      text,
+  const cases: [name: string, text: string, from: string, to: string][] = [
+    [
+      'no EmailSettings: appended as the last section, indented like the others',
+      '<?xml version="1.0"?>\n<InstallerConfig>\n    <Network>\n        <Host name="t.example" />\n    </Network>\n    <!-- end -->\n</InstallerConfig>\n',
       '    <!-- end -->\n',
-      `    <!-- end -->\n    <EmailSettings>\n        <Outbound defaultTZ="America/New_York" allowSendToAllUsers="true">\n            ${RESOURCE_LINES('                ')}\n        </Outbound>\n    </EmailSettings>\n`,
-    );
-    assert.equal(write(text, FIXTURE_SETTINGS).toString('utf8'), expected);
-  });
-
-  test('no Outbound: appended after the inbound settings', () => {
-    const text = '<InstallerConfig>\n  <EmailSettings>\n    <InternalInboundSMTP enable="false" port="2525" />\n  </EmailSettings>\n  <Presence/>\n</InstallerConfig>';
-    const expected = replaceOnce(
-      text,
+      `    <!-- end -->\n    <EmailSettings>\n${OUTBOUND('        ', '    ')}\n    </EmailSettings>\n`,
+    ],
+    [
+      'no Outbound: appended after the inbound settings',
+      '<InstallerConfig>\n  <EmailSettings>\n    <InternalInboundSMTP enable="false" port="2525" />\n  </EmailSettings>\n  <Presence/>\n</InstallerConfig>',
       '<InternalInboundSMTP enable="false" port="2525" />\n',
-      `<InternalInboundSMTP enable="false" port="2525" />\n    <Outbound defaultTZ="America/New_York" allowSendToAllUsers="true">\n      ${RESOURCE_LINES('        ')}\n    </Outbound>\n`,
-    );
-    assert.equal(write(text, FIXTURE_SETTINGS).toString('utf8'), expected);
-  });
-
-  test('a self-closing EmailSettings gets content and an end tag', () => {
-    const text = '<InstallerConfig>\r\n\t<EmailSettings />\r\n</InstallerConfig>\r\n';
-    const resource = RESOURCE_LINES('\t\t\t\t').replaceAll('\n', '\r\n');
-    const expected = `<InstallerConfig>\r\n\t<EmailSettings>\r\n\t\t<Outbound defaultTZ="America/New_York" allowSendToAllUsers="true">\r\n\t\t\t${resource}\r\n\t\t</Outbound>\r\n\t</EmailSettings>\r\n</InstallerConfig>\r\n`;
-    assert.equal(write(text, FIXTURE_SETTINGS).toString('utf8'), expected);
-  });
-
-  test('an Outbound without Resource: its attributes set, the Resource added after its comment', () => {
-    const text = '<InstallerConfig>\n  <EmailSettings>\n    <Outbound defaultTZ="UTC"><!-- to do --></Outbound>\n  </EmailSettings>\n</InstallerConfig>\n';
-    const expected = replaceOnce(
-      text,
+      `<InternalInboundSMTP enable="false" port="2525" />\n${OUTBOUND('    ', '  ')}\n`,
+    ],
+    [
+      'a self-closing EmailSettings gets content and an end tag, with the document\'s CRLF and tabs',
+      '<InstallerConfig>\r\n\t<EmailSettings />\r\n</InstallerConfig>\r\n',
+      '\t<EmailSettings />\r\n',
+      `\t<EmailSettings>\r\n${OUTBOUND('\t\t', '\t').replaceAll('\n', '\r\n')}\r\n\t</EmailSettings>\r\n`,
+    ],
+    [
+      'an Outbound without Resource: its attributes set, the Resource added after its comment',
+      '<InstallerConfig>\n  <EmailSettings>\n    <Outbound defaultTZ="UTC"><!-- to do --></Outbound>\n  </EmailSettings>\n</InstallerConfig>\n',
       '<Outbound defaultTZ="UTC"><!-- to do --></Outbound>',
       `<Outbound defaultTZ="America/New_York" allowSendToAllUsers="true"><!-- to do -->\n      ${RESOURCE_LINES('        ')}\n    </Outbound>`,
-    );
-    assert.equal(write(text, FIXTURE_SETTINGS).toString('utf8'), expected);
-  });
+    ],
+  ];
+  for (const [name, text, from, to] of cases) {
+    test(name, () => {
+      assert.equal(write(text, FIXTURE_SETTINGS).toString('utf8'), replaceOnce(text, from, to));
+    });
+  }
 });
 
 describe('installer.xml: encodings and awkward values', () => {
@@ -326,6 +323,12 @@ describe('installer.xml: encodings and awkward values', () => {
     assert.ok(write(withBom, NEW_SMTP).equals(expected));
   });
 
+  test('a U+FFFD the file really holds is a character, not an encoding error', () => {
+    const text = replaceOnce(FIXTURE, '<!-- Outbound:', '<!-- \ufffd Outbound:');
+    assert.deepEqual(read(text).settings, read(FIXTURE).settings);
+    assert.equal(write(text, NEW_SMTP).toString('utf8'), replaceOnce(FIXTURE_WITH_NEW_SMTP, '<!-- Outbound:', '<!-- \ufffd Outbound:'));
+  });
+
   test('a character XML 1.0 cannot hold at all is refused, naming the attribute', () => {
     assert.throws(
       () => write(FIXTURE, { ...NEW_SMTP, password: 'bell\u0007' }),
@@ -364,6 +367,8 @@ describe('installer.xml: documents that cannot be read', () => {
     ['an unquoted attribute value', '<InstallerConfig>\n <Network port=80/>\n</InstallerConfig>', 2, 2, /is not well-formed XML: attribute "80" missed quot/],
     ['another root element', '<?xml version="1.0"?>\n<!-- Tomcat -->\n  <Server port="8005"/>\n', 3, 3, /the root element is <Server>, not <InstallerConfig>: this is not a Teaming installer\.xml/],
     ['bytes that are not UTF-8', Buffer.concat([Buffer.from('<InstallerConfig>\n  <!-- gr'), Buffer.from([0xfc]), Buffer.from('n -->\n</InstallerConfig>')]), 2, 10, /is not valid UTF-8 here/],
+    ['UTF-16', Buffer.from('\ufeff<InstallerConfig/>', 'utf16le'), 1, 1, /is UTF-16; save it as UTF-8 or ISO-8859-1/],
+    ['a UTF-8 byte-order mark with another encoding', Buffer.from('\ufeff<?xml version="1.0" encoding="ISO-8859-1"?><InstallerConfig/>', 'utf8'), 1, 31, /declares encoding "ISO-8859-1" but starts with a UTF-8 byte-order mark/],
     ['an encoding the wizard does not write', '<?xml version="1.0" encoding="Shift_JIS"?>\n<InstallerConfig/>', 1, 31, /declares encoding "Shift_JIS", which the wizard does not write/],
   ];
   for (const [name, text, line, column, message] of cases) {
