@@ -33,6 +33,7 @@ import {
   endTagStart,
   escapeAttributeValue,
   indentationAt,
+  isWhitespace,
   parseXml,
   startTagEnd,
   UnrepresentableCharacterError,
@@ -41,9 +42,9 @@ import {
 } from './xml-source.ts';
 
 /**
- * The root element of Teaming's installer.xml. Not confirmed from a published installer.xml:
- * Teaming's own installer code (ConfigService) reads the sections below whatever the root is,
- * and its Java model of the file is the class InstallerConfig.
+ * The root element of Teaming's installer.xml. Not confirmed from a published installer.xml: the
+ * Kablink/Filr installer's ConfigService (org.kabling.teaming.install.server) reads the sections
+ * below whatever the root is, and its Java model of the whole file is the class InstallerConfig.
  */
 export const ROOT_ELEMENT = 'InstallerConfig';
 
@@ -211,7 +212,7 @@ class Writer {
     }
     const end = endTagStart(this.source, parent);
     let at = end;
-    while (at > tag.at + 1 && /\s/.test(text[at - 1]!)) at--;
+    while (at > tag.at + 1 && isWhitespace(text[at - 1])) at--;
     // Before the whitespace that leads to the end tag, so the end tag keeps its line; unless it had none.
     const trailing = text.slice(at, end);
     if (/[\r\n]/.test(trailing)) this.splices.push({ start: at, end: at, text: element });

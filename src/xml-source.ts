@@ -61,7 +61,7 @@ function lineStarts(text: string): number[] {
 }
 
 /** Line and column (1-based, in UTF-16 code units as xmldom counts them) of an offset. */
-export function positionOf(text: string, offset: number): { line: number; column: number } {
+function positionOf(text: string, offset: number): { line: number; column: number } {
   const starts = lineStarts(text.slice(0, offset));
   return { line: starts.length, column: offset - starts.at(-1)! + 1 };
 }
@@ -147,8 +147,13 @@ export function parseXml(bytes: Buffer, file: string): XmlSource {
   };
 }
 
+/** XML whitespace, plus the line breaks xmldom reads as such. */
+export function isWhitespace(character: string | undefined): boolean {
+  return character !== undefined && WHITESPACE.has(character);
+}
+
 function skipWhitespace(text: string, index: number): number {
-  while (index < text.length && WHITESPACE.has(text[index]!)) index++;
+  while (isWhitespace(text[index])) index++;
   return index;
 }
 
@@ -170,10 +175,10 @@ export function attributeValueSpan(source: XmlSource, attribute: Attr): ValueSpa
 export function attributeNameStart(source: XmlSource, attribute: Attr): number {
   const { text } = source;
   let index = source.offsetOf(attribute);
-  while (WHITESPACE.has(text[index - 1]!)) index--;
+  while (isWhitespace(text[index - 1])) index--;
   if (text[index - 1] !== '=') throw new Error(`attribute ${attribute.name} has no "=" where expected`);
   index--;
-  while (WHITESPACE.has(text[index - 1]!)) index--;
+  while (isWhitespace(text[index - 1])) index--;
   const start = index - attribute.name.length;
   if (text.slice(start, index) !== attribute.name) throw new Error(`attribute ${attribute.name} is not where xmldom located it`);
   return start;

@@ -277,6 +277,12 @@ describe('installer.xml: missing elements are created in place', () => {
       '<Outbound defaultTZ="UTC"><!-- to do --></Outbound>',
       `<Outbound defaultTZ="America/New_York" allowSendToAllUsers="true"><!-- to do -->\n      ${RESOURCE_LINES('        ')}\n    </Outbound>`,
     ],
+    [
+      'an empty EmailSettings on one line: its end tag moves to a line of its own',
+      '<InstallerConfig>\n  <EmailSettings> </EmailSettings>\n</InstallerConfig>',
+      '<EmailSettings> </EmailSettings>',
+      `<EmailSettings>\n${OUTBOUND('    ', '  ')}\n  </EmailSettings>`,
+    ],
   ];
   for (const [name, text, from, to] of cases) {
     test(name, () => {
