@@ -9,47 +9,10 @@
 import { escapeKey, escapeValue } from 'properties-file/escape';
 import { Properties } from 'properties-file/parser';
 import type { PropertyNode } from 'properties-file/parser';
-import type { z } from 'zod';
-import { SettingsFileError } from './errors.ts';
-import {
-  booleanSchema,
-  check,
-  connectionTimeoutMsSchema,
-  hostSchema,
-  passwordSchema,
-  portSchema,
-  protocolSchema,
-  timeZoneSchema,
-} from './schemas.ts';
-import type { MailSettings, Protocol } from './settings.ts';
+import { managedKeys, readManagedSettings, type KeyPlan, type StoredSettings } from './managed-settings.ts';
+import type { MailSettings } from './settings.ts';
 
-/** What a settings file holds: the outbound settings it has (possibly none), for defaults. */
-export interface StoredSettings {
-  /** True when the file already holds outbound e-mail settings. */
-  hasOutbound: boolean;
-  settings: Partial<MailSettings>;
-}
-
-/** Each managed key with its value; `undefined` removes the key, `null` leaves it as it is. */
-type KeyPlan = [key: string, value: string | undefined | null];
-
-export function managedKeys(settings: MailSettings): KeyPlan[] {
-  const p = settings.protocol;
-  return [
-    ['mail.transport.protocol', p],
-    [`mail.${p}.host`, settings.host],
-    [`mail.${p}.port`, String(settings.port)],
-    [`mail.${p}.auth`, String(settings.auth)],
-    [`mail.${p}.user`, settings.auth ? settings.username : undefined],
-    [`mail.${p}.password`, settings.auth && settings.password !== '' ? settings.password : undefined],
-    [`mail.${p}.sendpartial`, 'true'],
-    [`mail.${p}.connectiontimeout`, String(settings.connectionTimeoutMs)],
-    // STARTTLS belongs to the smtp protocol; with smtps the line stays as the administrator left it.
-    ['mail.smtp.starttls.enable', p === 'smtp' ? String(settings.starttls) : null],
-    ['notify.timezone', settings.timeZone],
-    ['mail.allowSendToAllUsers', String(settings.allowSendToAllUsers)],
-  ];
-}
+export { managedKeys, type StoredSettings } from './managed-settings.ts';
 
 const HEADER = [
   '# Kablink Teaming: outbound e-mail settings (JavaMail session properties).',
@@ -66,41 +29,15 @@ function effective(properties: Properties, key: string): PropertyNode | undefine
 
 export function readInstallerProperties(text: string, file: string): StoredSettings {
   const properties = parse(text);
-  const read = <T>(key: string, schema: z.ZodType<T>): T | undefined => {
-    const node = effective(properties, key);
-    if (node === undefined) return undefined;
-    const result = check(schema, node.value);
-    if (!result.ok) {
-      throw new SettingsFileError(file, `${key}: ${result.message} (fix or remove this line, then run again)`, node.startingLineNumber);
-    }
-    return result.value;
-  };
-
-  const hasSmtps = effective(properties, 'mail.smtps.host') !== undefined;
-  const hasSmtp = effective(properties, 'mail.smtp.host') !== undefined;
-  const protocol: Protocol | undefined = read('mail.transport.protocol', protocolSchema) ?? (hasSmtps && !hasSmtp ? 'smtps' : hasSmtp ? 'smtp' : undefined);
-  if (protocol === undefined) return { hasOutbound: false, settings: {} };
-
-  const p = protocol;
-  const settings: Partial<MailSettings> = { protocol };
-  const assign = <K extends keyof MailSettings>(field: K, value: MailSettings[K] | undefined) => {
-    if (value !== undefined) settings[field] = value;
-  };
-  assign('host', read(`mail.${p}.host`, hostSchema));
-  assign('port', read(`mail.${p}.port`, portSchema));
-  assign('auth', read(`mail.${p}.auth`, booleanSchema(`mail.${p}.auth`)));
-  assign('username', read(`mail.${p}.user`, anyStoredText));
-  assign('password', read(`mail.${p}.password`, passwordSchema));
-  assign('connectionTimeoutMs', read(`mail.${p}.connectiontimeout`, connectionTimeoutMsSchema));
-  assign('starttls', p === 'smtp' ? read('mail.smtp.starttls.enable', booleanSchema('mail.smtp.starttls.enable')) : false);
-  assign('timeZone', read('notify.timezone', timeZoneSchema));
-  assign('allowSendToAllUsers', read('mail.allowSendToAllUsers', booleanSchema('mail.allowSendToAllUsers')));
-  if (settings.auth === undefined && settings.username) settings.auth = true;
-  return { hasOutbound: true, settings };
+  return readManagedSettings(
+    (key) => {
+      const node = effective(properties, key);
+      return node && { value: node.value, name: key, line: node.startingLineNumber };
+    },
+    file,
+    'fix or remove this line, then run again',
+  );
 }
-
-/** The stored user name is checked when it is used; here it only has to be text (it may be empty). */
-const anyStoredText = passwordSchema;
 
 interface Segment {
   raw: string;

@@ -1,0 +1,99 @@
+/**
+ * The settings the wizard manages, named by their JavaMail session keys: one list for both file
+ * formats. installer.properties stores each key as a line; installer.xml stores the same keys as
+ * attributes of EmailSettings/Outbound/Resource (and two of them on Outbound itself).
+ */
+import type { z } from 'zod';
+import { SettingsFileError } from './errors.ts';
+import {
+  booleanSchema,
+  check,
+  connectionTimeoutMsSchema,
+  hostSchema,
+  passwordSchema,
+  portSchema,
+  protocolSchema,
+  timeZoneSchema,
+} from './schemas.ts';
+import type { MailSettings, Protocol } from './settings.ts';
+
+/** What a settings file holds: the outbound settings it has (possibly none), for defaults. */
+export interface StoredSettings {
+  /** True when the file already holds outbound e-mail settings. */
+  hasOutbound: boolean;
+  settings: Partial<MailSettings>;
+}
+
+/** Each managed key with its value; `undefined` removes the key, `null` leaves it as it is. */
+export type KeyPlan = [key: string, value: string | undefined | null];
+
+export const PROTOCOL_KEY = 'mail.transport.protocol';
+export const TIME_ZONE_KEY = 'notify.timezone';
+export const ALL_USERS_KEY = 'mail.allowSendToAllUsers';
+
+export function managedKeys(settings: MailSettings): KeyPlan[] {
+  const p = settings.protocol;
+  return [
+    [PROTOCOL_KEY, p],
+    [`mail.${p}.host`, settings.host],
+    [`mail.${p}.port`, String(settings.port)],
+    [`mail.${p}.auth`, String(settings.auth)],
+    [`mail.${p}.user`, settings.auth ? settings.username : undefined],
+    [`mail.${p}.password`, settings.auth && settings.password !== '' ? settings.password : undefined],
+    [`mail.${p}.sendpartial`, 'true'],
+    [`mail.${p}.connectiontimeout`, String(settings.connectionTimeoutMs)],
+    // STARTTLS belongs to the smtp protocol; with smtps the line stays as the administrator left it.
+    ['mail.smtp.starttls.enable', p === 'smtp' ? String(settings.starttls) : null],
+    [TIME_ZONE_KEY, settings.timeZone],
+    [ALL_USERS_KEY, String(settings.allowSendToAllUsers)],
+  ];
+}
+
+/** One stored value of a managed key, with where it is (for messages). */
+export interface StoredValue {
+  value: string;
+  /** How the value is named to a person: the key, or the attribute. */
+  name: string;
+  line: number;
+  column?: number;
+}
+
+/** The stored user name is checked when it is used; here it only has to be text (it may be empty). */
+const anyStoredText = passwordSchema;
+
+/**
+ * The stored settings, each value checked with its answer schema. `lookup` finds a key's value in
+ * the file (undefined: not there); `fix` ends the message of an invalid value.
+ */
+export function readManagedSettings(lookup: (key: string) => StoredValue | undefined, file: string, fix: string): StoredSettings {
+  /** A schema, or for messages that name the value, a function of the value's name. */
+  const read = <T>(key: string, schema: z.ZodType<T> | ((name: string) => z.ZodType<T>)): T | undefined => {
+    const stored = lookup(key);
+    if (stored === undefined) return undefined;
+    const result = check(typeof schema === 'function' ? schema(stored.name) : schema, stored.value);
+    if (!result.ok) throw new SettingsFileError(file, `${stored.name}: ${result.message} (${fix})`, stored.line, stored.column);
+    return result.value;
+  };
+
+  const hasSmtps = lookup('mail.smtps.host') !== undefined;
+  const hasSmtp = lookup('mail.smtp.host') !== undefined;
+  const protocol: Protocol | undefined = read(PROTOCOL_KEY, protocolSchema) ?? (hasSmtps && !hasSmtp ? 'smtps' : hasSmtp ? 'smtp' : undefined);
+  if (protocol === undefined) return { hasOutbound: false, settings: {} };
+
+  const p = protocol;
+  const settings: Partial<MailSettings> = { protocol };
+  const assign = <K extends keyof MailSettings>(field: K, value: MailSettings[K] | undefined) => {
+    if (value !== undefined) settings[field] = value;
+  };
+  assign('host', read(`mail.${p}.host`, hostSchema));
+  assign('port', read(`mail.${p}.port`, portSchema));
+  assign('auth', read(`mail.${p}.auth`, booleanSchema));
+  assign('username', read(`mail.${p}.user`, anyStoredText));
+  assign('password', read(`mail.${p}.password`, passwordSchema));
+  assign('connectionTimeoutMs', read(`mail.${p}.connectiontimeout`, connectionTimeoutMsSchema));
+  assign('starttls', p === 'smtp' ? read('mail.smtp.starttls.enable', booleanSchema) : false);
+  assign('timeZone', read(TIME_ZONE_KEY, timeZoneSchema));
+  assign('allowSendToAllUsers', read(ALL_USERS_KEY, booleanSchema));
+  if (settings.auth === undefined && settings.username) settings.auth = true;
+  return { hasOutbound: true, settings };
+}
