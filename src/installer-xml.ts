@@ -252,4 +252,4 @@ function write(existing: Buffer | undefined, settings: MailSettings, file: strin
   return source.encode(applySplices(source.text, writer.splices));
 }
 
-export const xmlFormat: SettingsFormat = { name: 'xml', read, write };
+export const xmlFormat: SettingsFormat = { name: 'xml', read, write, decode: (bytes, file) => parseXml(bytes, file).text };

@@ -47,6 +47,12 @@ export async function renderSettingsFile(loaded: LoadedSettingsFile, settings: M
   return format.write(loaded.bytes, settings, loaded.path);
 }
 
+/** The text the file would hold with these settings, for showing; nothing is written. */
+export async function previewSettingsFile(loaded: LoadedSettingsFile, settings: MailSettings): Promise<string> {
+  const format = await formatFor(loaded.path);
+  return format.decode(format.write(loaded.bytes, settings, loaded.path), loaded.path);
+}
+
 export function backupPath(path: string): string {
   return `${path}.bak`;
 }

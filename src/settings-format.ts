@@ -11,6 +11,8 @@ export interface SettingsFormat {
   read(bytes: Buffer, file: string): StoredSettings;
   /** `existing` undefined: a new file. */
   write(existing: Buffer | undefined, settings: MailSettings, file: string): Buffer;
+  /** The file's bytes as text, to show on a terminal (--dry-run). */
+  decode(bytes: Buffer, file: string): string;
 }
 
 /** Java's Properties.load(InputStream) reads ISO-8859-1; every other byte is kept as it was. */
@@ -19,6 +21,7 @@ export const propertiesFormat: SettingsFormat = {
   read: (bytes, file) => readInstallerProperties(bytes.toString('latin1'), file),
   write: (existing, settings) =>
     Buffer.from(writeInstallerProperties(existing?.toString('latin1'), settings), 'latin1'),
+  decode: (bytes) => bytes.toString('latin1'),
 };
 
 export async function formatFor(file: string): Promise<SettingsFormat> {
