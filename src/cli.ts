@@ -42,6 +42,7 @@ export function buildProgram(run: (command: string, options: Record<string, unkn
     .version(VERSION, '-V, --version')
     .helpOption('-h, --help', 'show this help')
     .showSuggestionAfterError(true)
+    .enablePositionalOptions()
     .addHelpText('after', EXAMPLES);
 
   program.addOption(fileOption());

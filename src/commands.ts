@@ -137,7 +137,9 @@ async function show(options: CommandOptions, out: Output): Promise<unknown> {
   const loaded = await loadSettingsFile(file);
   if (loaded.bytes === undefined) throw new SettingsFileError(file, 'does not exist: run teaming-mail-setup to create it, or name the file with --file');
   if (!loaded.stored.hasOutbound) throw new SettingsFileError(file, 'holds no outbound e-mail settings: run teaming-mail-setup -f to add them');
-  for (const line of summarySheet(loaded.stored.settings, out.style, `Outbound e-mail in ${file}`)) out.line(line);
+  if (options.json !== true) {
+    for (const line of summarySheet(loaded.stored.settings, out.style, `Outbound e-mail in ${file}`)) out.line(line);
+  }
   return { file, settings: maskedSettings(loaded.stored.settings) };
 }
 
