@@ -75,7 +75,9 @@ async function answerQuestions(ctx: StepContext, options: WizardOptions, only?: 
       (ctx.draft as Record<string, unknown>)[question.id] = preset;
       continue;
     }
-    const defaultValue = question.defaultValue(ctx.draft, ctx.stored);
+    // A question asked again ("Change one answer", or after a failed check) offers the current answer.
+    const current = revisit ? ctx.draft[question.id] : undefined;
+    const defaultValue = current ?? question.defaultValue(ctx.draft, ctx.stored);
     if (!options.interactive) {
       if (defaultValue === undefined) missing.push(`missing ${SETTING_LABELS[question.id].toLowerCase()}: give ${flagFor(question.id)}`);
       else (ctx.draft as Record<string, unknown>)[question.id] = defaultValue;
