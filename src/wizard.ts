@@ -119,8 +119,8 @@ async function chooseMode(loaded: LoadedSettingsFile, options: WizardOptions, ca
   const choice = await caps.prompt.select<'reconfigure' | 'replace' | 'cancel'>({
     message: `${loaded.path} already holds outbound e-mail settings. What now?`,
     choices: [
-      { value: 'reconfigure', name: 'Reconfigure them (the current values become the defaults)' },
-      { value: 'replace', name: 'Replace them with new answers (other keys in the file are kept)' },
+      { value: 'reconfigure', name: 'Reconfigure them (the current values become the defaults)', short: 'Reconfigure' },
+      { value: 'replace', name: 'Replace them with new answers (other keys in the file are kept)', short: 'Replace' },
       { value: 'cancel', name: 'Cancel' },
     ],
   });

@@ -55,13 +55,16 @@ async function confirm(run: PtyRun, message: string, expected: 'Yes' | 'No', key
   await run.waitFor(`✔ ${message} ${expected}`);
 }
 
-/** A list: move with the arrow keys until `choice` is highlighted, Enter, and check the answer it took. */
-async function choose(run: PtyRun, message: string, choice: string, key?: Key, times = 1): Promise<void> {
+/**
+ * A list: move with the arrow keys until `choice` is highlighted, Enter, and check the answer it
+ * took (`short`: how the answered question shows it).
+ */
+async function choose(run: PtyRun, message: string, choice: string, key?: Key, times = 1, short = choice): Promise<void> {
   await run.waitFor(`? ${message}`);
   if (key) run.press(key, times);
   await run.waitFor(`❯ ${choice}`);
   run.press('enter');
-  await run.waitFor(`✔ ${message} ${choice}`);
+  await run.waitFor(`✔ ${message} ${short}\n`);
 }
 
 async function fileMode(path: string): Promise<number> {
@@ -137,6 +140,7 @@ async function acceptStoredAnswers(run: PtyRun, port = ''): Promise<void> {
   await answer(run, 'User name or e-mail address', '', { shown: 'teaming@corp.example' });
   await run.waitFor('Leave blank to keep the current password.');
   await answer(run, 'Password');
+  await run.waitFor('The current password is kept.');
   await confirm(run, 'Allow users to send e-mail to the All Users group?', 'Yes');
 }
 
@@ -251,7 +255,7 @@ describe('the wizard in a real terminal', () => {
   test('browsing the time zones: America → Indiana › → Indianapolis', async () => {
     const run = start('--protocol', 'smtp', '--host', 'mail.example.com', '--port', '25', '--no-starttls', '--no-auth', '--allow-all-users');
     // Start list: the default zone, the three other US zones, then browsing.
-    await choose(run, 'Time zone for notifications', 'Browse by region, country or state, and city…', 'down', 4);
+    await choose(run, 'Time zone for notifications', 'Browse by region, country or state, and city…', 'down', 4, 'Browse…');
     await choose(run, 'Time zone: region', 'America ›', 'down');
     await run.waitFor('? Time zone: America');
     run.type('indiana'); // type-ahead in a long list
