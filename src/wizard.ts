@@ -63,13 +63,14 @@ function flagFor(id: QuestionId): string {
 /** Fill the draft in the installer's order: a preset answer, else the question (or its default when unattended). */
 async function answerQuestions(ctx: StepContext, options: WizardOptions, only?: QuestionId): Promise<void> {
   const missing: string[] = [];
+  const again = new Set<QuestionId>(only ? [only] : []);
   for (const question of QUESTIONS) {
     if (!question.applies(ctx.draft)) {
       delete ctx.draft[question.id];
       continue;
     }
     const preset = options.preset[question.id];
-    const revisit = question.id === only;
+    const revisit = again.has(question.id);
     if (!revisit && ctx.draft[question.id] !== undefined) continue;
     if (preset !== undefined && !revisit) {
       (ctx.draft as Record<string, unknown>)[question.id] = preset;
@@ -83,7 +84,13 @@ async function answerQuestions(ctx: StepContext, options: WizardOptions, only?: 
       else (ctx.draft as Record<string, unknown>)[question.id] = defaultValue;
       continue;
     }
-    (ctx.draft as Record<string, unknown>)[question.id] = await question.ask(ctx as never, defaultValue as never);
+    const answer = await question.ask(ctx as never, defaultValue as never);
+    // Another protocol asks for the port again, with that protocol's default: 587 is no SMTPS port.
+    if (question.id === 'protocol' && revisit && answer !== current) {
+      delete ctx.draft.port;
+      again.add('port');
+    }
+    (ctx.draft as Record<string, unknown>)[question.id] = answer;
   }
   if (missing.length > 0) throw new AnswersError(missing);
 }
