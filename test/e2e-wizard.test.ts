@@ -327,6 +327,24 @@ describe('the wizard in a real terminal', () => {
     );
   });
 
+  test('"Change one answer": a new protocol asks for the port again, with that protocol\'s default', async () => {
+    const run = start(
+      ...['--host', 'mail.example.com', '--port', '587', '--starttls', '--time-zone', 'UTC'],
+      ...['--auth', '--username', 'teaming@example.com', '--allow-all-users'],
+    );
+    await choose(run, 'Outbound e-mail protocol', 'SMTP');
+    // No flag gives a password (it would show in the process list): the one other question.
+    await answer(run, 'Password');
+    await choose(run, 'Write installer.properties?', 'Change one answer', 'down');
+    await choose(run, 'Which answer?', 'Protocol');
+    await choose(run, 'Outbound e-mail protocol', 'SMTPS', 'down');
+    await answer(run, 'Port', '', { shown: '465' });
+    await run.waitFor('  Protocol                    SMTPS\n  Mail host                   mail.example.com\n  Port                        465\n');
+    await choose(run, 'Write installer.properties?', 'Write it');
+    assert.equal(await run.exit(), 0);
+    assert.match(await readFile(join(folder, 'installer.properties'), 'latin1'), /^mail\.smtps\.port=465$/m);
+  });
+
   test('an existing file without --reconfigure: the wizard asks; Cancel leaves it alone', async () => {
     const path = await existingFile('installer.properties', LF);
     const before = await stat(path);
