@@ -227,7 +227,7 @@ describe('the wizard in a real terminal', () => {
     await answer(run, 'Port', '2465');
     // No STARTTLS question for SMTPS: the next one is the time zone, and TZ=America/New_York is offered first.
     await run.waitFor('? Time zone for notifications');
-    assert.ok(!run.text().includes('STARTTLS?'));
+    assert.ok(!run.text().includes('? Use STARTTLS?'));
     await choose(run, 'Time zone for notifications', 'Eastern Time (America/New_York)');
     await confirm(run, 'Does the mail server require authentication?', 'No');
     await confirm(run, 'Allow users to send e-mail to the All Users group?', 'Yes');
@@ -363,6 +363,18 @@ describe('the wizard in a real terminal', () => {
     await run.waitFor('? Mail host');
     run.type('mail.exa');
     await run.waitFor('? Mail host mail.exa');
+    run.press('ctrl-c');
+    await run.waitFor('Cancelled — nothing was written.');
+    assert.equal(await run.exit(), 130);
+    assert.deepEqual(await strayFiles(), []);
+  });
+
+  test('Ctrl+C at the summary, every answer given: nothing written, exit 130', async () => {
+    const run = start(
+      ...['--protocol', 'smtp', '--host', 'mail.example.com', '--port', '25', '--no-starttls'],
+      ...['--time-zone', 'UTC', '--no-auth', '--allow-all-users'],
+    );
+    await run.waitFor('? Write installer.properties?\n❯ Write it');
     run.press('ctrl-c');
     await run.waitFor('Cancelled — nothing was written.');
     assert.equal(await run.exit(), 130);
