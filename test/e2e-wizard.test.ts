@@ -256,6 +256,7 @@ describe('the wizard in a real terminal', () => {
     const run = start('--protocol', 'smtp', '--host', 'mail.example.com', '--port', '25', '--no-starttls', '--no-auth', '--allow-all-users');
     // Start list: the default zone, the three other US zones, then browsing.
     await choose(run, 'Time zone for notifications', 'Browse by region, country or state, and city…', 'down', 4, 'Browse…');
+    await run.waitFor('Type the first letters of a name to jump to it; ‹ Back goes up a level.');
     await choose(run, 'Time zone: region', 'America ›', 'down');
     await run.waitFor('? Time zone: America');
     run.type('indiana'); // type-ahead in a long list

@@ -61,6 +61,7 @@ export const timeZoneQuestion: Question<'timeZone'> = {
         default: defaultValue,
         pageSize: 8,
       });
+      if (picked === BROWSE) out.help('Type the first letters of a name to jump to it; ‹ Back goes up a level.');
       zone = picked === BROWSE ? await browse(prompt) : picked;
     }
     out.help(`Notifications will be stamped like: ${timeStampPreview(zone, now())}`);
