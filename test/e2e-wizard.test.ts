@@ -61,7 +61,10 @@ async function confirm(run: PtyRun, message: string, expected: 'Yes' | 'No', key
  */
 async function choose(run: PtyRun, message: string, choice: string, key?: Key, times = 1, short = choice): Promise<void> {
   await run.waitFor(`? ${message}`);
-  if (key) run.press(key, times);
+  if (key) {
+    await run.waitFor('❯ '); // the list is there (a search prompt ignores the arrows while it loads)
+    run.press(key, times);
+  }
   await run.waitFor(`❯ ${choice}`);
   run.press('enter');
   await run.waitFor(`✔ ${message} ${short}\n`);
