@@ -5,6 +5,8 @@
 export interface Choice<T> {
   value: T;
   name: string;
+  /** Shown after the question once answered; `name` when absent. */
+  short?: string;
   description?: string;
 }
 

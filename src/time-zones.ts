@@ -14,19 +14,53 @@ export function isValidTimeZone(zone: string): boolean {
   return /^[A-Za-z][A-Za-z0-9_+\-/]*$/.test(zone) && IANAZone.isValidZone(zone);
 }
 
+/**
+ * ICU (and so Intl) lists some zones under the old names CLDR keeps for stability; the IANA
+ * database renamed them. Without this, "kolkata" finds nothing and Indiana has no Indianapolis.
+ */
+const IANA_NAMES: Readonly<Record<string, string>> = {
+  'Africa/Asmera': 'Africa/Asmara',
+  'America/Buenos_Aires': 'America/Argentina/Buenos_Aires',
+  'America/Catamarca': 'America/Argentina/Catamarca',
+  'America/Coral_Harbour': 'America/Atikokan',
+  'America/Cordoba': 'America/Argentina/Cordoba',
+  'America/Godthab': 'America/Nuuk',
+  'America/Indianapolis': 'America/Indiana/Indianapolis',
+  'America/Jujuy': 'America/Argentina/Jujuy',
+  'America/Louisville': 'America/Kentucky/Louisville',
+  'America/Mendoza': 'America/Argentina/Mendoza',
+  'Asia/Calcutta': 'Asia/Kolkata',
+  'Asia/Katmandu': 'Asia/Kathmandu',
+  'Asia/Rangoon': 'Asia/Yangon',
+  'Asia/Saigon': 'Asia/Ho_Chi_Minh',
+  'Atlantic/Faeroe': 'Atlantic/Faroe',
+  'Europe/Kiev': 'Europe/Kyiv',
+  'Pacific/Enderbury': 'Pacific/Kanton',
+  'Pacific/Ponape': 'Pacific/Pohnpei',
+  'Pacific/Truk': 'Pacific/Chuuk',
+};
+
+const OLD_NAMES = new Map(Object.entries(IANA_NAMES).map(([old, renamed]) => [renamed, old]));
+
+/** The IANA database's name for a zone ICU may report under its old name. */
+export function ianaName(zone: string): string {
+  const renamed = IANA_NAMES[zone];
+  return renamed !== undefined && IANAZone.isValidZone(renamed) ? renamed : zone;
+}
+
 let zoneList: string[] | undefined;
 
 export function allTimeZones(): string[] {
-  zoneList ??= [...Intl.supportedValuesOf('timeZone'), 'UTC'].filter(
-    (zone, index, zones) => zones.indexOf(zone) === index,
-  );
+  zoneList ??= [...Intl.supportedValuesOf('timeZone').map(ianaName), 'UTC']
+    .filter((zone, index, zones) => zones.indexOf(zone) === index)
+    .sort();
   return zoneList;
 }
 
 /** The machine's own zone, when it is a usable IANA name. */
 export function machineTimeZone(): string | undefined {
   const zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
-  return zone && isValidTimeZone(zone) ? zone : undefined;
+  return zone && isValidTimeZone(zone) ? ianaName(zone) : undefined;
 }
 
 function normalize(text: string): string {
@@ -41,7 +75,8 @@ export function searchTimeZones(term: string, zones: readonly string[] = allTime
     (common) => common.zone,
   );
   const matches = zones.filter((zone) => {
-    const name = normalize(zone);
+    // The old name finds the zone too: "calcutta", "kiev", "saigon".
+    const name = normalize(`${zone} ${OLD_NAMES.get(zone) ?? ''}`);
     return words.every((word) => name.includes(word));
   });
   const city = (zone: string) => normalize(zone.split('/').pop() ?? zone);

@@ -65,26 +65,34 @@ function flagFor(id: QuestionId): string {
 /** Fill the draft in the installer's order: a preset answer, else the question (or its default when unattended). */
 async function answerQuestions(ctx: StepContext, options: WizardOptions, only?: QuestionId): Promise<void> {
   const missing: string[] = [];
+  const again = new Set<QuestionId>(only ? [only] : []);
   for (const question of QUESTIONS) {
     if (!question.applies(ctx.draft)) {
       delete ctx.draft[question.id];
       continue;
     }
     const preset = options.preset[question.id];
-    const revisit = question.id === only;
+    const revisit = again.has(question.id);
     if (!revisit && ctx.draft[question.id] !== undefined) continue;
     if (preset !== undefined && !revisit) {
       (ctx.draft as Record<string, unknown>)[question.id] = preset;
       continue;
     }
-    // Revisiting an answer starts from that answer.
-    const defaultValue = revisit ? ctx.draft[question.id] : question.defaultValue(ctx.draft, ctx.stored);
+    // A question asked again ("Change one answer", or after a failed check) offers the current answer.
+    const current = revisit ? ctx.draft[question.id] : undefined;
+    const defaultValue = current ?? question.defaultValue(ctx.draft, ctx.stored);
     if (!options.interactive) {
       if (defaultValue === undefined) missing.push(`missing ${SETTING_LABELS[question.id].toLowerCase()}: give ${flagFor(question.id)}`);
       else (ctx.draft as Record<string, unknown>)[question.id] = defaultValue;
       continue;
     }
-    (ctx.draft as Record<string, unknown>)[question.id] = await question.ask(ctx as never, defaultValue as never);
+    const answer = await question.ask(ctx as never, defaultValue as never);
+    // Another protocol asks for the port again, with that protocol's default: 587 is no SMTPS port.
+    if (question.id === 'protocol' && revisit && answer !== current) {
+      delete ctx.draft.port;
+      again.add('port');
+    }
+    (ctx.draft as Record<string, unknown>)[question.id] = answer;
   }
   if (missing.length > 0) throw new AnswersError(missing);
 }
@@ -120,8 +128,8 @@ async function chooseMode(loaded: LoadedSettingsFile, options: WizardOptions, ca
   const choice = await caps.prompt.select<'reconfigure' | 'replace' | 'cancel'>({
     message: `${loaded.path} already holds outbound e-mail settings. What now?`,
     choices: [
-      { value: 'reconfigure', name: 'Reconfigure them (the current values become the defaults)' },
-      { value: 'replace', name: 'Replace them with new answers (other keys in the file are kept)' },
+      { value: 'reconfigure', name: 'Reconfigure them (the current values become the defaults)', short: 'Reconfigure' },
+      { value: 'replace', name: 'Replace them with new answers (other keys in the file are kept)', short: 'Replace' },
       { value: 'cancel', name: 'Cancel' },
     ],
   });

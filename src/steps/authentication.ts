@@ -16,7 +16,8 @@ export const usernameQuestion: Question<'username'> = {
   applies: (draft) => draft.auth === true,
   defaultValue: (_draft, stored) => stored.username || undefined,
   async ask({ prompt, out }, defaultValue) {
-    out.help('Some servers accept a plain user name; others need the full e-mail address. It is also the sender ("From") of notifications.');
+    out.help('Some servers take a plain user name, others the full e-mail address.');
+    out.help('It is also the sender ("From") of notifications.');
     const answer = await prompt.input({ message: 'User name or e-mail address', default: defaultValue, validate: validator(usernameSchema) });
     return usernameSchema.parse(answer);
   },
@@ -31,6 +32,9 @@ export const passwordQuestion: Question<'password'> = {
     const keeping = defaultValue !== undefined && defaultValue !== '';
     out.help(keeping ? 'Leave blank to keep the current password.' : 'Leave blank if the server needs no password.');
     const answer = await prompt.password({ message: 'Password', validate: validator(passwordSchema) });
-    return answer === '' ? (defaultValue ?? '') : answer;
+    if (answer !== '') return answer;
+    // "✔ Password" with nothing after it reads as "no password": say what happened.
+    if (keeping) out.help('The current password is kept.');
+    return defaultValue ?? '';
   },
 };

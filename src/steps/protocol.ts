@@ -13,7 +13,7 @@ export const protocolQuestion: Question<'protocol'> = {
         {
           value: 'smtp',
           name: 'SMTP',
-          description: 'Plain SMTP that can upgrade to TLS with STARTTLS; usually port 25, or 587 for submission.',
+          description: 'Plain SMTP, upgraded to TLS with STARTTLS; usually port 25, or 587 (submission).',
         },
         {
           value: 'smtps',

@@ -7,7 +7,7 @@ export const hostQuestion: Question<'host'> = {
   applies: () => true,
   defaultValue: (_draft, stored) => stored.host,
   async ask({ prompt, out }, defaultValue) {
-    out.help('The name or address of the mail server Teaming sends through: mail.example.com, 192.0.2.25 or 2001:db8::25.');
+    out.help('Name or address of the mail server: mail.example.com, 192.0.2.25, 2001:db8::25');
     const answer = await prompt.input({ message: 'Mail host', default: defaultValue, validate: validator(hostSchema) });
     return hostSchema.parse(answer);
   },
@@ -22,7 +22,7 @@ export const portQuestion: Question<'port'> = {
     out.help(
       draft.protocol === 'smtps'
         ? 'SMTPS servers usually listen on 465.'
-        : '25 is the standard SMTP port; many servers require 587 (submission, with STARTTLS) instead.',
+        : 'Usually 25; many servers require 587 (submission, with STARTTLS) instead.',
     );
     const answer = await prompt.input({ message: 'Port', default: String(defaultValue), validate: validator(portSchema) });
     return portSchema.parse(answer);
@@ -32,12 +32,15 @@ export const portQuestion: Question<'port'> = {
 export const starttlsQuestion: Question<'starttls'> = {
   id: 'starttls',
   applies: (draft) => draft.protocol === 'smtp',
-  defaultValue: (draft, stored) =>
-    stored.protocol === 'smtp' && stored.port === draft.port && stored.starttls !== undefined
-      ? stored.starttls
-      : defaultStarttls(draft.port ?? DEFAULT_PORT.smtp),
+  // The stored answer stays the default when the port changes (25 → 2525 must not drop STARTTLS);
+  // only a move to the submission port, where servers require it, makes the default yes.
+  defaultValue: (draft, stored) => {
+    const port = draft.port ?? DEFAULT_PORT.smtp;
+    if (stored.protocol !== 'smtp' || stored.starttls === undefined) return defaultStarttls(port);
+    return stored.starttls || (stored.port !== port && defaultStarttls(port));
+  },
   async ask({ prompt, out }, defaultValue) {
-    out.help('STARTTLS upgrades the SMTP connection to TLS before the password is sent. Servers on 587 require it.');
+    out.help('STARTTLS encrypts the connection before the password is sent; 587 requires it.');
     return prompt.confirm({ message: 'Use STARTTLS?', default: defaultValue });
   },
 };

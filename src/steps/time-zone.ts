@@ -5,6 +5,8 @@ import type { Question } from './context.ts';
 const BROWSE = '\u0000browse';
 const BACK = '\u0000back';
 const SEARCH_LIMIT = 40;
+// Once chosen, the question reads "✔ Time zone for notifications Browse…", not as if it were a zone.
+const BROWSE_CHOICE: Choice<string> = { value: BROWSE, name: 'Browse by region, country or state, and city…', short: 'Browse…' };
 
 function zoneChoice(zone: string): Choice<string> {
   const common = COMMON_ZONES.find((entry) => entry.zone === zone);
@@ -15,13 +17,13 @@ function zoneChoice(zone: string): Choice<string> {
 function startChoices(defaultValue: string | undefined): Choice<string>[] {
   const first = defaultValue ? [zoneChoice(defaultValue)] : [];
   const common = COMMON_ZONES.filter((entry) => entry.zone !== defaultValue).map((entry) => zoneChoice(entry.zone));
-  return [...first, ...common, { value: BROWSE, name: 'Browse by region, country or state, and city…' }];
+  return [...first, ...common, BROWSE_CHOICE];
 }
 
 export function timeZoneChoices(term: string | undefined, defaultValue: string | undefined): Choice<string>[] {
   if (!term?.trim()) return startChoices(defaultValue);
   const matches = searchTimeZones(term).slice(0, SEARCH_LIMIT).map(zoneChoice);
-  return [...matches, { value: BROWSE, name: 'Browse by region, country or state, and city…' }];
+  return [...matches, BROWSE_CHOICE];
 }
 
 /** Region → country or state → city, as the IANA names are grouped. */
@@ -49,7 +51,8 @@ export const timeZoneQuestion: Question<'timeZone'> = {
   applies: () => true,
   defaultValue: (_draft, stored) => stored.timeZone ?? machineTimeZone(),
   async ask({ prompt, out, now }, defaultValue) {
-    out.help('Notification e-mails for scheduled events are time-stamped in this zone. Type to search ("los angeles", "berlin"), or browse.');
+    out.help('Notifications of scheduled events are time-stamped in this zone.');
+    out.help('Type to search ("los angeles", "berlin"), or choose Browse at the end.');
     let zone: string | undefined;
     while (zone === undefined) {
       const picked = await prompt.search({
@@ -58,6 +61,7 @@ export const timeZoneQuestion: Question<'timeZone'> = {
         default: defaultValue,
         pageSize: 8,
       });
+      if (picked === BROWSE) out.help('Type the first letters of a name to jump to it; ‹ Back goes up a level.');
       zone = picked === BROWSE ? await browse(prompt) : picked;
     }
     out.help(`Notifications will be stamped like: ${timeStampPreview(zone, now())}`);
