@@ -62,6 +62,12 @@ function flagFor(id: QuestionId): string {
   return field ? `${field.flag} (answers file: "${field.key}")` : '--password-file, --password-stdin or TEAMING_MAIL_PASSWORD';
 }
 
+/**
+ * Answers that depend on another: when that one changes on a second visit, they are asked again
+ * with fresh defaults (587 is no SMTPS port; moving to 587 suggests STARTTLS).
+ */
+const DEPENDENTS: Partial<Record<QuestionId, QuestionId[]>> = { protocol: ['port'], port: ['starttls'] };
+
 /** Fill the draft in the installer's order: a preset answer, else the question (or its default when unattended). */
 async function answerQuestions(ctx: StepContext, options: WizardOptions, only?: QuestionId): Promise<void> {
   const missing: string[] = [];
@@ -87,10 +93,11 @@ async function answerQuestions(ctx: StepContext, options: WizardOptions, only?: 
       continue;
     }
     const answer = await question.ask(ctx as never, defaultValue as never);
-    // Another protocol asks for the port again, with that protocol's default: 587 is no SMTPS port.
-    if (question.id === 'protocol' && revisit && answer !== current) {
-      delete ctx.draft.port;
-      again.add('port');
+    if (revisit && answer !== current) {
+      for (const dependent of DEPENDENTS[question.id] ?? []) {
+        delete ctx.draft[dependent];
+        again.add(dependent);
+      }
     }
     (ctx.draft as Record<string, unknown>)[question.id] = answer;
   }

@@ -322,3 +322,26 @@ test('--dry-run shows the file with the password masked and writes nothing', asy
   assert.match(text(), /would hold \(dry run, nothing written\)/);
   assert.deepEqual(await readdir(dir), []);
 });
+
+test('changing the port on a second visit asks about STARTTLS again, with the new port\'s default', async () => {
+  const dir = await folder();
+  const file = join(dir, 'installer.properties');
+  const script: [string, unknown][] = [
+    ['Outbound e-mail protocol', 'smtp'],
+    ['Mail host', 'mail.example.com'],
+    ['Port', '25'],
+    ['Use STARTTLS?', false],
+    ['Time zone for notifications', 'UTC'],
+    ['Does the mail server require authentication?', false],
+    ['Allow users to send e-mail to the All Users group?', true],
+    ['Write', 'change'],
+    ['Which answer?', 'port'],
+    ['Port', '587'],
+    ['Use STARTTLS?', true],
+    ['Write', 'write'],
+  ];
+  const { prompt, asked } = scriptedPrompter(script);
+  await runWizard(options(file), { prompt, out: capturedOutput().out, now: () => NOW });
+  assert.equal(asked.at(-2)?.default, true);
+  assert.match(await readFile(file, 'latin1'), /^mail\.smtp\.port=587\nmail\.smtp\.auth=false\n[\s\S]*^mail\.smtp\.starttls\.enable=true$/m);
+});
