@@ -9,7 +9,7 @@ import type { Prompter } from './prompter.ts';
 import { DEFAULT_CONNECTION_TIMEOUT_MS, SETTING_LABELS, type MailSettings } from './settings.ts';
 import { loadSettingsFile, previewSettingsFile, renderSettingsFile, writeSettingsFile, type LoadedSettingsFile } from './settings-file.ts';
 import { ANSWER_FIELDS } from './answers.ts';
-import { changeLines, settingChanges, summarySheet, type SettingChange } from './summary-sheet.ts';
+import { changeLines, displayValue, settingChanges, summarySheet, type SettingChange } from './summary-sheet.ts';
 import type { QuestionId, StepContext } from './steps/context.ts';
 import { QUESTIONS } from './steps/index.ts';
 
@@ -186,7 +186,11 @@ async function pickQuestion(ctx: StepContext): Promise<QuestionId> {
   const applicable = QUESTIONS.filter((question) => question.applies(ctx.draft));
   return ctx.prompt.select<QuestionId>({
     message: 'Which answer?',
-    choices: applicable.map((question) => ({ value: question.id, name: SETTING_LABELS[question.id] })),
+    choices: applicable.map((question) => ({
+      value: question.id,
+      name: `${SETTING_LABELS[question.id]} (${displayValue(question.id, ctx.draft[question.id])})`,
+      short: SETTING_LABELS[question.id],
+    })),
     pageSize: applicable.length,
   });
 }
@@ -194,6 +198,10 @@ async function pickQuestion(ctx: StepContext): Promise<QuestionId> {
 export async function runWizard(options: WizardOptions, caps: WizardCapabilities): Promise<WizardResult> {
   const { out } = caps;
   const loaded = await loadSettingsFile(options.file);
+  if (options.interactive) {
+    out.heading(`Outbound e-mail for Kablink Teaming: ${loaded.path}`);
+    out.help('Nothing is written until you confirm the summary; Ctrl+C cancels at any question.');
+  }
   const reconfiguring = await chooseMode(loaded, options, caps);
   const stored = reconfiguring ? loaded.stored.settings : (options.defaults ?? {});
   const ctx: StepContext = { draft: {}, stored, prompt: caps.prompt, out, now: caps.now };
