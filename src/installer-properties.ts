@@ -9,10 +9,9 @@
 import { escapeKey, escapeValue } from 'properties-file/escape';
 import { Properties } from 'properties-file/parser';
 import type { PropertyNode } from 'properties-file/parser';
-import type { z } from 'zod';
+import { z } from 'zod';
 import { SettingsFileError } from './errors.ts';
 import {
-  booleanSchema,
   check,
   connectionTimeoutMsSchema,
   hostSchema,
@@ -56,8 +55,35 @@ const HEADER = [
   '# Written by teaming-mail-setup; lines it does not manage are kept as they are.',
 ];
 
-function parse(text: string): Properties {
-  return new Properties(text);
+/**
+ * Java refuses the whole file on a malformed \\uXXXX escape (IllegalArgumentException), and so does
+ * the parser: name the line it starts on. The line is found by parsing ever longer prefixes that
+ * end on a complete logical line (one not continued by an odd number of trailing backslashes).
+ */
+function parse(text: string, file = 'settings file'): Properties {
+  try {
+    return new Properties(text);
+  } catch (error) {
+    const lines = text.split(/\r\n|\r|\n/);
+    let start = 0;
+    for (let end = 1; end <= lines.length; end++) {
+      if (end < lines.length && continues(lines[end - 1]!)) continue;
+      try {
+        new Properties(lines.slice(0, end).join('\n'));
+      } catch {
+        // Comment lines ending in a backslash do not continue: the property is the first other line.
+        while (start < end - 1 && /^[ \t\f]*[#!]/.test(lines[start]!)) start++;
+        throw new SettingsFileError(file, `${(error as Error).message}: Java cannot load this file (write \\uXXXX with four hex digits, or \\\\ for a backslash)`, start + 1);
+      }
+      start = end;
+    }
+    throw new SettingsFileError(file, (error as Error).message);
+  }
+}
+
+/** A physical line ending in an odd number of backslashes continues on the next one. */
+function continues(line: string): boolean {
+  return /(?:^|[^\\])(?:\\\\)*\\$/.test(line);
 }
 
 function effective(properties: Properties, key: string): PropertyNode | undefined {
@@ -65,7 +91,7 @@ function effective(properties: Properties, key: string): PropertyNode | undefine
 }
 
 export function readInstallerProperties(text: string, file: string): StoredSettings {
-  const properties = parse(text);
+  const properties = parse(text, file);
   const read = <T>(key: string, schema: z.ZodType<T>): T | undefined => {
     const node = effective(properties, key);
     if (node === undefined) return undefined;
@@ -88,19 +114,33 @@ export function readInstallerProperties(text: string, file: string): StoredSetti
   };
   assign('host', read(`mail.${p}.host`, hostSchema));
   assign('port', read(`mail.${p}.port`, portSchema));
-  assign('auth', read(`mail.${p}.auth`, booleanSchema(`mail.${p}.auth`)));
-  assign('username', read(`mail.${p}.user`, anyStoredText));
+  assign('auth', read(`mail.${p}.auth`, storedBoolean(`mail.${p}.auth`)));
+  assign('username', read(`mail.${p}.user`, storedText('user name')));
   assign('password', read(`mail.${p}.password`, passwordSchema));
   assign('connectionTimeoutMs', read(`mail.${p}.connectiontimeout`, connectionTimeoutMsSchema));
-  assign('starttls', p === 'smtp' ? read('mail.smtp.starttls.enable', booleanSchema('mail.smtp.starttls.enable')) : false);
+  assign('starttls', p === 'smtp' ? read('mail.smtp.starttls.enable', storedBoolean('mail.smtp.starttls.enable')) : false);
   assign('timeZone', read('notify.timezone', timeZoneSchema));
-  assign('allowSendToAllUsers', read('mail.allowSendToAllUsers', booleanSchema('mail.allowSendToAllUsers')));
+  assign('allowSendToAllUsers', read('mail.allowSendToAllUsers', storedBoolean('mail.allowSendToAllUsers')));
   if (settings.auth === undefined && settings.username) settings.auth = true;
   return { hasOutbound: true, settings };
 }
 
 /** The stored user name is checked when it is used; here it only has to be text (it may be empty). */
-const anyStoredText = passwordSchema;
+const storedText = (field: string) =>
+  z
+    .string()
+    .refine((value) => !value.includes('\u0000'), { error: `${field} must not contain a NUL character` })
+    .refine((value) => value.length <= 1024, { error: `${field} must be at most 1024 characters` });
+
+/**
+ * JavaMail reads a flag as `"true".equalsIgnoreCase(value)`: "yes" or "true " would be false for
+ * Teaming, so the file accepts exactly true or false (any case) rather than guess.
+ */
+const storedBoolean = (key: string) =>
+  z
+    .string()
+    .regex(/^(?:true|false)$/i, { error: `${key} must be true or false` })
+    .transform((value) => value.toLowerCase() === 'true');
 
 interface Segment {
   raw: string;
@@ -156,15 +196,20 @@ export function writeInstallerProperties(existing: string | undefined, settings:
     if (last !== undefined) {
       const ending = /(\r\n|\r|\n)$/.exec(doc[last]!.raw)?.[1] ?? '';
       doc[last] = { raw: propertyLine(key, value, ending), key };
+      // Earlier occurrences are dead for Java (last wins) but may hold an old password: drop them.
+      for (const index of positions.slice(0, -1).reverse()) doc.splice(index, 1);
       return;
     }
     doc.splice(insertionIndex(doc, plan, planIndex), 0, { raw: propertyLine(key, value, eol), key });
   });
 
-  // A segment that gained a successor must end its line.
+  // A segment that gained a successor must end its line; a property left open by a backslash at
+  // the end of the file would swallow the next line, so it is closed by a blank line (as at EOF).
   for (let index = 0; index < doc.length - 1; index++) {
     const segment = doc[index]!;
-    if (!/[\r\n]$/.test(segment.raw)) doc[index] = { ...segment, raw: segment.raw + eol };
+    let raw = /[\r\n]$/.test(segment.raw) ? segment.raw : segment.raw + eol;
+    if (segment.key !== undefined && continues(raw.replace(/(?:\r\n|\r|\n)$/, ''))) raw += eol;
+    if (raw !== segment.raw) doc[index] = { ...segment, raw };
   }
   return doc.map((segment) => segment.raw).join('');
 }
