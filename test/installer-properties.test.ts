@@ -98,25 +98,21 @@ describe('writeInstallerProperties: an existing file', () => {
     '    b\r\n' +
     'notify.timezone=America/New_York';
 
+  // What stays of ADMIN_FILE around the managed lines, whatever the settings.
+  const KEPT_HEAD = '# Teaming settings\r\n! legacy comment\r\n\r\nsite.name = Kablink \xe9quipe \xff\r\nmail.transport.protocol=smtp\r\n';
+  const KEPT_TAIL = 'mail.smtp.starttls.enable=false\r\nother.list = a,\\\r\n    b\r\nnotify.timezone=America/New_York\r\nmail.allowSendToAllUsers=true\r\n';
+
   it('keeps comments, blank lines, CRLF, Latin-1 bytes and unmanaged keys; removes every user and password line when auth is off', () => {
     const settings: MailSettings = { ...SMTP, host: 'new.example.com', port: 25, starttls: false, auth: false, username: '', password: '', allowSendToAllUsers: true };
     assert.equal(
       write(ADMIN_FILE, settings),
-      '# Teaming settings\r\n' +
-        '! legacy comment\r\n' +
-        '\r\n' +
-        'site.name = Kablink \xe9quipe \xff\r\n' +
-        'mail.transport.protocol=smtp\r\n' +
+      KEPT_HEAD +
         'mail.smtp.host=new.example.com\r\n' +
         'mail.smtp.port 25\r\n' +
         'mail.smtp.auth=false\r\n' +
         'mail.smtp.sendpartial=true\r\n' +
         'mail.smtp.connectiontimeout=15000\r\n' +
-        'mail.smtp.starttls.enable=false\r\n' +
-        'other.list = a,\\\r\n' +
-        '    b\r\n' +
-        'notify.timezone=America/New_York\r\n' +
-        'mail.allowSendToAllUsers=true\r\n',
+        KEPT_TAIL,
     );
   });
 
@@ -124,11 +120,7 @@ describe('writeInstallerProperties: an existing file', () => {
     const settings: MailSettings = { ...SMTP, host: 'old.example.com', port: 25, starttls: false, username: 'third', password: 'sec ret', allowSendToAllUsers: true };
     assert.equal(
       write(ADMIN_FILE, settings),
-      '# Teaming settings\r\n' +
-        '! legacy comment\r\n' +
-        '\r\n' +
-        'site.name = Kablink \xe9quipe \xff\r\n' +
-        'mail.transport.protocol=smtp\r\n' +
+      KEPT_HEAD +
         'mail.smtp.host: old.example.com\r\n' +
         'mail.smtp.port 25\r\n' +
         'mail.smtp.auth=true\r\n' +
@@ -136,11 +128,7 @@ describe('writeInstallerProperties: an existing file', () => {
         'mail.smtp.password=sec ret\r\n' +
         'mail.smtp.sendpartial=true\r\n' +
         'mail.smtp.connectiontimeout=15000\r\n' +
-        'mail.smtp.starttls.enable=false\r\n' +
-        'other.list = a,\\\r\n' +
-        '    b\r\n' +
-        'notify.timezone=America/New_York\r\n' +
-        'mail.allowSendToAllUsers=true\r\n',
+        KEPT_TAIL,
     );
   });
 
