@@ -14,13 +14,52 @@ export function isValidTimeZone(zone: string): boolean {
   return /^[A-Za-z][A-Za-z0-9_+\-/]*$/.test(zone) && IANAZone.isValidZone(zone);
 }
 
+/**
+ * Intl lists zones by their CLDR ids, some of which are old IANA names kept as links
+ * ("America/Indianapolis"); the installer groups by the IANA names. Only long-standing IANA names
+ * are used, which every Java release since 2009 knows ("Europe/Kiev" stays: older Javas lack "Europe/Kyiv").
+ */
+const IANA_NAMES: Readonly<Record<string, string>> = {
+  'Africa/Asmera': 'Africa/Asmara',
+  'America/Buenos_Aires': 'America/Argentina/Buenos_Aires',
+  'America/Catamarca': 'America/Argentina/Catamarca',
+  'America/Cordoba': 'America/Argentina/Cordoba',
+  'America/Indianapolis': 'America/Indiana/Indianapolis',
+  'America/Jujuy': 'America/Argentina/Jujuy',
+  'America/Louisville': 'America/Kentucky/Louisville',
+  'America/Mendoza': 'America/Argentina/Mendoza',
+  'Asia/Calcutta': 'Asia/Kolkata',
+  'Asia/Katmandu': 'Asia/Kathmandu',
+  'Asia/Saigon': 'Asia/Ho_Chi_Minh',
+  'Atlantic/Faeroe': 'Atlantic/Faroe',
+  'Pacific/Ponape': 'Pacific/Pohnpei',
+  'Pacific/Truk': 'Pacific/Chuuk',
+};
+
+function ianaName(zone: string): string {
+  const name = IANA_NAMES[zone];
+  return name !== undefined && IANAZone.isValidZone(name) ? name : zone;
+}
+
 let zoneList: string[] | undefined;
 
 export function allTimeZones(): string[] {
-  zoneList ??= [...Intl.supportedValuesOf('timeZone'), 'UTC'].filter(
-    (zone, index, zones) => zones.indexOf(zone) === index,
-  );
+  zoneList ??= [...new Set([...Intl.supportedValuesOf('timeZone').map(ianaName), 'UTC'])];
   return zoneList;
+}
+
+/**
+ * The spelling to store: Intl accepts "america/new_york" and links such as "US/Pacific", but Java
+ * knows zone ids only as spelled in the tz database and silently uses GMT for anything else. A
+ * listed zone in any case becomes its listed spelling; any other valid name becomes the zone it
+ * stands for. undefined: not a zone.
+ */
+export function canonicalTimeZone(zone: string): string | undefined {
+  if (!isValidTimeZone(zone)) return undefined;
+  const lower = zone.toLowerCase();
+  const listed = allTimeZones().find((candidate) => candidate.toLowerCase() === lower);
+  if (listed !== undefined) return listed;
+  return ianaName(new Intl.DateTimeFormat('en-US', { timeZone: zone }).resolvedOptions().timeZone);
 }
 
 /** The machine's own zone, when it is a usable IANA name. */
