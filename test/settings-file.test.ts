@@ -9,7 +9,7 @@ import { after, before, describe, it } from 'node:test';
 import { setTimeout as delay } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { build } from 'esbuild';
+import { build, type BuildOptions } from 'esbuild';
 import { SettingsFileError, WriteFileError } from '../src/errors.ts';
 import { backupPath, loadSettingsFile, writeSettingsFile } from '../src/settings-file.ts';
 
@@ -22,20 +22,37 @@ const AS_ROOT = process.getuid?.() === 0;
 
 let work: string;
 let childScript: string;
+let writerScript: string;
 let count = 0;
 
 before(async () => {
   work = await mkdtemp(join(tmpdir(), 'settings-file-'));
   await chmod(work, 0o755); // nobody must reach the child script
   childScript = join(work, 'child.mjs');
-  await build({
+  writerScript = join(work, 'writer.mjs');
+  const options: BuildOptions = {
     entryPoints: [fileURLToPath(new URL('helpers/settings-file-child.ts', import.meta.url))],
-    outfile: childScript,
     bundle: true,
     format: 'esm',
     platform: 'node',
     banner: { js: "import{createRequire as __cr}from'node:module';const require=__cr(import.meta.url);" },
     logLevel: 'warning',
+  };
+  await build({ ...options, outfile: childScript });
+  // The crash test starts 30 writers: without the formats (zod, luxon, the parser), which
+  // writeSettingsFile does not use, each starts a third faster.
+  await build({
+    ...options,
+    outfile: writerScript,
+    plugins: [
+      {
+        name: 'no-formats',
+        setup(bundler) {
+          bundler.onResolve({ filter: /settings-format\.ts$/ }, () => ({ path: 'no-formats', namespace: 'no-formats' }));
+          bundler.onLoad({ filter: /.*/, namespace: 'no-formats' }, () => ({ contents: 'export function formatFor() { throw new Error("no formats in the writer"); }' }));
+        },
+      },
+    ],
   });
 });
 after(async () => {
@@ -222,7 +239,7 @@ interface Writer {
 }
 
 function startWriter(path: string, aFile: string, bFile: string): Writer {
-  const child = spawn(process.execPath, [childScript, 'loop', path, aFile, bFile], { stdio: ['pipe', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [writerScript, 'loop', path, aFile, bFile], { stdio: ['pipe', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
   const waiting = new Map<string, () => void>();

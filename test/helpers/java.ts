@@ -16,7 +16,12 @@ export interface JavaLoad {
 }
 
 export async function javaLoad(files: string[]): Promise<JavaLoad[]> {
-  const { stdout } = await promisify(execFile)('java', ['-XX:TieredStopAtLevel=1', '-XX:+UseSerialGC', LOADER, ...files], { maxBuffer: 256 * 1024 * 1024 });
+  const { stdout } = await promisify(execFile)('java', ['-XX:TieredStopAtLevel=1', '-XX:+UseSerialGC', LOADER, ...files], {
+    maxBuffer: 256 * 1024 * 1024,
+  }).catch((error: NodeJS.ErrnoException) => {
+    if (error.code === 'ENOENT') throw new Error('java is not installed: these tests need Java 17+ (apt-get install -y openjdk-17-jre-headless)');
+    throw error;
+  });
   const loads = stdout
     .split('\n')
     .filter(Boolean)
