@@ -214,6 +214,20 @@ describe('writeSettingsFile', () => {
     assert.deepEqual((await readdir(dir)).sort(), [NAME, `${NAME}.bak`]);
   });
 
+  it('two writes at once: one wins, the other is refused by the lock and writes nothing', async () => {
+    const { dir, path } = await folder();
+    await writeFile(path, OLD);
+    const results = await Promise.allSettled([writeSettingsFile(path, NEW, OLD), writeSettingsFile(path, Buffer.from('other\n'), OLD)]);
+    const refused = results.flatMap((result) => (result.status === 'rejected' ? [(result.reason as Error).message] : []));
+    assert.equal(results.filter((result) => result.status === 'fulfilled').length, 1);
+    assert.equal(refused.length, 1);
+    assert.match(refused[0]!, new RegExp(`^${path.replaceAll('.', '\\.')} (is being written by another teaming-mail-setup \\(process ${process.pid}\\)|was changed by someone else)`));
+    const content = await readFile(path);
+    assert.ok(content.equals(NEW) || content.equals(Buffer.from('other\n')));
+    assert.deepEqual(await readFile(`${path}.bak`), OLD);
+    assert.deepEqual((await readdir(dir)).sort(), [NAME, `${NAME}.bak`]);
+  });
+
   it('temporary files left by killed runs are removed by the next write; others are kept', async () => {
     const { dir, path } = await folder();
     await writeFile(path, OLD);
