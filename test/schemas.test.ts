@@ -15,9 +15,9 @@ import {
   usernameSchema,
   validator,
 } from '../src/schemas.ts';
-import type { MailSettings } from '../src/settings.ts';
 import { allTimeZones } from '../src/time-zones.ts';
 import { trickyText } from './helpers/arbitraries.ts';
+import { PLAIN_SMTP } from './helpers/fixtures.ts';
 
 const PORT = 'port must be a whole number from 1 to 65535';
 const HOST = 'host must be a host name (mail.example.com), an IPv4 address (192.0.2.10) or an IPv6 address (2001:db8::25)';
@@ -139,18 +139,6 @@ describe('schemas: accepted and refused answers, exact messages', () => {
 });
 
 describe('schemas on arbitrary strings: refused with a message, or accepted and round-tripped through the file', () => {
-  const BASE: MailSettings = {
-    protocol: 'smtp',
-    host: 'mail.example.com',
-    port: 25,
-    starttls: false,
-    timeZone: 'UTC',
-    auth: true,
-    username: 'user',
-    password: 'pw',
-    allowSendToAllUsers: true,
-    connectionTimeoutMs: 15000,
-  };
   const randomCase = (zone: string) => fc.array(fc.boolean(), { minLength: zone.length, maxLength: zone.length }).map((upper) => [...zone].map((c, i) => (upper[i] ? c.toUpperCase() : c.toLowerCase())).join(''));
   const inputs = {
     host: fc.oneof(trickyText(), fc.ipV4(), fc.ipV6().map((ip) => `[${ip}]`), fc.domain()),
@@ -173,7 +161,7 @@ describe('schemas on arbitrary strings: refused with a message, or accepted and 
           }
           // What a schema gives, it accepts again unchanged; and the file gives it back.
           assert.deepEqual(check(schema, result.value), result, 'not idempotent');
-          const settings = { ...BASE, [field]: result.value };
+          const settings = { ...PLAIN_SMTP, [field]: result.value };
           const read = readInstallerProperties(writeInstallerProperties(undefined, settings), 'f');
           // An empty password is no password: no key.
           assert.deepEqual(read.settings[field], field === 'password' && result.value === '' ? undefined : result.value);

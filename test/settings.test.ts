@@ -1,20 +1,10 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { formatFor, propertiesFormat } from '../src/settings-format.ts';
-import { changedSettings, defaultStarttls, maskPassword, type MailSettings } from '../src/settings.ts';
+import { changedSettings, defaultStarttls, maskPassword } from '../src/settings.ts';
+import { PLAIN_SMTP } from './helpers/fixtures.ts';
 
-const SETTINGS: MailSettings = {
-  protocol: 'smtp',
-  host: 'mail.example.com',
-  port: 25,
-  starttls: false,
-  timeZone: 'UTC',
-  auth: true,
-  username: 'u',
-  password: 'p',
-  allowSendToAllUsers: true,
-  connectionTimeoutMs: 15000,
-};
+const SETTINGS = PLAIN_SMTP;
 
 describe('settings', () => {
   it('STARTTLS defaults to on for the submission port only', () => {
