@@ -62,10 +62,10 @@ export function canonicalTimeZone(zone: string): string | undefined {
   return ianaName(new Intl.DateTimeFormat('en-US', { timeZone: zone }).resolvedOptions().timeZone);
 }
 
-/** The machine's own zone, when it is a usable IANA name. */
+/** The machine's own zone, when it is a usable IANA name, spelled as in the list. */
 export function machineTimeZone(): string | undefined {
   const zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
-  return zone && isValidTimeZone(zone) ? zone : undefined;
+  return zone ? canonicalTimeZone(zone) : undefined;
 }
 
 function normalize(text: string): string {

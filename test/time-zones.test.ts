@@ -6,6 +6,7 @@ import {
   canonicalTimeZone,
   COMMON_ZONES,
   isValidTimeZone,
+  machineTimeZone,
   searchTimeZones,
   timeStampPreview,
 } from '../src/time-zones.ts';
@@ -30,6 +31,23 @@ describe('the zone list', () => {
     assert.equal(isValidTimeZone(''), false);
     assert.equal(canonicalTimeZone('Mars/Base'), undefined);
     assert.equal(canonicalTimeZone('america/los_angeles'), 'America/Los_Angeles');
+  });
+});
+
+describe('machineTimeZone', () => {
+  it('is the machine\'s zone, spelled as in the list', () => {
+    const saved = process.env.TZ;
+    try {
+      process.env.TZ = 'Asia/Calcutta';
+      assert.equal(machineTimeZone(), 'Asia/Kolkata');
+      process.env.TZ = 'America/Indianapolis';
+      assert.equal(machineTimeZone(), 'America/Indiana/Indianapolis');
+      process.env.TZ = 'Europe/Berlin';
+      assert.equal(machineTimeZone(), 'Europe/Berlin');
+    } finally {
+      if (saved === undefined) delete process.env.TZ;
+      else process.env.TZ = saved;
+    }
   });
 });
 
