@@ -9,6 +9,7 @@
 import { escapeKey, escapeValue } from 'properties-file/escape';
 import { Properties } from 'properties-file/parser';
 import type { PropertyNode } from 'properties-file/parser';
+import { SettingsFileError } from './errors.ts';
 import { managedKeys, readManagedSettings, type KeyPlan, type StoredSettings } from './managed-settings.ts';
 import type { MailSettings } from './settings.ts';
 
@@ -19,8 +20,35 @@ const HEADER = [
   '# Written by teaming-mail-setup; lines it does not manage are kept as they are.',
 ];
 
-function parse(text: string): Properties {
-  return new Properties(text);
+/**
+ * Java refuses the whole file on a malformed \\uXXXX escape (IllegalArgumentException), and so does
+ * the parser: name the line it starts on. The line is found by parsing ever longer prefixes that
+ * end on a complete logical line (one not continued by an odd number of trailing backslashes).
+ */
+function parse(text: string, file = 'settings file'): Properties {
+  try {
+    return new Properties(text);
+  } catch (error) {
+    const lines = text.split(/\r\n|\r|\n/);
+    let start = 0;
+    for (let end = 1; end <= lines.length; end++) {
+      if (end < lines.length && continues(lines[end - 1]!)) continue;
+      try {
+        new Properties(lines.slice(0, end).join('\n'));
+      } catch {
+        // Comment lines ending in a backslash do not continue: the property is the first other line.
+        while (start < end - 1 && /^[ \t\f]*[#!]/.test(lines[start]!)) start++;
+        throw new SettingsFileError(file, `${(error as Error).message}: Java cannot load this file (write \\uXXXX with four hex digits, or \\\\ for a backslash)`, start + 1);
+      }
+      start = end;
+    }
+    throw new SettingsFileError(file, (error as Error).message);
+  }
+}
+
+/** A physical line ending in an odd number of backslashes continues on the next one. */
+function continues(line: string): boolean {
+  return /(?:^|[^\\])(?:\\\\)*\\$/.test(line);
 }
 
 function effective(properties: Properties, key: string): PropertyNode | undefined {
@@ -28,7 +56,7 @@ function effective(properties: Properties, key: string): PropertyNode | undefine
 }
 
 export function readInstallerProperties(text: string, file: string): StoredSettings {
-  const properties = parse(text);
+  const properties = parse(text, file);
   return readManagedSettings(
     (key) => {
       const node = effective(properties, key);
@@ -93,15 +121,20 @@ export function writeInstallerProperties(existing: string | undefined, settings:
     if (last !== undefined) {
       const ending = /(\r\n|\r|\n)$/.exec(doc[last]!.raw)?.[1] ?? '';
       doc[last] = { raw: propertyLine(key, value, ending), key };
+      // Earlier occurrences are dead for Java (last wins) but may hold an old password: drop them.
+      for (const index of positions.slice(0, -1).reverse()) doc.splice(index, 1);
       return;
     }
     doc.splice(insertionIndex(doc, plan, planIndex), 0, { raw: propertyLine(key, value, eol), key });
   });
 
-  // A segment that gained a successor must end its line.
+  // A segment that gained a successor must end its line; a property left open by a backslash at
+  // the end of the file would swallow the next line, so it is closed by a blank line (as at EOF).
   for (let index = 0; index < doc.length - 1; index++) {
     const segment = doc[index]!;
-    if (!/[\r\n]$/.test(segment.raw)) doc[index] = { ...segment, raw: segment.raw + eol };
+    let raw = /[\r\n]$/.test(segment.raw) ? segment.raw : segment.raw + eol;
+    if (segment.key !== undefined && continues(raw.replace(/(?:\r\n|\r|\n)$/, ''))) raw += eol;
+    if (raw !== segment.raw) doc[index] = { ...segment, raw };
   }
   return doc.map((segment) => segment.raw).join('');
 }

@@ -3,10 +3,9 @@
  * formats. installer.properties stores each key as a line; installer.xml stores the same keys as
  * attributes of EmailSettings/Outbound/Resource (and two of them on Outbound itself).
  */
-import type { z } from 'zod';
+import { z } from 'zod';
 import { SettingsFileError } from './errors.ts';
 import {
-  booleanSchema,
   check,
   connectionTimeoutMsSchema,
   hostSchema,
@@ -59,7 +58,21 @@ export interface StoredValue {
 }
 
 /** The stored user name is checked when it is used; here it only has to be text (it may be empty). */
-const anyStoredText = passwordSchema;
+const storedText = (name: string) =>
+  z
+    .string()
+    .refine((value) => !value.includes('\u0000'), { error: `${name} must not contain a NUL character` })
+    .refine((value) => value.length <= 1024, { error: `${name} must be at most 1024 characters` });
+
+/**
+ * JavaMail reads a flag as `"true".equalsIgnoreCase(value)`: "yes" or "true " would be false for
+ * Teaming, so the file accepts exactly true or false (any case) rather than guess.
+ */
+const storedBoolean = (name: string) =>
+  z
+    .string()
+    .regex(/^(?:true|false)$/i, { error: `${name} must be true or false` })
+    .transform((value) => value.toLowerCase() === 'true');
 
 /**
  * The stored settings, each value checked with its answer schema. `lookup` finds a key's value in
@@ -87,13 +100,13 @@ export function readManagedSettings(lookup: (key: string) => StoredValue | undef
   };
   assign('host', read(`mail.${p}.host`, hostSchema));
   assign('port', read(`mail.${p}.port`, portSchema));
-  assign('auth', read(`mail.${p}.auth`, booleanSchema));
-  assign('username', read(`mail.${p}.user`, anyStoredText));
+  assign('auth', read(`mail.${p}.auth`, storedBoolean));
+  assign('username', read(`mail.${p}.user`, storedText('user name')));
   assign('password', read(`mail.${p}.password`, passwordSchema));
   assign('connectionTimeoutMs', read(`mail.${p}.connectiontimeout`, connectionTimeoutMsSchema));
-  assign('starttls', p === 'smtp' ? read('mail.smtp.starttls.enable', booleanSchema) : false);
+  assign('starttls', p === 'smtp' ? read('mail.smtp.starttls.enable', storedBoolean) : false);
   assign('timeZone', read(TIME_ZONE_KEY, timeZoneSchema));
-  assign('allowSendToAllUsers', read(ALL_USERS_KEY, booleanSchema));
+  assign('allowSendToAllUsers', read(ALL_USERS_KEY, storedBoolean));
   if (settings.auth === undefined && settings.username) settings.auth = true;
   return { hasOutbound: true, settings };
 }

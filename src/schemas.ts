@@ -4,7 +4,7 @@
  */
 import { isIPv4, isIPv6 } from 'node:net';
 import { z } from 'zod';
-import { isValidTimeZone } from './time-zones.ts';
+import { canonicalTimeZone, isValidTimeZone } from './time-zones.ts';
 
 // eslint-disable-next-line no-control-regex
 const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
@@ -50,11 +50,14 @@ export const portSchema = z
   })
   .pipe(z.number().int({ error: PORT_MESSAGE }).min(1, { error: PORT_MESSAGE }).max(65535, { error: PORT_MESSAGE }));
 
+/** Accepts any case and links ("us/pacific"); gives the spelling Java knows (see canonicalTimeZone). */
 export const timeZoneSchema = withoutControlCharacters('time zone')
   .transform((value) => value.trim())
   .refine((value) => isValidTimeZone(value), {
     error: 'time zone must be an IANA zone name such as America/New_York or Europe/Berlin',
-  });
+    abort: true,
+  })
+  .transform((value) => canonicalTimeZone(value) ?? value);
 
 export const usernameSchema = withoutControlCharacters('user name')
   .transform((value) => value.trim())

@@ -70,13 +70,34 @@ function isRunning(pid: number): boolean {
   }
 }
 
+/** `.<name>.<pid>.<8 hex>.tmp`: the temporary files of this process, named so a later run can tell whose they are. */
+function temporaryPath(target: string): string {
+  return join(dirname(target), `.${basename(target)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+}
+
+/**
+ * The lock appears with the owner's pid already in it (written aside, then hard-linked into
+ * place; link fails if the lock exists), so no one ever sees an empty lock and takes it for stale.
+ */
+async function createLock(lock: string): Promise<void> {
+  const temporary = temporaryPath(lock);
+  await fs.writeFile(temporary, `${process.pid}\n`, { mode: FILE_MODE, flag: 'wx' });
+  try {
+    await fs.link(temporary, lock).catch(async (error: unknown) => {
+      // A file system without hard links: create it in place (an empty lock is briefly visible).
+      if (!['EPERM', 'ENOTSUP', 'ENOSYS'].includes(errorCode(error) ?? '')) throw error;
+      await fs.writeFile(lock, `${process.pid}\n`, { mode: FILE_MODE, flag: 'wx' });
+    });
+  } finally {
+    await fs.rm(temporary, { force: true });
+  }
+}
+
 async function acquireLock(path: string): Promise<() => Promise<void>> {
   const lock = lockPath(path);
   for (let attempt = 0; attempt < 2; attempt++) {
     try {
-      const handle = await fs.open(lock, 'wx', FILE_MODE);
-      await handle.writeFile(`${process.pid}\n`);
-      await handle.close();
+      await createLock(lock);
       return () => fs.rm(lock, { force: true });
     } catch (error) {
       if (errorCode(error) !== 'EEXIST') throw writeError(path, error);
@@ -103,8 +124,8 @@ function writeError(path: string, error: unknown): WriteFileError {
   return new WriteFileError(`${path} cannot be written: ${(error as Error).message}; the old file is unchanged`);
 }
 
-async function writeTemporary(folder: string, name: string, bytes: Buffer, owner?: { uid: number; gid: number }): Promise<string> {
-  const temporary = join(folder, `.${name}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+async function writeTemporary(target: string, bytes: Buffer, owner?: { uid: number; gid: number }): Promise<string> {
+  const temporary = temporaryPath(target);
   const handle = await fs.open(temporary, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, FILE_MODE);
   try {
     await handle.chmod(FILE_MODE); // whatever the umask
@@ -121,12 +142,26 @@ async function writeTemporary(folder: string, name: string, bytes: Buffer, owner
 }
 
 async function replaceAtomically(target: string, bytes: Buffer, owner?: { uid: number; gid: number }): Promise<void> {
-  const temporary = await writeTemporary(dirname(target), basename(target), bytes, owner);
+  const temporary = await writeTemporary(target, bytes, owner);
   try {
     await fs.rename(temporary, target);
   } catch (error) {
     await fs.rm(temporary, { force: true });
     throw error;
+  }
+}
+
+/**
+ * A run killed between creating a temporary file and renaming it leaves the file behind: the
+ * next run (holding the lock) removes those of this file, its backup and its lock whose process is gone.
+ */
+async function removeStaleTemporaries(path: string): Promise<void> {
+  const name = basename(path).replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const pattern = new RegExp(`^\\.${name}(?:\\.bak|\\.lock)?\\.(\\d+)\\.[0-9a-f]{8}\\.tmp$`);
+  const folder = dirname(path);
+  for (const entry of await fs.readdir(folder).catch(() => [])) {
+    const pid = Number(pattern.exec(entry)?.[1]);
+    if (pid > 0 && pid !== process.pid && !isRunning(pid)) await fs.rm(join(folder, entry), { force: true });
   }
 }
 
@@ -149,8 +184,11 @@ export async function writeSettingsFile(path: string, bytes: Buffer, expected: B
   }
   const existing = await fs.lstat(path).catch(() => undefined);
   if (existing?.isSymbolicLink()) {
+    const target = await fs.realpath(path).catch(() => undefined);
     throw new WriteFileError(
-      `${path} is a symbolic link; the wizard does not replace a link: pass the file it points to with --file "$(readlink -f ${path})"`,
+      target === undefined
+        ? `${path} is a symbolic link to a file that does not exist; the wizard does not replace a link: name the real file with --file`
+        : `${path} is a symbolic link to ${target}; the wizard does not replace a link: run again with --file ${target}`,
     );
   }
   if (existing && !existing.isFile()) throw new WriteFileError(`${path} is not a regular file; choose another path with --file`);
@@ -165,6 +203,7 @@ export async function writeSettingsFile(path: string, bytes: Buffer, expected: B
     if (!unchanged) {
       throw new WriteFileError(`${path} was changed by someone else while the wizard ran; nothing was written: run again`);
     }
+    await removeStaleTemporaries(path);
     const owner = existing ? { uid: existing.uid, gid: existing.gid } : undefined;
     let backup: string | undefined;
     if (current !== undefined) {

@@ -15,37 +15,45 @@ export function isValidTimeZone(zone: string): boolean {
 }
 
 /**
- * ICU (and so Intl) lists some zones under the old names CLDR keeps for stability; the IANA
- * database renamed them. Without this, "kolkata" finds nothing and Indiana has no Indianapolis.
+ * Intl lists zones by their CLDR ids, some of which are old IANA names kept as links
+ * ("America/Indianapolis"); the installer groups by the IANA names. Only long-standing IANA names
+ * are used, which every Java release since 2009 knows ("Europe/Kiev" stays: older Javas lack "Europe/Kyiv").
  */
 const IANA_NAMES: Readonly<Record<string, string>> = {
   'Africa/Asmera': 'Africa/Asmara',
   'America/Buenos_Aires': 'America/Argentina/Buenos_Aires',
   'America/Catamarca': 'America/Argentina/Catamarca',
-  'America/Coral_Harbour': 'America/Atikokan',
   'America/Cordoba': 'America/Argentina/Cordoba',
-  'America/Godthab': 'America/Nuuk',
   'America/Indianapolis': 'America/Indiana/Indianapolis',
   'America/Jujuy': 'America/Argentina/Jujuy',
   'America/Louisville': 'America/Kentucky/Louisville',
   'America/Mendoza': 'America/Argentina/Mendoza',
   'Asia/Calcutta': 'Asia/Kolkata',
   'Asia/Katmandu': 'Asia/Kathmandu',
-  'Asia/Rangoon': 'Asia/Yangon',
   'Asia/Saigon': 'Asia/Ho_Chi_Minh',
   'Atlantic/Faeroe': 'Atlantic/Faroe',
-  'Europe/Kiev': 'Europe/Kyiv',
-  'Pacific/Enderbury': 'Pacific/Kanton',
   'Pacific/Ponape': 'Pacific/Pohnpei',
   'Pacific/Truk': 'Pacific/Chuuk',
 };
 
-const OLD_NAMES = new Map(Object.entries(IANA_NAMES).map(([old, renamed]) => [renamed, old]));
+/** Renamed after older Java releases shipped: stored under the old name, found by the new one too. */
+const NEWER_NAMES: Readonly<Record<string, string>> = {
+  'America/Coral_Harbour': 'America/Atikokan',
+  'America/Godthab': 'America/Nuuk',
+  'Asia/Rangoon': 'Asia/Yangon',
+  'Europe/Kiev': 'Europe/Kyiv',
+  'Pacific/Enderbury': 'Pacific/Kanton',
+};
 
-/** The IANA database's name for a zone ICU may report under its old name. */
-export function ianaName(zone: string): string {
-  const renamed = IANA_NAMES[zone];
-  return renamed !== undefined && IANAZone.isValidZone(renamed) ? renamed : zone;
+/** Other names a zone is found by when searching: "calcutta" finds Asia/Kolkata, "kyiv" Europe/Kiev. */
+const OTHER_NAMES = new Map([
+  ...Object.entries(IANA_NAMES).map(([old, renamed]): [string, string] => [renamed, old]),
+  ...Object.entries(NEWER_NAMES),
+]);
+
+function ianaName(zone: string): string {
+  const name = IANA_NAMES[zone];
+  return name !== undefined && IANAZone.isValidZone(name) ? name : zone;
 }
 
 let zoneList: string[] | undefined;
@@ -57,10 +65,24 @@ export function allTimeZones(): string[] {
   return zoneList;
 }
 
-/** The machine's own zone, when it is a usable IANA name. */
+/**
+ * The spelling to store: Intl accepts "america/new_york" and links such as "US/Pacific", but Java
+ * knows zone ids only as spelled in the tz database and silently uses GMT for anything else. A
+ * listed zone in any case becomes its listed spelling; any other valid name becomes the zone it
+ * stands for. undefined: not a zone.
+ */
+export function canonicalTimeZone(zone: string): string | undefined {
+  if (!isValidTimeZone(zone)) return undefined;
+  const lower = zone.toLowerCase();
+  const listed = allTimeZones().find((candidate) => candidate.toLowerCase() === lower);
+  if (listed !== undefined) return listed;
+  return ianaName(new Intl.DateTimeFormat('en-US', { timeZone: zone }).resolvedOptions().timeZone);
+}
+
+/** The machine's own zone, when it is a usable IANA name, spelled as in the list. */
 export function machineTimeZone(): string | undefined {
   const zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
-  return zone && isValidTimeZone(zone) ? ianaName(zone) : undefined;
+  return zone ? canonicalTimeZone(zone) : undefined;
 }
 
 function normalize(text: string): string {
@@ -75,8 +97,8 @@ export function searchTimeZones(term: string, zones: readonly string[] = allTime
     (common) => common.zone,
   );
   const matches = zones.filter((zone) => {
-    // The old name finds the zone too: "calcutta", "kiev", "saigon".
-    const name = normalize(`${zone} ${OLD_NAMES.get(zone) ?? ''}`);
+    // Another name finds the zone too: "calcutta", "saigon", "kyiv".
+    const name = normalize(`${zone} ${OTHER_NAMES.get(zone) ?? ''}`);
     return words.every((word) => name.includes(word));
   });
   const city = (zone: string) => normalize(zone.split('/').pop() ?? zone);
