@@ -212,11 +212,20 @@ describe('probe: real SMTP servers', () => {
     assert.equal(report.failure?.question, 'protocol');
   });
 
-  test('SMTPS spoken to a plain port: plain-port, choose SMTP with STARTTLS', async () => {
+  test('SMTPS spoken to a STARTTLS port: plain-port, the server offers STARTTLS: choose SMTP', async () => {
     const report = await probeSmtp(loopbackSettings(starttls.port, { protocol: 'smtps', starttls: false }), { timeoutMs: FAILURE_TIMEOUT_MS });
     assert.equal(report.failure?.stage, 'tls');
     assert.equal(report.failure?.kind, 'plain-port');
-    assert.equal(report.failure?.advice, 'this port speaks plain SMTP: choose SMTP with STARTTLS');
+    assert.equal(report.failure?.message, `port ${starttls.port} answered TLS with plain text (wrong version number)`);
+    assert.equal(report.failure?.advice, `the server offers STARTTLS on ${starttls.port}: choose SMTP`);
     assert.deepEqual(report.failure?.suggestion, { protocol: 'smtp', starttls: true });
+    assert.equal(report.failure?.question, 'protocol');
+  });
+
+  test('SMTPS spoken to a plain port without STARTTLS: choose SMTP, unencrypted', async () => {
+    const report = await probeSmtp(loopbackSettings(plain.port, { protocol: 'smtps', starttls: false }), { timeoutMs: FAILURE_TIMEOUT_MS });
+    assert.equal(report.failure?.kind, 'plain-port');
+    assert.equal(report.failure?.advice, `port ${plain.port} speaks plain SMTP without STARTTLS: choose SMTP (unencrypted), or SMTPS on 465 if the server offers it`);
+    assert.deepEqual(report.failure?.suggestion, { protocol: 'smtp', starttls: false });
   });
 });

@@ -313,7 +313,7 @@ class ProbeRun {
       reply = await channel.readReply(until);
     } catch (error) {
       if (!(plain && error instanceof ChannelError && error.reason === 'timeout')) throw error;
-      if (error.bytes === 0) throw await this.silentGreeting(performance.now() - start);
+      if (error.bytes === 0) throw await this.silentGreeting(start);
       // Something is coming, only slowly: it gets the rest of the budget.
       reply = await channel.readReply();
     }
@@ -326,12 +326,13 @@ class ProbeRun {
   }
 
   /** No greeting on a plain connection: an implicit-TLS port answers a TLS handshake; a dead one does not. */
-  private async silentGreeting(waitedMs: number): Promise<StageFailure> {
+  private async silentGreeting(start: number): Promise<StageFailure> {
+    const waitedMs = performance.now() - start;
     const secure = this.startHandshake(this.channel!.detach());
     try {
       await this.deadline.race(this.handshakeDone(secure));
     } catch (error) {
-      const waited = seconds(this.deadline.remaining() === 0 ? this.options.timeoutMs ?? DEFAULT_PROBE_TIMEOUT_MS : waitedMs);
+      const waited = seconds(performance.now() - start);
       if (error instanceof DeadlineError) {
         return fail('greeting', 'timeout', `connected, but no greeting in ${waited}`, `the server accepted the connection but never said anything; it may be overloaded, or a firewall or proxy holds port ${this.settings.port}; try again, or try port 587 or 465`, { question: 'port' });
       }
@@ -501,5 +502,25 @@ export async function probeSmtp(settings: MailSettings, options: ProbeOptions = 
     clearTimeout(hardStop);
     run.close();
   }
-  return redactDeep(run.report(Math.round(performance.now() - started)), secretForms(settings.username, settings.password));
+  let report = run.report(Math.round(performance.now() - started));
+  if (report.failure?.kind === 'plain-port' && deadline.remaining() > 0) {
+    report = await refinePlainPort(report, settings, options, deadline);
+    report.totalMs = Math.round(performance.now() - started);
+  }
+  return redactDeep(report, secretForms(settings.username, settings.password));
+}
+
+/** SMTPS met a plain port: a quick plain look (no AUTH) tells whether STARTTLS is there to choose. */
+async function refinePlainPort(report: ProbeReport, settings: MailSettings, options: ProbeOptions, deadline: Deadline): Promise<ProbeReport> {
+  const plain: MailSettings = { ...settings, protocol: 'smtp', starttls: false, auth: false, username: '', password: '' };
+  const look = await probeSmtp(plain, { ...options, testMessage: undefined, timeoutMs: deadline.remaining() });
+  if (!look.capabilities || !report.failure) return report;
+  const failure = look.capabilities.starttls
+    ? { ...report.failure, advice: `the server offers STARTTLS on ${settings.port}: choose SMTP`, suggestion: { protocol: 'smtp' as const, starttls: true } }
+    : {
+        ...report.failure,
+        advice: `port ${settings.port} speaks plain SMTP without STARTTLS: choose SMTP (unencrypted), or SMTPS on 465 if the server offers it`,
+        suggestion: { protocol: 'smtp' as const, starttls: false },
+      };
+  return { ...report, failure, banner: look.banner, transcript: [...report.transcript, '(plain look at the port)', ...look.transcript] };
 }
