@@ -131,6 +131,22 @@ describe('probe: misbehaving servers', () => {
     }
   });
 
+  test('several addresses: one that refuses is skipped for the next (loopback only)', async () => {
+    const server = await bannerServer('554 5.7.1 still no');
+    try {
+      const lookup: LookupFunction = async () => [
+        { address: '::1', family: 6 },
+        { address: '127.0.0.1', family: 4 },
+      ];
+      const report = await probeSmtp(loopbackSettings(server.port, { host: 'mail.example.test' }), { timeoutMs: FAILURE_TIMEOUT_MS, lookup });
+      assert.equal(report.address, '127.0.0.1');
+      assert.equal(report.stages[1]?.detail, `connected to 127.0.0.1:${server.port}`);
+      assert.equal(report.failure?.kind, 'banner-refused');
+    } finally {
+      await server.close();
+    }
+  });
+
   test('AUTH offered only after STARTTLS (no AUTH in the plain EHLO): turn STARTTLS on', async () => {
     const { report } = await probeRaw(
       () => scriptedServer((line) => (line.startsWith('EHLO') ? ['250-tls-only.test.invalid', '250-STARTTLS', '250 SIZE 1000'] : '502 no')),

@@ -201,6 +201,20 @@ describe('probe: real SMTP servers', () => {
     assert.match([...stamps][0]!, /GMT\+5:30$/);
   });
 
+  test('test message: an address with a line break is refused before anything is sent', async () => {
+    const count = starttls.messages.length;
+    const report = await probeSmtp(loopbackSettings(starttls.port), {
+      timeoutMs: 5000,
+      ca: starttls.caPem,
+      testMessage: { to: 'admin@example.com>\r\nRCPT TO:<other@example.com', timeZone: 'UTC' },
+    });
+    assert.equal(report.failure?.stage, 'message');
+    assert.equal(report.failure?.kind, 'recipient-refused');
+    assert.equal(report.failure?.advice, 'enter an address such as admin@example.com');
+    assert.ok(!report.transcript.some((line) => line.startsWith('C: MAIL FROM')));
+    assert.equal(starttls.messages.length, count);
+  });
+
   test('SMTP spoken to an implicit-TLS port: expects-tls, choose SMTPS', async () => {
     const started = performance.now();
     const report = await probeSmtp(loopbackSettings(implicit.port), { timeoutMs: FAILURE_TIMEOUT_MS });

@@ -48,6 +48,7 @@ export function channelFailure(stage: StageName, error: ChannelError, settings: 
     case 'line-too-long':
       return fail(stage, 'not-smtp', `what answers on ${settings.host}:${settings.port} is not an SMTP server: it sent ${error.reason === 'line-too-long' ? error.message : `"${error.received}"`}`, `check the host and port: mail servers listen on 25, 587 (submission) or 465 (SMTPS)`, { serverReply, question: 'port' });
     case 'too-many-lines':
+    case 'flood':
       return fail(stage, 'reply-too-long', `the server sent ${error.message} during ${during}`, 'this is not how an SMTP server answers; check the host and port, or ask the mail administrator', { serverReply, question: 'port' });
   }
 }

@@ -33,6 +33,7 @@ import {
 
 /** How long after the deadline the hard stop fires, should a wait somewhere escape its bound. */
 const HARD_STOP_SLACK_MS = 250;
+const ignore = () => {};
 /** What the transcript shows instead of credentials. */
 const HIDDEN = '<secret>';
 
@@ -112,7 +113,6 @@ class ProbeRun {
   close(): void {
     const sockets = [this.tlsSocket, this.socket].filter((socket) => socket !== undefined);
     for (const socket of sockets) {
-      socket.on('error', () => {});
       if (this.failure) socket.destroy();
       else socket.end();
     }
@@ -219,21 +219,23 @@ class ProbeRun {
     const start = performance.now();
     for (const [index, entry] of addresses.entries()) {
       const share = this.deadline.remaining() / (addresses.length - index);
-      const socket = net.connect({ host: entry.address, port: this.settings.port, family: entry.family });
+      // A socket always keeps a listener for 'error': an unheard one would end the process.
+      const socket = net.connect({ host: entry.address, port: this.settings.port, family: entry.family }).on('error', ignore);
+      let onError: ((error: Error) => void) | undefined;
       try {
         await this.deadline.race(
           new Promise<void>((resolve, reject) => {
-            socket.once('connect', resolve);
-            socket.once('error', reject);
+            onError = reject;
+            socket.once('connect', resolve).once('error', reject);
           }),
           Date.now() + share,
         );
-        socket.removeAllListeners('error');
+        socket.off('error', onError!);
         socket.setNoDelay(true);
         this.address = entry.address;
         return { value: socket, detail: `connected to ${net.isIPv6(entry.address) ? `[${entry.address}]` : entry.address}:${this.settings.port}` };
       } catch (error) {
-        socket.on('error', () => {}).destroy();
+        socket.destroy();
         if (error instanceof DeadlineError) {
           if (this.deadline.remaining() === 0) throw connectTimeout(this.settings, performance.now() - start);
           lastError = Object.assign(new Error('timed out'), { code: 'ETIMEDOUT' });
@@ -273,19 +275,19 @@ class ProbeRun {
       servername: net.isIP(this.host) === 0 ? this.host : undefined,
       rejectUnauthorized: false,
       ca: this.options.ca ? [...tls.rootCertificates, this.options.ca] : undefined,
-    });
+    }).on('error', ignore);
     this.tlsSocket = secure;
     return secure;
   }
 
   private handshakeDone(secure: tls.TLSSocket): Promise<void> {
     return new Promise<void>((resolve, reject) => {
+      const onClose = () => reject(Object.assign(new Error('socket disconnected before the TLS handshake ended'), { code: 'ECONNRESET' }));
+      secure.once('error', reject).once('close', onClose);
       secure.once('secureConnect', () => {
-        secure.removeAllListeners('error');
+        secure.off('error', reject).off('close', onClose);
         resolve();
       });
-      secure.once('error', reject);
-      secure.once('close', () => reject(Object.assign(new Error('socket disconnected before the TLS handshake ended'), { code: 'ECONNRESET' })));
     });
   }
 
@@ -451,6 +453,11 @@ class ProbeRun {
     const from = test.from ?? (settings.username.includes('@') ? settings.username : undefined);
     if (!from) {
       throw fail('message', 'sender-refused', 'no sender address for the test message: the user name is not an e-mail address', 'give a sender address for the test message', { question: 'username' });
+    }
+    for (const [role, address] of [['sender', from], ['recipient', test.to]] as const) {
+      if (!/^[^\s<>]+@[^\s<>@]+$/.test(address)) {
+        throw fail('message', role === 'sender' ? 'sender-refused' : 'recipient-refused', `the ${role} address "${address}" is not an e-mail address`, `enter an address such as admin@example.com`, role === 'sender' ? { question: 'username' } : {});
+      }
     }
     const message = await buildTestMessage({ from, to: test.to, timeZone: test.timeZone, settings });
     const channel = this.channel!;

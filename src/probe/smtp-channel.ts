@@ -5,6 +5,8 @@ import { Deadline, DeadlineError } from './deadline.ts';
 export const MAX_LINE_BYTES = 4096;
 /** An EHLO reply has a few dozen lines at most. */
 export const MAX_REPLY_LINES = 200;
+/** What may wait unread; a server that sends more without being asked is flooding. */
+export const MAX_BUFFERED_BYTES = 256 * 1024;
 
 export interface Reply {
   code: number;
@@ -16,7 +18,7 @@ export interface Reply {
   raw: string;
 }
 
-export type ChannelFailure = 'timeout' | 'closed' | 'reset' | 'not-smtp' | 'line-too-long' | 'too-many-lines';
+export type ChannelFailure = 'timeout' | 'closed' | 'reset' | 'not-smtp' | 'line-too-long' | 'too-many-lines' | 'flood';
 
 export class ChannelError extends Error {
   constructor(
@@ -45,11 +47,16 @@ export function printable(text: string, max = 120): string {
 export class SmtpChannel {
   private buffer = '';
   private totalBytes = 0;
-  private ended: { reason: 'closed' | 'reset'; message: string } | undefined;
+  private ended: { reason: 'closed' | 'reset' | 'flood'; message: string } | undefined;
   private wake: (() => void) | undefined;
   private readonly onData = (chunk: Buffer) => {
     this.totalBytes += chunk.length;
     this.buffer += chunk.toString('latin1');
+    if (this.buffer.length > MAX_BUFFERED_BYTES && !this.ended) {
+      this.ended = { reason: 'flood', message: `more than ${MAX_BUFFERED_BYTES / 1024} KiB nobody asked for` };
+      this.buffer = this.buffer.slice(0, MAX_LINE_BYTES);
+      this.socket.destroy();
+    }
     this.notify();
   };
   private readonly onEnd = () => {
