@@ -1,25 +1,16 @@
-import { promises as dnsPromises, type LookupAddress } from 'node:dns';
 import net from 'node:net';
-import tls from 'node:tls';
+import type tls from 'node:tls';
 import type { MailSettings } from '../settings.ts';
+import { authenticate } from './auth.ts';
 import { describeCapabilities, parseCapabilities } from './capabilities.ts';
 import { checkCertificate, describeTls, tlsVersionWords } from './certificate.ts';
+import { connectFirst, resolveHost } from './connect.ts';
 import { Deadline, DeadlineError } from './deadline.ts';
-import {
-  StageFailure,
-  channelFailure,
-  codeOf,
-  connectFailure,
-  connectTimeout,
-  dnsFailure,
-  fail,
-  replyFailure,
-  seconds,
-  tlsFailure,
-} from './failures.ts';
-import { secretForms, redactDeep } from './redact.ts';
+import { StageFailure, channelFailure, fail, replyFailure, seconds, tlsFailure } from './failures.ts';
+import { redactDeep, secretForms } from './redact.ts';
 import { ChannelError, SmtpChannel, type Reply } from './smtp-channel.ts';
-import { buildTestMessage, dotStuff } from './test-message.ts';
+import { sendTestMessage } from './test-message.ts';
+import { certificateFailure, handshakeDone, startHandshake } from './tls-handshake.ts';
 import {
   DEFAULT_PROBE_TIMEOUT_MS,
   type CertificateInfo,
@@ -33,9 +24,6 @@ import {
 
 /** How long after the deadline the hard stop fires, should a wait somewhere escape its bound. */
 const HARD_STOP_SLACK_MS = 250;
-const ignore = () => {};
-/** What the transcript shows instead of credentials. */
-const HIDDEN = '<secret>';
 
 type StageWork<T> = () => Promise<{ value: T; detail: string }>;
 
@@ -45,16 +33,13 @@ function stageOrder(settings: MailSettings): StageName[] {
     : ['dns', 'connect', 'greeting', 'ehlo', 'tls', 'auth', 'message'];
 }
 
-function bareHost(host: string): string {
-  return host.replace(/^\[(.*)\]$/, '$1');
-}
-
 /** One probe: the state of the session and what the report will say. */
 class ProbeRun {
   readonly stages: ProbeStage[] = [];
   readonly transcript: string[] = [];
   failure: ProbeFailure | undefined;
   private current: StageName = 'dns';
+  private stageStart = performance.now();
   private socket: net.Socket | undefined;
   private channel: SmtpChannel | undefined;
   private tlsSocket: tls.TLSSocket | undefined;
@@ -64,6 +49,7 @@ class ProbeRun {
   private authMechanism: string | undefined;
   private accepted: ProbeReport['accepted'];
   private address: string | undefined;
+  /** The host without the brackets of an IPv6 literal. */
   private readonly host: string;
 
   constructor(
@@ -72,21 +58,32 @@ class ProbeRun {
     private readonly deadline: Deadline,
     private readonly onStage: ((stage: ProbeStage) => void) | undefined,
   ) {
-    this.host = bareHost(settings.host);
+    this.host = settings.host.replace(/^\[(.*)\]$/, '$1');
   }
 
   async execute(): Promise<void> {
-    const { settings } = this;
-    const addresses = await this.stage('dns', () => this.resolve());
-    this.socket = await this.stage('connect', () => this.connect(addresses));
+    const { settings, options, deadline } = this;
+    const addresses = await this.stage('dns', async () => {
+      const { addresses, detail } = await resolveHost(this.host, options.lookup, deadline);
+      return { value: addresses, detail };
+    });
+    const socket = await this.stage('connect', async () => {
+      const { socket, address, detail } = await connectFirst(addresses, settings, deadline);
+      this.address = address;
+      return { value: socket, detail };
+    });
+    this.socket = socket;
     if (settings.protocol === 'smtps') {
-      const secure = await this.stage('tls', () => this.handshake(this.socket!, 'implicit TLS (SMTPS)', true));
-      this.channel = new SmtpChannel(secure, this.deadline, this.transcript);
+      const secure = await this.stage('tls', () => this.handshake(socket, 'implicit TLS (SMTPS)', true));
+      this.channel = new SmtpChannel(secure, deadline, this.transcript);
     } else {
-      this.channel = new SmtpChannel(this.socket, this.deadline, this.transcript);
+      this.channel = new SmtpChannel(socket, deadline, this.transcript);
     }
     await this.stage('greeting', () => this.greeting());
-    const plainCapabilities = await this.stage('ehlo', () => this.ehlo());
+    const plainCapabilities = await this.stage('ehlo', async () => {
+      const capabilities = await this.sayHello('ehlo');
+      return { value: capabilities, detail: describeCapabilities(capabilities) };
+    });
     this.capabilities = plainCapabilities;
     if (settings.protocol === 'smtp') {
       if (settings.starttls) {
@@ -95,17 +92,32 @@ class ProbeRun {
         this.skip('tls', plainCapabilities.starttls ? 'STARTTLS off (the server offers it): mail and password travel unencrypted' : 'STARTTLS off (the server does not offer it)');
       }
     }
-    if (settings.auth) await this.stage('auth', () => this.authenticate(this.capabilities!, plainCapabilities));
-    else this.skip('auth', 'authentication off');
-    if (this.options.testMessage) await this.stage('message', () => this.sendTestMessage());
-    else this.skip('message', 'no test message requested');
-    this.channel.send('QUIT');
+    const channel = this.channel;
+    if (settings.auth) {
+      await this.stage('auth', async () => {
+        const { mechanism, reply } = await authenticate(channel, settings, this.capabilities!, plainCapabilities);
+        this.authMechanism = mechanism;
+        return { value: mechanism, detail: `AUTH ${mechanism} accepted for ${settings.username} (${reply.raw})` };
+      });
+    } else {
+      this.skip('auth', 'authentication off');
+    }
+    const test = options.testMessage;
+    if (test) {
+      await this.stage('message', async () => {
+        this.accepted = await sendTestMessage(channel, settings, test);
+        return { value: undefined, detail: `accepted for ${test.to}: ${this.accepted.reply}` };
+      });
+    } else {
+      this.skip('message', 'no test message requested');
+    }
+    channel.send('QUIT');
   }
 
   /** Records a timeout at the running stage when the hard stop fires. */
   hardStop(timeoutMs: number): void {
     if (this.failure) return;
-    const failure = fail(this.current, 'timeout', `the probe ran out of its ${seconds(timeoutMs)} during ${this.current}`, `the server or the network is too slow; try again, or raise the probe timeout`).failure;
+    const failure = fail(this.current, 'timeout', `the probe ran out of its ${seconds(timeoutMs)} during ${this.current}`, 'the server or the network is too slow; try again, or raise the probe timeout').failure;
     this.failure = failure;
     this.record(this.current, 'failed', this.stageStart, failure.message);
   }
@@ -124,7 +136,6 @@ class ProbeRun {
     const notReached = stageOrder(this.settings)
       .filter((name) => !done.has(name))
       .map((name): ProbeStage => ({ name, outcome: 'skipped', ms: 0, detail: 'not reached' }));
-    const stages = [...this.stages, ...notReached];
     const ok = this.failure === undefined;
     return {
       ok,
@@ -132,7 +143,7 @@ class ProbeRun {
       port: this.settings.port,
       protocol: this.settings.protocol,
       address: this.address,
-      stages,
+      stages: [...this.stages, ...notReached],
       totalMs,
       summary: ok ? this.summary(totalMs) : undefined,
       failure: this.failure,
@@ -154,8 +165,6 @@ class ProbeRun {
     return parts.join(', ');
   }
 
-  private stageStart = performance.now();
-
   private record(name: StageName, outcome: ProbeStage['outcome'], start: number, detail: string): void {
     const stage: ProbeStage = { name, outcome, ms: outcome === 'skipped' ? 0 : Math.round(performance.now() - start), detail };
     this.stages.push(stage);
@@ -170,6 +179,7 @@ class ProbeRun {
     this.record(name, 'skipped', performance.now(), detail);
   }
 
+  /** Runs one stage: records its outcome and time, and turns whatever went wrong into a classified failure. */
   private async stage<T>(name: StageName, work: StageWork<T>): Promise<T> {
     this.current = name;
     const start = (this.stageStart = performance.now());
@@ -197,66 +207,15 @@ class ProbeRun {
     return fail(name, 'closed-early', `${name} failed: ${problem.message}`, 'check the host and port, and the mail server log').failure;
   }
 
-  private async resolve(): Promise<{ value: LookupAddress[]; detail: string }> {
-    const family = net.isIP(this.host);
-    if (family !== 0) return { value: [{ address: this.host, family }], detail: `${this.host} is an IP address: no lookup` };
-    const lookup = this.options.lookup ?? ((hostname: string, options: { all: true }) => dnsPromises.lookup(hostname, options));
-    let addresses: LookupAddress[];
-    try {
-      addresses = await this.deadline.race(lookup(this.host, { all: true }));
-    } catch (error) {
-      if (error instanceof DeadlineError) {
-        throw fail('dns', 'dns-failed', `the name lookup of ${this.host} got no answer in time`, 'the DNS server of this machine does not answer; check the network, or enter the IP address of the mail host', { question: 'host' });
-      }
-      throw dnsFailure(error as NodeJS.ErrnoException, this.host);
-    }
-    if (addresses.length === 0) throw dnsFailure(Object.assign(new Error('no address'), { code: 'ENOTFOUND' }), this.host);
-    return { value: addresses, detail: `${this.host} → ${addresses.map((entry) => entry.address).join(', ')}` };
-  }
-
-  private async connect(addresses: LookupAddress[]): Promise<{ value: net.Socket; detail: string }> {
-    let lastError: NodeJS.ErrnoException | undefined;
-    const start = performance.now();
-    for (const [index, entry] of addresses.entries()) {
-      const share = this.deadline.remaining() / (addresses.length - index);
-      // A socket always keeps a listener for 'error': an unheard one would end the process.
-      const socket = net.connect({ host: entry.address, port: this.settings.port, family: entry.family }).on('error', ignore);
-      let onError: ((error: Error) => void) | undefined;
-      try {
-        await this.deadline.race(
-          new Promise<void>((resolve, reject) => {
-            onError = reject;
-            socket.once('connect', resolve).once('error', reject);
-          }),
-          Date.now() + share,
-        );
-        socket.off('error', onError!);
-        socket.setNoDelay(true);
-        this.address = entry.address;
-        return { value: socket, detail: `connected to ${net.isIPv6(entry.address) ? `[${entry.address}]` : entry.address}:${this.settings.port}` };
-      } catch (error) {
-        socket.destroy();
-        if (error instanceof DeadlineError) {
-          if (this.deadline.remaining() === 0) throw connectTimeout(this.settings, performance.now() - start);
-          lastError = Object.assign(new Error('timed out'), { code: 'ETIMEDOUT' });
-        } else {
-          lastError = error as NodeJS.ErrnoException;
-        }
-      }
-    }
-    if (lastError?.code === 'ETIMEDOUT') throw connectTimeout(this.settings, performance.now() - start);
-    throw connectFailure(lastError ?? new Error('no address to connect to'), this.settings);
-  }
-
-  /** TLS over `socket`; verifies the certificate before anything secret is sent. */
+  /** TLS over `socket`; the certificate is checked before anything secret is sent. */
   private async handshake(socket: net.Socket, via: string, implicit: boolean): Promise<{ value: tls.TLSSocket; detail: string }> {
-    const secure = this.startHandshake(socket);
+    const secure = (this.tlsSocket = startHandshake(socket, this.host, this.options.ca));
     try {
-      await this.deadline.race(this.handshakeDone(secure));
+      await this.deadline.race(handshakeDone(secure));
     } catch (error) {
       secure.destroy();
       if (error instanceof DeadlineError) {
-        throw fail('tls', 'timeout', `the TLS handshake got no answer in time`, implicit
+        throw fail('tls', 'timeout', 'the TLS handshake got no answer in time', implicit
           ? `port ${this.settings.port} accepts connections but does not answer TLS; if it speaks plain SMTP, choose SMTP with STARTTLS`
           : 'the server stopped answering after STARTTLS; check its TLS configuration', { question: implicit ? 'protocol' : 'starttls' });
       }
@@ -264,44 +223,8 @@ class ProbeRun {
     }
     const { info, problem } = checkCertificate(secure, this.options.acceptCertificateSha256);
     this.certificate = info;
-    if (problem) throw this.certificateFailure(secure, info, problem);
+    if (problem) throw certificateFailure(secure, info, problem, this.host);
     return { value: secure, detail: describeTls(secure, info, via) };
-  }
-
-  private startHandshake(socket: net.Socket): tls.TLSSocket {
-    const secure = tls.connect({
-      socket,
-      host: this.host,
-      servername: net.isIP(this.host) === 0 ? this.host : undefined,
-      rejectUnauthorized: false,
-      ca: this.options.ca ? [...tls.rootCertificates, this.options.ca] : undefined,
-    }).on('error', ignore);
-    this.tlsSocket = secure;
-    return secure;
-  }
-
-  private handshakeDone(secure: tls.TLSSocket): Promise<void> {
-    return new Promise<void>((resolve, reject) => {
-      const onClose = () => reject(Object.assign(new Error('socket disconnected before the TLS handshake ended'), { code: 'ECONNRESET' }));
-      secure.once('error', reject).once('close', onClose);
-      secure.once('secureConnect', () => {
-        secure.off('error', reject).off('close', onClose);
-        resolve();
-      });
-    });
-  }
-
-  private certificateFailure(secure: tls.TLSSocket, info: CertificateInfo, problem: 'untrusted' | 'expired' | 'name-mismatch'): StageFailure {
-    const accept = `accept this certificate explicitly by its SHA-256 fingerprint ${info.sha256}`;
-    const extra = { certificateSha256: info.sha256 };
-    if (problem === 'name-mismatch') {
-      const names = secure.getPeerCertificate().subjectaltname ?? info.subject;
-      return fail('tls', 'certificate-name-mismatch', `the server's certificate is for ${names}, not for ${this.host}`, `enter the host name the certificate names, or ${accept}`, { ...extra, question: 'host' });
-    }
-    if (problem === 'expired') {
-      return fail('tls', 'certificate-expired', `the server's certificate is ${info.verification} (valid ${info.validFrom} to ${info.validTo})`, `the mail administrator must renew it; meanwhile you can ${accept}`, extra);
-    }
-    return fail('tls', 'certificate-untrusted', `the server's certificate is not trusted: ${info.verification} (${info.subject}, issued by ${info.issuer})`, `trust the CA that signed it with --ca-file (its PEM file), or ${accept}`, extra);
   }
 
   private async greeting(): Promise<{ value: Reply; detail: string }> {
@@ -322,7 +245,7 @@ class ProbeRun {
     this.banner = reply.raw;
     if (reply.code === 220) return { value: reply, detail: reply.raw };
     if (reply.code >= 400) {
-      throw replyFailure('greeting', 'banner-refused', reply, 'the server refuses this connection', `the server does not accept mail sessions from this machine; ask the mail administrator to allow this machine's address, or use the port meant for mail clients (587)`, { question: 'port' });
+      throw replyFailure('greeting', 'banner-refused', reply, 'the server refuses this connection', "the server does not accept mail sessions from this machine; ask the mail administrator to allow this machine's address, or use the port meant for mail clients (587)", { question: 'port' });
     }
     throw replyFailure('greeting', 'not-smtp', reply, 'the server greeted with an unexpected reply', 'check the host and port: mail servers greet with 220', { question: 'port' });
   }
@@ -330,13 +253,12 @@ class ProbeRun {
   /** No greeting on a plain connection: an implicit-TLS port answers a TLS handshake; a dead one does not. */
   private async silentGreeting(start: number): Promise<StageFailure> {
     const waitedMs = performance.now() - start;
-    const secure = this.startHandshake(this.channel!.detach());
+    const secure = (this.tlsSocket = startHandshake(this.channel!.detach(), this.host, this.options.ca));
     try {
-      await this.deadline.race(this.handshakeDone(secure));
+      await this.deadline.race(handshakeDone(secure));
     } catch (error) {
-      const waited = seconds(performance.now() - start);
       if (error instanceof DeadlineError) {
-        return fail('greeting', 'timeout', `connected, but no greeting in ${waited}`, `the server accepted the connection but never said anything; it may be overloaded, or a firewall or proxy holds port ${this.settings.port}; try again, or try port 587 or 465`, { question: 'port' });
+        return fail('greeting', 'timeout', `connected, but no greeting in ${seconds(performance.now() - start)}`, `the server accepted the connection but never said anything; it may be overloaded, or a firewall or proxy holds port ${this.settings.port}; try again, or try port 587 or 465`, { question: 'port' });
       }
       return fail('greeting', 'too-slow', `no greeting in ${seconds(waitedMs)}; the server then rejected TLS too`, 'the server greets too slowly (it may be overloaded or delay clients on purpose); try again, or try port 587', { question: 'port' });
     }
@@ -348,13 +270,14 @@ class ProbeRun {
     });
   }
 
+  /** The EHLO name: what the caller set, else an address literal of our end, e.g. `[192.0.2.7]`. */
   private clientName(): string {
     if (this.options.clientName) return this.options.clientName;
-    const local = this.socket?.localAddress ?? '127.0.0.1';
-    const address = local.replace(/^::ffff:/, '');
+    const address = (this.socket?.localAddress ?? '127.0.0.1').replace(/^::ffff:/, '');
     return net.isIPv6(address) ? `[IPv6:${address}]` : `[${address}]`;
   }
 
+  /** EHLO, or HELO for a server that does not know EHLO. */
   private async sayHello(stage: StageName): Promise<ServerCapabilities> {
     const channel = this.channel!;
     const ehlo = await channel.command(`EHLO ${this.clientName()}`);
@@ -364,11 +287,6 @@ class ProbeRun {
       if (helo.code === 250) return parseCapabilities([helo.lines[0] ?? '']);
     }
     throw replyFailure(stage, 'ehlo-refused', ehlo, 'the server refuses our EHLO', 'the server does not accept mail sessions from this machine; check the server log, or ask the mail administrator', { question: 'host' });
-  }
-
-  private async ehlo(): Promise<{ value: ServerCapabilities; detail: string }> {
-    const capabilities = await this.sayHello('ehlo');
-    return { value: capabilities, detail: describeCapabilities(capabilities) };
   }
 
   private async startTls(plain: ServerCapabilities): Promise<{ value: ServerCapabilities; detail: string }> {
@@ -383,103 +301,11 @@ class ProbeRun {
     if (reply.code !== 220) {
       throw replyFailure('tls', 'starttls-refused', reply, 'the server refused STARTTLS', 'the server offers STARTTLS but refuses it; check its TLS configuration, or turn STARTTLS off', { question: 'starttls' });
     }
+    // Whatever the server sent after its 220 is dropped with the plain socket (no command injection).
     const { value: secure, detail } = await this.handshake(channel.detach(), 'via STARTTLS', false);
     channel.attach(secure);
     const capabilities = await this.sayHello('tls');
     return { value: capabilities, detail: `${detail}; after TLS: ${describeCapabilities(capabilities)}` };
-  }
-
-  private async authenticate(capabilities: ServerCapabilities, plain: ServerCapabilities): Promise<{ value: string; detail: string }> {
-    const { settings } = this;
-    if (capabilities.auth.length === 0) throw this.noAuth(plain);
-    const mechanism = ['PLAIN', 'LOGIN'].find((name) => capabilities.auth.includes(name));
-    if (!mechanism) {
-      throw fail('auth', 'auth-unsupported', `the server offers only AUTH ${capabilities.auth.join(' ')}`, 'Teaming signs in with PLAIN or LOGIN; ask the mail administrator to enable one of them on this port');
-    }
-    const channel = this.channel!;
-    const b64 = (text: string) => Buffer.from(text, 'utf8').toString('base64');
-    let reply: Reply;
-    if (mechanism === 'PLAIN') {
-      const token = b64(`\u0000${settings.username}\u0000${settings.password}`);
-      reply = await channel.command(`AUTH PLAIN ${token}`, `AUTH PLAIN ${HIDDEN}`);
-      if (reply.code === 334) reply = await channel.command(token, HIDDEN);
-    } else {
-      reply = await channel.command('AUTH LOGIN');
-      if (reply.code === 334) reply = await channel.command(b64(settings.username), b64(settings.username));
-      if (reply.code === 334) reply = await channel.command(b64(settings.password), HIDDEN);
-    }
-    if (reply.code === 235) {
-      this.authMechanism = mechanism;
-      return { value: mechanism, detail: `AUTH ${mechanism} accepted for ${settings.username} (${reply.raw})` };
-    }
-    throw this.authRefused(reply);
-  }
-
-  private noAuth(plain: ServerCapabilities): StageFailure {
-    const { settings } = this;
-    if (settings.protocol === 'smtp' && !settings.starttls && plain.starttls) {
-      return fail('auth', 'auth-needs-tls', 'the server offers authentication only after STARTTLS', 'turn STARTTLS on', { suggestion: { starttls: true }, question: 'starttls' });
-    }
-    if (settings.protocol === 'smtp' && settings.starttls && plain.auth.length > 0) {
-      return fail('auth', 'auth-before-tls-only', 'the server offers authentication only before STARTTLS, where the password would travel unencrypted', 'ask the mail administrator to allow AUTH over TLS, or choose SMTPS on port 465 if the server offers it');
-    }
-    return fail('auth', 'auth-missing', `the server offers no authentication on port ${settings.port}`, 'turn authentication off if this server accepts mail from this machine without it, or use the submission port 587 (SMTP with STARTTLS) or 465 (SMTPS)', {
-      suggestion: { auth: false },
-      question: 'auth',
-    });
-  }
-
-  private authRefused(reply: Reply): StageFailure {
-    const { settings } = this;
-    if (reply.code === 538 || reply.enhanced === '5.7.11') {
-      const advice = settings.protocol === 'smtp' ? 'turn STARTTLS on' : 'the server wants TLS before authentication, yet this is SMTPS: ask the mail administrator';
-      return replyFailure('auth', 'auth-needs-tls', reply, 'the server requires encryption before authentication', advice, {
-        suggestion: settings.protocol === 'smtp' ? { starttls: true } : undefined,
-        question: 'starttls',
-      });
-    }
-    if (reply.code >= 400 && reply.code < 500) {
-      return replyFailure('auth', 'auth-temporary', reply, 'the server could not check the credentials just now', 'try again in a few minutes; if it persists, ask the mail administrator');
-    }
-    const other = settings.username.includes('@')
-      ? 'some servers need the user name without the domain instead of the full e-mail address, or the other way round'
-      : 'some servers need the full e-mail address instead of the user name, or the other way round';
-    return replyFailure('auth', 'auth-refused', reply, `authentication refused for ${settings.username}`, `authentication refused (${codeOf(reply)}): check the password; ${other}`, { question: 'password' });
-  }
-
-  private async sendTestMessage(): Promise<{ value: void; detail: string }> {
-    const { settings } = this;
-    const test = this.options.testMessage!;
-    const from = test.from ?? (settings.username.includes('@') ? settings.username : undefined);
-    if (!from) {
-      throw fail('message', 'sender-refused', 'no sender address for the test message: the user name is not an e-mail address', 'give a sender address for the test message', { question: 'username' });
-    }
-    for (const [role, address] of [['sender', from], ['recipient', test.to]] as const) {
-      if (!/^[^\s<>]+@[^\s<>@]+$/.test(address)) {
-        throw fail('message', role === 'sender' ? 'sender-refused' : 'recipient-refused', `the ${role} address "${address}" is not an e-mail address`, `enter an address such as admin@example.com`, role === 'sender' ? { question: 'username' } : {});
-      }
-    }
-    const message = await buildTestMessage({ from, to: test.to, timeZone: test.timeZone, settings });
-    const channel = this.channel!;
-    const mail = await channel.command(`MAIL FROM:<${from}>`);
-    if (mail.code !== 250) {
-      throw replyFailure('message', 'sender-refused', mail, `the server refused the sender ${from}`, 'the server may only let this account send as its own address: use the full e-mail address as the user name, or a sender address the account owns', { question: 'username' });
-    }
-    const rcpt = await channel.command(`RCPT TO:<${test.to}>`);
-    if (rcpt.code !== 250 && rcpt.code !== 251) {
-      throw replyFailure('message', 'recipient-refused', rcpt, `the server refused the recipient ${test.to}`, settings.auth
-        ? 'check the test recipient address; the server may not relay to it for this account'
-        : 'the server does not relay for this machine without authentication: turn authentication on', settings.auth ? {} : { suggestion: { auth: true }, question: 'auth' });
-    }
-    const data = await channel.command('DATA');
-    if (data.code !== 354) throw replyFailure('message', 'message-refused', data, 'the server refused DATA', 'check the server log, or ask the mail administrator');
-    channel.socket.write(dotStuff(message));
-    channel.note(`C: <message, ${message.length} bytes>`);
-    const done = await channel.readReply();
-    if (done.code !== 250) throw replyFailure('message', 'message-refused', done, 'the server refused the test message', 'check the server log (size limits, content filters), or ask the mail administrator');
-    const queueId = /queued as\s+<?([\w.@-]+)>?/i.exec(done.raw)?.[1] ?? /\bid[=:\s]+<?([\w.@-]+)>?/i.exec(done.raw)?.[1];
-    this.accepted = { reply: done.raw, queueId };
-    return { value: undefined, detail: `accepted for ${test.to}: ${done.raw}` };
   }
 }
 
@@ -522,12 +348,12 @@ async function refinePlainPort(report: ProbeReport, settings: MailSettings, opti
   const plain: MailSettings = { ...settings, protocol: 'smtp', starttls: false, auth: false, username: '', password: '' };
   const look = await probeSmtp(plain, { ...options, testMessage: undefined, timeoutMs: deadline.remaining() });
   if (!look.capabilities || !report.failure) return report;
-  const failure = look.capabilities.starttls
-    ? { ...report.failure, advice: `the server offers STARTTLS on ${settings.port}: choose SMTP`, suggestion: { protocol: 'smtp' as const, starttls: true } }
+  const failure: ProbeFailure = look.capabilities.starttls
+    ? { ...report.failure, advice: `the server offers STARTTLS on ${settings.port}: choose SMTP`, suggestion: { protocol: 'smtp', starttls: true } }
     : {
         ...report.failure,
         advice: `port ${settings.port} speaks plain SMTP without STARTTLS: choose SMTP (unencrypted), or SMTPS on 465 if the server offers it`,
-        suggestion: { protocol: 'smtp' as const, starttls: false },
+        suggestion: { protocol: 'smtp', starttls: false },
       };
   return { ...report, failure, banner: look.banner, transcript: [...report.transcript, '(plain look at the port)', ...look.transcript] };
 }
