@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { probeSmtp } from '../src/probe/index.ts';
-import type { ProbeReport, ProbeStage } from '../src/probe/index.ts';
+import type { LookupFunction, ProbeReport, ProbeStage } from '../src/probe/index.ts';
 import { timeStampPreview } from '../src/time-zones.ts';
 import { FAILURE_TIMEOUT_MS, loopbackSettings } from './helpers/probe-settings.ts';
 import { TEST_PASSWORD, TEST_QUEUE_ID, TEST_USER, startSmtpServer, startStarttlsServer, type TestSmtpServer } from './helpers/smtp-servers.ts';
@@ -156,7 +156,7 @@ describe('probe: real SMTP servers', () => {
   });
 
   test('self-signed certificate: untrusted even with the CA, accepted by its fingerprint', async () => {
-    const selfSigned = await startSmtpServer({ mode: 'implicit', selfSigned: true });
+    const selfSigned = await startSmtpServer({ mode: 'implicit', certificate: 'self-signed' });
     try {
       const settings = loopbackSettings(selfSigned.port, { protocol: 'smtps', starttls: false });
       const report = await probeSmtp(settings, { timeoutMs: 5000, ca: selfSigned.caPem });
@@ -174,6 +174,65 @@ describe('probe: real SMTP servers', () => {
       assert.equal(otherPrint.failure?.kind, 'certificate-untrusted');
     } finally {
       await selfSigned.close();
+    }
+  });
+
+  test('certificate for another name: name mismatch, reached through an injected lookup', async () => {
+    const lookup: LookupFunction = async () => [{ address: '127.0.0.1', family: 4 }];
+    const report = await probeSmtp(loopbackSettings(starttls.port, { host: 'mail.example.test' }), { timeoutMs: 5000, ca: starttls.caPem, lookup });
+    assert.equal(report.failure?.stage, 'tls');
+    assert.equal(report.failure?.kind, 'certificate-name-mismatch');
+    assert.equal(report.failure?.message, "the server's certificate is for DNS:localhost, IP Address:127.0.0.1, IP Address:0:0:0:0:0:0:0:1, not for mail.example.test");
+    assert.equal(report.failure?.advice, `enter the host name the certificate names, or accept this certificate explicitly by its SHA-256 fingerprint ${starttls.certificateSha256}`);
+    assert.equal(report.failure?.question, 'host');
+  });
+
+  test('expired certificate: certificate-expired, even from a trusted CA', async () => {
+    const expired = await startSmtpServer({ certificate: 'expired' });
+    try {
+      const report = await probeSmtp(loopbackSettings(expired.port), { timeoutMs: 5000, ca: expired.caPem });
+      assert.equal(report.failure?.kind, 'certificate-expired');
+      assert.match(report.failure?.message ?? '', /^the server's certificate is expired \(valid .+ to .+\)$/);
+      assert.equal(report.failure?.certificateSha256, expired.certificateSha256);
+      assert.deepEqual(expired.logins, []);
+    } finally {
+      await expired.close();
+    }
+  });
+
+  test('AUTH LOGIN when the server offers only LOGIN: accepted, and refused with the wrong password', async () => {
+    const loginOnly = await startSmtpServer({ authMethods: ['LOGIN'] });
+    try {
+      const ok = await probeSmtp(loopbackSettings(loginOnly.port), { timeoutMs: 5000, ca: loginOnly.caPem });
+      assert.equal(ok.ok, true, ok.failure?.message);
+      assert.match(ok.summary ?? '', /, AUTH LOGIN accepted, /);
+      const wrong = 'L0gin-Wrong#77';
+      const refused = await probeSmtp(loopbackSettings(loginOnly.port, { password: wrong }), { timeoutMs: 5000, ca: loginOnly.caPem });
+      assert.equal(refused.failure?.kind, 'auth-refused');
+      assert.equal(refused.failure?.serverReply, '535 5.7.8 Authentication credentials invalid');
+      assert.ok(refused.transcript.includes('C: <secret>'));
+      assertNoPassword(refused, wrong);
+      assertNoPassword(ok);
+    } finally {
+      await loginOnly.close();
+    }
+  });
+
+  test('recipient refused without authentication: turn authentication on', async () => {
+    const relay = await startSmtpServer({ mode: 'plain', auth: false, refuseRecipients: true });
+    try {
+      const report = await probeSmtp(loopbackSettings(relay.port, { starttls: false, auth: false, username: '', password: '' }), {
+        timeoutMs: 5000,
+        testMessage: { to: 'someone@example.org', from: 'teaming@example.com', timeZone: 'UTC' },
+      });
+      assert.equal(report.failure?.stage, 'message');
+      assert.equal(report.failure?.kind, 'recipient-refused');
+      assert.equal(report.failure?.serverReply, '550 5.1.1 Relay access denied');
+      assert.equal(report.failure?.advice, 'the server does not relay for this machine without authentication: turn authentication on');
+      assert.deepEqual(report.failure?.suggestion, { auth: true });
+      assert.deepEqual(relay.messages, []);
+    } finally {
+      await relay.close();
     }
   });
 

@@ -12,6 +12,8 @@ export interface TestCertificates {
   signed: { key: string; cert: string; sha256: string };
   /** Self-signed leaf for the same names, trusted by nobody. */
   selfSigned: { key: string; cert: string; sha256: string };
+  /** Leaf signed by the CA that expired a year ago. */
+  expired: { key: string; cert: string; sha256: string };
 }
 
 const LOOPBACK_NAMES = [
@@ -46,10 +48,19 @@ export function testCertificates(): Promise<TestCertificates> {
     const leafName = [{ name: 'commonName', value: 'localhost' }];
     const signed = await generate(leafName, { ...keyOptions, extensions: leafExtensions, ca: { key: ca.private, cert: ca.cert } });
     const selfSigned = await generate(leafName, { ...keyOptions, extensions: leafExtensions });
+    const day = 24 * 60 * 60 * 1000;
+    const expired = await generate(leafName, {
+      ...keyOptions,
+      extensions: leafExtensions,
+      ca: { key: ca.private, cert: ca.cert },
+      notBeforeDate: new Date(Date.now() - 730 * day),
+      notAfterDate: new Date(Date.now() - 365 * day),
+    });
     return {
       caPem: ca.cert,
       signed: { key: signed.private, cert: signed.cert, sha256: sha256(signed.cert) },
       selfSigned: { key: selfSigned.private, cert: selfSigned.cert, sha256: sha256(selfSigned.cert) },
+      expired: { key: expired.private, cert: expired.cert, sha256: sha256(expired.cert) },
     };
   })();
   return certificates;
@@ -64,8 +75,12 @@ export interface TestSmtpServerOptions {
   auth?: boolean;
   /** Offer AUTH before TLS too (smtp-server offers it only after TLS by default). */
   allowInsecureAuth?: boolean;
-  /** Serve the self-signed leaf instead of the CA-signed one. */
-  selfSigned?: boolean;
+  /** Which certificate to serve. Default 'signed' (by the test CA). */
+  certificate?: 'signed' | 'self-signed' | 'expired';
+  /** AUTH mechanisms to offer. Default PLAIN and LOGIN. */
+  authMethods?: string[];
+  /** Refuse every recipient (550 5.7.1 relay denied), as a server does for clients it does not know. */
+  refuseRecipients?: boolean;
   /** Reply text for an accepted message. */
   queuedReply?: string;
 }
@@ -76,7 +91,7 @@ export interface TestSmtpServer {
   messages: string[];
   /** Every AUTH attempt: user name and whether it was accepted (passwords are not kept). */
   logins: { username: string; accepted: boolean }[];
-  /** PEM of the CA that signed the server's certificate (unused with selfSigned). */
+  /** PEM of the CA of the test certificates (it did not sign the self-signed one). */
   caPem: string;
   /** SHA-256 fingerprint of the certificate the server presents. */
   certificateSha256: string;
@@ -92,7 +107,7 @@ export async function startSmtpServer(options: TestSmtpServerOptions = {}): Prom
   const mode = options.mode ?? 'starttls';
   const accounts = options.accounts ?? { [TEST_USER]: TEST_PASSWORD };
   const certs = await testCertificates();
-  const leaf = options.selfSigned ? certs.selfSigned : certs.signed;
+  const leaf = { signed: certs.signed, 'self-signed': certs.selfSigned, expired: certs.expired }[options.certificate ?? 'signed'];
   const messages: string[] = [];
   const logins: TestSmtpServer['logins'] = [];
   const disabledCommands = [...(mode === 'plain' ? ['STARTTLS'] : []), ...(options.auth === false ? ['AUTH'] : [])];
@@ -107,7 +122,7 @@ export async function startSmtpServer(options: TestSmtpServerOptions = {}): Prom
     banner: 'teaming-mail-setup test server',
     hideENHANCEDSTATUSCODES: false,
     disabledCommands,
-    authMethods: ['PLAIN', 'LOGIN'],
+    authMethods: options.authMethods ?? ['PLAIN', 'LOGIN'],
     authOptional: true,
     allowInsecureAuth: options.allowInsecureAuth ?? false,
     size: 10 * 1024 * 1024,
@@ -117,6 +132,10 @@ export async function startSmtpServer(options: TestSmtpServerOptions = {}): Prom
       logins.push({ username, accepted });
       if (accepted) callback(null, { user: username });
       else callback(Object.assign(new Error('Authentication credentials invalid'), { responseCode: 535 }));
+    },
+    onRcptTo(_address, _session, callback) {
+      if (options.refuseRecipients) callback(Object.assign(new Error('Relay access denied'), { responseCode: 550 }));
+      else callback();
     },
     onData(stream, _session, callback) {
       const chunks: Buffer[] = [];
