@@ -67,6 +67,22 @@ describe('probe: real SMTP servers', () => {
     assert.match(report.stages.find((stage) => stage.name === 'tls')!.detail, / implicit TLS \(SMTPS\); certificate CN=localhost/);
   });
 
+  test('IPv6 loopback literal, with or without brackets: no lookup, EHLO from an IPv6 address literal', async () => {
+    const v6 = await startSmtpServer({ listen: '::1' });
+    try {
+      for (const host of ['[::1]', '::1']) {
+        const report = await probeSmtp(loopbackSettings(v6.port, { host }), { timeoutMs: 5000, ca: v6.caPem });
+        assert.equal(report.ok, true, report.failure?.message);
+        assert.equal(report.address, '::1');
+        assert.equal(report.stages[0]?.detail, '::1 is an IP address: no lookup');
+        assert.equal(report.stages[1]?.detail, `connected to [::1]:${v6.port}`);
+        assert.ok(report.transcript.includes('C: EHLO [IPv6:::1]'), report.transcript.join('\n'));
+      }
+    } finally {
+      await v6.close();
+    }
+  });
+
   test('wrong password: auth-refused with the 535 code and the advice; the password appears nowhere', async () => {
     const wrong = 'Wr0ng!pa55-Xy9';
     const report = await probeSmtp(loopbackSettings(starttls.port, { username: 'teaming', password: wrong }), { timeoutMs: 5000, ca: starttls.caPem });

@@ -79,6 +79,8 @@ export interface TestSmtpServerOptions {
   certificate?: 'signed' | 'self-signed' | 'expired';
   /** AUTH mechanisms to offer. Default PLAIN and LOGIN. */
   authMethods?: string[];
+  /** Loopback address to listen on. Default 127.0.0.1. */
+  listen?: '127.0.0.1' | '::1';
   /** Refuse every recipient (550 5.7.1 relay denied), as a server does for clients it does not know. */
   refuseRecipients?: boolean;
   /** Reply text for an accepted message. */
@@ -102,7 +104,7 @@ export const TEST_QUEUE_ID = 'TQ4F2A9';
 export const TEST_USER = 'teaming@example.com';
 export const TEST_PASSWORD = 'Zq7!pa55-w0rd';
 
-/** A real smtp-server on 127.0.0.1:0 with real AUTH and TLS. */
+/** A real smtp-server on 127.0.0.1:0 (or [::1]:0) with real AUTH and TLS. */
 export async function startSmtpServer(options: TestSmtpServerOptions = {}): Promise<TestSmtpServer> {
   const mode = options.mode ?? 'starttls';
   const accounts = options.accounts ?? { [TEST_USER]: TEST_PASSWORD };
@@ -148,7 +150,7 @@ export async function startSmtpServer(options: TestSmtpServerOptions = {}): Prom
   };
   const server = new SMTPServer(serverOptions);
   server.on('error', () => {});
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  await new Promise<void>((resolve) => server.listen(0, options.listen ?? '127.0.0.1', resolve));
   const port = (server.server.address() as net.AddressInfo).port;
   return {
     port,
