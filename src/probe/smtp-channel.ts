@@ -89,10 +89,6 @@ export class SmtpChannel {
     socket.on('data', this.onData).on('end', this.onEnd).on('close', this.onEnd).on('error', this.onError);
   }
 
-  get bytesReceived(): number {
-    return this.totalBytes;
-  }
-
   send(command: string, logged: string = command): void {
     this.transcript.push(`C: ${logged}`);
     this.socket.write(`${command}\r\n`);
