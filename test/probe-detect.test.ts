@@ -71,6 +71,22 @@ describe('probe: detectSettings', () => {
     }
   });
 
+  test('encryption first: STARTTLS on 25 is recommended over plain on 587', async () => {
+    const closed = await closedPort();
+    const result = await detectSettings('127.0.0.1', {
+      timeoutMs: 5000,
+      ca: submission.caPem,
+      ports: { smtps: closed, submission: plain.port, smtp: submission.port },
+    });
+    assert.deepEqual(table(result), [
+      `smtps:${closed}:plain:refused`,
+      `smtp:${plain.port}:starttls:starttls-missing`,
+      `smtp:${plain.port}:plain:works`,
+      `smtp:${submission.port}:starttls:works`,
+    ]);
+    assert.deepEqual(result.recommended, { protocol: 'smtp', port: submission.port, starttls: true });
+  });
+
   test('nothing works: no recommendation', async () => {
     const [a, b, c] = [await closedPort(), await closedPort(), await closedPort()];
     const result = await detectSettings('127.0.0.1', { timeoutMs: FAILURE_TIMEOUT_MS, ports: { smtps: a, submission: b, smtp: c } });

@@ -30,9 +30,9 @@ export interface DetectCandidate {
 }
 
 export interface DetectResult {
-  /** Every combination tried, best first: SMTPS, submission (STARTTLS, then plain when STARTTLS is missing), port 25 likewise. */
+  /** Every combination tried: SMTPS, submission (STARTTLS, then plain when STARTTLS is missing), port 25 likewise. */
   candidates: DetectCandidate[];
-  /** The answers of the first combination that works. */
+  /** The first combination that works, encrypted ones before plain ones. */
   recommended?: Pick<MailSettings, 'protocol' | 'port' | 'starttls'>;
   totalMs: number;
 }
@@ -58,8 +58,8 @@ export async function detectSettings(host: string, options: DetectOptions = {}):
     allowSendToAllUsers: true,
     connectionTimeoutMs: DEFAULT_CONNECTION_TIMEOUT_MS,
   };
-  const { ports: _ports, username: _username, password: _password, ...probeOptions } = options;
-  const probe = (settings: MailSettings) => probeSmtp(settings, { ...probeOptions, timeoutMs: Math.max(0, deadline - Date.now()) });
+  const { ca, acceptCertificateSha256, lookup, clientName } = options;
+  const probe = (settings: MailSettings) => probeSmtp(settings, { ca, acceptCertificateSha256, lookup, clientName, timeoutMs: Math.max(0, deadline - Date.now()) });
   const candidate = (settings: MailSettings, report: ProbeReport): DetectCandidate => ({
     protocol: settings.protocol,
     port: settings.port,
@@ -84,7 +84,8 @@ export async function detectSettings(host: string, options: DetectOptions = {}):
     tryStarttlsThenPlain(ports.smtp),
   ]);
   const candidates = results.flat();
-  const best = candidates.find((entry) => entry.works);
+  const encrypted = (entry: DetectCandidate) => entry.protocol === 'smtps' || entry.starttls;
+  const best = candidates.find((entry) => entry.works && encrypted(entry)) ?? candidates.find((entry) => entry.works);
   return {
     candidates,
     recommended: best && { protocol: best.protocol, port: best.port, starttls: best.starttls },
