@@ -3,10 +3,11 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { probeSmtp } from '../src/probe/index.ts';
-import type { LookupFunction, ProbeReport } from '../src/probe/index.ts';
+import type { LookupFunction, ProbeOptions, ProbeReport } from '../src/probe/index.ts';
 import type { MailSettings } from '../src/settings.ts';
 import { FAILURE_TIMEOUT_MS, loopbackSettings } from './helpers/probe-settings.ts';
 import {
+  authBeforeTlsOnlyServer,
   bannerServer,
   closeOnAcceptServer,
   closedPort,
@@ -17,6 +18,7 @@ import {
   resetMidTlsServer,
   scriptedServer,
   silentServer,
+  testCertificates,
   tricklingServer,
   type RawServer,
 } from './helpers/smtp-servers.ts';
@@ -24,11 +26,11 @@ import {
 /** The budget plus one second: no diagnosis may take longer. */
 const LIMIT_MS = FAILURE_TIMEOUT_MS + 1000;
 
-async function probeRaw(start: () => Promise<RawServer>, overrides: Partial<MailSettings> = {}): Promise<{ report: ProbeReport; elapsed: number }> {
+async function probeRaw(start: () => Promise<RawServer>, overrides: Partial<MailSettings> = {}, options: ProbeOptions = {}): Promise<{ report: ProbeReport; elapsed: number }> {
   const server = await start();
   try {
     const started = performance.now();
-    const report = await probeSmtp(loopbackSettings(server.port, overrides), { timeoutMs: FAILURE_TIMEOUT_MS });
+    const report = await probeSmtp(loopbackSettings(server.port, overrides), { timeoutMs: FAILURE_TIMEOUT_MS, ...options });
     const elapsed = performance.now() - started;
     assert.ok(elapsed < LIMIT_MS, `took ${Math.round(elapsed)} ms`);
     assert.equal(report.ok, false);
@@ -157,6 +159,18 @@ describe('probe: misbehaving servers', () => {
     assert.equal(report.failure?.message, 'the server offers authentication only after STARTTLS');
     assert.equal(report.failure?.advice, 'turn STARTTLS on');
     assert.deepEqual(report.failure?.suggestion, { starttls: true });
+  });
+
+  test('AUTH offered only before STARTTLS: auth-before-tls-only, and no password sent in the clear', async () => {
+    const { caPem } = await testCertificates();
+    const { report } = await probeRaw(authBeforeTlsOnlyServer, {}, { ca: caPem });
+    assert.equal(report.stages.find((stage) => stage.name === 'tls')?.outcome, 'ok');
+    assert.equal(report.failure?.stage, 'auth');
+    assert.equal(report.failure?.kind, 'auth-before-tls-only');
+    assert.equal(report.failure?.message, 'the server offers authentication only before STARTTLS, where the password would travel unencrypted');
+    assert.equal(report.failure?.advice, 'ask the mail administrator to allow AUTH over TLS, or choose SMTPS on port 465 if the server offers it');
+    assert.equal(report.failure?.suggestion, undefined);
+    assert.ok(!report.transcript.some((line) => line.startsWith('C: AUTH')));
   });
 
   test('a server that echoes the password back: redacted in serverReply, message, transcript', async () => {

@@ -2,6 +2,7 @@
 // tests and the demo command. Everything listens on loopback, port 0.
 import { X509Certificate } from 'node:crypto';
 import net from 'node:net';
+import tls from 'node:tls';
 import { generate } from 'selfsigned';
 import { SMTPServer, type SMTPServerOptions } from 'smtp-server';
 
@@ -272,22 +273,51 @@ export async function closedPort(): Promise<number> {
  * A line-based fake SMTP server: greets, then answers each command line with what `answer`
  * returns (CRLF added per line); `null` closes the connection, undefined stays silent.
  */
+/**
+ * Answers each CRLF line read from `socket` with what `answer` returns (CRLF added per line);
+ * `null` closes the connection, undefined says nothing. Returns a function that stops listening.
+ */
+function speakLines(socket: net.Socket, answer: (line: string) => string | string[] | null | undefined): () => void {
+  let buffer = '';
+  const onData = (chunk: Buffer) => {
+    buffer += chunk.toString('utf8');
+    let end: number;
+    while ((end = buffer.indexOf('\r\n')) !== -1) {
+      const line = buffer.slice(0, end);
+      buffer = buffer.slice(end + 2);
+      const reply = answer(line);
+      if (reply === null) {
+        socket.end();
+        return;
+      }
+      if (reply !== undefined) socket.write([reply].flat().map((text) => `${text}\r\n`).join(''));
+    }
+  };
+  socket.on('data', onData);
+  return () => socket.off('data', onData);
+}
+
+/** A line-based fake SMTP server: greets, then answers each command line (see speakLines). */
 export const scriptedServer = (answer: (line: string) => string | string[] | null | undefined, greeting = '220 scripted.test.invalid ESMTP') =>
   startRawServer((socket) => {
     socket.write(`${greeting}\r\n`);
-    let buffer = '';
-    socket.on('data', (chunk: Buffer) => {
-      buffer += chunk.toString('utf8');
-      let end: number;
-      while ((end = buffer.indexOf('\r\n')) !== -1) {
-        const line = buffer.slice(0, end);
-        buffer = buffer.slice(end + 2);
-        const reply = answer(line);
-        if (reply === null) {
-          socket.end();
-          return;
-        }
-        if (reply !== undefined) socket.write([reply].flat().map((text) => `${text}\r\n`).join(''));
-      }
+    speakLines(socket, answer);
+  });
+
+/** Offers AUTH only before STARTTLS: after the upgrade its EHLO lists no AUTH (a misconfigured server). */
+export async function authBeforeTlsOnlyServer(): Promise<RawServer> {
+  const { signed } = await testCertificates();
+  const answer = (secure: boolean) => (line: string) =>
+    line.startsWith('EHLO') ? (secure ? ['250-auth-before-tls.test.invalid', '250 SIZE 1000'] : ['250-auth-before-tls.test.invalid', '250-AUTH PLAIN LOGIN', '250 STARTTLS']) : '502 5.5.1 no';
+  return startRawServer((socket) => {
+    socket.write('220 auth-before-tls.test.invalid ESMTP\r\n');
+    const stop = speakLines(socket, (line) => {
+      if (line !== 'STARTTLS') return answer(false)(line);
+      stop();
+      socket.write('220 2.0.0 go ahead\r\n');
+      const secure = new tls.TLSSocket(socket, { isServer: true, key: signed.key, cert: signed.cert }).on('error', () => {});
+      speakLines(secure, answer(true));
+      return undefined;
     });
   });
+}
