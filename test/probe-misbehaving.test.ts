@@ -67,6 +67,14 @@ describe('probe: misbehaving servers', () => {
     assert.equal(report.failure?.advice, "the server does not accept mail sessions from this machine; ask the mail administrator to allow this machine's address, or use the port meant for mail clients (587)");
   });
 
+  test('terminal escapes in a banner never reach the report', async () => {
+    const { report } = await probeRaw(() => bannerServer('554 \u001b[2J\u001b[31mgotcha\u202e'));
+    assert.equal(report.failure?.kind, 'banner-refused');
+    assert.equal(report.failure?.serverReply, '554 ·[2J·[31mgotcha·');
+    const json = JSON.stringify(report);
+    assert.ok(!json.includes('\\u001b') && !json.includes('\u202e'), json);
+  });
+
   test('non-SMTP garbage: not-smtp, shows what it said', async () => {
     const { report } = await probeRaw(() => garbageServer());
     assert.equal(report.failure?.stage, 'greeting');

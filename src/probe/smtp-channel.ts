@@ -119,7 +119,8 @@ export class SmtpChannel {
       }
       const line = this.buffer.slice(0, end).replace(/\r$/, '');
       this.buffer = this.buffer.slice(end + 1);
-      const text = Buffer.from(line, 'latin1').toString('utf8');
+      // Control and format characters (terminal escapes, bidi overrides) never reach a report.
+      const text = Buffer.from(line, 'latin1').toString('utf8').replace(/\t/g, ' ').replace(/[\p{Cc}\p{Cf}]/gu, '·');
       if (line.length > MAX_LINE_BYTES) fail('line-too-long', `a line of ${line.length} bytes`);
       if (lines.length < 20) this.transcript.push(`S: ${printable(text, 300)}`);
       const match = /^([2-5]\d\d)(?:([ -])(.*))?$/.exec(text);
