@@ -1,4 +1,5 @@
 import type { PeerCertificate, TLSSocket } from 'node:tls';
+import { plainText } from './smtp-channel.ts';
 import type { CertificateInfo } from './types.ts';
 
 /** `AA:BB:…` upper case, whatever form the fingerprint was typed in. */
@@ -14,7 +15,7 @@ function distinguishedName(name: PeerCertificate['subject'] | undefined): string
     const value = name[key];
     if (value !== undefined) parts.push(`${key}=${Array.isArray(value) ? value.join('+') : value}`);
   }
-  return parts.length > 0 ? parts.join(', ') : '(none)';
+  return parts.length > 0 ? plainText(parts.join(', ')) : '(none)';
 }
 
 const VERIFICATION_WORDS: Record<string, string> = {

@@ -34,6 +34,11 @@ export class ChannelError extends Error {
   }
 }
 
+/** Text a peer chose, with control and format characters (terminal escapes, bidi overrides) masked. */
+export function plainText(text: string): string {
+  return text.replace(/\t/g, ' ').replace(/[\p{Cc}\p{Cf}]/gu, '·');
+}
+
 /** Printable, bounded form of what a server sent, fit for one report line. */
 export function printable(text: string, max = 120): string {
   const clean = text.replace(/\r?\n/g, ' ⏎ ').replace(/[^\x20-\x7e⏎]/g, '·').trim();
@@ -119,8 +124,7 @@ export class SmtpChannel {
       }
       const line = this.buffer.slice(0, end).replace(/\r$/, '');
       this.buffer = this.buffer.slice(end + 1);
-      // Control and format characters (terminal escapes, bidi overrides) never reach a report.
-      const text = Buffer.from(line, 'latin1').toString('utf8').replace(/\t/g, ' ').replace(/[\p{Cc}\p{Cf}]/gu, '·');
+      const text = plainText(Buffer.from(line, 'latin1').toString('utf8'));
       if (line.length > MAX_LINE_BYTES) fail('line-too-long', `a line of ${line.length} bytes`);
       if (lines.length < 20) this.transcript.push(`S: ${printable(text, 300)}`);
       const match = /^([2-5]\d\d)(?:([ -])(.*))?$/.exec(text);

@@ -3,6 +3,7 @@ import tls from 'node:tls';
 import type { CertificateProblem } from './certificate.ts';
 import { ignore } from './connect.ts';
 import { fail, type StageFailure } from './failures.ts';
+import { plainText } from './smtp-channel.ts';
 import type { CertificateInfo } from './types.ts';
 
 /**
@@ -38,7 +39,7 @@ export function certificateFailure(secure: tls.TLSSocket, info: CertificateInfo,
   const accept = `accept this certificate explicitly by its SHA-256 fingerprint ${info.sha256}`;
   const extra = { certificateSha256: info.sha256 };
   if (problem === 'name-mismatch') {
-    const names = secure.getPeerCertificate().subjectaltname ?? info.subject;
+    const names = plainText(secure.getPeerCertificate().subjectaltname ?? info.subject);
     return fail('tls', 'certificate-name-mismatch', `the server's certificate is for ${names}, not for ${host}`, `enter the host name the certificate names, or ${accept}`, { ...extra, question: 'host' });
   }
   if (problem === 'expired') {
