@@ -1,0 +1,73 @@
+import type { PeerCertificate, TLSSocket } from 'node:tls';
+import { plainText } from './smtp-channel.ts';
+import type { CertificateInfo } from './types.ts';
+
+/** `AA:BB:…` upper case, whatever form the fingerprint was typed in. */
+export function normalizeFingerprint(text: string): string {
+  const hex = text.replace(/^sha-?256[:=\s]*/i, '').replace(/[^0-9a-f]/gi, '').toUpperCase();
+  return hex.match(/.{1,2}/g)?.join(':') ?? '';
+}
+
+function distinguishedName(name: PeerCertificate['subject'] | undefined): string {
+  if (!name) return '(none)';
+  const parts: string[] = [];
+  for (const key of ['CN', 'O', 'OU', 'C'] as const) {
+    const value = name[key];
+    if (value !== undefined) parts.push(`${key}=${Array.isArray(value) ? value.join('+') : value}`);
+  }
+  return parts.length > 0 ? plainText(parts.join(', ')) : '(none)';
+}
+
+const VERIFICATION_WORDS: Record<string, string> = {
+  DEPTH_ZERO_SELF_SIGNED_CERT: 'self-signed certificate',
+  SELF_SIGNED_CERT_IN_CHAIN: 'signed by a CA that is not trusted (self-signed CA in the chain)',
+  UNABLE_TO_GET_ISSUER_CERT_LOCALLY: 'signed by a CA that is not trusted',
+  UNABLE_TO_VERIFY_LEAF_SIGNATURE: 'signed by a CA that is not trusted (or the server omits the intermediate certificate)',
+  CERT_HAS_EXPIRED: 'expired',
+  CERT_NOT_YET_VALID: 'not valid yet',
+  ERR_TLS_CERT_ALTNAME_INVALID: 'issued for another host name',
+};
+
+export type CertificateProblem = 'untrusted' | 'expired' | 'name-mismatch';
+
+export interface CertificateCheck {
+  info: CertificateInfo;
+  /** undefined when the certificate is trusted or explicitly accepted. */
+  problem?: CertificateProblem;
+}
+
+/**
+ * Checks the certificate of a connection made with rejectUnauthorized: false — nothing secret
+ * has been sent yet — against Node's verification result and the fingerprint the user accepted.
+ */
+export function checkCertificate(socket: TLSSocket, acceptSha256: string | undefined): CertificateCheck {
+  const peer = socket.getPeerCertificate();
+  const sha256 = peer.fingerprint256 ?? '';
+  const base = {
+    subject: distinguishedName(peer.subject),
+    issuer: distinguishedName(peer.issuer),
+    validFrom: peer.valid_from ?? '',
+    validTo: peer.valid_to ?? '',
+    sha256,
+  };
+  if (socket.authorized) return { info: { ...base, verification: 'trusted', trusted: true } };
+  if (acceptSha256 !== undefined && sha256 !== '' && normalizeFingerprint(acceptSha256) === sha256) {
+    return { info: { ...base, verification: 'accepted by fingerprint', trusted: true } };
+  }
+  const code = String(socket.authorizationError ?? 'unknown');
+  const verification = VERIFICATION_WORDS[code] ?? code;
+  const problem: CertificateProblem =
+    code === 'CERT_HAS_EXPIRED' || code === 'CERT_NOT_YET_VALID' ? 'expired' : code === 'ERR_TLS_CERT_ALTNAME_INVALID' ? 'name-mismatch' : 'untrusted';
+  return { info: { ...base, verification, trusted: false }, problem };
+}
+
+/** `TLSv1.3 TLS_AES_256_GCM_SHA384; certificate CN=mail.example.com issued by CN=R3, O=Let's Encrypt, expires …: trusted` */
+export function describeTls(socket: TLSSocket, info: CertificateInfo, via: string): string {
+  const cipher = socket.getCipher();
+  return `${socket.getProtocol() ?? 'TLS'} ${cipher.standardName ?? cipher.name} ${via}; certificate ${info.subject} issued by ${info.issuer}, expires ${info.validTo}: ${info.verification}`;
+}
+
+/** `TLSv1.3` → `TLS 1.3` for the summary line. */
+export function tlsVersionWords(socket: TLSSocket): string {
+  return (socket.getProtocol() ?? 'TLS').replace(/^TLSv/, 'TLS ');
+}

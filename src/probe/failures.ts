@@ -1,0 +1,106 @@
+import type { MailSettings } from '../settings.ts';
+import { ChannelError } from './smtp-channel.ts';
+import type { Reply } from './smtp-channel.ts';
+import type { FailureKind, ProbeFailure, StageName } from './types.ts';
+
+/** Carries a classified failure out of a stage. */
+export class StageFailure extends Error {
+  constructor(readonly failure: ProbeFailure) {
+    super(failure.message);
+    this.name = 'StageFailure';
+  }
+}
+
+export function fail(stage: StageName, kind: FailureKind, message: string, advice: string, extra: Partial<ProbeFailure> = {}): StageFailure {
+  return new StageFailure({ stage, kind, message, advice, ...extra });
+}
+
+export function seconds(ms: number): string {
+  return `${Number((ms / 1000).toFixed(1))} s`;
+}
+
+const STAGE_WORDS: Record<StageName, string> = {
+  dns: 'the name lookup',
+  connect: 'connecting',
+  greeting: 'the greeting',
+  ehlo: 'EHLO',
+  tls: 'the TLS handshake',
+  auth: 'authentication',
+  message: 'the test message',
+};
+
+/** A read that ended without a usable reply: timeout, trickle, close, reset, garbage, flood. */
+export function channelFailure(stage: StageName, error: ChannelError, settings: MailSettings, waitedMs: number): StageFailure {
+  const during = STAGE_WORDS[stage];
+  const serverReply = error.received === '' ? undefined : error.received;
+  switch (error.reason) {
+    case 'timeout':
+      if (error.bytes > 0) {
+        return fail(stage, 'too-slow', `the server answered too slowly during ${during}: ${error.bytes} bytes in ${seconds(waitedMs)}, no complete line`, 'the server or the network path is overloaded or throttling this machine; try again later, or ask the mail administrator', { serverReply });
+      }
+      return fail(stage, 'timeout', `no answer during ${during} in ${seconds(waitedMs)}`, `the server accepted the connection but went silent; it may be overloaded, or a proxy or firewall holds port ${settings.port}; try again, or try port 587 or 465`, { question: 'port' });
+    case 'closed':
+    case 'reset':
+      return fail(stage, 'closed-early', `the server ${error.reason === 'reset' ? 'reset' : 'closed'} the connection during ${during}`, stage === 'greeting'
+        ? 'the server hangs up on this machine: it may limit connections or block this address; check the server log, or try port 587 or 465'
+        : 'the server hung up; check its log for the reason (connection limits, blocked address, TLS or protocol errors)', { serverReply, question: stage === 'greeting' ? 'port' : undefined });
+    case 'not-smtp':
+    case 'line-too-long':
+      return fail(stage, 'not-smtp', `what answers on ${settings.host}:${settings.port} is not an SMTP server: it sent ${error.reason === 'line-too-long' ? error.message : `"${error.received}"`}`, `check the host and port: mail servers listen on 25, 587 (submission) or 465 (SMTPS)`, { serverReply, question: 'port' });
+    case 'too-many-lines':
+    case 'flood':
+      return fail(stage, 'reply-too-long', `the server sent ${error.message} during ${during}`, 'this is not how an SMTP server answers; check the host and port, or ask the mail administrator', { serverReply, question: 'port' });
+  }
+}
+
+/** A 4xx/5xx reply where the stage needed a positive one. */
+export function replyFailure(stage: StageName, kind: FailureKind, reply: Reply, message: string, advice: string, extra: Partial<ProbeFailure> = {}): StageFailure {
+  return fail(stage, kind, `${message}: ${reply.raw}`, advice, { serverReply: reply.raw, ...extra });
+}
+
+export function codeOf(reply: Reply): string {
+  return reply.enhanced ? `${reply.code} ${reply.enhanced}` : String(reply.code);
+}
+
+/** Errors of name lookup. */
+export function dnsFailure(error: NodeJS.ErrnoException, host: string): StageFailure {
+  if (error.code === 'ENOTFOUND' || error.code === 'EAI_NONAME' || error.code === 'ENODATA') {
+    return fail('dns', 'dns-not-found', `the name ${host} does not resolve (${error.code})`, 'check the spelling of the mail host name, or enter its IP address', { question: 'host' });
+  }
+  return fail('dns', 'dns-failed', `the name lookup of ${host} failed (${error.code ?? error.message})`, 'this machine cannot reach its DNS server right now; check the network, or enter the IP address of the mail host', { question: 'host' });
+}
+
+/** Errors of the TCP connect. */
+export function connectFailure(error: NodeJS.ErrnoException, settings: MailSettings): StageFailure {
+  const where = `${settings.host}:${settings.port}`;
+  if (error.code === 'ECONNREFUSED') {
+    return fail('connect', 'refused', `connection refused by ${where}: nothing listens on port ${settings.port}`, 'check the port (25, 587 or 465) and that the mail server runs on this host', { question: 'port' });
+  }
+  if (error.code === 'EHOSTUNREACH' || error.code === 'ENETUNREACH' || error.code === 'EADDRNOTAVAIL') {
+    return fail('connect', 'unreachable', `${settings.host} cannot be reached from this machine (${error.code})`, 'check the host name or address and the network route to it', { question: 'host' });
+  }
+  return fail('connect', 'closed-early', `connecting to ${where} failed (${error.code ?? error.message})`, 'check the host and port', { question: 'port' });
+}
+
+export function connectTimeout(settings: MailSettings, waitedMs: number): StageFailure {
+  return fail('connect', 'timeout', `no answer from ${settings.host}:${settings.port} in ${seconds(waitedMs)}`, `a firewall may drop port ${settings.port}; try 587 or 465`, { question: 'port' });
+}
+
+const WRONG_VERSION = /wrong version number|packet length too long|unknown protocol|http request|record layer failure|ERR_SSL_WRONG_VERSION_NUMBER/i;
+
+/** Errors of a TLS handshake (implicit TLS or after STARTTLS). */
+export function tlsFailure(error: NodeJS.ErrnoException, settings: MailSettings, implicit: boolean): StageFailure {
+  const text = `${error.code ?? ''} ${error.message}`;
+  if (implicit && WRONG_VERSION.test(text)) {
+    return fail('tls', 'plain-port', `port ${settings.port} answered TLS with plain text (wrong version number)`, 'this port speaks plain SMTP: choose SMTP with STARTTLS', { suggestion: { protocol: 'smtp', starttls: true }, question: 'protocol' });
+  }
+  if (/ECONNRESET|socket disconnected|socket hang up|EPIPE/i.test(text)) {
+    return fail('tls', 'closed-early', `the server closed the connection during the TLS handshake (${error.code ?? error.message})`, implicit
+      ? `the server may not speak TLS on port ${settings.port}, or refuses this client's TLS versions; check the server log, or try SMTP with STARTTLS on 587`
+      : 'the server dropped the STARTTLS upgrade; check its TLS configuration and log', { question: implicit ? 'protocol' : 'starttls' });
+  }
+  if (/PROTOCOL_VERSION|UNSUPPORTED_PROTOCOL|no protocols available/i.test(text)) {
+    return fail('tls', 'tls-version', `the server and this client share no TLS version (${error.code ?? error.message})`, 'the server only speaks an outdated TLS version; ask the mail administrator to enable TLS 1.2 or 1.3');
+  }
+  return fail('tls', 'tls-failed', `the TLS handshake failed: ${error.message}`, 'check the server TLS configuration, or ask the mail administrator');
+}

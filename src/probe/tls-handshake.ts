@@ -1,0 +1,49 @@
+import net from 'node:net';
+import tls from 'node:tls';
+import type { CertificateProblem } from './certificate.ts';
+import { ignore } from './connect.ts';
+import { fail, type StageFailure } from './failures.ts';
+import { plainText } from './smtp-channel.ts';
+import type { CertificateInfo } from './types.ts';
+
+/**
+ * Starts TLS over `socket` without rejecting any certificate: the probe checks it itself once the
+ * handshake is done, before anything secret is sent, so it can report what it saw.
+ */
+export function startHandshake(socket: net.Socket, host: string, ca: string | undefined): tls.TLSSocket {
+  return tls
+    .connect({
+      socket,
+      host,
+      servername: net.isIP(host) === 0 ? host : undefined,
+      rejectUnauthorized: false,
+      ca: ca ? [...tls.rootCertificates, ca] : undefined,
+    })
+    .on('error', ignore);
+}
+
+/** Resolves when the handshake is done; rejects with its error, or when the connection closes first. */
+export function handshakeDone(secure: tls.TLSSocket): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    const onClose = () => reject(Object.assign(new Error('socket disconnected before the TLS handshake ended'), { code: 'ECONNRESET' }));
+    secure.once('error', reject).once('close', onClose);
+    secure.once('secureConnect', () => {
+      secure.off('error', reject).off('close', onClose);
+      resolve();
+    });
+  });
+}
+
+/** A certificate that is not trusted, not for this host, or out of date: both fixes and the fingerprint. */
+export function certificateFailure(secure: tls.TLSSocket, info: CertificateInfo, problem: CertificateProblem, host: string): StageFailure {
+  const accept = `accept this certificate explicitly by its SHA-256 fingerprint ${info.sha256}`;
+  const extra = { certificateSha256: info.sha256 };
+  if (problem === 'name-mismatch') {
+    const names = plainText(secure.getPeerCertificate().subjectaltname ?? info.subject);
+    return fail('tls', 'certificate-name-mismatch', `the server's certificate is for ${names}, not for ${host}`, `enter the host name the certificate names, or ${accept}`, { ...extra, question: 'host' });
+  }
+  if (problem === 'expired') {
+    return fail('tls', 'certificate-expired', `the server's certificate is ${info.verification} (valid ${info.validFrom} to ${info.validTo})`, `the mail administrator must renew it; meanwhile you can ${accept}`, extra);
+  }
+  return fail('tls', 'certificate-untrusted', `the server's certificate is not trusted: ${info.verification} (${info.subject}, issued by ${info.issuer})`, `trust the CA that signed it with --ca-file (its PEM file), or ${accept}`, extra);
+}

@@ -1,0 +1,22 @@
+import type { MailSettings } from '../../src/settings.ts';
+import { TEST_PASSWORD, TEST_USER } from './smtp-servers.ts';
+
+/** Settings for a probe of a loopback test server; override what the case is about. */
+export function loopbackSettings(port: number, overrides: Partial<MailSettings> = {}): MailSettings {
+  return {
+    protocol: 'smtp',
+    host: '127.0.0.1',
+    port,
+    starttls: true,
+    timeZone: 'America/New_York',
+    auth: true,
+    username: TEST_USER,
+    password: TEST_PASSWORD,
+    allowSendToAllUsers: true,
+    connectionTimeoutMs: 15000,
+    ...overrides,
+  };
+}
+
+/** Short budget for cases that are meant to fail. */
+export const FAILURE_TIMEOUT_MS = 1500;
