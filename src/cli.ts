@@ -74,6 +74,7 @@ export function buildProgram(run: (command: string, options: Record<string, unkn
     new Option('--probe-timeout <seconds>', 'limit for the whole check').default(10).argParser(integer('--probe-timeout')),
     new Option('--test-recipient <address>', 'send a test message to this address'),
     new Option('--ca-file <pem>', 'trust this CA certificate (PEM) for the server\'s TLS certificate'),
+    new Option('--accept-certificate <sha256>', 'accept the server certificate with this SHA-256 fingerprint (self-signed)'),
   ]) {
     program.addOption(option.helpGroup(PROBE));
   }
@@ -95,6 +96,7 @@ export function buildProgram(run: (command: string, options: Record<string, unkn
     .addOption(new Option('--probe-timeout <seconds>', 'limit for the whole check').default(10).argParser(integer('--probe-timeout')))
     .option('--test-recipient <address>', 'send a test message to this address')
     .option('--ca-file <pem>', 'trust this CA certificate (PEM) for the server\'s TLS certificate')
+    .option('--accept-certificate <sha256>', 'accept the server certificate with this SHA-256 fingerprint (self-signed)')
     .option('--json', 'print the report as JSON')
     .action(async (options) => {
       process.exitCode = await run('check', options);

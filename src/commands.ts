@@ -11,7 +11,8 @@ import { check, passwordSchema } from './schemas.ts';
 import { loadSettingsFile } from './settings-file.ts';
 import type { MailSettings } from './settings.ts';
 import { summarySheet } from './summary-sheet.ts';
-import { runWizard, type ProbeCapability, type WizardResult } from './wizard.ts';
+import type { ProbeSetup } from './probe-step.ts';
+import { runWizard, type WizardCapabilities, type WizardResult } from './wizard.ts';
 
 export type CommandOptions = Record<string, unknown>;
 
@@ -86,14 +87,25 @@ function probeTimeoutMs(options: CommandOptions): number {
   return seconds * 1000;
 }
 
-async function probeCapability(options: CommandOptions): Promise<ProbeCapability | undefined> {
-  if (options.probe === false) return undefined;
-  const { createProbe } = await import('./probe-step.ts');
-  return createProbe({
+function probeSetup(options: CommandOptions): ProbeSetup {
+  return {
     timeoutMs: probeTimeoutMs(options),
     caFile: options.caFile as string | undefined,
+    acceptCertificateSha256: options.acceptCertificate as string | undefined,
     testRecipient: options.testRecipient as string | undefined,
-  });
+  };
+}
+
+/** The probe capabilities of a run: undefined with --no-probe. */
+async function probeCapabilities(options: CommandOptions): Promise<Pick<WizardCapabilities, 'probe' | 'sendTestMessage'>> {
+  if (options.probe === false) return {};
+  const setup = probeSetup(options);
+  const { createProbe, sendTestMessage } = await import('./probe-step.ts');
+  return {
+    probe: createProbe(setup),
+    // Offered at the end when no --test-recipient was given.
+    sendTestMessage: setup.testRecipient ? undefined : (settings, recipient, out) => sendTestMessage(setup, settings, recipient, out),
+  };
 }
 
 async function wizard(options: CommandOptions, out: Output): Promise<WizardResult> {
@@ -117,7 +129,7 @@ async function wizard(options: CommandOptions, out: Output): Promise<WizardResul
       prompt: inquirerPrompter({ output: options.json ? process.stderr : process.stdout }),
       out,
       now: () => new Date(),
-      probe: await probeCapability(options),
+      ...(await probeCapabilities(options)),
     },
   );
   if (options.writeAnswers !== undefined) {
@@ -189,7 +201,7 @@ export async function runCommand(command: string, options: CommandOptions): Prom
     }
     if (command === 'check') {
       const { runCheck } = await import('./probe-step.ts');
-      return await runCheck(options, out);
+      return await runCheck(options, probeSetup(options), out);
     }
     if (command === 'demo') {
       const { runDemo } = await import('./demo.ts');

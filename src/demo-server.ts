@@ -34,7 +34,8 @@ export interface DemoServerOptions {
 }
 
 export async function generateCertificate(hostNames: string[] = ['localhost']): Promise<{ key: string; cert: string }> {
-  const { generate } = await import('selfsigned');
+  // CommonJS: its functions are on module.exports, the default export (bundled or not).
+  const { generate } = (await import('selfsigned')).default;
   const result = await generate([{ name: 'commonName', value: hostNames[0] ?? 'localhost' }], {
     keyType: 'ec',
     curve: 'P-256',

@@ -1,18 +1,149 @@
-/** The mail server check, as the wizard's probe step and as the `check` command. */
-import { UsageError } from './errors.ts';
+/**
+ * The mail server check, as the wizard's probe step and as the `check` command. The probe itself
+ * (src/probe/) loads only here, so the first question never pays for it.
+ */
+import { readFile } from 'node:fs/promises';
+import { hostname } from 'node:os';
+import { EXIT, SettingsFileError, UsageError } from './errors.ts';
 import type { Output } from './output.ts';
-import type { ProbeCapability } from './wizard.ts';
+import type { FailureKind, ProbeOptions, ProbeReport } from './probe/index.ts';
+import { DEFAULT_CONNECTION_TIMEOUT_MS, DEFAULT_PORT, type MailSettings } from './settings.ts';
+import { loadSettingsFile } from './settings-file.ts';
+import type { QuestionId } from './steps/context.ts';
+import type { ProbeCapability, ProbeVerdict } from './wizard.ts';
 
 export interface ProbeSetup {
   timeoutMs: number;
   caFile?: string;
+  acceptCertificateSha256?: string;
   testRecipient?: string;
 }
 
-export function createProbe(_setup: ProbeSetup): ProbeCapability | undefined {
-  return undefined;
+/** Failures that another protocol, port or STARTTLS choice may cure: worth trying the usual ports. */
+const TLS_MODE_FAILURES: ReadonlySet<FailureKind> = new Set(['expects-tls', 'plain-port', 'starttls-missing', 'tls-failed', 'timeout', 'refused']);
+
+async function readCaFile(path: string): Promise<string> {
+  const pem = await readFile(path, 'utf8').catch((error: Error) => {
+    throw new UsageError(`--ca-file: cannot read ${path}: ${error.message}`);
+  });
+  if (!pem.includes('-----BEGIN CERTIFICATE-----')) {
+    throw new UsageError(`--ca-file: ${path} holds no PEM certificate (a "-----BEGIN CERTIFICATE-----" block)`);
+  }
+  return pem;
 }
 
-export async function runCheck(_options: Record<string, unknown>, _out: Output): Promise<number> {
-  throw new UsageError('check is not available yet');
+/** The sender of a test message: the account when it is an address (as Teaming's notifications), else a local one. */
+function testSender(settings: MailSettings): string {
+  return settings.auth && settings.username.includes('@') ? settings.username : `teaming-mail-setup@${hostname()}`;
+}
+
+async function probeOptions(setup: ProbeSetup, settings: MailSettings, testRecipient?: string): Promise<ProbeOptions> {
+  return {
+    timeoutMs: setup.timeoutMs,
+    ca: setup.caFile ? await readCaFile(setup.caFile) : undefined,
+    acceptCertificateSha256: setup.acceptCertificateSha256,
+    testMessage: testRecipient ? { to: testRecipient, from: testSender(settings), timeZone: settings.timeZone } : undefined,
+  };
+}
+
+/** Run the probe with a live line per stage; then the summary, or the diagnosis and its fix. */
+async function probeWithLiveLines(settings: MailSettings, options: ProbeOptions, out: Output, live: boolean): Promise<ProbeReport> {
+  const probe = await import('./probe/index.ts');
+  const target = `${settings.protocol.toUpperCase()} ${settings.host}:${settings.port}${settings.protocol === 'smtp' && settings.starttls ? ' with STARTTLS' : ''}`;
+  if (live) out.line(out.style.bold(`Checking the mail server (${target})…`));
+  const report = await probe.probeSmtp(settings, options, (stage) => {
+    if (live) out.line(`  ${probe.formatStageLine(stage, { color: out.color })}`);
+  });
+  if (live) {
+    const conclusion = probe.formatProbeReport(report, { color: out.color }).slice(report.stages.length);
+    for (const line of conclusion) out.line(line);
+  }
+  return report;
+}
+
+function describeCombination(combination: Pick<MailSettings, 'protocol' | 'port' | 'starttls'>): string {
+  if (combination.protocol === 'smtps') return `SMTPS on port ${combination.port}`;
+  return `SMTP${combination.starttls ? ' with STARTTLS' : ' without TLS'} on port ${combination.port}`;
+}
+
+/** Probe the usual ports of the host at once; the working combination, if it differs from the answer. */
+async function detectWorkingSettings(settings: MailSettings, options: ProbeOptions, out: Output): Promise<Partial<MailSettings> | undefined> {
+  const { detectSettings } = await import('./probe/index.ts');
+  out.line(`Trying the usual ports of ${settings.host} (465, 587, 25) at once…`);
+  const result = await detectSettings(settings.host, {
+    timeoutMs: options.timeoutMs,
+    ca: options.ca,
+    acceptCertificateSha256: options.acceptCertificateSha256,
+    username: settings.auth ? settings.username : undefined,
+    password: settings.auth ? settings.password : undefined,
+  });
+  for (const candidate of result.candidates) {
+    const verdict = candidate.works ? out.style.green('works') : out.style.red(candidate.report.failure?.message ?? 'fails');
+    out.line(`  ${describeCombination(candidate).padEnd(34)} ${verdict}`);
+  }
+  const recommended = result.recommended;
+  if (!recommended) return undefined;
+  const same = recommended.protocol === settings.protocol && recommended.port === settings.port && recommended.starttls === settings.starttls;
+  return same ? undefined : recommended;
+}
+
+function questionFor(key: keyof MailSettings | undefined): QuestionId | undefined {
+  return key === undefined || key === 'connectionTimeoutMs' ? undefined : key;
+}
+
+export function createProbe(setup: ProbeSetup): ProbeCapability {
+  return async (settings, out): Promise<ProbeVerdict> => {
+    const options = await probeOptions(setup, settings, setup.testRecipient);
+    const report = await probeWithLiveLines(settings, options, out, true);
+    const failure = report.failure;
+    if (report.ok || !failure) return { ok: report.ok, report };
+    const detected = TLS_MODE_FAILURES.has(failure.kind) ? await detectWorkingSettings(settings, options, out) : undefined;
+    return {
+      ok: false,
+      report,
+      failure: {
+        question: questionFor(failure.question),
+        suggestion: detected ?? failure.suggestion,
+        message: failure.message,
+        advice: failure.advice,
+      },
+    };
+  };
+}
+
+/** Send a test message with settings that passed the check (offered at the end of the wizard). */
+export async function sendTestMessage(setup: ProbeSetup, settings: MailSettings, recipient: string, out: Output): Promise<boolean> {
+  const report = await probeWithLiveLines(settings, await probeOptions(setup, settings, recipient), out, true);
+  return report.ok;
+}
+
+/** What a stored file says, completed the way Teaming's JavaMail session reads it. */
+function settingsToCheck(stored: Partial<MailSettings>, file: string): MailSettings {
+  if (!stored.host) throw new SettingsFileError(file, 'names no mail host: run teaming-mail-setup --reconfigure to set one');
+  const protocol = stored.protocol ?? 'smtp';
+  return {
+    protocol,
+    host: stored.host,
+    port: stored.port ?? DEFAULT_PORT[protocol],
+    starttls: protocol === 'smtp' ? (stored.starttls ?? false) : false,
+    timeZone: stored.timeZone ?? 'UTC',
+    auth: stored.auth ?? false,
+    username: stored.username ?? '',
+    password: stored.password ?? '',
+    allowSendToAllUsers: stored.allowSendToAllUsers ?? true,
+    connectionTimeoutMs: stored.connectionTimeoutMs ?? DEFAULT_CONNECTION_TIMEOUT_MS,
+  };
+}
+
+/** `check`: probe what the file says; change nothing. 0 when the check passes, 3 when it fails. */
+export async function runCheck(options: Record<string, unknown>, setup: ProbeSetup, out: Output): Promise<number> {
+  const file = String(options.file);
+  const loaded = await loadSettingsFile(file);
+  if (loaded.bytes === undefined) throw new SettingsFileError(file, 'does not exist: run teaming-mail-setup to create it, or name the file with --file');
+  if (!loaded.stored.hasOutbound) throw new SettingsFileError(file, 'holds no outbound e-mail settings: run teaming-mail-setup to add them');
+  const settings = settingsToCheck(loaded.stored.settings, file);
+  const json = options.json === true;
+  const report = await probeWithLiveLines(settings, await probeOptions(setup, settings, setup.testRecipient), out, !json);
+  if (json) out.json({ result: report.ok ? 'passed' : 'failed', file, exitCode: report.ok ? EXIT.ok : EXIT.probeFailed, probe: report });
+  return report.ok ? EXIT.ok : EXIT.probeFailed;
 }

@@ -41,6 +41,8 @@ export interface WizardCapabilities {
   now: () => Date;
   /** undefined: --no-probe. */
   probe?: ProbeCapability;
+  /** Offered after writing when the check ran and no test recipient was given. */
+  sendTestMessage?: (settings: MailSettings, recipient: string, out: Output) => Promise<boolean>;
 }
 
 export type WizardResult = {
@@ -269,5 +271,19 @@ async function finish(
   }
   const backup = await writeSettingsFile(loaded.path, bytes, loaded.bytes);
   out.success(`Wrote ${loaded.path}${backup ? ` (the previous version is in ${backup})` : ''}.`);
+  if (options.interactive) await offerTestMessage(settings, caps);
   return { ...base, result: 'written', backup };
+}
+
+const RECIPIENT = /^[^\s@<>()",;:\\]+@[^\s@<>()",;:\\]+$/;
+
+/** The last, optional step: a real message through the server, to a mailbox the administrator can read. */
+async function offerTestMessage(settings: MailSettings, caps: WizardCapabilities): Promise<void> {
+  if (!caps.sendTestMessage) return;
+  const recipient = await caps.prompt.input({
+    message: 'Send a test message to (e-mail address, blank to skip)',
+    validate: (value) => value.trim() === '' || RECIPIENT.test(value.trim()) || 'enter one e-mail address, such as admin@example.com, or leave it blank',
+  });
+  if (recipient.trim() === '') return;
+  await caps.sendTestMessage(settings, recipient.trim(), caps.out);
 }
