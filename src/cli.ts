@@ -1,9 +1,8 @@
 /**
- * The entry point: parses the command line, runs a command, and is the one place that turns an
- * error into a message and an exit code. Heavy modules load only when a command needs them.
+ * The command line: options, help groups and commands. Importing it has no side effects; the
+ * entry point (main.ts) parses the arguments and runs the command.
  */
-import { Command, Option } from 'commander';
-import { EXIT } from './errors.ts';
+import { Command, InvalidArgumentError, Option } from 'commander';
 import { VERSION } from './version.ts';
 
 const ANSWERS = 'Answers (each skips its question):';
@@ -27,7 +26,7 @@ Exit codes:
 
 function integer(name: string) {
   return (value: string) => {
-    if (!/^\d+$/.test(value.trim())) throw new Error(`${name} must be a whole number`);
+    if (!/^\d+$/.test(value.trim())) throw new InvalidArgumentError(`${name} must be a whole number`);
     return Number(value);
   };
 }
@@ -117,17 +116,3 @@ export function buildProgram(run: (command: string, options: Record<string, unkn
 
   return program;
 }
-
-async function main(): Promise<void> {
-  const program = buildProgram(async (command, options) => {
-    const { runCommand } = await import('./commands.ts');
-    return runCommand(command, options);
-  });
-  program.exitOverride((error) => {
-    // --help and --version exit 0; every other parse error is a usage error.
-    process.exit(error.exitCode === 0 ? EXIT.ok : EXIT.usage);
-  });
-  await program.parseAsync();
-}
-
-void main();
