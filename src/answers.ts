@@ -84,6 +84,8 @@ export function nearestKey(unknown: string, known: readonly string[] = ANSWER_KE
 export interface PresetAnswers {
   settings: Partial<MailSettings>;
   problems: string[];
+  /** Settings whose given value was invalid: reported among `problems`, so not missing as well. */
+  rejected: (keyof MailSettings)[];
 }
 
 /**
@@ -93,6 +95,7 @@ export interface PresetAnswers {
 export function presetAnswers(options: Record<string, unknown>, file?: { name: string; content: unknown }): PresetAnswers {
   const settings: Partial<MailSettings> = {};
   const problems: string[] = [];
+  const rejected: (keyof MailSettings)[] = [];
   let fromFile: Record<string, unknown> = {};
   if (file) {
     if (typeof file.content !== 'object' || file.content === null || Array.isArray(file.content)) {
@@ -121,11 +124,12 @@ export function presetAnswers(options: Record<string, unknown>, file?: { name: s
     const result = check(field.schema, value);
     if (!result.ok) {
       problems.push(`${source}: ${result.message}`);
+      rejected.push(field.setting);
       continue;
     }
     (settings as Record<string, unknown>)[field.setting] = field.toSetting ? field.toSetting(result.value as never) : result.value;
   }
-  return { settings, problems };
+  return { settings, problems, rejected };
 }
 
 /** The answers file a run can be replayed from; never the password. */

@@ -3,7 +3,7 @@
  * `check` / `show`, and turn every error into one clear message and its exit code.
  */
 import { readFile, writeFile } from 'node:fs/promises';
-import { answersFileContent, presetAnswers } from './answers.ts';
+import { answersFileContent, presetAnswers, type PresetAnswers } from './answers.ts';
 import { AnswersError, CancelledError, CliError, EXIT, SettingsFileError, UsageError } from './errors.ts';
 import { createOutput, type Output } from './output.ts';
 import { inquirerPrompter } from './prompter.ts';
@@ -35,9 +35,9 @@ async function presetPassword(options: CommandOptions, interactive: boolean, env
   if (options.passwordFile !== undefined) {
     const path = String(options.passwordFile);
     const text = await readFile(path, 'utf8').catch((error: Error) => {
-      throw new UsageError(`--password-file: cannot read ${path}: ${error.message}`);
+      throw new AnswersError([`--password-file: cannot read ${path}: ${error.message}`]);
     });
-    password = text.replace(/\r?\n$/, '');
+    password = text.split(/\r?\n/)[0]!;
   } else if (options.passwordStdin === true) {
     if (interactive || process.stdin.isTTY) {
       throw new UsageError('--password-stdin needs --non-interactive and the password piped in: printf %s "$PASSWORD" | teaming-mail-setup --password-stdin --non-interactive …');
@@ -63,19 +63,22 @@ async function readAnswersFile(path: string): Promise<{ name: string; content: u
   }
 }
 
-/** Flags, the answers file and the password source, validated together: every problem at once. */
-async function gatherPreset(options: CommandOptions, interactive: boolean): Promise<Partial<MailSettings>> {
+/**
+ * Flags, the answers file and the password source, validated together. Interactive runs stop at
+ * the first invalid answer; unattended runs report them with the missing ones, all at once.
+ */
+async function gatherPreset(options: CommandOptions, interactive: boolean): Promise<PresetAnswers> {
   const file = options.answers !== undefined ? await readAnswersFile(String(options.answers)) : undefined;
-  const { settings, problems } = presetAnswers(options, file);
+  const preset = presetAnswers(options, file);
   try {
     const password = await presetPassword(options, interactive, process.env);
-    if (password !== undefined) settings.password = password;
+    if (password !== undefined) preset.settings.password = password;
   } catch (error) {
-    if (error instanceof AnswersError) problems.push(...error.problems);
+    if (error instanceof AnswersError) preset.problems.push(...error.problems);
     else throw error;
   }
-  if (problems.length > 0) throw new AnswersError(problems);
-  return settings;
+  if (interactive && preset.problems.length > 0) throw new AnswersError(preset.problems);
+  return preset;
 }
 
 function probeTimeoutMs(options: CommandOptions): number {
@@ -103,7 +106,7 @@ async function wizard(options: CommandOptions, out: Output): Promise<WizardResul
       'no terminal to ask the questions on: to run unattended, add --non-interactive and give the answers as flags or with --answers FILE (see --help)',
     );
   }
-  const preset = await gatherPreset(options, interactive);
+  const { settings: preset, problems, rejected } = await gatherPreset(options, interactive);
   const result = await runWizard(
     {
       file: String(options.file),
@@ -112,6 +115,7 @@ async function wizard(options: CommandOptions, out: Output): Promise<WizardResul
       force: options.force === true,
       dryRun: options.dryRun === true,
       preset,
+      rejected: { problems, settings: rejected },
     },
     {
       prompt: inquirerPrompter({ output: options.json ? process.stderr : process.stdout }),

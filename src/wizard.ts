@@ -31,6 +31,8 @@ export interface WizardOptions {
   dryRun: boolean;
   /** Answers given in advance (flags, answers file, password sources). */
   preset: Partial<MailSettings>;
+  /** Unattended: invalid answers given in advance, reported together with the missing ones. */
+  rejected?: { problems: string[]; settings: readonly (keyof MailSettings)[] };
 }
 
 export interface WizardCapabilities {
@@ -77,13 +79,15 @@ async function answerQuestions(ctx: StepContext, options: WizardOptions, only?: 
     }
     const defaultValue = question.defaultValue(ctx.draft, ctx.stored);
     if (!options.interactive) {
+      if (defaultValue === undefined && options.rejected?.settings.includes(question.id)) continue;
       if (defaultValue === undefined) missing.push(`missing ${SETTING_LABELS[question.id].toLowerCase()}: give ${flagFor(question.id)}`);
       else (ctx.draft as Record<string, unknown>)[question.id] = defaultValue;
       continue;
     }
     (ctx.draft as Record<string, unknown>)[question.id] = await question.ask(ctx as never, defaultValue as never);
   }
-  if (missing.length > 0) throw new AnswersError(missing);
+  const problems = [...(options.rejected?.problems ?? []), ...missing];
+  if (problems.length > 0) throw new AnswersError(problems);
 }
 
 function completeSettings(draft: Partial<MailSettings>, options: WizardOptions, stored: Partial<MailSettings>): MailSettings {
