@@ -41,6 +41,8 @@ export function buildProgram(run: (command: string, options: Record<string, unkn
     .version(VERSION, '-V, --version')
     .helpOption('-h, --help', 'show this help')
     .showSuggestionAfterError(true)
+    // `show -f FILE` and `show --json` belong to `show`, not to the wizard's options of the same name.
+    .enablePositionalOptions()
     .addHelpText('after', EXAMPLES);
 
   program.addOption(fileOption());
@@ -48,7 +50,7 @@ export function buildProgram(run: (command: string, options: Record<string, unkn
   program.option('--non-interactive', 'never ask: take answers from flags and --answers; list every missing one and exit 2');
 
   for (const option of [
-    new Option('--protocol <protocol>', 'smtp or smtps').choices(['smtp', 'smtps']),
+    new Option('--protocol <protocol>', 'smtp or smtps (default: smtp)').choices(['smtp', 'smtps']),
     new Option('--host <host>', 'mail server: host name, IPv4 or IPv6 address'),
     new Option('--port <port>', 'port (default: 25 for smtp, 465 for smtps)'),
     new Option('--starttls', 'upgrade smtp with STARTTLS (default: yes on port 587)'),
