@@ -33,7 +33,7 @@ export const starttlsQuestion: Question<'starttls'> = {
   id: 'starttls',
   applies: (draft) => draft.protocol === 'smtp',
   defaultValue: (draft, stored) =>
-    stored.protocol === 'smtp' && stored.port === draft.port && stored.starttls !== undefined
+    stored.protocol === 'smtp' && stored.starttls !== undefined
       ? stored.starttls
       : defaultStarttls(draft.port ?? DEFAULT_PORT.smtp),
   async ask({ prompt, out }, defaultValue) {
