@@ -183,7 +183,7 @@ export async function runCommand(command: string, options: CommandOptions): Prom
   try {
     if (command === 'wizard') {
       const result = await wizard(options, out);
-      if (json) out.json({ ...result, settings: maskedSettings(result.settings), exitCode: EXIT.ok });
+      if (json) out.json({ ...result, settings: maskedSettings(result.settings), probe: result.probe ?? null, exitCode: EXIT.ok });
       return EXIT.ok;
     }
     if (command === 'show') {
