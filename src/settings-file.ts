@@ -47,11 +47,13 @@ export async function renderSettingsFile(loaded: LoadedSettingsFile, settings: M
   return format.write(loaded.bytes, settings, loaded.path);
 }
 
-/** The text the file would hold, every password in it (not only the one answered) masked; nothing is written. */
-export async function renderPreview(loaded: LoadedSettingsFile, settings: MailSettings, placeholder: string): Promise<string> {
+/**
+ * The text the file would hold with these settings, for showing; nothing is written. Every
+ * password in it is masked, also those the settings do not manage (another protocol's).
+ */
+export async function previewSettingsFile(loaded: LoadedSettingsFile, settings: MailSettings, placeholder: string): Promise<string> {
   const format = await formatFor(loaded.path);
-  const masked = { ...settings, password: settings.password === '' ? '' : placeholder };
-  const text = format.write(loaded.bytes, masked, loaded.path).toString(format.name === 'xml' ? 'utf8' : 'latin1');
+  const text = format.write(loaded.bytes, settings, loaded.path).toString(format.name === 'xml' ? 'utf8' : 'latin1');
   return format.maskPasswords ? format.maskPasswords(text, placeholder) : text;
 }
 

@@ -7,7 +7,7 @@ import { AnswersError, CancelledError, ProbeFailedError, UsageError } from './er
 import type { Output } from './output.ts';
 import type { Prompter } from './prompter.ts';
 import { DEFAULT_CONNECTION_TIMEOUT_MS, SETTING_LABELS, type MailSettings } from './settings.ts';
-import { loadSettingsFile, renderPreview, renderSettingsFile, writeSettingsFile, type LoadedSettingsFile } from './settings-file.ts';
+import { loadSettingsFile, previewSettingsFile, renderSettingsFile, writeSettingsFile, type LoadedSettingsFile } from './settings-file.ts';
 import { ANSWER_FIELDS } from './answers.ts';
 import { changeLines, settingChanges, summarySheet, type SettingChange } from './summary-sheet.ts';
 import type { QuestionId, StepContext } from './steps/context.ts';
@@ -230,7 +230,8 @@ async function finish(
   const { out } = caps;
   const base = { file: loaded.path, changes, settings, probe };
   if (options.dryRun) {
-    const preview = await renderPreview(loaded, settings, PASSWORD_PLACEHOLDER);
+    const masked = { ...settings, password: settings.password === '' ? '' : PASSWORD_PLACEHOLDER };
+    const preview = await previewSettingsFile(loaded, masked, PASSWORD_PLACEHOLDER);
     out.line(out.style.bold(`${loaded.path} would hold (dry run, nothing written):`));
     out.line(preview.trimEnd());
     return { ...base, result: 'dry-run', preview };
