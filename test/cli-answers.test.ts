@@ -91,7 +91,7 @@ describe('--answers FILE', { concurrency: true }, () => {
       result.stderr,
       '✖ answers.json: password does not belong in an answers file; give it with --password-file, --password-stdin or TEAMING_MAIL_PASSWORD\n',
     );
-    assert.ok(!result.stdout.includes('Zq7') && !result.stderr.includes('Zq7'));
+    assert.ok(!result.stdout.includes('Zq7') && !result.stderr.includes('Zq7'), 'the password leaked');
   });
 
   test('invalid JSON: exit 2, naming the file and where it breaks', async () => {

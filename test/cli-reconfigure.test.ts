@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
-import { ESCAPED_PASSWORD, HEADER, listing, PASSWORD, readText, run, tempFolder, UNATTENDED } from './cli-run.ts';
+import { assertEndsWith, assertIncludes, ESCAPED_PASSWORD, HEADER, listing, PASSWORD, readText, run, tempFolder, UNATTENDED } from './cli-run.ts';
 
 /** An installer.properties an administrator has lived with: comments, other keys, the password stored. */
 const EXISTING =
@@ -43,7 +43,7 @@ describe('--reconfigure --non-interactive: the existing file supplies the defaul
     assert.equal(await readText(join(cwd, 'installer.properties')), EXISTING.replace('mail.smtp.port=587\r\n', 'mail.smtp.port=2525\r\n'));
     assert.equal(await readText(join(cwd, 'installer.properties.bak')), EXISTING);
     assert.ok(result.stdout.includes('\nChanges to installer.properties\n  Port  587 → 2525\n\n'), result.stdout);
-    assert.ok(result.stdout.endsWith('✔ Wrote installer.properties (the previous version is in installer.properties.bak).\n'));
+    assertEndsWith(result.stdout, '✔ Wrote installer.properties (the previous version is in installer.properties.bak).\n');
     assertNoPassword(result.stdout + result.stderr);
   });
 
@@ -51,8 +51,8 @@ describe('--reconfigure --non-interactive: the existing file supplies the defaul
     const cwd = await folderWith(EXISTING);
     const result = await run([...UNATTENDED, '--reconfigure'], { cwd });
     assert.equal(result.code, 0, result.stderr);
-    assert.ok(result.stdout.includes('\nChanges to installer.properties\n  (no changes)\n'));
-    assert.ok(result.stdout.endsWith('✔ Nothing changed; installer.properties was not written.\n'));
+    assertIncludes(result.stdout, '\nChanges to installer.properties\n  (no changes)\n');
+    assertEndsWith(result.stdout, '✔ Nothing changed; installer.properties was not written.\n');
     assert.equal(await readText(join(cwd, 'installer.properties')), EXISTING);
     assert.deepEqual(await listing(cwd), ['installer.properties']);
   });
@@ -66,7 +66,7 @@ describe('--reconfigure --non-interactive: the existing file supplies the defaul
       await readText(join(cwd, 'installer.properties')),
       EXISTING.replace(`mail.smtp.password=${ESCAPED_PASSWORD}\r\n`, 'mail.smtp.password=new-Secret\r\n'),
     );
-    assert.ok(!result.stdout.includes('new-Secret'));
+    assert.ok(!result.stdout.includes('new-Secret'), 'the password leaked');
   });
 
   test('--reconfigure on a file without outbound settings warns and asks for the missing answers', async () => {
@@ -122,7 +122,7 @@ describe('--dry-run writes nothing', { concurrency: true }, () => {
       ),
       result.stdout,
     );
-    assert.ok(result.stdout.includes('\nmail.smtp.host=relay.example.com\r\nmail.smtp.port=587\r\nmail.smtp.auth=false\r\nmail.smtp.sendpartial=true\r\n'));
+    assertIncludes(result.stdout, '\nmail.smtp.host=relay.example.com\r\nmail.smtp.port=587\r\nmail.smtp.auth=false\r\nmail.smtp.sendpartial=true\r\n');
     assertNoPassword(result.stdout);
     assert.equal(await readText(join(cwd, 'installer.properties')), EXISTING);
     assert.deepEqual(await listing(cwd), ['installer.properties']);
@@ -166,7 +166,7 @@ describe('--json: one JSON document on stdout, messages on stderr', { concurrenc
     assert.deepEqual(document.changes[1], { setting: 'host', label: 'Mail host', from: '(not set)', to: 'mail.example.com' });
     assert.equal(document.changes.length, 10);
     assert.ok(result.stderr.includes('\nOutbound e-mail\n  Protocol'), result.stderr);
-    assert.ok(result.stderr.endsWith('✔ Wrote installer.properties.\n'));
+    assertEndsWith(result.stderr, '✔ Wrote installer.properties.\n');
     assertNoPassword(result.stdout + result.stderr);
   });
 
@@ -208,7 +208,7 @@ describe('--write-answers saves a replayable answers file, never the password', 
     const env = { TEAMING_MAIL_PASSWORD: PASSWORD };
     const saved = await run([...UNATTENDED, ...args, '--write-answers', 'answers.json'], { cwd: first, env });
     assert.equal(saved.code, 0, saved.stderr);
-    assert.ok(saved.stdout.endsWith('✔ Wrote installer.properties.\n✔ Saved the answers to answers.json (without the password).\n'));
+    assertEndsWith(saved.stdout, '✔ Wrote installer.properties.\n✔ Saved the answers to answers.json (without the password).\n');
     const answers = await readFile(join(first, 'answers.json'), 'utf8');
     assert.equal(
       answers,
@@ -234,7 +234,7 @@ describe('--write-answers saves a replayable answers file, never the password', 
     const replayed = await run([...UNATTENDED, '--answers', 'answers.json'], { cwd: second, env });
     assert.equal(replayed.code, 0, replayed.stderr);
     const written = await readText(join(first, 'installer.properties'));
-    assert.ok(written.includes(`mail.smtp.password=${ESCAPED_PASSWORD}\n`));
+    assertIncludes(written, `mail.smtp.password=${ESCAPED_PASSWORD}\n`);
     assert.equal(await readText(join(second, 'installer.properties')), written);
   });
 });

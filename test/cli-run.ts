@@ -2,6 +2,7 @@
  * Runs the built command (dist/cli.js) as a user would: in its own temporary folder, with a clean
  * environment, stdin closed unless input is given, and a time limit so a hang fails the test.
  */
+import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { lstat, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -89,4 +90,14 @@ export async function exists(path: string): Promise<boolean> {
 /** The ✖ lines a failed run printed on stderr. */
 export function errorLines(result: RunResult): string[] {
   return result.stderr.split('\n').filter((line) => line !== '');
+}
+
+// assert.ok without a message re-reads and re-parses this TypeScript source on failure, which takes
+// minutes; these say what was expected instead.
+export function assertIncludes(text: string, part: string): void {
+  assert.ok(text.includes(part), `expected\n${part}\nin\n${text}`);
+}
+
+export function assertEndsWith(text: string, end: string): void {
+  assert.ok(text.endsWith(end), `expected it to end with\n${end}\nbut it is\n${text}`);
 }

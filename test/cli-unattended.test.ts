@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { mkdir, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
-import { errorLines, ESCAPED_PASSWORD, exists, HEADER, listing, PASSWORD, readText, run, tempFolder, UNATTENDED } from './cli-run.ts';
+import { assertEndsWith, errorLines, ESCAPED_PASSWORD, exists, HEADER, listing, PASSWORD, readText, run, tempFolder, UNATTENDED } from './cli-run.ts';
 
 const ALL_FLAGS = [
   '--protocol', 'smtp',
@@ -289,7 +289,7 @@ describe('exit codes', { concurrency: true }, () => {
 
     const forced = await run([...UNATTENDED, '--host', 'new.example.com', '--force'], { cwd });
     assert.equal(forced.code, 0, forced.stderr);
-    assert.ok(forced.stdout.endsWith('✔ Wrote installer.properties (the previous version is in installer.properties.bak).\n'));
+    assertEndsWith(forced.stdout, '✔ Wrote installer.properties (the previous version is in installer.properties.bak).\n');
     assert.equal(await readText(join(cwd, 'installer.properties')), before.replace('old.example.com', 'new.example.com'));
     assert.equal(await readText(join(cwd, 'installer.properties.bak')), before);
   });
