@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { buildProgram } from '../src/cli.ts';
 import { EXIT } from '../src/errors.ts';
-import { ESCAPED_PASSWORD, PASSWORD, run, tempFolder, UNATTENDED } from './cli-run.ts';
+import { assertRefused, ESCAPED_PASSWORD, PASSWORD, run, tempFolder, UNATTENDED } from './cli-run.ts';
 
 const ESC = '\u001b';
 
@@ -205,15 +205,10 @@ describe('show [-f FILE]', { concurrency: true }, () => {
       run(['show', '-f', 'other.properties'], { cwd }),
       run(['show', '-f', 'bad.properties', '--json'], { cwd }),
     ]);
-    assert.equal(missing.code, 2);
-    assert.equal(missing.stderr, '✖ installer.properties: does not exist: run teaming-mail-setup to create it, or name the file with --file\n');
-    assert.equal(empty.code, 2);
-    assert.equal(empty.stderr, '✖ other.properties: holds no outbound e-mail settings: run teaming-mail-setup -f to add them\n');
+    assertRefused(missing, '✖ installer.properties: does not exist: run teaming-mail-setup to create it, or name the file with --file\n');
+    assertRefused(empty, '✖ other.properties: holds no outbound e-mail settings: run teaming-mail-setup -f to add them\n');
     assert.equal(bad.code, 2);
-    assert.equal(
-      bad.stderr,
-      '✖ bad.properties:3: mail.smtp.auth: mail.smtp.auth must be true or false (fix or remove this line, then run again)\n',
-    );
+    assert.equal(bad.stderr, '✖ bad.properties:3: mail.smtp.auth: mail.smtp.auth must be true or false (fix or remove this line, then run again)\n');
     assert.deepEqual(JSON.parse(bad.stdout), { result: 'error', exitCode: 2, errors: [bad.stderr.slice(2, -1)] });
   });
 });

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
-import { assertEndsWith, assertIncludes, ESCAPED_PASSWORD, HEADER, listing, PASSWORD, readText, run, tempFolder, UNATTENDED } from './cli-run.ts';
+import { assertEndsWith, assertIncludes, assertRefused, ESCAPED_PASSWORD, HEADER, listing, PASSWORD, readText, run, tempFolder, UNATTENDED } from './cli-run.ts';
 
 /** An installer.properties an administrator has lived with: comments, other keys, the password stored. */
 const EXISTING =
@@ -72,9 +72,8 @@ describe('--reconfigure --non-interactive: the existing file supplies the defaul
   test('--reconfigure on a file without outbound settings warns and asks for the missing answers', async () => {
     const cwd = await folderWith('# nothing yet\n');
     const result = await run([...UNATTENDED, '--reconfigure'], { cwd });
-    assert.equal(result.code, 2);
-    assert.equal(
-      result.stderr,
+    assertRefused(
+      result,
       '! installer.properties holds no outbound e-mail settings yet; starting a new configuration.\n' +
         '✖ missing mail host: give --host (answers file: "host")\n',
     );

@@ -87,11 +87,6 @@ export async function exists(path: string): Promise<boolean> {
   );
 }
 
-/** The ✖ lines a failed run printed on stderr. */
-export function errorLines(result: RunResult): string[] {
-  return result.stderr.split('\n').filter((line) => line !== '');
-}
-
 // assert.ok without a message re-reads and re-parses this TypeScript source on failure, which takes
 // minutes; these say what was expected instead.
 export function assertIncludes(text: string, part: string): void {
@@ -100,4 +95,11 @@ export function assertIncludes(text: string, part: string): void {
 
 export function assertEndsWith(text: string, end: string): void {
   assert.ok(text.endsWith(end), `expected it to end with\n${end}\nbut it is\n${text}`);
+}
+
+/** Refused as a usage error (exit 2) before anything else: this on stderr (or these lines), nothing on stdout. */
+export function assertRefused(result: RunResult, stderr: string | readonly string[]): void {
+  assert.equal(result.stderr, typeof stderr === 'string' ? stderr : stderr.map((line) => `${line}\n`).join(''));
+  assert.equal(result.stdout, '');
+  assert.equal(result.code, 2);
 }
