@@ -84,7 +84,11 @@ export function buildProgram(run: (command: string, options: Record<string, unkn
   ]) {
     program.addOption(option.helpGroup(OUTPUT));
   }
-  program.action(async (options) => {
+  program.action(async (options, command: Command) => {
+    // A word left over is a mistyped command ("shwo"): the wizard takes no arguments.
+    if (command.args.length > 0) {
+      program.error(`error: unknown command '${command.args[0]}' (the commands are ${program.commands.map((sub) => sub.name()).join(', ')})`);
+    }
     process.exitCode = await run('wizard', options);
   });
 
@@ -116,5 +120,7 @@ export function buildProgram(run: (command: string, options: Record<string, unkn
       process.exitCode = await run('demo', options);
     });
 
+  // Set last, so the commands above still refuse extra arguments.
+  program.allowExcessArguments();
   return program;
 }

@@ -10,10 +10,10 @@ async function main(): Promise<void> {
     const { runCommand } = await import('./commands.ts');
     return runCommand(command, options);
   });
-  program.exitOverride((error) => {
-    // --help and --version exit 0; every other parse error is a usage error.
-    process.exit(error.exitCode === 0 ? EXIT.ok : EXIT.usage);
-  });
+  // --help and --version exit 0; every other parse error, of the program or a command, is a usage error.
+  for (const command of [program, ...program.commands]) {
+    command.exitOverride((error) => process.exit(error.exitCode === 0 ? EXIT.ok : EXIT.usage));
+  }
   await program.parseAsync();
 }
 

@@ -102,13 +102,26 @@ describe('--help', { concurrency: true }, () => {
     for (const code of Object.values(EXIT)) assert.match(exitCodes, new RegExp(`(^|\\s)${code} [a-z]`), `exit code ${code} is not explained`);
   });
 
-  test('--version prints the version; an unknown command is a usage error', async () => {
+  test('--version prints the version; an unknown command is a usage error that names the commands', async () => {
     const cwd = await tempFolder();
     const [version, unknown] = await Promise.all([run(['--version'], { cwd }), run(['shwo'], { cwd })]);
     assert.equal(version.code, 0);
     assert.match(version.stdout, /^\d+\.\d+\.\d+\n$/);
-    assert.equal(unknown.code, 2);
-    assert.equal(unknown.stdout, '');
+    assertRefused(unknown, "error: unknown command 'shwo' (the commands are check, show, demo)\n");
+  });
+});
+
+describe('usage errors of a command exit 2, like the wizard\'s', { concurrency: true }, () => {
+  test('show with an unknown option or an argument; check with a probe timeout that is not a number', async () => {
+    const cwd = await tempFolder();
+    const [option, argument, timeout] = await Promise.all([
+      run(['show', '--bogus'], { cwd }),
+      run(['show', 'installer.properties'], { cwd }),
+      run(['check', '--probe-timeout', 'soon'], { cwd }),
+    ]);
+    assertRefused(option, "error: unknown option '--bogus'\n");
+    assertRefused(argument, "error: too many arguments for 'show'. Expected 0 arguments but got 1.\n");
+    assertRefused(timeout, "error: option '--probe-timeout <seconds>' argument 'soon' is invalid. --probe-timeout must be a whole number\n");
   });
 });
 
