@@ -1,6 +1,7 @@
 /** --help, colour on and off, and `show`, through the built command. */
 import assert from 'node:assert/strict';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { buildProgram } from '../src/cli.ts';
@@ -108,6 +109,20 @@ describe('--help', { concurrency: true }, () => {
     assert.equal(version.code, 0);
     assert.match(version.stdout, /^\d+\.\d+\.\d+\n$/);
     assertRefused(unknown, "error: unknown command 'shwo' (the commands are check, show, demo)\n");
+  });
+});
+
+const README = new URL('../README.md', import.meta.url);
+
+describe('the README', { skip: !existsSync(README) && 'this branch has no README.md yet' }, () => {
+  test('documents exactly the exit codes the command uses, and every option', async () => {
+    const readme = await readFile(README, 'utf8');
+    const section = /^## Exit codes\n([\s\S]*?)(?=^## )/m.exec(readme)?.[1] ?? '';
+    const documented = [...section.matchAll(/^\| (\d+) \| \S.*\|$/gm)].map((match) => Number(match[1]));
+    assert.deepEqual(documented, Object.values(EXIT), section);
+    for (const option of buildProgram(async () => 0).options.filter((option) => option.long !== '--version')) {
+      assert.match(readme, new RegExp(`${option.long}(?![\\w-])`), `the README does not mention ${option.long}`);
+    }
   });
 });
 
