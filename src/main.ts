@@ -10,9 +10,17 @@ async function main(): Promise<void> {
     const { runCommand } = await import('./commands.ts');
     return runCommand(command, options);
   });
-  // --help and --version exit 0; every other parse error, of the program or a command, is a usage error.
+  // --help and --version exit 0; every other parse error, of the program or a command, is a usage
+  // error (commander has printed it), and with --json stdout still carries its one document.
   for (const command of [program, ...program.commands]) {
-    command.exitOverride((error) => process.exit(error.exitCode === 0 ? EXIT.ok : EXIT.usage));
+    command.exitOverride((error) => {
+      if (error.exitCode === 0) process.exit(EXIT.ok);
+      if (process.argv.includes('--json')) {
+        const document = { result: 'error', exitCode: EXIT.usage, errors: [error.message.replace(/^error: /, '')] };
+        process.stdout.write(`${JSON.stringify(document, null, 2)}\n`);
+      }
+      process.exit(EXIT.usage);
+    });
   }
   await program.parseAsync();
 }

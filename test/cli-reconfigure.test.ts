@@ -198,6 +198,14 @@ describe('--json: one JSON document on stdout, messages on stderr', { concurrenc
       '✖ missing mail host: give --host (answers file: "host")\n✖ missing user name: give --username (answers file: "username")\n',
     );
   });
+
+  test('a usage error found while reading the command line: still one document', async () => {
+    const cwd = await tempFolder();
+    const result = await run([...UNATTENDED, '--json', '--port'], { cwd });
+    assert.equal(result.code, 2);
+    assert.equal(result.stderr, "error: option '--port <port>' argument missing\n");
+    assert.deepEqual(JSON.parse(result.stdout), { result: 'error', exitCode: 2, errors: ["option '--port <port>' argument missing"] });
+  });
 });
 
 describe('--write-answers saves a replayable answers file, never the password', { concurrency: true }, () => {
