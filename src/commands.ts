@@ -64,8 +64,8 @@ async function readAnswersFile(path: string): Promise<{ name: string; content: u
 }
 
 /**
- * Flags, the answers file and the password source, validated together. Interactive runs stop at
- * the first invalid answer; unattended runs report them with the missing ones, all at once.
+ * Flags, the answers file and the password source, validated together. An interactive run stops
+ * before its first question if any is invalid; an unattended run reports them with the missing ones.
  */
 async function gatherPreset(options: CommandOptions, interactive: boolean): Promise<PresetAnswers> {
   const file = options.answers !== undefined ? await readAnswersFile(String(options.answers)) : undefined;
