@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import pty from 'node-pty';
-import { CLI, HEADER, readText, tempFolder } from './cli-run.ts';
+import { CLI, HEADER, listing, readText, tempFolder } from './cli-run.ts';
 
 const ALL_ANSWERS = [
   '--no-probe',
@@ -87,6 +87,18 @@ describe('flags on a terminal', { concurrency: true }, () => {
       assert.ok(!screen.includes(`? ${question}`), `asked "${question}" although its flag answered it:\n${screen}`);
     }
     assert.match(await readText(join(cwd, 'installer.properties')), /^mail\.smtp\.host=relay\.example\.com$/m);
+  });
+
+  test('--password-stdin with stdin on the terminal: says how to pipe it, exit 2, never waits', async () => {
+    const cwd = await tempFolder();
+    const args = ['--non-interactive', '--no-probe', '--host', 'mail.example.com', '--auth', '--username', 'teaming', '--password-stdin'];
+    const { code, screen } = await runOnTerminal(args, cwd, { NO_COLOR: '1' }, []);
+    assert.equal(code, 2);
+    assert.equal(
+      screen,
+      '✖ --password-stdin needs --non-interactive and the password piped in: printf %s "$PASSWORD" | teaming-mail-setup --password-stdin --non-interactive …\r\n',
+    );
+    assert.deepEqual(await listing(cwd), []);
   });
 
   test('on a terminal the messages are coloured, unless NO_COLOR', async () => {
