@@ -47,6 +47,15 @@ describe('--reconfigure --non-interactive: the existing file supplies the defaul
     assertNoPassword(result.stdout + result.stderr);
   });
 
+  test('--port 587 on a plain port-25 server also turns STARTTLS on (as the question would suggest)', async () => {
+    const before = EXISTING.replace('mail.smtp.port=587', 'mail.smtp.port=25').replace('starttls.enable=true', 'starttls.enable=false');
+    const cwd = await folderWith(before);
+    const result = await run([...UNATTENDED, '--reconfigure', '--port', '587'], { cwd });
+    assert.equal(result.code, 0, result.stderr);
+    assertIncludes(result.stdout, '\nChanges to installer.properties\n  Port      25 → 587\n  STARTTLS  no → yes\n\n');
+    assert.equal(await readText(join(cwd, 'installer.properties')), EXISTING);
+  });
+
   test('no flags: nothing changes and the file is not written', async () => {
     const cwd = await folderWith(EXISTING);
     const result = await run([...UNATTENDED, '--reconfigure'], { cwd });

@@ -32,10 +32,13 @@ export const portQuestion: Question<'port'> = {
 export const starttlsQuestion: Question<'starttls'> = {
   id: 'starttls',
   applies: (draft) => draft.protocol === 'smtp',
-  defaultValue: (draft, stored) =>
-    stored.protocol === 'smtp' && stored.starttls !== undefined
-      ? stored.starttls
-      : defaultStarttls(draft.port ?? DEFAULT_PORT.smtp),
+  defaultValue: (draft, stored) => {
+    const port = draft.port ?? DEFAULT_PORT.smtp;
+    if (stored.protocol !== 'smtp' || stored.starttls === undefined) return defaultStarttls(port);
+    // Reconfiguring keeps the stored answer: a move to the submission port turns STARTTLS on,
+    // but no other port change turns it off unasked.
+    return stored.starttls || (stored.port !== port && defaultStarttls(port));
+  },
   async ask({ prompt, out }, defaultValue) {
     out.help('STARTTLS upgrades the SMTP connection to TLS before the password is sent. Servers on 587 require it.');
     return prompt.confirm({ message: 'Use STARTTLS?', default: defaultValue });
