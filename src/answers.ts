@@ -69,13 +69,20 @@ function editDistance(a: string, b: string): number {
   return row[b.length]!;
 }
 
-/** The known key nearest to an unknown one ("hostname" → "host"), if any is close. */
-export function nearestKey(unknown: string, known: readonly string[] = ANSWER_KEYS): string | undefined {
+/** Each key, and its flag's name ("allowAllUsers" for --allow-all-users), leads to the key. */
+const KEY_ALIASES: readonly (readonly [alias: string, key: string])[] = ANSWER_FIELDS.flatMap((field) => [
+  [field.key.toLowerCase(), field.key] as const,
+  [field.option.toLowerCase(), field.key] as const,
+]);
+
+/** The known key nearest to an unknown one ("hostname" → "host", "allow-all-users" → "allowSendToAllUsers"), if any is close. */
+export function nearestKey(unknown: string): string | undefined {
   const lower = unknown.toLowerCase().replace(/[-_]/g, '');
   let best: { key: string; score: number } | undefined;
-  for (const key of known) {
-    const candidate = key.toLowerCase();
-    const score = lower.includes(candidate) || candidate.includes(lower) ? 1 : editDistance(lower, candidate);
+  for (const [alias, key] of KEY_ALIASES) {
+    // One word inside the other ("mailhost", "tls") is close, unless it is just a letter or two.
+    const contained = Math.min(lower.length, alias.length) >= 3 && (lower.includes(alias) || alias.includes(lower));
+    const score = contained ? 1 : editDistance(lower, alias);
     if (!best || score < best.score) best = { key, score };
   }
   return best && best.score <= Math.max(2, Math.floor(unknown.length / 3)) ? best.key : undefined;
@@ -84,6 +91,8 @@ export function nearestKey(unknown: string, known: readonly string[] = ANSWER_KE
 export interface PresetAnswers {
   settings: Partial<MailSettings>;
   problems: string[];
+  /** Settings whose given value was invalid: reported among `problems`, so not missing as well. */
+  rejected: (keyof MailSettings)[];
 }
 
 /**
@@ -93,6 +102,7 @@ export interface PresetAnswers {
 export function presetAnswers(options: Record<string, unknown>, file?: { name: string; content: unknown }): PresetAnswers {
   const settings: Partial<MailSettings> = {};
   const problems: string[] = [];
+  const rejected: (keyof MailSettings)[] = [];
   let fromFile: Record<string, unknown> = {};
   if (file) {
     if (typeof file.content !== 'object' || file.content === null || Array.isArray(file.content)) {
@@ -121,11 +131,12 @@ export function presetAnswers(options: Record<string, unknown>, file?: { name: s
     const result = check(field.schema, value);
     if (!result.ok) {
       problems.push(`${source}: ${result.message}`);
+      rejected.push(field.setting);
       continue;
     }
     (settings as Record<string, unknown>)[field.setting] = field.toSetting ? field.toSetting(result.value as never) : result.value;
   }
-  return { settings, problems };
+  return { settings, problems, rejected };
 }
 
 /** The answers file a run can be replayed from; never the password. */

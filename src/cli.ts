@@ -1,9 +1,8 @@
 /**
- * The entry point: parses the command line, runs a command, and is the one place that turns an
- * error into a message and an exit code. Heavy modules load only when a command needs them.
+ * The command line: options, help groups and commands. Importing it has no side effects; the
+ * entry point (main.ts) parses the arguments and runs the command.
  */
-import { Command, Option } from 'commander';
-import { EXIT } from './errors.ts';
+import { Command, InvalidArgumentError, Option } from 'commander';
 import { VERSION } from './version.ts';
 
 const ANSWERS = 'Answers (each skips its question):';
@@ -27,7 +26,7 @@ Exit codes:
 
 function integer(name: string) {
   return (value: string) => {
-    if (!/^\d+$/.test(value.trim())) throw new Error(`${name} must be a whole number`);
+    if (!/^\d+$/.test(value.trim())) throw new InvalidArgumentError(`${name} must be a whole number`);
     return Number(value);
   };
 }
@@ -42,6 +41,7 @@ export function buildProgram(run: (command: string, options: Record<string, unkn
     .version(VERSION, '-V, --version')
     .helpOption('-h, --help', 'show this help')
     .showSuggestionAfterError(true)
+    // `show -f FILE` and `show --json` belong to `show`, not to the wizard's options of the same name.
     .enablePositionalOptions()
     .addHelpText('after', EXAMPLES);
 
@@ -50,7 +50,7 @@ export function buildProgram(run: (command: string, options: Record<string, unkn
   program.option('--non-interactive', 'never ask: take answers from flags and --answers; list every missing one and exit 2');
 
   for (const option of [
-    new Option('--protocol <protocol>', 'smtp or smtps').choices(['smtp', 'smtps']),
+    new Option('--protocol <protocol>', 'smtp or smtps (default: smtp)').choices(['smtp', 'smtps']),
     new Option('--host <host>', 'mail server: host name, IPv4 or IPv6 address'),
     new Option('--port <port>', 'port (default: 25 for smtp, 465 for smtps)'),
     new Option('--starttls', 'upgrade smtp with STARTTLS (default: yes on port 587)'),
@@ -85,7 +85,11 @@ export function buildProgram(run: (command: string, options: Record<string, unkn
   ]) {
     program.addOption(option.helpGroup(OUTPUT));
   }
-  program.action(async (options) => {
+  program.action(async (options, command: Command) => {
+    // A word left over is a mistyped command ("shwo"): the wizard takes no arguments.
+    if (command.args.length > 0) {
+      program.error(`error: unknown command '${command.args[0]}' (the commands are ${program.commands.map((sub) => sub.name()).join(', ')})`);
+    }
     process.exitCode = await run('wizard', options);
   });
 
@@ -118,19 +122,7 @@ export function buildProgram(run: (command: string, options: Record<string, unkn
       process.exitCode = await run('demo', options);
     });
 
+  // Set last, so the commands above still refuse extra arguments.
+  program.allowExcessArguments();
   return program;
 }
-
-async function main(): Promise<void> {
-  const program = buildProgram(async (command, options) => {
-    const { runCommand } = await import('./commands.ts');
-    return runCommand(command, options);
-  });
-  program.exitOverride((error) => {
-    // --help and --version exit 0; every other parse error is a usage error.
-    process.exit(error.exitCode === 0 ? EXIT.ok : EXIT.usage);
-  });
-  await program.parseAsync();
-}
-
-void main();

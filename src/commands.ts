@@ -3,8 +3,8 @@
  * `check` / `show`, and turn every error into one clear message and its exit code.
  */
 import { readFile, writeFile } from 'node:fs/promises';
-import { answersFileContent, presetAnswers } from './answers.ts';
-import { AnswersError, CancelledError, CliError, EXIT, SettingsFileError, UsageError } from './errors.ts';
+import { answersFileContent, presetAnswers, type PresetAnswers } from './answers.ts';
+import { AnswersError, CancelledError, CliError, EXIT, SettingsFileError, UsageError, WriteFileError } from './errors.ts';
 import { createOutput, type Output } from './output.ts';
 import { inquirerPrompter } from './prompter.ts';
 import { check, passwordSchema } from './schemas.ts';
@@ -36,9 +36,9 @@ async function presetPassword(options: CommandOptions, interactive: boolean, env
   if (options.passwordFile !== undefined) {
     const path = String(options.passwordFile);
     const text = await readFile(path, 'utf8').catch((error: Error) => {
-      throw new UsageError(`--password-file: cannot read ${path}: ${error.message}`);
+      throw new AnswersError([`--password-file: cannot read ${path}: ${error.message}`]);
     });
-    password = text.replace(/\r?\n$/, '');
+    password = text.split(/\r?\n/)[0]!;
   } else if (options.passwordStdin === true) {
     if (interactive || process.stdin.isTTY) {
       throw new UsageError('--password-stdin needs --non-interactive and the password piped in: printf %s "$PASSWORD" | teaming-mail-setup --password-stdin --non-interactive …');
@@ -64,19 +64,22 @@ async function readAnswersFile(path: string): Promise<{ name: string; content: u
   }
 }
 
-/** Flags, the answers file and the password source, validated together: every problem at once. */
-async function gatherPreset(options: CommandOptions, interactive: boolean): Promise<Partial<MailSettings>> {
+/**
+ * Flags, the answers file and the password source, validated together. An interactive run stops
+ * before its first question if any is invalid; an unattended run reports them with the missing ones.
+ */
+async function gatherPreset(options: CommandOptions, interactive: boolean): Promise<PresetAnswers> {
   const file = options.answers !== undefined ? await readAnswersFile(String(options.answers)) : undefined;
-  const { settings, problems } = presetAnswers(options, file);
+  const preset = presetAnswers(options, file);
   try {
     const password = await presetPassword(options, interactive, process.env);
-    if (password !== undefined) settings.password = password;
+    if (password !== undefined) preset.settings.password = password;
   } catch (error) {
-    if (error instanceof AnswersError) problems.push(...error.problems);
+    if (error instanceof AnswersError) preset.problems.push(...error.problems);
     else throw error;
   }
-  if (problems.length > 0) throw new AnswersError(problems);
-  return settings;
+  if (interactive && preset.problems.length > 0) throw new AnswersError(preset.problems);
+  return preset;
 }
 
 function probeTimeoutMs(options: CommandOptions): number {
@@ -115,7 +118,7 @@ async function wizard(options: CommandOptions, out: Output): Promise<WizardResul
       'no terminal to ask the questions on: to run unattended, add --non-interactive and give the answers as flags or with --answers FILE (see --help)',
     );
   }
-  const preset = await gatherPreset(options, interactive);
+  const { settings: preset, problems, rejected } = await gatherPreset(options, interactive);
   const result = await runWizard(
     {
       file: String(options.file),
@@ -124,6 +127,7 @@ async function wizard(options: CommandOptions, out: Output): Promise<WizardResul
       force: options.force === true,
       dryRun: options.dryRun === true,
       preset,
+      rejected: { problems, settings: rejected },
     },
     {
       prompt: inquirerPrompter({ output: options.json ? process.stderr : process.stdout }),
@@ -134,7 +138,9 @@ async function wizard(options: CommandOptions, out: Output): Promise<WizardResul
   );
   if (options.writeAnswers !== undefined) {
     const path = String(options.writeAnswers);
-    await writeFile(path, `${JSON.stringify(answersFileContent(result.settings), null, 2)}\n`);
+    await writeFile(path, `${JSON.stringify(answersFileContent(result.settings), null, 2)}\n`).catch((error: Error) => {
+      throw new WriteFileError(`${path} cannot be written: ${error.message}`);
+    });
     out.success(`Saved the answers to ${path} (without the password).`);
   }
   return result;
@@ -191,7 +197,7 @@ export async function runCommand(command: string, options: CommandOptions): Prom
   try {
     if (command === 'wizard') {
       const result = await wizard(options, out);
-      if (json) out.json({ ...result, settings: maskedSettings(result.settings), exitCode: EXIT.ok });
+      if (json) out.json({ ...result, settings: maskedSettings(result.settings), probe: result.probe ?? null, exitCode: EXIT.ok });
       return EXIT.ok;
     }
     if (command === 'show') {

@@ -70,6 +70,7 @@ export function readInstallerProperties(text: string, file: string): StoredSetti
 interface Segment {
   raw: string;
   key?: string;
+  value?: string;
 }
 
 function splitLines(text: string): string[] {
@@ -85,7 +86,7 @@ function segments(text: string): Segment[] {
   for (let index = 0; index < lines.length; ) {
     const node = byStart.get(index + 1);
     const end = node ? node.endingLineNumber : index + 1;
-    result.push({ raw: lines.slice(index, end).join(''), key: node?.key });
+    result.push({ raw: lines.slice(index, end).join(''), key: node?.key, value: node?.value });
     index = end;
   }
   return result;
@@ -93,6 +94,11 @@ function segments(text: string): Segment[] {
 
 function lineEnding(text: string): string {
   return /\r\n|\r|\n/.exec(text)?.[0] ?? '\n';
+}
+
+/** How a segment's last line ends ('' at the end of a file without a final line break). */
+function endingOf(segment: Segment): string {
+  return /(\r\n|\r|\n)$/.exec(segment.raw)?.[1] ?? '';
 }
 
 function propertyLine(key: string, value: string, eol: string): string {
@@ -119,8 +125,7 @@ export function writeInstallerProperties(existing: string | undefined, settings:
     if (current.get(key) === value && positions.length > 0) return;
     const last = positions.at(-1);
     if (last !== undefined) {
-      const ending = /(\r\n|\r|\n)$/.exec(doc[last]!.raw)?.[1] ?? '';
-      doc[last] = { raw: propertyLine(key, value, ending), key };
+      doc[last] = { raw: propertyLine(key, value, endingOf(doc[last]!)), key };
       // Earlier occurrences are dead for Java (last wins) but may hold an old password: drop them.
       for (const index of positions.slice(0, -1).reverse()) doc.splice(index, 1);
       return;
@@ -151,4 +156,16 @@ function insertionIndex(doc: Segment[], plan: KeyPlan[], planIndex: number): num
     if (index >= 0) return index;
   }
   return doc.length;
+}
+
+/**
+ * For a preview: the value of every key ending in ".password" (whichever protocol's, and keys the
+ * wizard does not manage) replaced by `placeholder`; an empty one stays empty.
+ */
+export function maskPasswords(text: string, placeholder: string): string {
+  return segments(text)
+    .map((segment) =>
+      segment.key?.endsWith('.password') && segment.value !== '' ? propertyLine(segment.key, placeholder, endingOf(segment)) : segment.raw,
+    )
+    .join('');
 }

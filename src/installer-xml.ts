@@ -252,4 +252,9 @@ function write(existing: Buffer | undefined, settings: MailSettings, file: strin
   return source.encode(applySplices(source.text, writer.splices));
 }
 
-export const xmlFormat: SettingsFormat = { name: 'xml', read, write, decode: (bytes, file) => parseXml(bytes, file).text };
+/** For a preview only: every non-empty password attribute (either protocol's) shown as the placeholder. */
+function maskPasswords(text: string, placeholder: string): string {
+  return text.replace(/(\smail\.smtps?\.password\s*=\s*)(["'])(?:(?!\2).)+\2/gs, (_match, name: string, quote: string) => `${name}${quote}${placeholder}${quote}`);
+}
+
+export const xmlFormat: SettingsFormat = { name: 'xml', read, write, decode: (bytes, file) => parseXml(bytes, file).text, maskPasswords };

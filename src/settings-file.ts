@@ -47,10 +47,13 @@ export async function renderSettingsFile(loaded: LoadedSettingsFile, settings: M
   return format.write(loaded.bytes, settings, loaded.path);
 }
 
-/** The text the file would hold with these settings, for showing; nothing is written. */
-export async function previewSettingsFile(loaded: LoadedSettingsFile, settings: MailSettings): Promise<string> {
+/**
+ * The text the file would hold with these settings, for showing; nothing is written. Every
+ * password in it is masked, also those the settings do not manage (another protocol's).
+ */
+export async function previewSettingsFile(loaded: LoadedSettingsFile, settings: MailSettings, placeholder: string): Promise<string> {
   const format = await formatFor(loaded.path);
-  return format.decode(format.write(loaded.bytes, settings, loaded.path), loaded.path);
+  return format.maskPasswords(format.decode(format.write(loaded.bytes, settings, loaded.path), loaded.path), placeholder);
 }
 
 export function backupPath(path: string): string {

@@ -33,6 +33,8 @@ export interface WizardOptions {
   preset: Partial<MailSettings>;
   /** Defaults for a new configuration (the demo's server); reconfiguring uses the file's values. */
   defaults?: Partial<MailSettings>;
+  /** Unattended: invalid answers given in advance, reported together with the missing ones. */
+  rejected?: { problems: string[]; settings: readonly (keyof MailSettings)[] };
 }
 
 export interface WizardCapabilities {
@@ -90,6 +92,7 @@ async function answerQuestions(ctx: StepContext, options: WizardOptions, only?: 
     const current = revisit ? ctx.draft[question.id] : undefined;
     const defaultValue = current ?? question.defaultValue(ctx.draft, ctx.stored);
     if (!options.interactive) {
+      if (defaultValue === undefined && options.rejected?.settings.includes(question.id)) continue;
       if (defaultValue === undefined) missing.push(`missing ${SETTING_LABELS[question.id].toLowerCase()}: give ${flagFor(question.id)}`);
       else (ctx.draft as Record<string, unknown>)[question.id] = defaultValue;
       continue;
@@ -103,7 +106,8 @@ async function answerQuestions(ctx: StepContext, options: WizardOptions, only?: 
     }
     (ctx.draft as Record<string, unknown>)[question.id] = answer;
   }
-  if (missing.length > 0) throw new AnswersError(missing);
+  const problems = [...(options.rejected?.problems ?? []), ...missing];
+  if (problems.length > 0) throw new AnswersError(problems);
 }
 
 function completeSettings(draft: Partial<MailSettings>, options: WizardOptions, stored: Partial<MailSettings>): MailSettings {
@@ -255,7 +259,7 @@ async function finish(
   const base = { file: loaded.path, changes, settings, probe };
   if (options.dryRun) {
     const masked = { ...settings, password: settings.password === '' ? '' : PASSWORD_PLACEHOLDER };
-    const preview = await previewSettingsFile(loaded, masked);
+    const preview = await previewSettingsFile(loaded, masked, PASSWORD_PLACEHOLDER);
     out.line(out.style.bold(`${loaded.path} would hold (dry run, nothing written):`));
     out.line(preview.trimEnd());
     return { ...base, result: 'dry-run', preview };

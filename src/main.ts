@@ -1,0 +1,28 @@
+/**
+ * The entry point: parses the command line, runs a command, and is the one place that turns an
+ * error into a message and an exit code. Heavy modules load only when a command needs them.
+ */
+import { buildProgram } from './cli.ts';
+import { EXIT } from './errors.ts';
+
+async function main(): Promise<void> {
+  const program = buildProgram(async (command, options) => {
+    const { runCommand } = await import('./commands.ts');
+    return runCommand(command, options);
+  });
+  // --help and --version exit 0; every other parse error, of the program or a command, is a usage
+  // error (commander has printed it), and with --json stdout still carries its one document.
+  for (const command of [program, ...program.commands]) {
+    command.exitOverride((error) => {
+      if (error.exitCode === 0) process.exit(EXIT.ok);
+      if (process.argv.includes('--json')) {
+        const document = { result: 'error', exitCode: EXIT.usage, errors: [error.message.replace(/^error: /, '')] };
+        process.stdout.write(`${JSON.stringify(document, null, 2)}\n`);
+      }
+      process.exit(EXIT.usage);
+    });
+  }
+  await program.parseAsync();
+}
+
+void main();

@@ -1,0 +1,256 @@
+/** Unattended reconfiguration, --dry-run and --json of the built command. */
+import assert from 'node:assert/strict';
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { describe, test } from 'node:test';
+import { assertEndsWith, assertIncludes, assertRefused, ESCAPED_PASSWORD, HEADER, listing, PASSWORD, readText, run, tempFolder, UNATTENDED } from './cli-run.ts';
+
+/** An installer.properties an administrator has lived with: comments, other keys, the password stored. */
+const EXISTING =
+  '# Teaming site settings\r\n' +
+  'kablink.site.name=Acme Teaming\r\n' +
+  '\r\n' +
+  '! outbound mail\r\n' +
+  'mail.transport.protocol=smtp\r\n' +
+  'mail.smtp.host=mail.example.com\r\n' +
+  'mail.smtp.port=587\r\n' +
+  'mail.smtp.auth=true\r\n' +
+  'mail.smtp.user=teaming@example.com\r\n' +
+  `mail.smtp.password=${ESCAPED_PASSWORD}\r\n` +
+  'mail.smtp.sendpartial=true\r\n' +
+  'mail.smtp.connectiontimeout=20000\r\n' +
+  'mail.smtp.starttls.enable=true\r\n' +
+  'notify.timezone=America/New_York\r\n' +
+  'mail.allowSendToAllUsers=false\r\n' +
+  'kablink.other=unchanged \\\r\n' +
+  '    continued\r\n';
+
+async function folderWith(text: string): Promise<string> {
+  const cwd = await tempFolder();
+  await writeFile(join(cwd, 'installer.properties'), text, 'latin1');
+  return cwd;
+}
+
+function assertNoPassword(text: string): void {
+  assert.ok(!text.includes('Zq7'), `the password leaked:\n${text}`);
+}
+
+describe('--reconfigure --non-interactive: the existing file supplies the defaults', { concurrency: true }, () => {
+  test('changing only --port changes only the port line; every other byte stays', async () => {
+    const cwd = await folderWith(EXISTING);
+    const result = await run([...UNATTENDED, '--reconfigure', '--port', '2525'], { cwd });
+    assert.equal(result.code, 0, result.stderr);
+    assert.equal(await readText(join(cwd, 'installer.properties')), EXISTING.replace('mail.smtp.port=587\r\n', 'mail.smtp.port=2525\r\n'));
+    assert.equal(await readText(join(cwd, 'installer.properties.bak')), EXISTING);
+    assert.ok(result.stdout.includes('\nChanges to installer.properties\n  Port  587 → 2525\n\n'), result.stdout);
+    assertEndsWith(result.stdout, '✔ Wrote installer.properties (the previous version is in installer.properties.bak).\n');
+    assertNoPassword(result.stdout + result.stderr);
+  });
+
+  test('--port 587 on a plain port-25 server also turns STARTTLS on (as the question would suggest)', async () => {
+    const before = EXISTING.replace('mail.smtp.port=587', 'mail.smtp.port=25').replace('starttls.enable=true', 'starttls.enable=false');
+    const cwd = await folderWith(before);
+    const result = await run([...UNATTENDED, '--reconfigure', '--port', '587'], { cwd });
+    assert.equal(result.code, 0, result.stderr);
+    assertIncludes(result.stdout, '\nChanges to installer.properties\n  Port      25 → 587\n  STARTTLS  no → yes\n\n');
+    assert.equal(await readText(join(cwd, 'installer.properties')), EXISTING);
+  });
+
+  test('no flags: nothing changes and the file is not written', async () => {
+    const cwd = await folderWith(EXISTING);
+    const result = await run([...UNATTENDED, '--reconfigure'], { cwd });
+    assert.equal(result.code, 0, result.stderr);
+    assertIncludes(result.stdout, '\nChanges to installer.properties\n  (no changes)\n');
+    assertEndsWith(result.stdout, '✔ Nothing changed; installer.properties was not written.\n');
+    assert.equal(await readText(join(cwd, 'installer.properties')), EXISTING);
+    assert.deepEqual(await listing(cwd), ['installer.properties']);
+  });
+
+  test('a new password from TEAMING_MAIL_PASSWORD replaces only the password line', async () => {
+    const cwd = await folderWith(EXISTING);
+    const result = await run([...UNATTENDED, '--reconfigure'], { cwd, env: { TEAMING_MAIL_PASSWORD: 'new-Secret' } });
+    assert.equal(result.code, 0, result.stderr);
+    assert.ok(result.stdout.includes('  Password  •••••• → a new password\n'), result.stdout);
+    assert.equal(
+      await readText(join(cwd, 'installer.properties')),
+      EXISTING.replace(`mail.smtp.password=${ESCAPED_PASSWORD}\r\n`, 'mail.smtp.password=new-Secret\r\n'),
+    );
+    assert.ok(!result.stdout.includes('new-Secret'), 'the password leaked');
+  });
+
+  test('--reconfigure on a file without outbound settings warns and asks for the missing answers', async () => {
+    const cwd = await folderWith('# nothing yet\n');
+    const result = await run([...UNATTENDED, '--reconfigure'], { cwd });
+    assertRefused(
+      result,
+      '! installer.properties holds no outbound e-mail settings yet; starting a new configuration.\n' +
+        '✖ missing mail host: give --host (answers file: "host")\n',
+    );
+  });
+});
+
+describe('--dry-run writes nothing', { concurrency: true }, () => {
+  test('a new file: prints the file it would write, password masked; the folder stays empty', async () => {
+    const cwd = await tempFolder();
+    const args = [...UNATTENDED, '--dry-run', '--host', 'mail.example.com', '--auth', '--username', 'teaming'];
+    const result = await run(args, { cwd, env: { TEAMING_MAIL_PASSWORD: PASSWORD } });
+    assert.equal(result.code, 0, result.stderr);
+    assert.equal(result.stderr, '');
+    assert.ok(
+      result.stdout.endsWith(
+        'installer.properties would hold (dry run, nothing written):\n' +
+          HEADER +
+          'mail.transport.protocol=smtp\n' +
+          'mail.smtp.host=mail.example.com\n' +
+          'mail.smtp.port=25\n' +
+          'mail.smtp.auth=true\n' +
+          'mail.smtp.user=teaming\n' +
+          'mail.smtp.password=******\n' +
+          'mail.smtp.sendpartial=true\n' +
+          'mail.smtp.connectiontimeout=15000\n' +
+          'mail.smtp.starttls.enable=false\n' +
+          'notify.timezone=America/Chicago\n' +
+          'mail.allowSendToAllUsers=true\n',
+      ),
+      result.stdout,
+    );
+    assertNoPassword(result.stdout);
+    assert.deepEqual(await listing(cwd), []);
+  });
+
+  test('reconfiguring: shows what changes and the new file; the file bytes and the folder are unchanged', async () => {
+    const cwd = await folderWith(EXISTING);
+    const result = await run([...UNATTENDED, '--reconfigure', '--dry-run', '--host', 'relay.example.com', '--no-auth'], { cwd });
+    assert.equal(result.code, 0, result.stderr);
+    assert.ok(
+      result.stdout.includes(
+        '\nChanges to installer.properties\n' +
+          '  Mail host       mail.example.com → relay.example.com\n' +
+          '  Authentication  yes → no\n',
+      ),
+      result.stdout,
+    );
+    assertIncludes(result.stdout, '\nmail.smtp.host=relay.example.com\r\nmail.smtp.port=587\r\nmail.smtp.auth=false\r\nmail.smtp.sendpartial=true\r\n');
+    assertNoPassword(result.stdout);
+    assert.equal(await readText(join(cwd, 'installer.properties')), EXISTING);
+    assert.deepEqual(await listing(cwd), ['installer.properties']);
+  });
+
+  test('switching protocol: the password the other protocol left in the file is masked too', async () => {
+    const cwd = await folderWith(EXISTING);
+    const result = await run([...UNATTENDED, '--reconfigure', '--dry-run', '--protocol', 'smtps'], { cwd });
+    assert.equal(result.code, 0, result.stderr);
+    assert.ok(result.stdout.includes('mail.smtps.port=465\r\n'), result.stdout);
+    assert.ok(result.stdout.includes('\nmail.smtps.password=******\r\n'), result.stdout);
+    assert.ok(result.stdout.includes('\nmail.smtp.password=******\r\n'), result.stdout);
+    assertNoPassword(result.stdout);
+    assert.equal(await readText(join(cwd, 'installer.properties')), EXISTING);
+  });
+});
+
+describe('--json: one JSON document on stdout, messages on stderr', { concurrency: true }, () => {
+  test('written: result, file, changes, settings (password masked), probe, exit code', async () => {
+    const cwd = await tempFolder();
+    const args = [...UNATTENDED, '--json', '--host', 'mail.example.com', '--auth', '--username', 'teaming'];
+    const result = await run(args, { cwd, env: { TEAMING_MAIL_PASSWORD: PASSWORD } });
+    assert.equal(result.code, 0, result.stderr);
+    const document = JSON.parse(result.stdout);
+    assert.equal(document.result, 'written');
+    assert.equal(document.file, 'installer.properties');
+    assert.equal(document.exitCode, 0);
+    assert.equal(document.probe, null);
+    assert.deepEqual(document.settings, {
+      protocol: 'smtp',
+      host: 'mail.example.com',
+      port: 25,
+      starttls: false,
+      timeZone: 'America/Chicago',
+      auth: true,
+      username: 'teaming',
+      password: '••••••',
+      allowSendToAllUsers: true,
+      connectionTimeoutMs: 15000,
+    });
+    assert.deepEqual(document.changes[1], { setting: 'host', label: 'Mail host', from: '(not set)', to: 'mail.example.com' });
+    assert.equal(document.changes.length, 10);
+    assert.ok(result.stderr.includes('\nOutbound e-mail\n  Protocol'), result.stderr);
+    assertEndsWith(result.stderr, '✔ Wrote installer.properties.\n');
+    assertNoPassword(result.stdout + result.stderr);
+  });
+
+  test('reconfigure dry run: the changes and the masked preview', async () => {
+    const cwd = await folderWith(EXISTING);
+    const result = await run([...UNATTENDED, '--json', '--reconfigure', '--dry-run', '--port', '2525'], { cwd });
+    assert.equal(result.code, 0, result.stderr);
+    const document = JSON.parse(result.stdout);
+    assert.equal(document.result, 'dry-run');
+    assert.deepEqual(document.changes, [{ setting: 'port', label: 'Port', from: '587', to: '2525' }]);
+    assert.equal(
+      document.preview,
+      EXISTING.replace('mail.smtp.port=587', 'mail.smtp.port=2525').replace(`mail.smtp.password=${ESCAPED_PASSWORD}`, 'mail.smtp.password=******'),
+    );
+    assertNoPassword(result.stdout + result.stderr);
+    assert.equal(await readText(join(cwd, 'installer.properties')), EXISTING);
+  });
+
+  test('an error: the document says so, the messages go to stderr', async () => {
+    const cwd = await tempFolder();
+    const result = await run([...UNATTENDED, '--json', '--auth'], { cwd });
+    assert.equal(result.code, 2);
+    assert.deepEqual(JSON.parse(result.stdout), {
+      result: 'error',
+      exitCode: 2,
+      errors: ['missing mail host: give --host (answers file: "host")', 'missing user name: give --username (answers file: "username")'],
+    });
+    assert.equal(
+      result.stderr,
+      '✖ missing mail host: give --host (answers file: "host")\n✖ missing user name: give --username (answers file: "username")\n',
+    );
+  });
+
+  test('a usage error found while reading the command line: still one document', async () => {
+    const cwd = await tempFolder();
+    const result = await run([...UNATTENDED, '--json', '--port'], { cwd });
+    assert.equal(result.code, 2);
+    assert.equal(result.stderr, "error: option '--port <port>' argument missing\n");
+    assert.deepEqual(JSON.parse(result.stdout), { result: 'error', exitCode: 2, errors: ["option '--port <port>' argument missing"] });
+  });
+});
+
+describe('--write-answers saves a replayable answers file, never the password', { concurrency: true }, () => {
+  test('the saved file holds every answer; replaying it elsewhere writes the same settings file', async () => {
+    const [first, second] = await Promise.all([tempFolder(), tempFolder()]);
+    const args = ['--host', 'mail.example.com', '--port', '587', '--auth', '--username', 'teaming', '--no-allow-all-users', '--connection-timeout', '45'];
+    const env = { TEAMING_MAIL_PASSWORD: PASSWORD };
+    const saved = await run([...UNATTENDED, ...args, '--write-answers', 'answers.json'], { cwd: first, env });
+    assert.equal(saved.code, 0, saved.stderr);
+    assertEndsWith(saved.stdout, '✔ Wrote installer.properties.\n✔ Saved the answers to answers.json (without the password).\n');
+    const answers = await readFile(join(first, 'answers.json'), 'utf8');
+    assert.equal(
+      answers,
+      JSON.stringify(
+        {
+          protocol: 'smtp',
+          host: 'mail.example.com',
+          port: 587,
+          starttls: true,
+          timeZone: 'America/Chicago',
+          auth: true,
+          username: 'teaming',
+          allowSendToAllUsers: false,
+          connectionTimeout: 45,
+        },
+        null,
+        2,
+      ) + '\n',
+    );
+    assertNoPassword(answers);
+
+    await writeFile(join(second, 'answers.json'), answers);
+    const replayed = await run([...UNATTENDED, '--answers', 'answers.json'], { cwd: second, env });
+    assert.equal(replayed.code, 0, replayed.stderr);
+    const written = await readText(join(first, 'installer.properties'));
+    assertIncludes(written, `mail.smtp.password=${ESCAPED_PASSWORD}\n`);
+    assert.equal(await readText(join(second, 'installer.properties')), written);
+  });
+});
