@@ -6,7 +6,10 @@
  *
  * A report, not a test: it exits 0 whatever the figures say, nonzero only when it cannot measure.
  *
- *   node scripts/bench.mjs [--runs N]        (or BENCH_RUNS=N; default 20, at least 10)
+ *   node scripts/bench.mjs [--runs N] [--only WORD]
+ *
+ * --runs (or BENCH_RUNS): rounds per figure, default 20, at least 10. --only: just the figures
+ * whose name holds WORD (version, help, question, check, detection, memory).
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -31,7 +34,8 @@ const PASSWORD = 'bench-secret';
 /** Greeting delays of the three ports TLS-mode detection tries, so that waiting on them dominates. */
 const DETECT_DELAY_MS = { smtps: 100, submission: 200, smtp: 300 };
 
-const { values: flags } = parseArgs({ options: { runs: { type: 'string' } } });
+const { values: flags } = parseArgs({ options: { runs: { type: 'string' }, only: { type: 'string' } } });
+const wanted = (figure) => flags.only === undefined || figure.toLowerCase().includes(flags.only.toLowerCase());
 const RUNS = Number(flags.runs ?? process.env.BENCH_RUNS ?? 20);
 if (!Number.isInteger(RUNS) || RUNS < 10) {
   console.error('bench: --runs (or BENCH_RUNS) must be a whole number of at least 10');
@@ -213,6 +217,7 @@ const cliPrinting = (args, expected, what) => async () => {
 async function measure(dir, tls, probe) {
   const rows = [];
   const row = async (figure, target, produce) => {
+    if (!wanted(figure)) return;
     process.stderr.write(`bench: ${figure}…\n`);
     try {
       const cells = await produce();
@@ -222,7 +227,7 @@ async function measure(dir, tls, probe) {
       rows.push([figure, '—', '—', '—', target, `FAIL (${error.message.replace(/\|/g, '/')})`]);
     }
   };
-  const notBuilt = (figure, target) => rows.push([figure, 'n/a', 'n/a', 'n/a', target, 'n/a (probe not built yet)']);
+  const notBuilt = (figure, target) => wanted(figure) && rows.push([figure, 'n/a', 'n/a', 'n/a', target, 'n/a (probe not built yet)']);
   const nodeBaseline = async () => (await runNode(['-e', '0'])).ms;
   const emptyDir = join(dir, 'empty');
   await mkdir(emptyDir);
