@@ -340,18 +340,26 @@ async function measureWizardMemory(dir, emptyDir, tls, probe) {
   }
 }
 
-function machineLine() {
+/** The machine, and a warning when other work competed for it (the ratios hold up better than the times). */
+function machineLines() {
+  const cpus = os.availableParallelism();
   const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
   const memory = `${Math.round(os.totalmem() / 2 ** 30)} GiB RAM`;
-  const load = os.loadavg().map((value) => value.toFixed(2)).join(' ');
-  return `Machine: ${os.availableParallelism()} CPUs (nproc), ${cpu}, ${memory}, ${os.type()} ${os.release()}, Node ${process.version}; load average ${load} at the start; ${RUNS} runs per figure, alternating with the baseline; ${new Date().toISOString()}.`;
+  const loads = os.loadavg();
+  const lines = [
+    `Machine: ${cpus} CPUs (nproc), ${cpu}, ${memory}, ${os.type()} ${os.release()}, Node ${process.version}; load average ${loads.map((value) => value.toFixed(2)).join(' ')} at the start; ${RUNS} runs per figure, alternating with the baseline; ${new Date().toISOString()}.`,
+  ];
+  if (loads[0] > cpus) {
+    lines.push(`The machine was busy (load average ${loads[0].toFixed(1)} on ${cpus} CPUs): every time is stretched and noisy; for figures to quote, rerun on a quiet machine or with more --runs.`);
+  }
+  return lines;
 }
 
 if (!existsSync(CLI)) {
   console.error('bench: dist/cli.js is missing: run `npm run bench` (it builds first) or `npm run build`');
   process.exit(1);
 }
-const machine = machineLine();
+const machine = machineLines();
 const dir = await mkdtemp(join(os.tmpdir(), 'teaming-mail-bench-'));
 try {
   const caFile = join(dir, 'ca.pem');
@@ -364,7 +372,7 @@ try {
   console.log(`|${header.map(() => ' --- ').join('|')}|`);
   for (const cells of rows) console.log(`| ${cells.join(' | ')} |`);
   console.log();
-  console.log(machine);
+  console.log(machine.join('\n\n'));
 } finally {
   await rm(dir, { recursive: true, force: true });
 }
