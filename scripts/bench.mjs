@@ -195,7 +195,7 @@ async function loadProbe() {
     target: 'node20.17',
     logLevel: 'silent',
   });
-  return import(`${pathToFileURL(outfile).href}?${Date.now()}`);
+  return import(pathToFileURL(outfile).href);
 }
 
 const ms = (value) => `${value.toFixed(1)} ms`;
