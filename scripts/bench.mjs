@@ -134,7 +134,7 @@ async function sideBySide(baseline, subject) {
   return { baseline: median(figures.baseline), subject: median(figures.subject), highest: Math.max(...figures.subject) };
 }
 
-/** The peak resident set size (kB) of one run, reported by the child itself at exit. */
+/** The peak resident set size (kB) of one run, reported by the child itself at exit (scripts/bench-peak-rss.cjs). */
 async function peakRss(dir, run) {
   const file = join(dir, 'peak-rss');
   await rm(file, { force: true });
