@@ -14,7 +14,7 @@ const lazyChildProcessForCommander = {
   name: 'lazy-child-process-for-commander',
   setup(build) {
     build.onResolve({ filter: /^node:child_process$/ }, (args) =>
-      args.importer.includes('/node_modules/commander/') ? { path: 'node:child_process', namespace: 'lazy' } : undefined,
+      /[\\/]node_modules[\\/]commander[\\/]/.test(args.importer) ? { path: 'node:child_process', namespace: 'lazy' } : undefined,
     );
     build.onLoad({ filter: /.*/, namespace: 'lazy' }, () => ({
       contents: "let real; module.exports = new Proxy({}, { get: (_, key) => (real ??= require('node:child_process'))[key] });",
