@@ -3,7 +3,7 @@
  * formats. installer.properties stores each key as a line; installer.xml stores the same keys as
  * attributes of EmailSettings/Outbound/Resource (and two of them on Outbound itself).
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { SettingsFileError } from './errors.ts';
 import {
   check,

@@ -3,7 +3,7 @@
  * and values read back from a settings file. Each message names the field and the fix.
  */
 import { isIPv4, isIPv6 } from 'node:net';
-import { z } from 'zod';
+import * as z from 'zod';
 import { canonicalTimeZone, isValidTimeZone } from './time-zones.ts';
 
 // eslint-disable-next-line no-control-regex
