@@ -5,7 +5,17 @@
 import { buildProgram } from './cli.ts';
 import { EXIT } from './errors.ts';
 
+/** A closed pipe (`teaming-mail-setup show | head`) ends the output quietly, not with a stack trace. */
+function quietOnClosedPipe(stream: NodeJS.WriteStream): void {
+  stream.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE') process.exit(process.exitCode ?? EXIT.ok);
+    throw error;
+  });
+}
+
 async function main(): Promise<void> {
+  quietOnClosedPipe(process.stdout);
+  quietOnClosedPipe(process.stderr);
   const program = buildProgram(async (command, options) => {
     const { runCommand } = await import('./commands.ts');
     return runCommand(command, options);
