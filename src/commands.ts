@@ -8,7 +8,7 @@ import { AnswersError, CancelledError, CliError, EXIT, SettingsFileError, UsageE
 import { createOutput, type Output } from './output.ts';
 import { inquirerPrompter } from './prompter.ts';
 import { check, passwordSchema } from './schemas.ts';
-import { loadSettingsFile } from './settings-file.ts';
+import { loadSettingsFile, settingsFilesWritten, settingsWritesUnderWay } from './settings-file.ts';
 import type { MailSettings } from './settings.ts';
 import { summarySheet } from './summary-sheet.ts';
 import type { ProbeSetup } from './probe-step.ts';
@@ -155,6 +155,12 @@ async function show(options: CommandOptions, out: Output): Promise<unknown> {
   return { file, settings: maskedSettings(loaded.stored.settings) };
 }
 
+/** What a cancel says: nothing was written, unless a settings file had been already (then: which). */
+function cancelledMessage(): string {
+  const written = settingsFilesWritten();
+  return written.length > 0 ? `Cancelled — ${written.join(', ')} had already been written.` : new CancelledError().message;
+}
+
 /** Turn any error into its message(s) and exit code. */
 function exitCodeFor(error: unknown, out: Output, json: boolean): number {
   const failure = (exitCode: number, messages: string[]) => {
@@ -164,7 +170,7 @@ function exitCodeFor(error: unknown, out: Output, json: boolean): number {
   };
   if ((error as Error | undefined)?.name === 'ExitPromptError') error = new CancelledError();
   if (error instanceof CancelledError) {
-    out.line(error.message);
+    out.line(cancelledMessage());
     if (json) out.json({ result: 'cancelled', exitCode: error.exitCode });
     return error.exitCode;
   }
@@ -174,14 +180,21 @@ function exitCodeFor(error: unknown, out: Output, json: boolean): number {
   return failure(EXIT.internal, [`internal error: ${detail} (please report this; rerun with DEBUG=1 for details)`]);
 }
 
-/** Ctrl+C or a termination request outside a question: stop, nothing written. */
+/**
+ * Ctrl+C or a termination request outside a question: stop. A settings file being written is
+ * finished first (never a half state, never a lock left behind), and the message says so.
+ */
 function exitOnSignals(out: Output): void {
-  const stop = (code: number) => () => {
-    out.line('\nCancelled — nothing was written.');
+  let stopping = false;
+  const stop = (code: number) => async () => {
+    if (stopping) return;
+    stopping = true;
+    await Promise.all(settingsWritesUnderWay().map(({ written }) => written));
+    out.line(`\n${cancelledMessage()}`);
     process.exit(code);
   };
-  process.once('SIGINT', stop(EXIT.cancelled));
-  process.once('SIGTERM', stop(143));
+  process.on('SIGINT', stop(EXIT.cancelled));
+  process.on('SIGTERM', stop(143));
 }
 
 export async function runCommand(command: string, options: CommandOptions): Promise<number> {
