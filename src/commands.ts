@@ -184,13 +184,14 @@ function exitCodeFor(error: unknown, out: Output, json: boolean): number {
  * Ctrl+C or a termination request outside a question: stop. A settings file being written is
  * finished first (never a half state, never a lock left behind), and the message says so.
  */
-function exitOnSignals(out: Output): void {
+function exitOnSignals(out: Output, json: boolean): void {
   let stopping = false;
   const stop = (code: number) => async () => {
     if (stopping) return;
     stopping = true;
     await Promise.all(settingsWritesUnderWay().map(({ written }) => written));
     out.line(`\n${cancelledMessage()}`);
+    if (json) out.json({ result: 'cancelled', exitCode: code });
     process.exit(code);
   };
   process.on('SIGINT', stop(EXIT.cancelled));
@@ -200,7 +201,7 @@ function exitOnSignals(out: Output): void {
 export async function runCommand(command: string, options: CommandOptions): Promise<number> {
   const json = options.json === true;
   const out = createOutput({ json });
-  exitOnSignals(out);
+  exitOnSignals(out, json);
   try {
     if (command === 'wizard') {
       const result = await wizard(options, out);

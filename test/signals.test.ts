@@ -84,10 +84,14 @@ describe('signals', () => {
       await assertUnchanged(file);
     });
 
-    test(`${signal} during the mail server check (a silent server, 60 s limit): exit ${code} at once, nothing written`, async () => {
+    const json = signal === 'SIGTERM';
+    test(`${signal} during the mail server check (a silent server, 60 s limit${json ? ', --json' : ''}): exit ${code} at once, nothing written`, async () => {
       const file = await existing();
       const run = startCli(
-        ['--non-interactive', '--reconfigure', '--port', String(silent.port), '--host', '127.0.0.1', '--no-starttls', '--probe-timeout', '60'],
+        [
+          ...['--non-interactive', '--reconfigure', '--port', String(silent.port), '--host', '127.0.0.1', '--no-starttls', '--probe-timeout', '60'],
+          ...(json ? ['--json'] : []),
+        ],
         { cwd: folder },
       );
       await run.waitFor('Checking the mail server');
@@ -96,7 +100,12 @@ describe('signals', () => {
       const result = await run.result;
       assert.equal(result.code, code, result.stderr);
       assert.ok(Date.now() - sent < 5000, 'it stopped at once');
-      assert.match(result.stdout, /Cancelled — nothing was written\.\n$/);
+      if (json) {
+        assert.deepEqual(JSON.parse(result.stdout), { result: 'cancelled', exitCode: code });
+        assert.match(result.stderr, /Cancelled — nothing was written\.\n$/);
+      } else {
+        assert.match(result.stdout, /Cancelled — nothing was written\.\n$/);
+      }
       await assertUnchanged(file);
     });
   }
