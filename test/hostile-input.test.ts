@@ -12,7 +12,7 @@ import { after, before, describe, test } from 'node:test';
 import fc from 'fast-check';
 import { ANSWER_KEYS } from '../src/answers.ts';
 import { seed, trickyText } from './helpers/arbitraries.ts';
-import { runCli, type CliResult } from './helpers/cli.ts';
+import { inBatches, runCli, type CliResult } from './helpers/cli.ts';
 
 const RUNS = 16;
 const INJECTIONS = ['x\nmail.smtp.host=evil', 'x\r\nmail.smtp.host=evil', 'x\u2028mail.smtp.host=evil', 'a=b', 'a:b', 'a\\', '\\u000a', 'mail.example.com\n', ' UTC', '25\n26', '1e3', '0x19', '-1', '015', '٢٥'];
@@ -63,19 +63,6 @@ before(async () => {
 after(async () => {
   await rm(folder, { recursive: true, force: true });
 });
-
-/** Run `tasks` at most `limit` at a time. */
-async function inBatches<T>(items: T[], task: (item: T, index: number) => Promise<void>, limit = 4): Promise<void> {
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: limit }, async () => {
-      while (next < items.length) {
-        const index = next++;
-        await task(items[index]!, index);
-      }
-    }),
-  );
-}
 
 function describeRun(args: string[], result: CliResult, seedValue: number): string {
   return `seed ${seedValue} (FC_SEED to replay), args ${JSON.stringify(args)}: exit ${result.code}\nstdout:\n${result.stdout}\nstderr:\n${result.stderr}`;

@@ -9,7 +9,7 @@ import { mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { runCli, startCli, type CliOptions, type CliResult } from './helpers/cli.ts';
+import { inBatches, runCli, startCli, type CliOptions, type CliResult } from './helpers/cli.ts';
 import { spawnCli, type PtyRun } from './helpers/pty.ts';
 import { closedPort, silentServer, startSmtpServer, TEST_USER, type RawServer, type TestSmtpServer } from './helpers/smtp-servers.ts';
 
@@ -166,22 +166,13 @@ async function runCase(item: Case, debug: boolean): Promise<void> {
   assert.equal(stored.includes(MARKER), item.stored === true, `${where}: the settings file ${item.stored ? 'lacks' : 'holds'} the password`);
 }
 
-/** Run `tasks` at most `limit` at a time. */
-async function inBatches(tasks: (() => Promise<void>)[], limit = 4): Promise<void> {
-  const queue = [...tasks];
-  await Promise.all(
-    Array.from({ length: limit }, async () => {
-      for (let task = queue.shift(); task; task = queue.shift()) await task();
-    }),
-  );
-}
-
 describe('secrets: unattended runs, show and check', () => {
   test('no form of the password on stdout, stderr or in any other file; failures with and without DEBUG=1', async () => {
     const cases = unattendedCases();
     // DEBUG=1 changes what a failure prints (the stack of an internal error): the failing runs again with it.
     const failing = cases.filter((item) => item.exit !== 0);
-    await inBatches([...cases.map((item) => () => runCase(item, false)), ...failing.map((item) => () => runCase(item, true))]);
+    const runs = [...cases.map((item) => [item, false] as const), ...failing.map((item) => [item, true] as const)];
+    await inBatches(runs, ([item, debug]) => runCase(item, debug));
     // The server really was asked: good logins, and refused ones for the wrong password.
     assert.ok(server.logins.some((login) => login.accepted));
     assert.ok(server.logins.some((login) => !login.accepted));

@@ -96,3 +96,16 @@ export async function runCli(args: readonly string[], options: CliOptions, timeo
     clearTimeout(timer);
   }
 }
+
+/** Run `task` on each item, at most `limit` at a time (the runs are processes: a loaded machine has few cores). */
+export async function inBatches<T>(items: readonly T[], task: (item: T, index: number) => Promise<void>, limit = 4): Promise<void> {
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: limit }, async () => {
+      while (next < items.length) {
+        const index = next++;
+        await task(items[index]!, index);
+      }
+    }),
+  );
+}
