@@ -123,6 +123,8 @@ interface Case {
   options?: Omit<CliOptions, 'cwd'>;
   /** Start from a folder that already holds the settings file. */
   configured?: boolean;
+  /** A run that prepares the folder first. */
+  prepare?: string[];
   exit: number;
   /** Text the output must show: proves the run reached what it is about. */
   shows: string;
@@ -146,6 +148,8 @@ function unattendedCases(): Case[] {
     { name: 'closed port', args: [...answers(closed), '--password-file', passwordFile], exit: 3, shows: 'nothing was written' },
     { name: 'wrong password', args: [...answers(), '--password-file', wrongPasswordFile], exit: 3, shows: '535' },
     { name: 'wrong password --json', args: [...answers(), '--json'], options: { env: { TEAMING_MAIL_PASSWORD: WRONG } }, exit: 3, shows: '"exitCode": 3' },
+    { name: 'check with a wrong stored password', args: ['check', '--ca-file', caFile], prepare: [...answers(), '--no-probe', '--password-file', wrongPasswordFile], exit: 3, shows: '535' },
+    { name: 'check --json with a wrong stored password', args: ['check', '--json', '--ca-file', caFile], prepare: [...answers(), '--no-probe', '--password-file', wrongPasswordFile], exit: 3, shows: '"result": "failed"' },
     { name: 'invalid answer', args: [...answers(), '--port', '99999', '--password-file', passwordFile], exit: 2, shows: '--port: port must be a whole number' },
     { name: 'a password with a NUL', args: [...answers(), '--password-file', nulPasswordFile], exit: 2, shows: 'password must not contain a NUL' },
     { name: 'two password sources', args: [...answers(), '--password-file', passwordFile], options: { env: ENV_PASSWORD }, exit: 2, shows: 'give the password one way only' },
@@ -156,6 +160,7 @@ function unattendedCases(): Case[] {
 async function runCase(item: Case, debug: boolean): Promise<void> {
   const folder = item.configured ? await configuredFolder() : await newFolder();
   const where = `${item.name}${debug ? ' (DEBUG=1)' : ''}`;
+  if (item.prepare) assert.equal((await runCli(item.prepare, { cwd: folder })).code, 0, `${where}: prepare`);
   const result: CliResult = await runCli(item.args, { cwd: folder, ...item.options, env: { ...item.options?.env, ...(debug ? { DEBUG: '1' } : {}) } });
   assert.equal(result.code, item.exit, `${where}: exit ${result.code}\n${result.stdout}\n${result.stderr}`);
   assert.ok(`${result.stdout}${result.stderr}`.includes(item.shows), `${where}: does not show ${JSON.stringify(item.shows)}:\n${result.stdout}\n${result.stderr}`);
