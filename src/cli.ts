@@ -2,7 +2,7 @@
  * The entry point: parses the command line, runs a command, and is the one place that turns an
  * error into a message and an exit code. Heavy modules load only when a command needs them.
  */
-import { Command, Option } from 'commander';
+import { Command, InvalidArgumentError, Option } from 'commander';
 import { EXIT } from './errors.ts';
 import { VERSION } from './version.ts';
 
@@ -27,7 +27,8 @@ Exit codes:
 
 function integer(name: string) {
   return (value: string) => {
-    if (!/^\d+$/.test(value.trim())) throw new Error(`${name} must be a whole number`);
+    // InvalidArgumentError: commander reports it as a usage error (any other error escapes as a crash).
+    if (!/^\d+$/.test(value.trim())) throw new InvalidArgumentError(`${name} must be a whole number`);
     return Number(value);
   };
 }
@@ -126,10 +127,13 @@ async function main(): Promise<void> {
     const { runCommand } = await import('./commands.ts');
     return runCommand(command, options);
   });
-  program.exitOverride((error) => {
-    // --help and --version exit 0; every other parse error is a usage error.
-    process.exit(error.exitCode === 0 ? EXIT.ok : EXIT.usage);
-  });
+  // --help and --version exit 0; every other parse error is a usage error, for the subcommands too
+  // (they do not inherit an override set after they were added).
+  for (const command of [program, ...program.commands]) {
+    command.exitOverride((error) => {
+      process.exit(error.exitCode === 0 ? EXIT.ok : EXIT.usage);
+    });
+  }
   await program.parseAsync();
 }
 

@@ -4,7 +4,7 @@
  */
 import { readFile, writeFile } from 'node:fs/promises';
 import { answersFileContent, presetAnswers } from './answers.ts';
-import { AnswersError, CancelledError, CliError, EXIT, SettingsFileError, UsageError } from './errors.ts';
+import { AnswersError, CancelledError, CliError, EXIT, SettingsFileError, UsageError, WriteFileError } from './errors.ts';
 import { createOutput, type Output } from './output.ts';
 import { inquirerPrompter } from './prompter.ts';
 import { check, passwordSchema } from './schemas.ts';
@@ -134,7 +134,10 @@ async function wizard(options: CommandOptions, out: Output): Promise<WizardResul
   );
   if (options.writeAnswers !== undefined) {
     const path = String(options.writeAnswers);
-    await writeFile(path, `${JSON.stringify(answersFileContent(result.settings), null, 2)}\n`);
+    await writeFile(path, `${JSON.stringify(answersFileContent(result.settings), null, 2)}\n`).catch((error: Error) => {
+      const settings = result.result === 'written' ? `; ${result.file} was written` : '';
+      throw new WriteFileError(`--write-answers: cannot write ${path}: ${error.message}${settings}`);
+    });
     out.success(`Saved the answers to ${path} (without the password).`);
   }
   return result;

@@ -167,4 +167,26 @@ describe('hostile input at the command line', () => {
     assert.deepEqual(await readdir(folder), []);
     assert.ok((outcomes.get(2) ?? 0) > 0 && (outcomes.get(0) ?? 0) > 0, `both outcomes are exercised: ${JSON.stringify([...outcomes])}`);
   });
+
+  test('usage errors of every command exit 2 naming the option, never 1; an unwritable --write-answers exits 4 and says what was written', async () => {
+    const usage: [args: string[], names: string][] = [
+      [['--probe-timeout', 'abc'], "'--probe-timeout <seconds>' argument 'abc' is invalid"],
+      [['check', '--probe-timeout', '1x'], "'--probe-timeout <seconds>' argument '1x' is invalid"],
+      [['check', '--bogus'], "unknown option '--bogus'"],
+      [['show', '--bogus'], "unknown option '--bogus'"],
+      [['demo', 'extra'], "too many arguments for 'demo'"],
+      [['--bogus'], "unknown option '--bogus'"],
+    ];
+    await inBatches(usage, async ([args, names]) => {
+      const result = await runCli(args, { cwd: folder });
+      assert.equal(result.code, 2, `${args.join(' ')}: exit ${result.code}\n${result.stderr}`);
+      assert.ok(result.stderr.includes(names), `${args.join(' ')}: ${result.stderr}`);
+      assert.doesNotMatch(result.stderr, /\n\s+at /, 'no stack trace');
+    });
+    const unattended = ['--non-interactive', '--no-probe', '--host', 'mail.example.com', '--time-zone', 'UTC', '--no-auth', '-f', 'written.properties'];
+    const result = await runCli([...unattended, '--write-answers', 'missing/answers.json'], { cwd: folder });
+    assert.equal(result.code, 4, result.stderr);
+    assert.equal(result.stderr, "✖ --write-answers: cannot write missing/answers.json: ENOENT: no such file or directory, open 'missing/answers.json'; written.properties was written\n");
+    await rm(join(folder, 'written.properties'));
+  });
 });
