@@ -58,7 +58,8 @@ async function readAnswersFile(path: string): Promise<{ name: string; content: u
     throw new UsageError(`--answers: cannot read ${path}: ${error.message}`);
   });
   try {
-    return { name: path, content: JSON.parse(text) };
+    // A byte-order mark, as some Windows editors save it, is no reason to refuse the file.
+    return { name: path, content: JSON.parse(text.replace(/^\uFEFF/, '')) };
   } catch (error) {
     throw new UsageError(`--answers: ${path} is not valid JSON: ${(error as Error).message}`);
   }

@@ -168,7 +168,7 @@ describe('hostile input at the command line', () => {
     assert.ok((outcomes.get(2) ?? 0) > 0 && (outcomes.get(0) ?? 0) > 0, `both outcomes are exercised: ${JSON.stringify([...outcomes])}`);
   });
 
-  test('usage errors of every command exit 2 naming the option, never 1; an unwritable --write-answers exits 4 and says what was written', async () => {
+  test('usage errors of every command exit 2 naming the option, never 1; an unwritable --write-answers exits 4 and says what was written; a BOM in an answers file is fine', async () => {
     const usage: [args: string[], names: string][] = [
       [['--probe-timeout', 'abc'], "'--probe-timeout <seconds>' argument 'abc' is invalid"],
       [['check', '--probe-timeout', '1x'], "'--probe-timeout <seconds>' argument '1x' is invalid"],
@@ -188,5 +188,13 @@ describe('hostile input at the command line', () => {
     assert.equal(result.code, 4, result.stderr);
     assert.equal(result.stderr, "✖ --write-answers: cannot write missing/answers.json: ENOENT: no such file or directory, open 'missing/answers.json'; written.properties was written\n");
     await rm(join(folder, 'written.properties'));
+
+    // An answers file saved with a byte-order mark is read like any other.
+    const answers = join(folder, 'bom.json');
+    await writeFile(answers, '\ufeff{"host": "mail.example.com", "timeZone": "UTC", "auth": false}');
+    const bom = await runCli(['--non-interactive', '--no-probe', '--dry-run', '--answers', answers], { cwd: folder });
+    await rm(answers);
+    assert.equal(bom.code, 0, bom.stderr);
+    assert.match(bom.stdout, /^mail\.smtp\.host=mail\.example\.com$/m);
   });
 });
