@@ -26,6 +26,7 @@ Exit codes:
 
 function integer(name: string) {
   return (value: string) => {
+    // InvalidArgumentError: commander reports it as a usage error (any other error escapes as a crash).
     if (!/^\d+$/.test(value.trim())) throw new InvalidArgumentError(`${name} must be a whole number`);
     return Number(value);
   };

@@ -8,7 +8,7 @@ import { AnswersError, CancelledError, CliError, EXIT, SettingsFileError, UsageE
 import { createOutput, type Output } from './output.ts';
 import { inquirerPrompter } from './prompter.ts';
 import { check, passwordSchema } from './schemas.ts';
-import { loadSettingsFile } from './settings-file.ts';
+import { loadSettingsFile, settingsFilesWritten, settingsWritesUnderWay } from './settings-file.ts';
 import type { MailSettings } from './settings.ts';
 import { summarySheet } from './summary-sheet.ts';
 import type { ProbeSetup } from './probe-step.ts';
@@ -58,7 +58,8 @@ async function readAnswersFile(path: string): Promise<{ name: string; content: u
     throw new UsageError(`--answers: cannot read ${path}: ${error.message}`);
   });
   try {
-    return { name: path, content: JSON.parse(text) };
+    // A byte-order mark, as some Windows editors save it, is no reason to refuse the file.
+    return { name: path, content: JSON.parse(text.replace(/^\uFEFF/, '')) };
   } catch (error) {
     throw new UsageError(`--answers: ${path} is not valid JSON: ${(error as Error).message}`);
   }
@@ -139,7 +140,8 @@ async function wizard(options: CommandOptions, out: Output): Promise<WizardResul
   if (options.writeAnswers !== undefined) {
     const path = String(options.writeAnswers);
     await writeFile(path, `${JSON.stringify(answersFileContent(result.settings), null, 2)}\n`).catch((error: Error) => {
-      throw new WriteFileError(`${path} cannot be written: ${error.message}`);
+      const settings = result.result === 'written' ? `; ${result.file} was written` : '';
+      throw new WriteFileError(`--write-answers: cannot write ${path}: ${error.message}${settings}`);
     });
     out.success(`Saved the answers to ${path} (without the password).`);
   }
@@ -161,6 +163,12 @@ async function show(options: CommandOptions, out: Output): Promise<unknown> {
   return { file, settings: maskedSettings(loaded.stored.settings) };
 }
 
+/** What a cancel says: nothing was written, unless a settings file had been already (then: which). */
+function cancelledMessage(): string {
+  const written = settingsFilesWritten();
+  return written.length > 0 ? `Cancelled — ${written.join(', ')} had already been written.` : new CancelledError().message;
+}
+
 /** Turn any error into its message(s) and exit code. */
 function exitCodeFor(error: unknown, out: Output, json: boolean): number {
   const failure = (exitCode: number, messages: string[]) => {
@@ -170,7 +178,7 @@ function exitCodeFor(error: unknown, out: Output, json: boolean): number {
   };
   if ((error as Error | undefined)?.name === 'ExitPromptError') error = new CancelledError();
   if (error instanceof CancelledError) {
-    out.line(error.message);
+    out.line(cancelledMessage());
     if (json) out.json({ result: 'cancelled', exitCode: error.exitCode });
     return error.exitCode;
   }
@@ -180,20 +188,28 @@ function exitCodeFor(error: unknown, out: Output, json: boolean): number {
   return failure(EXIT.internal, [`internal error: ${detail} (please report this; rerun with DEBUG=1 for details)`]);
 }
 
-/** Ctrl+C or a termination request outside a question: stop, nothing written. */
-function exitOnSignals(out: Output): void {
-  const stop = (code: number) => () => {
-    out.line('\nCancelled — nothing was written.');
+/**
+ * Ctrl+C or a termination request outside a question: stop. A settings file being written is
+ * finished first (never a half state, never a lock left behind), and the message says so.
+ */
+function exitOnSignals(out: Output, json: boolean): void {
+  let stopping = false;
+  const stop = (code: number) => async () => {
+    if (stopping) return;
+    stopping = true;
+    await Promise.all(settingsWritesUnderWay().map(({ written }) => written));
+    out.line(`\n${cancelledMessage()}`);
+    if (json) out.json({ result: 'cancelled', exitCode: code });
     process.exit(code);
   };
-  process.once('SIGINT', stop(EXIT.cancelled));
-  process.once('SIGTERM', stop(143));
+  process.on('SIGINT', stop(EXIT.cancelled));
+  process.on('SIGTERM', stop(143));
 }
 
 export async function runCommand(command: string, options: CommandOptions): Promise<number> {
   const json = options.json === true;
   const out = createOutput({ json });
-  exitOnSignals(out);
+  exitOnSignals(out, json);
   try {
     if (command === 'wizard') {
       const result = await wizard(options, out);

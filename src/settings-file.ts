@@ -175,11 +175,46 @@ async function syncFolder(folder: string): Promise<void> {
   await handle.close();
 }
 
+/** Writes under way in this process, each with whether it replaced its file once it is over. */
+const pendingWrites = new Set<{ path: string; written: Promise<boolean> }>();
+/** The files this process has replaced: a later cancel must not claim that nothing was written. */
+const writtenFiles: string[] = [];
+
+export function settingsFilesWritten(): readonly string[] {
+  return writtenFiles;
+}
+
+/**
+ * The writes under way: a signal waits for them, so that the process never exits between the
+ * backup and the rename, or with the lock still in place.
+ */
+export function settingsWritesUnderWay(): { path: string; written: Promise<boolean> }[] {
+  return [...pendingWrites];
+}
+
 /**
  * Replace the file with `bytes`. `expected` is what the file held when it was read (undefined: it
  * did not exist); if that changed meanwhile, nothing is written. Returns the backup's path, if any.
  */
 export async function writeSettingsFile(path: string, bytes: Buffer, expected: Buffer | undefined): Promise<string | undefined> {
+  const write = replaceSettingsFile(path, bytes, expected);
+  const written = write.then(
+    () => {
+      writtenFiles.push(path);
+      return true;
+    },
+    () => false,
+  );
+  const pending = { path, written };
+  pendingWrites.add(pending);
+  try {
+    return await write;
+  } finally {
+    pendingWrites.delete(pending);
+  }
+}
+
+async function replaceSettingsFile(path: string, bytes: Buffer, expected: Buffer | undefined): Promise<string | undefined> {
   const folder = dirname(path);
   const folderStat = await fs.stat(folder).catch(() => undefined);
   if (!folderStat?.isDirectory()) {

@@ -32,6 +32,8 @@ export interface PtyOptions {
 }
 
 export interface PtyRun {
+  /** The command's process id (to send it a signal). */
+  readonly pid: number;
   /** Everything written to the terminal so far, escape sequences included. */
   readonly raw: string;
   /** Everything written so far with escape sequences removed and "\r\n" as "\n". */
@@ -116,6 +118,7 @@ export function spawnCli(args: readonly string[], options: PtyOptions = {}): Pty
   };
 
   return {
+    pid: child.pid,
     get raw() {
       return raw;
     },
