@@ -204,6 +204,19 @@ function exitOnSignals(out: Output, json: boolean): void {
   };
   process.on('SIGINT', stop(EXIT.cancelled));
   process.on('SIGTERM', stop(143));
+  // The terminal closed (an SSH session dropped): same as a cancel, 128 + SIGHUP.
+  process.on('SIGHUP', stop(129));
+}
+
+/** Options that only matter to the check, given with --no-probe: say so rather than ignore them. */
+function warnUnusedProbeOptions(options: CommandOptions, out: Output): void {
+  if (options.probe !== false) return;
+  const unused = [
+    options.caFile !== undefined && '--ca-file',
+    options.acceptCertificate !== undefined && '--accept-certificate',
+    options.testRecipient !== undefined && '--test-recipient',
+  ].filter(Boolean);
+  if (unused.length > 0) out.warn(`${unused.join(', ')} ${unused.length === 1 ? 'has' : 'have'} no effect with --no-probe: the mail server is not checked`);
 }
 
 export async function runCommand(command: string, options: CommandOptions): Promise<number> {
@@ -212,6 +225,7 @@ export async function runCommand(command: string, options: CommandOptions): Prom
   exitOnSignals(out, json);
   try {
     if (command === 'wizard') {
+      warnUnusedProbeOptions(options, out);
       const result = await wizard(options, out);
       if (json) out.json({ ...result, settings: maskedSettings(result.settings), probe: result.probe ?? null, exitCode: EXIT.ok });
       return EXIT.ok;
