@@ -137,7 +137,9 @@ async function wizard(options: CommandOptions, out: Output): Promise<WizardResul
       ...(await probeCapabilities(options)),
     },
   );
-  if (options.writeAnswers !== undefined) {
+  if (options.writeAnswers !== undefined && result.result === 'dry-run') {
+    out.line(`The answers would be saved to ${String(options.writeAnswers)} (dry run: not written).`);
+  } else if (options.writeAnswers !== undefined) {
     const path = String(options.writeAnswers);
     await writeFile(path, `${JSON.stringify(answersFileContent(result.settings), null, 2)}\n`).catch((error: Error) => {
       const settings = result.result === 'written' ? `; ${result.file} was written` : '';

@@ -215,13 +215,13 @@ describe('secrets: unattended runs, show and check', () => {
     assert.equal(second.code, 0, second.stderr);
     assert.ok(second.stdout.includes('.bak'), second.stdout);
     // What umask 000 gives a file created without an explicit mode: the shell really ran with it.
-    const control = await runCli(['--non-interactive', '--no-probe', '--host', 'x.example', '--time-zone', 'UTC', '--no-auth', '--write-answers', 'a.json', '--dry-run', '-f', 'other.properties'], { cwd: folder, umask: '000' });
+    const control = await runCli(['--non-interactive', '--no-probe', '--host', 'x.example', '--time-zone', 'UTC', '--no-auth', '--write-answers', 'a.json', '-f', 'other.properties'], { cwd: folder, umask: '000' });
     assert.equal(control.code, 0, control.stderr);
     assert.equal((await stat(join(folder, 'a.json'))).mode & 0o777, 0o666);
-    for (const name of [SETTINGS, `${SETTINGS}.bak`]) {
+    for (const name of [SETTINGS, `${SETTINGS}.bak`, 'other.properties']) {
       assert.equal((await stat(join(folder, name))).mode & 0o777, 0o600, name);
     }
-    assert.deepEqual((await readdir(folder)).sort(), ['a.json', SETTINGS, `${SETTINGS}.bak`]);
+    assert.deepEqual((await readdir(folder)).sort(), ['a.json', SETTINGS, `${SETTINGS}.bak`, 'other.properties'].sort());
   });
 });
 
