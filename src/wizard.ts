@@ -146,18 +146,18 @@ async function chooseMode(loaded: LoadedSettingsFile, options: WizardOptions, ca
   return choice === 'reconfigure';
 }
 
-/** Probe until it passes or the administrator decides; returns the last report. */
-async function probeStep(ctx: StepContext, options: WizardOptions, caps: WizardCapabilities): Promise<{ settings: MailSettings; report?: unknown }> {
+/** Probe until it passes or the administrator decides; returns the last report and whether the check passed. */
+async function probeStep(ctx: StepContext, options: WizardOptions, caps: WizardCapabilities): Promise<{ settings: MailSettings; report?: unknown; passed: boolean }> {
   for (;;) {
     const settings = completeSettings(ctx.draft, options, ctx.stored);
-    if (!caps.probe) return { settings };
+    if (!caps.probe) return { settings, passed: false };
     const verdict = await caps.probe(settings, caps.out);
-    if (verdict.ok) return { settings, report: verdict.report };
+    if (verdict.ok) return { settings, report: verdict.report, passed: true };
     const failure = verdict.failure;
     if (!options.interactive) {
       if (options.force) {
         caps.out.warn('The probe failed; writing anyway because of --force.');
-        return { settings, report: verdict.report };
+        return { settings, report: verdict.report, passed: false };
       }
       throw new ProbeFailedError(`the mail server check failed${failure ? `: ${failure.message} — ${failure.advice}` : ''}; nothing was written (use --no-probe or --force to write anyway)`);
     }
@@ -172,15 +172,21 @@ async function probeStep(ctx: StepContext, options: WizardOptions, caps: WizardC
     ];
     const next = await caps.prompt.select<Next>({ message: 'The mail server check failed. What now?', choices });
     if (next === 'cancel') throw new CancelledError();
-    if (next === 'save') return { settings, report: verdict.report };
+    if (next === 'save') return { settings, report: verdict.report, passed: false };
     if (next === 'suggestion' && suggestion) Object.assign(ctx.draft, suggestion);
     if (next === 'change' && failure?.question) await answerQuestions(ctx, options, failure.question);
   }
 }
 
+/** "protocol SMTPS, port 465", "STARTTLS on": the settings a failed check suggests, in the summary's words. */
 function describeSuggestion(suggestion: Partial<MailSettings>): string {
   return Object.entries(suggestion)
-    .map(([key, value]) => `${SETTING_LABELS[key as keyof MailSettings].toLowerCase()} ${typeof value === 'string' ? value.toUpperCase() : value}`)
+    .filter(([key]) => !(key === 'starttls' && suggestion.protocol === 'smtps')) // SMTPS has no STARTTLS
+    .map(([key, value]) => {
+      const label = key === 'starttls' ? 'STARTTLS' : SETTING_LABELS[key as keyof MailSettings].toLowerCase();
+      const shown = typeof value === 'boolean' ? (value ? 'on' : 'off') : key === 'protocol' ? String(value).toUpperCase() : value;
+      return `${label} ${shown}`;
+    })
     .join(', ');
 }
 
@@ -210,7 +216,7 @@ export async function runWizard(options: WizardOptions, caps: WizardCapabilities
 
   await answerQuestions(ctx, options);
   for (;;) {
-    const { settings, report } = await probeStep(ctx, options, caps);
+    const { settings, report, passed } = await probeStep(ctx, options, caps);
     const changes = settingChanges(reconfiguring ? stored : {}, settings);
     out.line();
     for (const line of summarySheet(settings, out.style)) out.line(line);
@@ -238,7 +244,7 @@ export async function runWizard(options: WizardOptions, caps: WizardCapabilities
         continue;
       }
     }
-    return finish(loaded, settings, changes, reconfiguring, options, caps, report);
+    return finish(loaded, settings, changes, reconfiguring, options, caps, report, passed);
   }
 }
 
@@ -250,6 +256,7 @@ async function finish(
   options: WizardOptions,
   caps: WizardCapabilities,
   probe: unknown,
+  checkPassed: boolean,
 ): Promise<WizardResult> {
   const { out } = caps;
   const base = { file: loaded.path, changes, settings, probe };
@@ -271,7 +278,8 @@ async function finish(
   }
   const backup = await writeSettingsFile(loaded.path, bytes, loaded.bytes);
   out.success(`Wrote ${loaded.path}${backup ? ` (the previous version is in ${backup})` : ''}.`);
-  if (options.interactive) await offerTestMessage(settings, caps);
+  // A test message through settings that just failed the check would only fail again.
+  if (options.interactive && checkPassed) await offerTestMessage(settings, caps);
   return { ...base, result: 'written', backup };
 }
 
