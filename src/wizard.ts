@@ -156,10 +156,13 @@ async function probeStep(ctx: StepContext, options: WizardOptions, caps: WizardC
     const failure = verdict.failure;
     if (!options.interactive) {
       if (options.force) {
-        caps.out.warn('The probe failed; writing anyway because of --force.');
+        caps.out.warn('The mail server check failed; writing anyway because of --force.');
         return { settings, report: verdict.report, passed: false };
       }
-      throw new ProbeFailedError(`the mail server check failed${failure ? `: ${failure.message} — ${failure.advice}` : ''}; nothing was written (use --no-probe or --force to write anyway)`);
+      throw new ProbeFailedError(
+        `the mail server check failed${failure ? `: ${failure.message} — ${failure.advice}` : ''}; nothing was written (use --no-probe or --force to write anyway)`,
+        verdict.report,
+      );
     }
     type Next = 'suggestion' | 'change' | 'retry' | 'save' | 'cancel';
     const suggestion = failure?.suggestion;
