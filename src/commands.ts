@@ -108,7 +108,7 @@ async function probeCapabilities(options: CommandOptions): Promise<Pick<WizardCa
   };
 }
 
-async function wizard(options: CommandOptions, out: Output): Promise<WizardResult> {
+async function wizard(options: CommandOptions, out: Output, written: (path: string) => void): Promise<WizardResult> {
   const interactive = options.nonInteractive !== true;
   if (interactive && !process.stdin.isTTY) {
     throw new UsageError(
@@ -129,6 +129,7 @@ async function wizard(options: CommandOptions, out: Output): Promise<WizardResul
       prompt: inquirerPrompter({ output: options.json ? process.stderr : process.stdout }),
       out,
       now: () => new Date(),
+      written,
       ...(await probeCapabilities(options)),
     },
   );
@@ -176,10 +177,11 @@ function exitCodeFor(error: unknown, out: Output, json: boolean): number {
   return failure(EXIT.internal, [`internal error: ${detail} (please report this; rerun with DEBUG=1 for details)`]);
 }
 
-/** Ctrl+C or a termination request outside a question: stop, nothing written. */
-function exitOnSignals(out: Output): void {
+/** Ctrl+C or a termination request outside a question: stop; say whether the file was already written. */
+function exitOnSignals(out: Output, written: () => string | undefined): void {
   const stop = (code: number) => () => {
-    out.line('\nCancelled — nothing was written.');
+    const file = written();
+    out.line(file ? `\nStopped — ${file} was already written; the test message was not confirmed.` : '\nCancelled — nothing was written.');
     process.exit(code);
   };
   process.once('SIGINT', stop(EXIT.cancelled));
@@ -189,10 +191,11 @@ function exitOnSignals(out: Output): void {
 export async function runCommand(command: string, options: CommandOptions): Promise<number> {
   const json = options.json === true;
   const out = createOutput({ json });
-  exitOnSignals(out);
+  let writtenFile: string | undefined;
+  exitOnSignals(out, () => writtenFile);
   try {
     if (command === 'wizard') {
-      const result = await wizard(options, out);
+      const result = await wizard(options, out, (path) => (writtenFile = path));
       if (json) out.json({ ...result, settings: maskedSettings(result.settings), exitCode: EXIT.ok });
       return EXIT.ok;
     }

@@ -46,11 +46,11 @@ async function probeOptions(setup: ProbeSetup, settings: MailSettings, testRecip
   };
 }
 
-/** Run the probe with a live line per stage; then the summary, or the diagnosis and its fix. */
-async function probeWithLiveLines(settings: MailSettings, options: ProbeOptions, out: Output, live: boolean): Promise<ProbeReport> {
+/** Run the probe with a live line per stage under `title`; then the summary, or the diagnosis and its fix. */
+async function probeWithLiveLines(settings: MailSettings, options: ProbeOptions, out: Output, live: boolean, title = 'Checking the mail server'): Promise<ProbeReport> {
   const probe = await import('./probe/index.ts');
   const target = `${settings.protocol.toUpperCase()} ${settings.host}:${settings.port}${settings.protocol === 'smtp' && settings.starttls ? ' with STARTTLS' : ''}`;
-  if (live) out.line(out.style.bold(`Checking the mail server (${target})…`));
+  if (live) out.line(out.style.bold(`${title} (${target})…`));
   const report = await probe.probeSmtp(settings, options, (stage) => {
     if (live) out.line(`  ${probe.formatStageLine(stage, { color: out.color })}`);
   });
@@ -113,7 +113,8 @@ export function createProbe(setup: ProbeSetup): ProbeCapability {
 
 /** Send a test message with settings that passed the check (offered at the end of the wizard). */
 export async function sendTestMessage(setup: ProbeSetup, settings: MailSettings, recipient: string, out: Output): Promise<boolean> {
-  const report = await probeWithLiveLines(settings, await probeOptions(setup, settings, recipient), out, true);
+  const report = await probeWithLiveLines(settings, await probeOptions(setup, settings, recipient), out, true, `Sending a test message to ${recipient}`);
+  if (report.ok) out.success(`Test message sent: look for "Teaming outbound mail test" in the mailbox of ${recipient}.`);
   return report.ok;
 }
 

@@ -43,6 +43,8 @@ export interface WizardCapabilities {
   probe?: ProbeCapability;
   /** Offered after writing when the check ran and no test recipient was given. */
   sendTestMessage?: (settings: MailSettings, recipient: string, out: Output) => Promise<boolean>;
+  /** Told the path once the file is written (a later Ctrl+C must not say "nothing was written"). */
+  written?: (path: string) => void;
 }
 
 export type WizardResult = {
@@ -280,21 +282,33 @@ async function finish(
     return { ...base, result: 'unchanged' };
   }
   const backup = await writeSettingsFile(loaded.path, bytes, loaded.bytes);
+  caps.written?.(loaded.path);
   out.success(`Wrote ${loaded.path}${backup ? ` (the previous version is in ${backup})` : ''}.`);
   // A test message through settings that just failed the check would only fail again.
-  if (options.interactive && checkPassed) await offerTestMessage(settings, caps);
+  if (options.interactive && checkPassed) await offerTestMessage(settings, loaded.path, caps);
   return { ...base, result: 'written', backup };
 }
 
 const RECIPIENT = /^[^\s@<>()",;:\\]+@[^\s@<>()",;:\\]+$/;
 
 /** The last, optional step: a real message through the server, to a mailbox the administrator can read. */
-async function offerTestMessage(settings: MailSettings, caps: WizardCapabilities): Promise<void> {
+async function offerTestMessage(settings: MailSettings, path: string, caps: WizardCapabilities): Promise<void> {
   if (!caps.sendTestMessage) return;
-  const recipient = await caps.prompt.input({
-    message: 'Send a test message to (e-mail address, blank to skip)',
-    validate: (value) => value.trim() === '' || RECIPIENT.test(value.trim()) || 'enter one e-mail address, such as admin@example.com, or leave it blank',
-  });
+  let recipient: string;
+  try {
+    recipient = await caps.prompt.input({
+      message: 'Send a test message to (e-mail address, blank to skip)',
+      validate: (value) => value.trim() === '' || RECIPIENT.test(value.trim()) || 'enter one e-mail address, such as admin@example.com, or leave it blank',
+    });
+  } catch (error) {
+    // Ctrl+C at this last, optional question skips it: the file is written, the run is done.
+    if ((error as Error | undefined)?.name !== 'ExitPromptError') throw error;
+    caps.out.line('No test message sent.');
+    return;
+  }
   if (recipient.trim() === '') return;
-  await caps.sendTestMessage(settings, recipient.trim(), caps.out);
+  if (!(await caps.sendTestMessage(settings, recipient.trim(), caps.out))) {
+    // The advice above names a setting; the file is already written with the current one.
+    caps.out.warn(`The test message was not sent; ${path} is written as shown above. To change a setting: teaming-mail-setup --reconfigure -f ${path}`);
+  }
 }
