@@ -12,7 +12,7 @@ import { afterEach, beforeEach, describe, test } from 'node:test';
 import { secretForms } from '../src/probe/redact.ts';
 import { timeStampPreview } from '../src/time-zones.ts';
 import { answer, choose, CLI, confirm, spawnCli, type PtyRun } from './helpers/pty.ts';
-import { closedPort, silentServer, startSmtpServer, type RawServer, type TestSmtpServer } from './helpers/smtp-servers.ts';
+import { closedPort, scriptedServer, silentServer, startSmtpServer, type RawServer, type TestSmtpServer } from './helpers/smtp-servers.ts';
 
 const USER = 'teaming@example.com';
 /** Distinctive, so that any trace of it in any output is found. */
@@ -108,8 +108,10 @@ describe('the mail server check in a real terminal', () => {
     await run.waitFor('✔ Wrote installer.properties.\n');
 
     await answer(run, 'Send a test message to (e-mail address, blank to skip)', 'admin@example.com');
-    await run.waitFor(/✔ Message +\d+ ms {2}accepted for admin@example\.com: 250 .*TQ4F2A9\n/);
+    await run.waitFor(`Sending a test message to admin@example.com (SMTP 127.0.0.1:${smtp.port} with STARTTLS)…\n`);
+    await run.waitFor(/ {2}✔ Message +\d+ ms {2}accepted for admin@example\.com: 250 2\.6\.0 Ok: queued as TQ4F2A9\n/);
     await run.waitFor(/Mail server OK: TLS 1\.3 via STARTTLS, AUTH PLAIN accepted, test message queued as TQ4F2A9, \d+ ms\n/);
+    await run.waitFor('✔ Test message sent: look for "Teaming outbound mail test" in the mailbox of admin@example.com.\n');
     assert.equal(await run.exit(), 0);
 
     assert.equal(smtp.messages.length, 1);
@@ -234,6 +236,73 @@ describe('the mail server check in a real terminal', () => {
     await run.waitFor('Cancelled — nothing was written.');
     assert.equal(await run.exit(), 130);
     assert.deepEqual(await readdir(folder), []);
+  });
+});
+
+describe('the test message, after the file is written', () => {
+  /** Plain SMTP without AUTH that accepts the check, then takes a message and never confirms it. */
+  function stallingServer(): Promise<RawServer> {
+    let inData = false;
+    return startedRaw(
+      scriptedServer((line) => {
+        if (inData) return undefined;
+        if (/^EHLO /.test(line)) return ['250-stall.test.invalid', '250 SIZE 1000'];
+        if (line.startsWith('MAIL FROM:')) return '250 2.1.0 Ok';
+        if (line.startsWith('RCPT TO:')) return '250 2.1.5 Ok';
+        if (line === 'DATA') {
+          inData = true;
+          return '354 End data with <CR><LF>.<CR><LF>';
+        }
+        return line === 'QUIT' ? '221 2.0.0 Bye' : '502 5.5.2 Error: command not recognized';
+      }, '220 stall.test.invalid ESMTP'),
+    );
+  }
+
+  async function writtenAfterCheck(run: PtyRun): Promise<void> {
+    await run.waitFor(/Mail server OK: plain SMTP, no TLS, no authentication, \d+ ms\n/);
+    await choose(run, 'Write installer.properties?', 'Write it');
+    await run.waitFor('✔ Wrote installer.properties.\n');
+  }
+
+  test('Ctrl+C at the test message question skips it: the file stays written, exit 0', async () => {
+    const stalling = await stallingServer();
+    const run = start(...answered(stalling.port), '--no-starttls', '--no-auth');
+    await writtenAfterCheck(run);
+    await run.waitFor('? Send a test message to (e-mail address, blank to skip)');
+    run.press('ctrl-c');
+    await run.waitFor('No test message sent.\n');
+    assert.equal(await run.exit(), 0);
+    assert.ok(!run.text().includes('nothing was written'), run.text());
+    assert.match(await readFile(join(folder, 'installer.properties'), 'latin1'), /^mail\.smtp\.host=127\.0\.0\.1$/m);
+  });
+
+  test('Ctrl+C while the test message is on its way: says the file was written, not "nothing was written"', async () => {
+    const stalling = await stallingServer();
+    const run = start(...answered(stalling.port), '--no-starttls', '--no-auth', '--probe-timeout', '60');
+    await writtenAfterCheck(run);
+    await answer(run, 'Send a test message to (e-mail address, blank to skip)', 'admin@example.com');
+    await run.waitFor(/ {2}– AUTH +authentication off\n/);
+    run.press('ctrl-c');
+    await run.waitFor('Stopped — installer.properties was already written; the test message was not confirmed.\n');
+    assert.equal(await run.exit(), 130);
+    assert.ok(!run.text().includes('nothing was written'), run.text());
+    assert.match(await readFile(join(folder, 'installer.properties'), 'latin1'), /^mail\.smtp\.host=127\.0\.0\.1$/m);
+  });
+
+  test('a refused test message: the diagnosis, and the file stays written', async () => {
+    const smtp = await server({ mode: 'plain', auth: false, refuseRecipients: true });
+    const run = start(...answered(smtp.port), '--no-starttls', '--no-auth');
+    await writtenAfterCheck(run);
+    await answer(run, 'Send a test message to (e-mail address, blank to skip)', 'admin@example.com');
+    await run.waitFor(`Sending a test message to admin@example.com (SMTP 127.0.0.1:${smtp.port})…\n`);
+    await run.waitFor('Problem (Message): the server refused the recipient admin@example.com: 550 5.1.1 Relay access denied\n');
+    await run.waitFor('Fix: the server does not relay for this machine without authentication: turn authentication on\n');
+    await run.waitFor(
+      '! The test message was not sent; installer.properties is written as shown above. To change a setting: teaming-mail-setup --reconfigure -f installer.properties\n',
+    );
+    assert.equal(await run.exit(), 0);
+    assert.equal(smtp.messages.length, 0);
+    assert.match(await readFile(join(folder, 'installer.properties'), 'latin1'), /^mail\.smtp\.host=127\.0\.0\.1$/m);
   });
 });
 
