@@ -86,7 +86,7 @@ describe('the mail server check in a real terminal', () => {
     await confirm(run, 'Use STARTTLS?', 'Yes', 'y');
     await run.waitFor('? Time zone for notifications');
     run.type('berlin');
-    await run.waitFor('❯ Europe/Berlin');
+    await run.waitFor('berlin\n❯ Europe/Berlin'); // the results for the whole term
     run.press('enter');
     await run.waitFor('✔ Time zone for notifications Europe/Berlin');
     await confirm(run, 'Does the mail server require authentication?', 'Yes', 'y');
@@ -227,6 +227,24 @@ describe('the mail server check in a real terminal', () => {
     assert.equal(await run.exit(), 0);
     assert.ok(!run.text().includes('Send a test message'), run.text());
     assert.match(await readFile(join(folder, 'installer.properties'), 'latin1'), new RegExp(`^mail\\.smtp\\.port=${port}$`, 'm'));
+  });
+
+  test('"Change the port" after a refused connection: the new port asks STARTTLS again, and the check passes', async () => {
+    const smtp = await server({ auth: false });
+    const port = await closedPort();
+    const run = start(...answered(port), '--no-starttls', '--no-auth', '--ca-file', await caFile(smtp));
+    await run.waitFor(`Problem (Connect): connection refused by 127.0.0.1:${port}: nothing listens on port ${port}\n`);
+    await choose(run, 'The mail server check failed. What now?', 'Change the port');
+    await answer(run, 'Port', String(smtp.port), { shown: String(port) });
+    await confirm(run, 'Use STARTTLS?', 'Yes', 'y');
+    await run.waitFor(`Checking the mail server (SMTP 127.0.0.1:${smtp.port} with STARTTLS)…\n`);
+    await run.waitFor(/Mail server OK: TLS 1\.3 via STARTTLS, no authentication, \d+ ms\n/);
+    await choose(run, 'Write installer.properties?', 'Write it');
+    await answer(run, 'Send a test message to (e-mail address, blank to skip)');
+    assert.equal(await run.exit(), 0);
+    const written = await readFile(join(folder, 'installer.properties'), 'latin1');
+    assert.match(written, new RegExp(`^mail\\.smtp\\.port=${smtp.port}$`, 'm'));
+    assert.match(written, /^mail\.smtp\.starttls\.enable=true$/m);
   });
 
   test('"Cancel" after a failed check: exit 130, nothing written', async () => {
