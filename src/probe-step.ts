@@ -87,33 +87,58 @@ async function detectWorkingSettings(settings: MailSettings, options: ProbeOptio
   return same ? undefined : recommended;
 }
 
+/**
+ * While the check runs, keys typed on the terminal are dropped, not echoed: an impatient Enter must
+ * not answer the next question ("Write …?") unseen. Ctrl+C still cancels.
+ */
+async function ignoringTypedKeys<T>(work: () => Promise<T>): Promise<T> {
+  const stdin = process.stdin;
+  if (!stdin.isTTY) return work();
+  const onData = (data: Buffer) => {
+    if (data.includes(0x03)) process.kill(process.pid, 'SIGINT');
+  };
+  stdin.setRawMode(true);
+  stdin.on('data', onData).resume(); // a prompt before paused it
+  try {
+    return await work();
+  } finally {
+    stdin.off('data', onData);
+    stdin.setRawMode(false);
+    stdin.pause();
+  }
+}
+
 function questionFor(key: keyof MailSettings | undefined): QuestionId | undefined {
   return key === undefined || key === 'connectionTimeoutMs' ? undefined : key;
 }
 
 export function createProbe(setup: ProbeSetup): ProbeCapability {
-  return async (settings, out): Promise<ProbeVerdict> => {
-    const options = await probeOptions(setup, settings, setup.testRecipient);
-    const report = await probeWithLiveLines(settings, options, out, true);
-    const failure = report.failure;
-    if (report.ok || !failure) return { ok: report.ok, report };
-    const detected = TLS_MODE_FAILURES.has(failure.kind) ? await detectWorkingSettings(settings, options, out) : undefined;
-    return {
-      ok: false,
-      report,
-      failure: {
-        question: questionFor(failure.question),
-        suggestion: detected ?? failure.suggestion,
-        message: failure.message,
-        advice: failure.advice,
-      },
-    };
+  return (settings, out) => ignoringTypedKeys(() => probeAndDiagnose(setup, settings, out));
+}
+
+/** One check with its live lines; on a failure that another protocol or port may cure, the usual ports too. */
+async function probeAndDiagnose(setup: ProbeSetup, settings: MailSettings, out: Output): Promise<ProbeVerdict> {
+  const options = await probeOptions(setup, settings, setup.testRecipient);
+  const report = await probeWithLiveLines(settings, options, out, true);
+  const failure = report.failure;
+  if (report.ok || !failure) return { ok: report.ok, report };
+  const detected = TLS_MODE_FAILURES.has(failure.kind) ? await detectWorkingSettings(settings, options, out) : undefined;
+  return {
+    ok: false,
+    report,
+    failure: {
+      question: questionFor(failure.question),
+      suggestion: detected ?? failure.suggestion,
+      message: failure.message,
+      advice: failure.advice,
+    },
   };
 }
 
 /** Send a test message with settings that passed the check (offered at the end of the wizard). */
 export async function sendTestMessage(setup: ProbeSetup, settings: MailSettings, recipient: string, out: Output): Promise<boolean> {
-  const report = await probeWithLiveLines(settings, await probeOptions(setup, settings, recipient), out, true, `Sending a test message to ${recipient}`);
+  const options = await probeOptions(setup, settings, recipient);
+  const report = await ignoringTypedKeys(() => probeWithLiveLines(settings, options, out, true, `Sending a test message to ${recipient}`));
   if (report.ok) out.success(`Test message sent: look for "Teaming outbound mail test" in the mailbox of ${recipient}.`);
   return report.ok;
 }
