@@ -12,7 +12,7 @@ import { afterEach, beforeEach, describe, test } from 'node:test';
 import { secretForms } from '../src/probe/redact.ts';
 import { timeStampPreview } from '../src/time-zones.ts';
 import { answer, choose, CLI, confirm, spawnCli, type PtyRun } from './helpers/pty.ts';
-import { closedPort, scriptedServer, silentServer, startSmtpServer, type RawServer, type TestSmtpServer } from './helpers/smtp-servers.ts';
+import { closedPort, scriptedServer, silentServer, startRawServer, startSmtpServer, type RawServer, type TestSmtpServer } from './helpers/smtp-servers.ts';
 
 const USER = 'teaming@example.com';
 /** Distinctive, so that any trace of it in any output is found. */
@@ -252,6 +252,43 @@ describe('the mail server check in a real terminal', () => {
     const run = start(...answered(port), '--no-starttls', '--no-auth');
     await choose(run, 'The mail server check failed. What now?', 'Cancel', 'down', 3);
     await run.waitFor('Cancelled — nothing was written.');
+    assert.equal(await run.exit(), 130);
+    assert.deepEqual(await readdir(folder), []);
+  });
+});
+
+describe('keys typed while the check runs', () => {
+  /** Greets after 1.5 s, then answers EHLO: a slow server whose check passes. */
+  const slowGreetingServer = () =>
+    startedRaw(
+      startRawServer((socket) => {
+        setTimeout(() => socket.write('220 slow.test.invalid ESMTP\r\n'), 1500);
+        socket.on('data', (chunk: Buffer) => {
+          for (const line of chunk.toString('latin1').split('\r\n').filter(Boolean)) {
+            socket.write(line.startsWith('EHLO ') ? '250 slow.test.invalid\r\n' : line === 'QUIT' ? '221 2.0.0 Bye\r\n' : '502 5.5.2 no\r\n');
+          }
+        });
+      }),
+    );
+
+  test('an impatient Enter during a passing check does not answer "Write …?" unseen', async () => {
+    const slow = await slowGreetingServer();
+    const run = start(...answered(slow.port), '--no-starttls', '--no-auth');
+    await run.waitFor(/ {2}✔ Connect +\d+ ms/);
+    run.press('enter');
+    await run.waitFor(/Mail server OK: plain SMTP, no TLS, no authentication, \d+ ms\n/);
+    await choose(run, 'Write installer.properties?', 'Cancel', 'down', 2);
+    assert.equal(await run.exit(), 130);
+    assert.deepEqual(await readdir(folder), []);
+  });
+
+  test('an impatient Enter during a failing check does not choose what to do next', async () => {
+    const silent = await startedRaw(silentServer());
+    const run = start(...answered(silent.port), '--no-starttls', '--no-auth', '--probe-timeout', '2');
+    await run.waitFor(/ {2}✔ Connect +\d+ ms/);
+    run.press('enter');
+    await run.waitFor('Problem (Greeting)');
+    await choose(run, 'The mail server check failed. What now?', 'Cancel', 'down', 3);
     assert.equal(await run.exit(), 130);
     assert.deepEqual(await readdir(folder), []);
   });
