@@ -4,7 +4,7 @@
  */
 import { readFile, writeFile } from 'node:fs/promises';
 import { answersFileContent, presetAnswers, type PresetAnswers } from './answers.ts';
-import { AnswersError, CancelledError, CliError, EXIT, SettingsFileError, UsageError, WriteFileError } from './errors.ts';
+import { AnswersError, CancelledError, CliError, EXIT, SettingsFileError, ProbeFailedError, UsageError, WriteFileError } from './errors.ts';
 import { createOutput, type Output } from './output.ts';
 import { inquirerPrompter } from './prompter.ts';
 import { check, passwordSchema } from './schemas.ts';
@@ -175,7 +175,9 @@ function cancelledMessage(): string {
 function exitCodeFor(error: unknown, out: Output, json: boolean): number {
   const failure = (exitCode: number, messages: string[]) => {
     for (const message of messages) out.error(message);
-    if (json) out.json({ result: 'error', exitCode, errors: messages });
+    // A failed check's report goes with it: scripts need its failure kind, not only the sentence.
+    const probe = error instanceof ProbeFailedError && error.report !== undefined ? { probe: error.report } : {};
+    if (json) out.json({ result: 'error', exitCode, errors: messages, ...probe });
     return exitCode;
   };
   if ((error as Error | undefined)?.name === 'ExitPromptError') error = new CancelledError();

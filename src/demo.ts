@@ -2,7 +2,7 @@
  * `demo`: the real wizard, probe and file writing against an embedded mail server on 127.0.0.1,
  * writing into a fresh temporary folder. Only the server is embedded; the code path is a real run's.
  */
-import { mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startDemoServer } from './demo-server.ts';
@@ -17,8 +17,9 @@ export const DEMO_RECIPIENT = 'administrator@demo.test';
 export async function runDemo(_options: Record<string, unknown>, out: Output): Promise<number> {
   if (!process.stdin.isTTY) throw new UsageError('demo runs the interactive wizard: start it in a terminal');
   const server = await startDemoServer();
+  let folder: string | undefined;
   try {
-    const folder = await mkdtemp(join(tmpdir(), 'teaming-mail-setup-demo-'));
+    folder = await mkdtemp(join(tmpdir(), 'teaming-mail-setup-demo-'));
     const caFile = join(folder, 'demo-server-certificate.pem');
     await writeFile(caFile, server.certificatePem);
     const file = join(folder, 'installer.properties');
@@ -56,11 +57,15 @@ export async function runDemo(_options: Record<string, unknown>, out: Output): P
     out.line();
     for (const message of server.messages) {
       out.heading(`The demo server received a message for ${message.to.join(', ')}:`);
-      out.line(message.raw.trimEnd());
+      out.line(message.raw.trimEnd().replace(/\r\n/g, '\n'));
       out.line();
     }
     if (result.result === 'written') out.line(`The settings are in ${file}.`);
     return EXIT.ok;
+  } catch (error) {
+    // Cancelled (or failed) before anything was written: leave no folder with the certificate behind.
+    if (folder) await rm(folder, { recursive: true, force: true });
+    throw error;
   } finally {
     await server.close();
   }

@@ -48,9 +48,12 @@ export class SettingsFileError extends CliError {
   }
 }
 
-/** The probe failed and nothing was written. */
+/** The probe failed and nothing was written. `report`: the probe's report, for the --json document. */
 export class ProbeFailedError extends CliError {
-  constructor(message: string) {
+  constructor(
+    message: string,
+    readonly report?: unknown,
+  ) {
     super(message, EXIT.probeFailed);
   }
 }

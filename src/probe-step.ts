@@ -46,11 +46,11 @@ async function probeOptions(setup: ProbeSetup, settings: MailSettings, testRecip
   };
 }
 
-/** Run the probe with a live line per stage; then the summary, or the diagnosis and its fix. */
-async function probeWithLiveLines(settings: MailSettings, options: ProbeOptions, out: Output, live: boolean): Promise<ProbeReport> {
+/** Run the probe with a live line per stage under `title`; then the summary, or the diagnosis and its fix. */
+async function probeWithLiveLines(settings: MailSettings, options: ProbeOptions, out: Output, live: boolean, title = 'Checking the mail server'): Promise<ProbeReport> {
   const probe = await import('./probe/index.ts');
   const target = `${settings.protocol.toUpperCase()} ${settings.host}:${settings.port}${settings.protocol === 'smtp' && settings.starttls ? ' with STARTTLS' : ''}`;
-  if (live) out.line(out.style.bold(`Checking the mail server (${target})…`));
+  if (live) out.line(out.style.bold(`${title} (${target})…`));
   const report = await probe.probeSmtp(settings, options, (stage) => {
     if (live) out.line(`  ${probe.formatStageLine(stage, { color: out.color })}`);
   });
@@ -87,33 +87,59 @@ async function detectWorkingSettings(settings: MailSettings, options: ProbeOptio
   return same ? undefined : recommended;
 }
 
+/**
+ * While the check runs, keys typed on the terminal are dropped, not echoed: an impatient Enter must
+ * not answer the next question ("Write …?") unseen. Ctrl+C still cancels.
+ */
+async function ignoringTypedKeys<T>(work: () => Promise<T>): Promise<T> {
+  const stdin = process.stdin;
+  if (!stdin.isTTY) return work();
+  const onData = (data: Buffer) => {
+    if (data.includes(0x03)) process.kill(process.pid, 'SIGINT');
+  };
+  stdin.setRawMode(true);
+  stdin.on('data', onData).resume(); // a prompt before paused it
+  try {
+    return await work();
+  } finally {
+    stdin.off('data', onData);
+    stdin.setRawMode(false);
+    stdin.pause();
+  }
+}
+
 function questionFor(key: keyof MailSettings | undefined): QuestionId | undefined {
   return key === undefined || key === 'connectionTimeoutMs' ? undefined : key;
 }
 
 export function createProbe(setup: ProbeSetup): ProbeCapability {
-  return async (settings, out): Promise<ProbeVerdict> => {
-    const options = await probeOptions(setup, settings, setup.testRecipient);
-    const report = await probeWithLiveLines(settings, options, out, true);
-    const failure = report.failure;
-    if (report.ok || !failure) return { ok: report.ok, report };
-    const detected = TLS_MODE_FAILURES.has(failure.kind) ? await detectWorkingSettings(settings, options, out) : undefined;
-    return {
-      ok: false,
-      report,
-      failure: {
-        question: questionFor(failure.question),
-        suggestion: detected ?? failure.suggestion,
-        message: failure.message,
-        advice: failure.advice,
-      },
-    };
+  return (settings, out) => ignoringTypedKeys(() => probeAndDiagnose(setup, settings, out));
+}
+
+/** One check with its live lines; on a failure that another protocol or port may cure, the usual ports too. */
+async function probeAndDiagnose(setup: ProbeSetup, settings: MailSettings, out: Output): Promise<ProbeVerdict> {
+  const options = await probeOptions(setup, settings, setup.testRecipient);
+  const report = await probeWithLiveLines(settings, options, out, true);
+  const failure = report.failure;
+  if (report.ok || !failure) return { ok: report.ok, report };
+  const detected = TLS_MODE_FAILURES.has(failure.kind) ? await detectWorkingSettings(settings, options, out) : undefined;
+  return {
+    ok: false,
+    report,
+    failure: {
+      question: questionFor(failure.question),
+      suggestion: detected ?? failure.suggestion,
+      message: failure.message,
+      advice: failure.advice,
+    },
   };
 }
 
 /** Send a test message with settings that passed the check (offered at the end of the wizard). */
 export async function sendTestMessage(setup: ProbeSetup, settings: MailSettings, recipient: string, out: Output): Promise<boolean> {
-  const report = await probeWithLiveLines(settings, await probeOptions(setup, settings, recipient), out, true);
+  const options = await probeOptions(setup, settings, recipient);
+  const report = await ignoringTypedKeys(() => probeWithLiveLines(settings, options, out, true, `Sending a test message to ${recipient}`));
+  if (report.ok) out.success(`Test message sent: look for "Teaming outbound mail test" in the mailbox of ${recipient}.`);
   return report.ok;
 }
 

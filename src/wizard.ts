@@ -150,20 +150,23 @@ async function chooseMode(loaded: LoadedSettingsFile, options: WizardOptions, ca
   return choice === 'reconfigure';
 }
 
-/** Probe until it passes or the administrator decides; returns the last report. */
-async function probeStep(ctx: StepContext, options: WizardOptions, caps: WizardCapabilities): Promise<{ settings: MailSettings; report?: unknown }> {
+/** Probe until it passes or the administrator decides; returns the last report and whether the check passed. */
+async function probeStep(ctx: StepContext, options: WizardOptions, caps: WizardCapabilities): Promise<{ settings: MailSettings; report?: unknown; passed: boolean }> {
   for (;;) {
     const settings = completeSettings(ctx.draft, options, ctx.stored);
-    if (!caps.probe) return { settings };
+    if (!caps.probe) return { settings, passed: false };
     const verdict = await caps.probe(settings, caps.out);
-    if (verdict.ok) return { settings, report: verdict.report };
+    if (verdict.ok) return { settings, report: verdict.report, passed: true };
     const failure = verdict.failure;
     if (!options.interactive) {
       if (options.force) {
-        caps.out.warn('The probe failed; writing anyway because of --force.');
-        return { settings, report: verdict.report };
+        caps.out.warn('The mail server check failed; writing anyway because of --force.');
+        return { settings, report: verdict.report, passed: false };
       }
-      throw new ProbeFailedError(`the mail server check failed${failure ? `: ${failure.message} — ${failure.advice}` : ''}; nothing was written (use --no-probe or --force to write anyway)`);
+      throw new ProbeFailedError(
+        `the mail server check failed${failure ? `: ${failure.message} — ${failure.advice}` : ''}; nothing was written (use --no-probe or --force to write anyway)`,
+        verdict.report,
+      );
     }
     type Next = 'suggestion' | 'change' | 'retry' | 'save' | 'cancel';
     const suggestion = failure?.suggestion;
@@ -176,15 +179,21 @@ async function probeStep(ctx: StepContext, options: WizardOptions, caps: WizardC
     ];
     const next = await caps.prompt.select<Next>({ message: 'The mail server check failed. What now?', choices });
     if (next === 'cancel') throw new CancelledError();
-    if (next === 'save') return { settings, report: verdict.report };
+    if (next === 'save') return { settings, report: verdict.report, passed: false };
     if (next === 'suggestion' && suggestion) Object.assign(ctx.draft, suggestion);
     if (next === 'change' && failure?.question) await answerQuestions(ctx, options, failure.question);
   }
 }
 
+/** "protocol SMTPS, port 465", "STARTTLS on": the settings a failed check suggests, in the summary's words. */
 function describeSuggestion(suggestion: Partial<MailSettings>): string {
   return Object.entries(suggestion)
-    .map(([key, value]) => `${SETTING_LABELS[key as keyof MailSettings].toLowerCase()} ${typeof value === 'string' ? value.toUpperCase() : value}`)
+    .filter(([key]) => !(key === 'starttls' && suggestion.protocol === 'smtps')) // SMTPS has no STARTTLS
+    .map(([key, value]) => {
+      const label = key === 'starttls' ? 'STARTTLS' : SETTING_LABELS[key as keyof MailSettings].toLowerCase();
+      const shown = typeof value === 'boolean' ? (value ? 'on' : 'off') : key === 'protocol' ? String(value).toUpperCase() : value;
+      return `${label} ${shown}`;
+    })
     .join(', ');
 }
 
@@ -214,7 +223,7 @@ export async function runWizard(options: WizardOptions, caps: WizardCapabilities
 
   await answerQuestions(ctx, options);
   for (;;) {
-    const { settings, report } = await probeStep(ctx, options, caps);
+    const { settings, report, passed } = await probeStep(ctx, options, caps);
     const changes = settingChanges(reconfiguring ? stored : {}, settings);
     out.line();
     for (const line of summarySheet(settings, out.style)) out.line(line);
@@ -242,7 +251,7 @@ export async function runWizard(options: WizardOptions, caps: WizardCapabilities
         continue;
       }
     }
-    return finish(loaded, settings, changes, reconfiguring, options, caps, report);
+    return finish(loaded, settings, changes, reconfiguring, options, caps, report, passed);
   }
 }
 
@@ -254,6 +263,7 @@ async function finish(
   options: WizardOptions,
   caps: WizardCapabilities,
   probe: unknown,
+  checkPassed: boolean,
 ): Promise<WizardResult> {
   const { out } = caps;
   const base = { file: loaded.path, changes, settings, probe };
@@ -275,19 +285,31 @@ async function finish(
   }
   const backup = await writeSettingsFile(loaded.path, bytes, loaded.bytes);
   out.success(`Wrote ${loaded.path}${backup ? ` (the previous version is in ${backup})` : ''}.`);
-  if (options.interactive) await offerTestMessage(settings, caps);
+  // A test message through settings that just failed the check would only fail again.
+  if (options.interactive && checkPassed) await offerTestMessage(settings, loaded.path, caps);
   return { ...base, result: 'written', backup };
 }
 
 const RECIPIENT = /^[^\s@<>()",;:\\]+@[^\s@<>()",;:\\]+$/;
 
 /** The last, optional step: a real message through the server, to a mailbox the administrator can read. */
-async function offerTestMessage(settings: MailSettings, caps: WizardCapabilities): Promise<void> {
+async function offerTestMessage(settings: MailSettings, path: string, caps: WizardCapabilities): Promise<void> {
   if (!caps.sendTestMessage) return;
-  const recipient = await caps.prompt.input({
-    message: 'Send a test message to (e-mail address, blank to skip)',
-    validate: (value) => value.trim() === '' || RECIPIENT.test(value.trim()) || 'enter one e-mail address, such as admin@example.com, or leave it blank',
-  });
+  let recipient: string;
+  try {
+    recipient = await caps.prompt.input({
+      message: 'Send a test message to (e-mail address, blank to skip)',
+      validate: (value) => value.trim() === '' || RECIPIENT.test(value.trim()) || 'enter one e-mail address, such as admin@example.com, or leave it blank',
+    });
+  } catch (error) {
+    // Ctrl+C at this last, optional question skips it: the file is written, the run is done.
+    if ((error as Error | undefined)?.name !== 'ExitPromptError') throw error;
+    caps.out.line('No test message sent.');
+    return;
+  }
   if (recipient.trim() === '') return;
-  await caps.sendTestMessage(settings, recipient.trim(), caps.out);
+  if (!(await caps.sendTestMessage(settings, recipient.trim(), caps.out))) {
+    // The advice above names a setting; the file is already written with the current one.
+    caps.out.warn(`The test message was not sent; ${path} is written as shown above. To change a setting: teaming-mail-setup --reconfigure -f ${path}`);
+  }
 }

@@ -8,7 +8,7 @@ import { mkdtemp, readdir, readFile, rm, stat, utimes, writeFile } from 'node:fs
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, test } from 'node:test';
-import { spawnCli, type Key, type PtyRun } from './helpers/pty.ts';
+import { answer, choose, confirm, spawnCli, type PtyRun } from './helpers/pty.ts';
 
 let folder: string;
 let runs: PtyRun[] = [];
@@ -28,46 +28,6 @@ function start(...args: string[]): PtyRun {
   const run = spawnCli(['--no-probe', ...args], { cwd: folder });
   runs.push(run);
   return run;
-}
-
-/**
- * A text prompt, showing `shown` as its default if given: type `text` (nothing: take the default),
- * Enter, and wait until it is taken. `echo` is what typing shows (the mask, for a password).
- */
-async function answer(run: PtyRun, message: string, text = '', { shown, echo = text }: { shown?: string; echo?: string } = {}): Promise<void> {
-  await run.waitFor(shown === undefined ? `? ${message}` : `? ${message} (${shown})`);
-  if (text !== '') {
-    run.type(text);
-    await run.waitFor(`? ${message} ${echo}`);
-  }
-  run.press('enter');
-  await run.waitFor(`✔ ${message}`);
-}
-
-/** A yes/no prompt: type y or n (nothing: take the default, which must be `expected`), Enter, and check the answer. */
-async function confirm(run: PtyRun, message: string, expected: 'Yes' | 'No', key?: 'y' | 'n'): Promise<void> {
-  await run.waitFor(key ? `? ${message}` : `? ${message} (${expected === 'Yes' ? 'Y/n' : 'y/N'})`);
-  if (key) {
-    run.type(key);
-    await run.waitFor(`) ${key}`);
-  }
-  run.press('enter');
-  await run.waitFor(`✔ ${message} ${expected}`);
-}
-
-/**
- * A list: move with the arrow keys until `choice` is highlighted, Enter, and check the answer it
- * took (`short`: how the answered question shows it).
- */
-async function choose(run: PtyRun, message: string, choice: string, key?: Key, times = 1, short = choice): Promise<void> {
-  await run.waitFor(`? ${message}`);
-  if (key) {
-    await run.waitFor('❯ '); // the list is there (a search prompt ignores the arrows while it loads)
-    run.press(key, times);
-  }
-  await run.waitFor(`❯ ${choice}`);
-  run.press('enter');
-  await run.waitFor(`✔ ${message} ${short}\n`);
 }
 
 async function fileMode(path: string): Promise<number> {

@@ -47,8 +47,8 @@ export interface PtyRun {
   press(key: Key, times?: number): void;
   /** The exit code; fails with the screen if the command has not ended within the timeout. */
   exit(timeoutMs?: number): Promise<number>;
-  /** End the process if it is still running (for test clean-up). */
-  kill(): void;
+  /** Send `signal` (default SIGHUP: end it, for test clean-up) if the process is still running. */
+  kill(signal?: NodeJS.Signals): void;
 }
 
 /** A fixed environment, so the default time zone, colours and width are the same on every machine. */
@@ -164,8 +164,48 @@ export function spawnCli(args: readonly string[], options: PtyOptions = {}): Pty
       });
       return Promise.race([exited, timeout]).finally(() => clearTimeout(timer));
     },
-    kill() {
-      if (exitCode === undefined) child.kill();
+    kill(signal) {
+      if (exitCode === undefined) child.kill(signal);
     },
   };
+}
+
+/**
+ * A text prompt, showing `shown` as its default if given: type `text` (nothing: take the default),
+ * Enter, and wait until it is taken. `echo` is what typing shows (the mask, for a password).
+ */
+export async function answer(run: PtyRun, message: string, text = '', { shown, echo = text }: { shown?: string; echo?: string } = {}): Promise<void> {
+  await run.waitFor(shown === undefined ? `? ${message}` : `? ${message} (${shown})`);
+  if (text !== '') {
+    run.type(text);
+    await run.waitFor(`? ${message} ${echo}`);
+  }
+  run.press('enter');
+  await run.waitFor(`✔ ${message}`);
+}
+
+/** A yes/no prompt: type y or n (nothing: take the default, which must be `expected`), Enter, and check the answer. */
+export async function confirm(run: PtyRun, message: string, expected: 'Yes' | 'No', key?: 'y' | 'n'): Promise<void> {
+  await run.waitFor(key ? `? ${message}` : `? ${message} (${expected === 'Yes' ? 'Y/n' : 'y/N'})`);
+  if (key) {
+    run.type(key);
+    await run.waitFor(`) ${key}`);
+  }
+  run.press('enter');
+  await run.waitFor(`✔ ${message} ${expected}`);
+}
+
+/**
+ * A list: move with the arrow keys until `choice` is highlighted, Enter, and check the answer it
+ * took (`short`: how the answered question shows it).
+ */
+export async function choose(run: PtyRun, message: string, choice: string, key?: Key, times = 1, short = choice): Promise<void> {
+  await run.waitFor(`? ${message}`);
+  if (key) {
+    await run.waitFor('❯ '); // the list is there (a search prompt ignores the arrows while it loads)
+    run.press(key, times);
+  }
+  await run.waitFor(`❯ ${choice}`);
+  run.press('enter');
+  await run.waitFor(`✔ ${message} ${short}\n`);
 }
