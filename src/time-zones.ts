@@ -125,5 +125,10 @@ export function browseTimeZones(prefix: string, zones: readonly string[] = allTi
 
 /** What a notification time stamp looks like in the zone, e.g. "Tue 1 Dec 2026 09:00 PST". */
 export function timeStampPreview(zone: string, at: Date = new Date()): string {
-  return DateTime.fromJSDate(at).setZone(zone).setLocale('en-US').toFormat('ccc d LLL yyyy HH:mm ZZZZ');
+  const time = DateTime.fromJSDate(at).setZone(zone);
+  // US English names American zones (PST) but only offsets elsewhere; British English names European ones (CET, BST).
+  const american = time.setLocale('en-US').toFormat('ZZZZ');
+  const british = time.setLocale('en-GB').toFormat('ZZZZ');
+  const abbreviation = american.startsWith('GMT') && !british.startsWith('GMT') ? british : american;
+  return `${time.setLocale('en-US').toFormat('ccc d LLL yyyy HH:mm')} ${abbreviation}`;
 }

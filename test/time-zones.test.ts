@@ -126,4 +126,10 @@ describe('timeStampPreview', () => {
     assert.equal(timeStampPreview('UTC', at), 'Tue 1 Dec 2026 17:00 UTC');
     assert.equal(timeStampPreview('Asia/Kolkata', at), 'Tue 1 Dec 2026 22:30 GMT+5:30');
   });
+
+  it('names European zones by their abbreviation, not an offset', () => {
+    assert.equal(timeStampPreview('Europe/Berlin', new Date('2026-12-01T17:00:00Z')), 'Tue 1 Dec 2026 18:00 CET');
+    assert.equal(timeStampPreview('Europe/Berlin', new Date('2026-07-01T17:00:00Z')), 'Wed 1 Jul 2026 19:00 CEST');
+    assert.equal(timeStampPreview('Europe/London', new Date('2026-07-01T17:00:00Z')), 'Wed 1 Jul 2026 18:00 BST');
+  });
 });

@@ -24,7 +24,8 @@ export async function buildTestMessage(input: TestMessageInput): Promise<Buffer>
   const { settings } = input;
   const transport = settings.protocol === 'smtps' ? 'SMTPS' : settings.starttls ? 'SMTP with STARTTLS' : 'SMTP';
   const text = [
-    'This is a test message from teaming-mail-setup: the outbound mail settings of Kablink Teaming work.',
+    'A test message from teaming-mail-setup:',
+    'the outbound e-mail settings of Kablink Teaming work.',
     '',
     `Mail server: ${settings.host}:${settings.port} (${transport})`,
     timeStampLine(input.timeZone, now),
