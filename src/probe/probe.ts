@@ -305,7 +305,9 @@ class ProbeRun {
     const { value: secure, detail } = await this.handshake(channel.detach(), 'via STARTTLS', false);
     channel.attach(secure);
     const capabilities = await this.sayHello('tls');
-    return { value: capabilities, detail: `${detail}; after TLS: ${describeCapabilities(capabilities)}` };
+    // After TLS only AUTH tends to change; the full list is in the report's capabilities.
+    const auth = capabilities.auth.length > 0 ? `AUTH ${capabilities.auth.join(' ')}` : 'no AUTH';
+    return { value: capabilities, detail: `${detail}; then ${auth}` };
   }
 }
 
