@@ -26,10 +26,12 @@ async function readStdin(): Promise<string> {
 
 /** The password, from exactly one source that never shows in the process list. */
 async function presetPassword(options: CommandOptions, interactive: boolean, env: NodeJS.ProcessEnv): Promise<string | undefined> {
+  // An empty variable (`TEAMING_MAIL_PASSWORD=` left in a script) is no password source.
+  const fromEnv = env[PASSWORD_ENV] === '' ? undefined : env[PASSWORD_ENV];
   const sources = [
     options.passwordFile !== undefined && '--password-file',
     options.passwordStdin === true && '--password-stdin',
-    env[PASSWORD_ENV] !== undefined && PASSWORD_ENV,
+    fromEnv !== undefined && PASSWORD_ENV,
   ].filter(Boolean);
   if (sources.length > 1) throw new UsageError(`give the password one way only, not with ${sources.join(' and ')}`);
   let password: string | undefined;
@@ -44,8 +46,8 @@ async function presetPassword(options: CommandOptions, interactive: boolean, env
       throw new UsageError('--password-stdin needs --non-interactive and the password piped in: printf %s "$PASSWORD" | teaming-mail-setup --password-stdin --non-interactive …');
     }
     password = (await readStdin()).replace(/\r?\n$/, '');
-  } else if (env[PASSWORD_ENV] !== undefined) {
-    password = env[PASSWORD_ENV];
+  } else if (fromEnv !== undefined) {
+    password = fromEnv;
   }
   if (password === undefined) return undefined;
   const result = check(passwordSchema, password);
