@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
-import { assertRefused, HEADER, listing, readText, run, type RunResult, tempFolder, UNATTENDED } from './cli-run.ts';
+import { assertRefused, HEADER, run, type RunResult, UNATTENDED } from './helpers/cli.ts';
+import { listing, readText, tempFolder } from './helpers/files.ts';
 
 async function withAnswers(content: string, flags: string[] = []): Promise<{ cwd: string; result: RunResult }> {
   const cwd = await tempFolder();

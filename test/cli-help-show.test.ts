@@ -6,7 +6,8 @@ import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { buildProgram } from '../src/cli.ts';
 import { EXIT } from '../src/errors.ts';
-import { assertRefused, ESCAPED_PASSWORD, PASSWORD, run, tempFolder, UNATTENDED } from './cli-run.ts';
+import { assertRefused, ESCAPED_PASSWORD, PASSWORD, run, UNATTENDED } from './helpers/cli.ts';
+import { tempFolder } from './helpers/files.ts';
 
 const ESC = '\u001b';
 

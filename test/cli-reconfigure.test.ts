@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
-import { assertEndsWith, assertIncludes, assertRefused, ESCAPED_PASSWORD, HEADER, listing, PASSWORD, readText, run, tempFolder, UNATTENDED } from './cli-run.ts';
+import { assertEndsWith, assertIncludes, assertRefused, ESCAPED_PASSWORD, HEADER, PASSWORD, run, UNATTENDED } from './helpers/cli.ts';
+import { listing, readText, tempFolder } from './helpers/files.ts';
 
 /** An installer.properties an administrator has lived with: comments, other keys, the password stored. */
 const EXISTING =

@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import pty from 'node-pty';
-import { CLI, HEADER, listing, readText, tempFolder } from './cli-run.ts';
+import { CLI, HEADER } from './helpers/cli.ts';
+import { listing, readText, tempFolder } from './helpers/files.ts';
 
 const ALL_ANSWERS = [
   '--no-probe',

@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import { mkdir, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
-import { assertEndsWith, assertRefused, ESCAPED_PASSWORD, exists, HEADER, listing, PASSWORD, readText, run, tempFolder, UNATTENDED } from './cli-run.ts';
+import { assertEndsWith, assertRefused, ESCAPED_PASSWORD, HEADER, PASSWORD, run, UNATTENDED } from './helpers/cli.ts';
+import { exists, listing, readText, tempFolder } from './helpers/files.ts';
 
 const ALL_FLAGS = [
   '--protocol', 'smtp',

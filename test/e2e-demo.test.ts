@@ -4,10 +4,11 @@
  * after which the command must end (the embedded server closed), not hang.
  */
 import assert from 'node:assert/strict';
-import { access, readFile, rm } from 'node:fs/promises';
+import { readFile, rm } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { afterEach, describe, test } from 'node:test';
 import { timeStampPreview } from '../src/time-zones.ts';
+import { exists } from './helpers/files.ts';
 import { answer, choose, confirm, spawnCli, type PtyRun } from './helpers/pty.ts';
 
 let runs: PtyRun[] = [];
@@ -46,13 +47,6 @@ async function acceptDefaults(run: PtyRun, port: string): Promise<void> {
   await run.waitFor('Leave blank to keep the current password.');
   await answer(run, 'Password');
   await confirm(run, 'Allow users to send e-mail to the All Users group?', 'Yes');
-}
-
-async function exists(path: string): Promise<boolean> {
-  return access(path).then(
-    () => true,
-    () => false,
-  );
 }
 
 describe('demo in a real terminal', () => {

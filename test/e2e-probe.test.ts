@@ -4,14 +4,14 @@
  * Each test asserts what the administrator sees, what the server received and what was written.
  */
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, test } from 'node:test';
 import { secretForms } from '../src/probe/redact.ts';
 import { timeStampPreview } from '../src/time-zones.ts';
-import { answer, choose, CLI, confirm, spawnCli, type PtyRun } from './helpers/pty.ts';
+import { runCli as runPiped, type CliResult } from './helpers/cli.ts';
+import { answer, choose, confirm, spawnCli, type PtyRun } from './helpers/pty.ts';
 import { closedPort, scriptedServer, silentServer, startRawServer, startSmtpServer, type RawServer, type TestSmtpServer } from './helpers/smtp-servers.ts';
 
 const USER = 'teaming@example.com';
@@ -403,21 +403,9 @@ describe('a silent server (accepts, never says a word)', () => {
   }
 });
 
-interface Finished {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
 /** The built command as a plain subprocess: no terminal; the password in TEAMING_MAIL_PASSWORD. */
-function runCli(args: string[]): Promise<Finished> {
-  return new Promise((resolve) => {
-    const env = { PATH: process.env.PATH, HOME: process.env.HOME, LANG: 'C.UTF-8', TZ: 'America/New_York', TEAMING_MAIL_PASSWORD: PASSWORD };
-    execFile(process.execPath, [CLI, ...args], { cwd: folder, env, timeout: 60_000 }, (error, stdout, stderr) => {
-      const code = error ? (typeof error.code === 'number' ? error.code : -1) : 0;
-      resolve({ code, stdout, stderr });
-    });
-  });
+function runCli(args: string[]): Promise<CliResult> {
+  return runPiped(args, { cwd: folder, env: { TZ: 'America/New_York', NO_COLOR: undefined, TEAMING_MAIL_PASSWORD: PASSWORD } }, 60_000);
 }
 
 /** Every answer for an unattended run against 127.0.0.1:port, with authentication. */
@@ -425,7 +413,7 @@ function unattended(port: number): string[] {
   return ['--non-interactive', ...answered(port), '--starttls', '--auth', '--username', USER];
 }
 
-function assertNoPasswordIn(finished: Finished): void {
+function assertNoPasswordIn(finished: CliResult): void {
   assertNoPassword(finished.stdout, 'stdout');
   assertNoPassword(finished.stderr, 'stderr');
 }

@@ -1,9 +1,13 @@
 /**
  * Run the built command as a plain child process (pipes, no terminal): the unattended and scripted
- * paths. Output is collected; `waitFor` waits for text on stdout or stderr while it runs.
+ * paths. Output is collected; `waitFor` waits for text on stdout or stderr while it runs; `runCli`
+ * and `run` add a time limit so a hang fails the test.
  */
+import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { CLI } from './pty.ts';
+
+export { CLI };
 
 export interface CliOptions {
   cwd: string;
@@ -95,6 +99,59 @@ export async function runCli(args: readonly string[], options: CliOptions, timeo
   } finally {
     clearTimeout(timer);
   }
+}
+
+/** Unattended and without the mail server check (the probe is built elsewhere). */
+export const UNATTENDED = ['--non-interactive', '--no-probe'];
+
+/** Distinctive, and full of characters .properties must escape. */
+export const PASSWORD = 'Zq7:pa ss=#!\\€ü-Xk9';
+/** PASSWORD as the written file holds it. */
+export const ESCAPED_PASSWORD = 'Zq7\\:pa ss\\=\\#\\!\\\\\\u20ac\\u00fc-Xk9';
+
+export const HEADER =
+  '# Kablink Teaming: outbound e-mail settings (JavaMail session properties).\n' +
+  '# Written by teaming-mail-setup; lines it does not manage are kept as they are.\n';
+
+export type RunResult = CliResult;
+
+export interface RunOptions {
+  cwd: string;
+  env?: Record<string, string>;
+  /** Piped to stdin, then closed; without it stdin is closed at once. */
+  input?: string;
+  timeoutMs?: number;
+}
+
+/**
+ * Run as a user would, in its own folder (also HOME) and the Chicago time zone, to the end; fails
+ * (rather than returning) when it has not finished within `timeoutMs`.
+ */
+export async function run(args: readonly string[], options: RunOptions): Promise<RunResult> {
+  const env = { HOME: options.cwd, TZ: 'America/Chicago', NO_COLOR: undefined, ...options.env };
+  const result = await runCli(args, { cwd: options.cwd, env, input: options.input }, options.timeoutMs ?? 10_000);
+  // Only the time limit kills it with SIGKILL.
+  if (result.signal === 'SIGKILL') {
+    throw new Error(`teaming-mail-setup ${args.join(' ')} did not finish in time\nstdout: ${result.stdout}\nstderr: ${result.stderr}`);
+  }
+  return result;
+}
+
+// assert.ok without a message re-reads and re-parses this TypeScript source on failure, which takes
+// minutes; these say what was expected instead.
+export function assertIncludes(text: string, part: string): void {
+  assert.ok(text.includes(part), `expected\n${part}\nin\n${text}`);
+}
+
+export function assertEndsWith(text: string, end: string): void {
+  assert.ok(text.endsWith(end), `expected it to end with\n${end}\nbut it is\n${text}`);
+}
+
+/** Refused as a usage error (exit 2) before anything else: this on stderr (or these lines), nothing on stdout. */
+export function assertRefused(result: RunResult, stderr: string | readonly string[]): void {
+  assert.equal(result.stderr, typeof stderr === 'string' ? stderr : stderr.map((line) => `${line}\n`).join(''));
+  assert.equal(result.stdout, '');
+  assert.equal(result.code, 2);
 }
 
 /** Run `task` on each item, at most `limit` at a time (the runs are processes: a loaded machine has few cores). */

@@ -1,5 +1,8 @@
-// Real and misbehaving SMTP servers on 127.0.0.1 for the probe tests, the wizard's end-to-end
-// tests and the demo command. Everything listens on loopback, port 0.
+// Real and misbehaving SMTP servers on 127.0.0.1 for the probe tests and the wizard's end-to-end
+// tests. Everything listens on loopback, port 0. The demo command has its own server
+// (src/demo-server.ts, tested through `demo` in e2e-demo.test.ts); this one is not built on it
+// because the tests choose the certificate (CA-signed, self-signed, expired, alike in all else),
+// the mode, the accounts and the replies, and read every AUTH attempt.
 import { X509Certificate } from 'node:crypto';
 import net from 'node:net';
 import tls from 'node:tls';
@@ -163,7 +166,7 @@ export async function startSmtpServer(options: TestSmtpServerOptions = {}): Prom
   };
 }
 
-/** The server the wizard tests and the demo use: STARTTLS + AUTH on 127.0.0.1, port 0. */
+/** STARTTLS + AUTH on 127.0.0.1, port 0, with the CA-signed certificate. */
 export function startStarttlsServer(accounts?: Record<string, string>): Promise<TestSmtpServer> {
   return startSmtpServer({ mode: 'starttls', accounts });
 }
