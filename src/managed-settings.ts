@@ -10,6 +10,7 @@ import {
   connectionTimeoutMsSchema,
   hostSchema,
   passwordSchema,
+  plainText,
   portSchema,
   protocolSchema,
   timeZoneSchema,
@@ -57,13 +58,6 @@ export interface StoredValue {
   column?: number;
 }
 
-/** The stored user name is checked when it is used; here it only has to be text (it may be empty). */
-const storedText = (name: string) =>
-  z
-    .string()
-    .refine((value) => !value.includes('\u0000'), { error: `${name} must not contain a NUL character` })
-    .refine((value) => value.length <= 1024, { error: `${name} must be at most 1024 characters` });
-
 /**
  * JavaMail reads a flag as `"true".equalsIgnoreCase(value)`: "yes" or "true " would be false for
  * Teaming, so the file accepts exactly true or false (any case) rather than guess.
@@ -101,7 +95,7 @@ export function readManagedSettings(lookup: (key: string) => StoredValue | undef
   assign('host', read(`mail.${p}.host`, hostSchema));
   assign('port', read(`mail.${p}.port`, portSchema));
   assign('auth', read(`mail.${p}.auth`, storedBoolean));
-  assign('username', read(`mail.${p}.user`, storedText('user name')));
+  assign('username', read(`mail.${p}.user`, plainText('user name')));
   assign('password', read(`mail.${p}.password`, passwordSchema));
   assign('connectionTimeoutMs', read(`mail.${p}.connectiontimeout`, connectionTimeoutMsSchema));
   assign('starttls', p === 'smtp' ? read('mail.smtp.starttls.enable', storedBoolean) : false);

@@ -43,12 +43,18 @@ export const hostSchema = withoutControlCharacters('host')
     error: 'host must be a host name (mail.example.com), an IPv4 address (192.0.2.10) or an IPv6 address (2001:db8::25)',
   });
 
-const PORT_MESSAGE = 'port must be a whole number from 1 to 65535';
-export const portSchema = z
-  .union([z.number(), z.string().trim().regex(/^\d{1,5}$/, { error: PORT_MESSAGE }).transform(Number)], {
-    error: PORT_MESSAGE,
-  })
-  .pipe(z.number().int({ error: PORT_MESSAGE }).min(1, { error: PORT_MESSAGE }).max(65535, { error: PORT_MESSAGE }));
+/**
+ * A whole number from `min` to `max`, given as a number or as digits (flags and prompts give text);
+ * every way of getting it wrong gets the same message.
+ */
+function wholeNumber(message: string, min: number, max: number) {
+  const digits = String(max).length;
+  return z
+    .union([z.number(), z.string().trim().regex(new RegExp(`^\\d{1,${digits}}$`), { error: message }).transform(Number)], { error: message })
+    .pipe(z.number().int({ error: message }).min(min, { error: message }).max(max, { error: message }));
+}
+
+export const portSchema = wholeNumber('port must be a whole number from 1 to 65535', 1, 65535);
 
 /** Accepts any case and links ("us/pacific"); gives the spelling Java knows (see canonicalTimeZone). */
 export const timeZoneSchema = withoutControlCharacters('time zone')
@@ -67,10 +73,15 @@ export const usernameSchema = withoutControlCharacters('user name')
   })
   .refine((value) => value.length <= 320, { error: 'user name must be at most 320 characters' });
 
-export const passwordSchema = z
-  .string({ error: 'password must be text' })
-  .refine((value) => !value.includes('\u0000'), { error: 'password must not contain a NUL character' })
-  .refine((value) => value.length <= 1024, { error: 'password must be at most 1024 characters' });
+/** Any text but NUL, of a sane length: a password, or a stored user name (checked fully when it is used). */
+export function plainText(field: string) {
+  return z
+    .string({ error: `${field} must be text` })
+    .refine((value) => !value.includes('\u0000'), { error: `${field} must not contain a NUL character` })
+    .refine((value) => value.length <= 1024, { error: `${field} must be at most 1024 characters` });
+}
+
+export const passwordSchema = plainText('password');
 
 export const booleanSchema = (field: string) =>
   z.union(
@@ -86,25 +97,10 @@ export const booleanSchema = (field: string) =>
     { error: `${field} must be true or false` },
   );
 
-const TIMEOUT_MESSAGE = 'connection timeout must be a whole number of seconds from 1 to 600';
-export const connectionTimeoutSecondsSchema = z
-  .union([z.number(), z.string().trim().regex(/^\d{1,3}$/, { error: TIMEOUT_MESSAGE }).transform(Number)], {
-    error: TIMEOUT_MESSAGE,
-  })
-  .pipe(z.number().int({ error: TIMEOUT_MESSAGE }).min(1, { error: TIMEOUT_MESSAGE }).max(600, { error: TIMEOUT_MESSAGE }));
+export const connectionTimeoutSecondsSchema = wholeNumber('connection timeout must be a whole number of seconds from 1 to 600', 1, 600);
 
-/** Stored in milliseconds (JavaMail's unit); any positive whole number an administrator may have set by hand. */
-export const connectionTimeoutMsSchema = z
-  .union([z.number(), z.string().trim().regex(/^\d{1,7}$/).transform(Number)], {
-    error: 'connection timeout must be a whole number of milliseconds from 1000 to 600000',
-  })
-  .pipe(
-    z
-      .number()
-      .int()
-      .min(1000, { error: 'connection timeout must be a whole number of milliseconds from 1000 to 600000' })
-      .max(600000, { error: 'connection timeout must be a whole number of milliseconds from 1000 to 600000' }),
-  );
+/** Stored in milliseconds (JavaMail's unit); any whole number an administrator may have set by hand. */
+export const connectionTimeoutMsSchema = wholeNumber('connection timeout must be a whole number of milliseconds from 1000 to 600000', 1000, 600000);
 
 /**
  * Check one value with one schema; the first message, or the parsed value.
