@@ -4,12 +4,12 @@
  */
 import { readFile, writeFile } from 'node:fs/promises';
 import { answersFileContent, presetAnswers, type PresetAnswers } from './answers.ts';
-import { AnswersError, CancelledError, CliError, EXIT, SettingsFileError, ProbeFailedError, UsageError, WriteFileError } from './errors.ts';
+import { AnswersError, CancelledError, CliError, EXIT, ProbeFailedError, UsageError, WriteFileError } from './errors.ts';
 import { createOutput, type Output } from './output.ts';
 import { inquirerPrompter } from './prompter.ts';
 import { check, passwordSchema } from './schemas.ts';
-import { loadSettingsFile, settingsFilesWritten, settingsWritesUnderWay } from './settings-file.ts';
-import type { MailSettings } from './settings.ts';
+import { loadOutboundSettings, settingsFilesWritten, settingsWritesUnderWay } from './settings-file.ts';
+import { MASKED_PASSWORD, type MailSettings } from './settings.ts';
 import { summarySheet } from './summary-sheet.ts';
 import type { ProbeSetup } from './probe-step.ts';
 import { runWizard, type WizardCapabilities, type WizardResult } from './wizard.ts';
@@ -153,18 +153,16 @@ async function wizard(options: CommandOptions, out: Output): Promise<WizardResul
 }
 
 function maskedSettings(settings: Partial<MailSettings>): Partial<MailSettings> {
-  return settings.password ? { ...settings, password: '••••••' } : settings;
+  return settings.password ? { ...settings, password: MASKED_PASSWORD } : settings;
 }
 
 async function show(options: CommandOptions, out: Output): Promise<unknown> {
   const file = String(options.file);
-  const loaded = await loadSettingsFile(file);
-  if (loaded.bytes === undefined) throw new SettingsFileError(file, 'does not exist: run teaming-mail-setup to create it, or name the file with --file');
-  if (!loaded.stored.hasOutbound) throw new SettingsFileError(file, 'holds no outbound e-mail settings: run teaming-mail-setup -f to add them');
+  const settings = await loadOutboundSettings(file);
   if (options.json !== true) {
-    for (const line of summarySheet(loaded.stored.settings, out.style, `Outbound e-mail in ${file}`)) out.line(line);
+    for (const line of summarySheet(settings, out.style, `Outbound e-mail in ${file}`)) out.line(line);
   }
-  return { file, settings: maskedSettings(loaded.stored.settings) };
+  return { file, settings: maskedSettings(settings) };
 }
 
 /** What a cancel says: nothing was written, unless a settings file had been already (then: which). */

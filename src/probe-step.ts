@@ -7,8 +7,8 @@ import { hostname } from 'node:os';
 import { EXIT, SettingsFileError, UsageError } from './errors.ts';
 import type { Output } from './output.ts';
 import type { FailureKind, ProbeOptions, ProbeReport } from './probe/index.ts';
-import { DEFAULT_CONNECTION_TIMEOUT_MS, DEFAULT_PORT, type MailSettings } from './settings.ts';
-import { loadSettingsFile } from './settings-file.ts';
+import { completeSettings, type MailSettings } from './settings.ts';
+import { loadOutboundSettings } from './settings-file.ts';
 import type { QuestionId } from './steps/context.ts';
 import type { ProbeCapability, ProbeVerdict } from './wizard.ts';
 
@@ -143,31 +143,13 @@ export async function sendTestMessage(setup: ProbeSetup, settings: MailSettings,
   return report.ok;
 }
 
-/** What a stored file says, completed the way Teaming's JavaMail session reads it. */
-function settingsToCheck(stored: Partial<MailSettings>, file: string): MailSettings {
-  if (!stored.host) throw new SettingsFileError(file, 'names no mail host: run teaming-mail-setup --reconfigure to set one');
-  const protocol = stored.protocol ?? 'smtp';
-  return {
-    protocol,
-    host: stored.host,
-    port: stored.port ?? DEFAULT_PORT[protocol],
-    starttls: protocol === 'smtp' ? (stored.starttls ?? false) : false,
-    timeZone: stored.timeZone ?? 'UTC',
-    auth: stored.auth ?? false,
-    username: stored.username ?? '',
-    password: stored.password ?? '',
-    allowSendToAllUsers: stored.allowSendToAllUsers ?? true,
-    connectionTimeoutMs: stored.connectionTimeoutMs ?? DEFAULT_CONNECTION_TIMEOUT_MS,
-  };
-}
-
 /** `check`: probe what the file says; change nothing. 0 when the check passes, 3 when it fails. */
 export async function runCheck(options: Record<string, unknown>, setup: ProbeSetup, out: Output): Promise<number> {
   const file = String(options.file);
-  const loaded = await loadSettingsFile(file);
-  if (loaded.bytes === undefined) throw new SettingsFileError(file, 'does not exist: run teaming-mail-setup to create it, or name the file with --file');
-  if (!loaded.stored.hasOutbound) throw new SettingsFileError(file, 'holds no outbound e-mail settings: run teaming-mail-setup to add them');
-  const settings = settingsToCheck(loaded.stored.settings, file);
+  const stored = await loadOutboundSettings(file);
+  if (!stored.host) throw new SettingsFileError(file, 'names no mail host: run teaming-mail-setup --reconfigure to set one');
+  // What the file leaves out, completed the way Teaming's JavaMail session reads it.
+  const settings = completeSettings({ ...stored, host: stored.host, timeZone: stored.timeZone ?? 'UTC' });
   const json = options.json === true;
   const report = await probeWithLiveLines(settings, await probeOptions(setup, settings, setup.testRecipient), out, !json);
   if (json) out.json({ result: report.ok ? 'passed' : 'failed', file, exitCode: report.ok ? EXIT.ok : EXIT.probeFailed, probe: report });

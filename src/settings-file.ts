@@ -10,7 +10,7 @@ import { randomBytes } from 'node:crypto';
 import { constants, promises as fs } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { SettingsFileError, WriteFileError } from './errors.ts';
-import type { StoredSettings } from './installer-properties.ts';
+import type { StoredSettings } from './managed-settings.ts';
 import { formatFor } from './settings-format.ts';
 import type { MailSettings } from './settings.ts';
 
@@ -39,6 +39,14 @@ export async function loadSettingsFile(path: string): Promise<LoadedSettingsFile
   }
   const format = await formatFor(path);
   return { path, bytes, stored: format.read(bytes, path) };
+}
+
+/** The outbound settings of an existing file, for `show` and `check`; otherwise what to run instead. */
+export async function loadOutboundSettings(path: string): Promise<Partial<MailSettings>> {
+  const loaded = await loadSettingsFile(path);
+  if (loaded.bytes === undefined) throw new SettingsFileError(path, 'does not exist: run teaming-mail-setup to create it, or name the file with --file');
+  if (!loaded.stored.hasOutbound) throw new SettingsFileError(path, `holds no outbound e-mail settings: run teaming-mail-setup -f ${path} to add them`);
+  return loaded.stored.settings;
 }
 
 /** The bytes the file would hold with these settings; nothing is written. */

@@ -27,6 +27,27 @@ export function defaultStarttls(port: number): boolean {
   return port === SUBMISSION_PORT;
 }
 
+/**
+ * Every setting, from those given: what an unanswered setting defaults to, as Teaming's JavaMail
+ * session reads it (no STARTTLS on SMTPS, no account without authentication).
+ */
+export function completeSettings(given: Partial<MailSettings> & Pick<MailSettings, 'host' | 'timeZone'>): MailSettings {
+  const protocol = given.protocol ?? 'smtp';
+  const auth = given.auth ?? false;
+  return {
+    protocol,
+    host: given.host,
+    port: given.port ?? DEFAULT_PORT[protocol],
+    starttls: protocol === 'smtp' ? (given.starttls ?? false) : false,
+    timeZone: given.timeZone,
+    auth,
+    username: auth ? (given.username ?? '') : '',
+    password: auth ? (given.password ?? '') : '',
+    allowSendToAllUsers: given.allowSendToAllUsers ?? true,
+    connectionTimeoutMs: given.connectionTimeoutMs ?? DEFAULT_CONNECTION_TIMEOUT_MS,
+  };
+}
+
 export const MASKED_PASSWORD = '••••••';
 
 export function maskPassword(password: string): string {

@@ -6,7 +6,7 @@
 import { AnswersError, CancelledError, ProbeFailedError, UsageError } from './errors.ts';
 import type { Output } from './output.ts';
 import type { Prompter } from './prompter.ts';
-import { DEFAULT_CONNECTION_TIMEOUT_MS, SETTING_LABELS, type MailSettings } from './settings.ts';
+import { completeSettings, SETTING_LABELS, type MailSettings } from './settings.ts';
 import { loadSettingsFile, previewSettingsFile, renderSettingsFile, writeSettingsFile, type LoadedSettingsFile } from './settings-file.ts';
 import { ANSWER_FIELDS } from './answers.ts';
 import { changeLines, displayValue, settingChanges, summarySheet, type SettingChange } from './summary-sheet.ts';
@@ -110,19 +110,14 @@ async function answerQuestions(ctx: StepContext, options: WizardOptions, only?: 
   if (problems.length > 0) throw new AnswersError(problems);
 }
 
-function completeSettings(draft: Partial<MailSettings>, options: WizardOptions, stored: Partial<MailSettings>): MailSettings {
-  return {
-    protocol: draft.protocol!,
+/** The draft as settings; the connection timeout is not asked, so it comes from a flag or the file. */
+function draftSettings(draft: Partial<MailSettings>, options: WizardOptions, stored: Partial<MailSettings>): MailSettings {
+  return completeSettings({
+    ...draft,
     host: draft.host!,
-    port: draft.port!,
-    starttls: draft.protocol === 'smtp' ? draft.starttls ?? false : false,
     timeZone: draft.timeZone!,
-    auth: draft.auth ?? false,
-    username: draft.auth ? draft.username ?? '' : '',
-    password: draft.auth ? draft.password ?? '' : '',
-    allowSendToAllUsers: draft.allowSendToAllUsers ?? true,
-    connectionTimeoutMs: options.preset.connectionTimeoutMs ?? stored.connectionTimeoutMs ?? DEFAULT_CONNECTION_TIMEOUT_MS,
-  };
+    connectionTimeoutMs: options.preset.connectionTimeoutMs ?? stored.connectionTimeoutMs,
+  });
 }
 
 /** An existing file with outbound settings is never silently replaced. */
@@ -153,7 +148,7 @@ async function chooseMode(loaded: LoadedSettingsFile, options: WizardOptions, ca
 /** Probe until it passes or the administrator decides; returns the last report and whether the check passed. */
 async function probeStep(ctx: StepContext, options: WizardOptions, caps: WizardCapabilities): Promise<{ settings: MailSettings; report?: unknown; passed: boolean }> {
   for (;;) {
-    const settings = completeSettings(ctx.draft, options, ctx.stored);
+    const settings = draftSettings(ctx.draft, options, ctx.stored);
     if (!caps.probe) return { settings, passed: false };
     const verdict = await caps.probe(settings, caps.out);
     if (verdict.ok) return { settings, report: verdict.report, passed: true };

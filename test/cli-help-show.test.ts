@@ -235,7 +235,7 @@ describe('show [-f FILE]', { concurrency: true }, () => {
       run(['show', '-f', 'bad.properties', '--json'], { cwd }),
     ]);
     assertRefused(missing, '✖ installer.properties: does not exist: run teaming-mail-setup to create it, or name the file with --file\n');
-    assertRefused(empty, '✖ other.properties: holds no outbound e-mail settings: run teaming-mail-setup -f to add them\n');
+    assertRefused(empty, '✖ other.properties: holds no outbound e-mail settings: run teaming-mail-setup -f other.properties to add them\n');
     assert.equal(bad.code, 2);
     assert.equal(bad.stderr, '✖ bad.properties:3: mail.smtp.auth: mail.smtp.auth must be true or false (fix or remove this line, then run again)\n');
     assert.deepEqual(JSON.parse(bad.stdout), { result: 'error', exitCode: 2, errors: [bad.stderr.slice(2, -1)] });
