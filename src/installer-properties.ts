@@ -51,15 +51,11 @@ function continues(line: string): boolean {
   return /(?:^|[^\\])(?:\\\\)*\\$/.test(line);
 }
 
-function effective(properties: Properties, key: string): PropertyNode | undefined {
-  return properties.getEffectiveProperty(key);
-}
-
 export function readInstallerProperties(text: string, file: string): StoredSettings {
   const properties = parse(text, file);
   return readManagedSettings(
     (key) => {
-      const node = effective(properties, key);
+      const node = properties.getEffectiveProperty(key);
       return node && { value: node.value, name: key, line: node.startingLineNumber };
     },
     file,
@@ -112,7 +108,8 @@ function propertyLine(key: string, value: string, eol: string): string {
 export function writeInstallerProperties(existing: string | undefined, settings: MailSettings): string {
   const eol = existing === undefined ? '\n' : lineEnding(existing);
   const doc: Segment[] = existing === undefined ? HEADER.map((line) => ({ raw: line + eol })) : segments(existing);
-  const current = existing === undefined ? new Map<string, string>() : new Map(Object.entries(parse(existing).toObject()));
+  // What Java reads: the last occurrence of each key wins.
+  const current = new Map(doc.flatMap((segment) => (segment.key === undefined ? [] : [[segment.key, segment.value ?? ''] as const])));
   const plan = managedKeys(settings);
 
   plan.forEach(([key, value], planIndex) => {

@@ -61,7 +61,7 @@ export async function renderSettingsFile(loaded: LoadedSettingsFile, settings: M
  */
 export async function previewSettingsFile(loaded: LoadedSettingsFile, settings: MailSettings, placeholder: string): Promise<string> {
   const format = await formatFor(loaded.path);
-  return format.maskPasswords(format.decode(format.write(loaded.bytes, settings, loaded.path), loaded.path), placeholder);
+  return format.maskPasswords(format.decode(await renderSettingsFile(loaded, settings), loaded.path), placeholder);
 }
 
 export function backupPath(path: string): string {
