@@ -93,24 +93,35 @@ function probeTimeoutMs(options: CommandOptions): number {
   return seconds * 1000;
 }
 
-function probeSetup(options: CommandOptions): ProbeSetup {
+async function readCaFile(path: string): Promise<string> {
+  const pem = await readFile(path, 'utf8').catch((error: Error) => {
+    throw new UsageError(`--ca-file: cannot read ${path}: ${error.message}`);
+  });
+  if (!pem.includes('-----BEGIN CERTIFICATE-----')) {
+    throw new UsageError(`--ca-file: ${path} holds no PEM certificate (a "-----BEGIN CERTIFICATE-----" block)`);
+  }
+  return pem;
+}
+
+/** How to check the server; a bad --ca-file is refused before the first question, and read once. */
+async function probeSetup(options: CommandOptions): Promise<ProbeSetup> {
   return {
     timeoutMs: probeTimeoutMs(options),
-    caFile: options.caFile as string | undefined,
+    ca: options.caFile !== undefined ? await readCaFile(String(options.caFile)) : undefined,
     acceptCertificateSha256: options.acceptCertificate as string | undefined,
     testRecipient: options.testRecipient as string | undefined,
   };
 }
 
-/** The probe capabilities of a run: undefined with --no-probe. */
+/** The probe capabilities of a run (none with --no-probe); the probe's code loads at the first check, not before the first question. */
 async function probeCapabilities(options: CommandOptions): Promise<Pick<WizardCapabilities, 'probe' | 'sendTestMessage'>> {
   if (options.probe === false) return {};
-  const setup = probeSetup(options);
-  const { createProbe, sendTestMessage } = await import('./probe-step.ts');
+  const setup = await probeSetup(options);
+  const step = () => import('./probe-step.ts');
   return {
-    probe: createProbe(setup),
+    probe: async (settings, out) => (await step()).createProbe(setup)(settings, out),
     // Offered at the end when no --test-recipient was given.
-    sendTestMessage: setup.testRecipient ? undefined : (settings, recipient, out) => sendTestMessage(setup, settings, recipient, out),
+    sendTestMessage: setup.testRecipient ? undefined : async (settings, recipient, out) => (await step()).sendTestMessage(setup, settings, recipient, out),
   };
 }
 
@@ -241,7 +252,7 @@ export async function runCommand(command: string, options: CommandOptions): Prom
     }
     if (command === 'check') {
       const { runCheck } = await import('./probe-step.ts');
-      return await runCheck(options, probeSetup(options), out);
+      return await runCheck(options, await probeSetup(options), out);
     }
     if (command === 'demo') {
       const { runDemo } = await import('./demo.ts');

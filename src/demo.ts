@@ -2,7 +2,7 @@
  * `demo`: the real wizard, probe and file writing against an embedded mail server on 127.0.0.1,
  * writing into a fresh temporary folder. Only the server is embedded; the code path is a real run's.
  */
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startDemoServer } from './demo-server.ts';
@@ -20,8 +20,6 @@ export async function runDemo(_options: Record<string, unknown>, out: Output): P
   let folder: string | undefined;
   try {
     folder = await mkdtemp(join(tmpdir(), 'teaming-mail-setup-demo-'));
-    const caFile = join(folder, 'demo-server-certificate.pem');
-    await writeFile(caFile, server.certificatePem);
     const file = join(folder, 'installer.properties');
     out.heading('teaming-mail-setup demo');
     out.line(`A demo mail server is listening on ${server.host}:${server.port} (STARTTLS, self-signed certificate, AUTH).`);
@@ -51,7 +49,7 @@ export async function runDemo(_options: Record<string, unknown>, out: Output): P
         prompt: inquirerPrompter(),
         out,
         now: () => new Date(),
-        probe: createProbe({ timeoutMs: 10_000, caFile, testRecipient: DEMO_RECIPIENT }),
+        probe: createProbe({ timeoutMs: 10_000, ca: server.certificatePem, testRecipient: DEMO_RECIPIENT }),
       },
     );
     out.line();
@@ -63,7 +61,7 @@ export async function runDemo(_options: Record<string, unknown>, out: Output): P
     if (result.result === 'written') out.line(`The settings are in ${file}.`);
     return EXIT.ok;
   } catch (error) {
-    // Cancelled (or failed) before anything was written: leave no folder with the certificate behind.
+    // Cancelled (or failed) before anything was written: leave no empty folder behind.
     if (folder) await rm(folder, { recursive: true, force: true });
     throw error;
   } finally {

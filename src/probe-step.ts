@@ -2,9 +2,8 @@
  * The mail server check, as the wizard's probe step and as the `check` command. The probe itself
  * (src/probe/) loads only here, so the first question never pays for it.
  */
-import { readFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
-import { EXIT, SettingsFileError, UsageError } from './errors.ts';
+import { EXIT, SettingsFileError } from './errors.ts';
 import type { Output } from './output.ts';
 import type { FailureKind, ProbeOptions, ProbeReport } from './probe/index.ts';
 import { completeSettings, type MailSettings } from './settings.ts';
@@ -14,7 +13,8 @@ import type { ProbeCapability, ProbeVerdict } from './wizard.ts';
 
 export interface ProbeSetup {
   timeoutMs: number;
-  caFile?: string;
+  /** PEM text of a CA to trust (read once from --ca-file). */
+  ca?: string;
   acceptCertificateSha256?: string;
   testRecipient?: string;
 }
@@ -22,25 +22,15 @@ export interface ProbeSetup {
 /** Failures that another protocol, port or STARTTLS choice may cure: worth trying the usual ports. */
 const TLS_MODE_FAILURES: ReadonlySet<FailureKind> = new Set(['expects-tls', 'plain-port', 'starttls-missing', 'tls-failed', 'timeout', 'refused']);
 
-async function readCaFile(path: string): Promise<string> {
-  const pem = await readFile(path, 'utf8').catch((error: Error) => {
-    throw new UsageError(`--ca-file: cannot read ${path}: ${error.message}`);
-  });
-  if (!pem.includes('-----BEGIN CERTIFICATE-----')) {
-    throw new UsageError(`--ca-file: ${path} holds no PEM certificate (a "-----BEGIN CERTIFICATE-----" block)`);
-  }
-  return pem;
-}
-
 /** The sender of a test message: the account when it is an address (as Teaming's notifications), else a local one. */
 function testSender(settings: MailSettings): string {
   return settings.auth && settings.username.includes('@') ? settings.username : `teaming-mail-setup@${hostname()}`;
 }
 
-async function probeOptions(setup: ProbeSetup, settings: MailSettings, testRecipient?: string): Promise<ProbeOptions> {
+function probeOptions(setup: ProbeSetup, settings: MailSettings, testRecipient?: string): ProbeOptions {
   return {
     timeoutMs: setup.timeoutMs,
-    ca: setup.caFile ? await readCaFile(setup.caFile) : undefined,
+    ca: setup.ca,
     acceptCertificateSha256: setup.acceptCertificateSha256,
     testMessage: testRecipient ? { to: testRecipient, from: testSender(settings), timeZone: settings.timeZone } : undefined,
   };
@@ -118,7 +108,7 @@ export function createProbe(setup: ProbeSetup): ProbeCapability {
 
 /** One check with its live lines; on a failure that another protocol or port may cure, the usual ports too. */
 async function probeAndDiagnose(setup: ProbeSetup, settings: MailSettings, out: Output): Promise<ProbeVerdict> {
-  const options = await probeOptions(setup, settings, setup.testRecipient);
+  const options = probeOptions(setup, settings, setup.testRecipient);
   const report = await probeWithLiveLines(settings, options, out, true);
   const failure = report.failure;
   if (report.ok || !failure) return { ok: report.ok, report };
@@ -137,7 +127,7 @@ async function probeAndDiagnose(setup: ProbeSetup, settings: MailSettings, out: 
 
 /** Send a test message with settings that passed the check (offered at the end of the wizard). */
 export async function sendTestMessage(setup: ProbeSetup, settings: MailSettings, recipient: string, out: Output): Promise<boolean> {
-  const options = await probeOptions(setup, settings, recipient);
+  const options = probeOptions(setup, settings, recipient);
   const report = await ignoringTypedKeys(() => probeWithLiveLines(settings, options, out, true, `Sending a test message to ${recipient}`));
   if (report.ok) out.success(`Test message sent: look for "Teaming outbound mail test" in the mailbox of ${recipient}.`);
   return report.ok;
@@ -151,7 +141,7 @@ export async function runCheck(options: Record<string, unknown>, setup: ProbeSet
   // What the file leaves out, completed the way Teaming's JavaMail session reads it.
   const settings = completeSettings({ ...stored, host: stored.host, timeZone: stored.timeZone ?? 'UTC' });
   const json = options.json === true;
-  const report = await probeWithLiveLines(settings, await probeOptions(setup, settings, setup.testRecipient), out, !json);
+  const report = await probeWithLiveLines(settings, probeOptions(setup, settings, setup.testRecipient), out, !json);
   if (json) out.json({ result: report.ok ? 'passed' : 'failed', file, exitCode: report.ok ? EXIT.ok : EXIT.probeFailed, probe: report });
   return report.ok ? EXIT.ok : EXIT.probeFailed;
 }
