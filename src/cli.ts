@@ -32,6 +32,16 @@ function integer(name: string) {
   };
 }
 
+/** The options of the mail server check, shared by the wizard and `check`. */
+function probeOptions(): Option[] {
+  return [
+    new Option('--probe-timeout <seconds>', 'limit for the whole check').default(10).argParser(integer('--probe-timeout')),
+    new Option('--test-recipient <address>', 'send a test message to this address'),
+    new Option('--ca-file <pem>', 'trust this CA certificate (PEM) for the server\'s TLS certificate'),
+    new Option('--accept-certificate <sha256>', 'accept the server certificate with this SHA-256 fingerprint (self-signed)'),
+  ];
+}
+
 function fileOption() {
   return new Option('-f, --file <path>', 'the settings file: installer.properties, or installer.xml').default('installer.properties');
 }
@@ -70,13 +80,7 @@ export function buildProgram(run: (command: string, options: Record<string, unkn
   ]) {
     program.addOption(option.helpGroup(ANSWERS));
   }
-  for (const option of [
-    new Option('--no-probe', 'do not check the mail server before writing'),
-    new Option('--probe-timeout <seconds>', 'limit for the whole check').default(10).argParser(integer('--probe-timeout')),
-    new Option('--test-recipient <address>', 'send a test message to this address'),
-    new Option('--ca-file <pem>', 'trust this CA certificate (PEM) for the server\'s TLS certificate'),
-    new Option('--accept-certificate <sha256>', 'accept the server certificate with this SHA-256 fingerprint (self-signed)'),
-  ]) {
+  for (const option of [new Option('--no-probe', 'do not check the mail server before writing'), ...probeOptions()]) {
     program.addOption(option.helpGroup(PROBE));
   }
   for (const option of [
@@ -94,18 +98,14 @@ export function buildProgram(run: (command: string, options: Record<string, unkn
     process.exitCode = await run('wizard', options);
   });
 
-  program
+  const check = program
     .command('check')
     .description('check the mail server the file names; change nothing (exit 3 when the check fails)')
-    .addOption(fileOption())
-    .addOption(new Option('--probe-timeout <seconds>', 'limit for the whole check').default(10).argParser(integer('--probe-timeout')))
-    .option('--test-recipient <address>', 'send a test message to this address')
-    .option('--ca-file <pem>', 'trust this CA certificate (PEM) for the server\'s TLS certificate')
-    .option('--accept-certificate <sha256>', 'accept the server certificate with this SHA-256 fingerprint (self-signed)')
-    .option('--json', 'print the report as JSON')
-    .action(async (options) => {
-      process.exitCode = await run('check', options);
-    });
+    .addOption(fileOption());
+  for (const option of probeOptions()) check.addOption(option);
+  check.option('--json', 'print the report as JSON').action(async (options) => {
+    process.exitCode = await run('check', options);
+  });
 
   program
     .command('show')
