@@ -2,9 +2,9 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
-import pty from 'node-pty';
-import { CLI, HEADER } from './helpers/cli.ts';
+import { HEADER } from './helpers/cli.ts';
 import { listing, readText, tempFolder } from './helpers/files.ts';
+import { spawnCli } from './helpers/pty.ts';
 
 const ALL_ANSWERS = [
   '--no-probe',
@@ -18,25 +18,15 @@ const ALL_ANSWERS = [
   '--connection-timeout', '20',
 ];
 
-/** Runs on a pseudo-terminal, answering each prompt that matches with its keys. */
-function runOnTerminal(args: string[], cwd: string, env: Record<string, string>, answers: [RegExp, string][]): Promise<{ code: number; screen: string }> {
-  return new Promise((resolve, reject) => {
-    const child = pty.spawn(process.execPath, [CLI, ...args], { cwd, cols: 120, rows: 40, env: { PATH: process.env.PATH ?? '', TERM: 'xterm', ...env } });
-    let screen = '';
-    const pending = [...answers];
-    child.onData((data) => {
-      screen += data;
-      if (pending[0]?.[0].test(screen)) child.write(pending.shift()![1]);
-    });
-    const timer = setTimeout(() => {
-      child.kill();
-      reject(new Error(`no exit in time; the screen:\n${screen}`));
-    }, 10_000);
-    child.onExit(({ exitCode }) => {
-      clearTimeout(timer);
-      resolve({ code: exitCode, screen });
-    });
-  });
+/** Runs on a pseudo-terminal, answering each prompt that matches with its keys; the screen is the raw output. */
+async function runOnTerminal(args: string[], cwd: string, env: Record<string, string>, answers: [RegExp, string][]): Promise<{ code: number; screen: string }> {
+  const run = spawnCli(args, { cwd, cols: 120, env });
+  for (const [prompt, keys] of answers) {
+    await run.waitFor(prompt);
+    run.type(keys);
+  }
+  const code = await run.exit();
+  return { code, screen: run.raw };
 }
 
 describe('flags on a terminal', { concurrency: true }, () => {
