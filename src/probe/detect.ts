@@ -1,5 +1,5 @@
 import type { MailSettings } from '../settings.ts';
-import { DEFAULT_CONNECTION_TIMEOUT_MS } from '../settings.ts';
+import { completeSettings } from '../settings.ts';
 import { probeSmtp } from './probe.ts';
 import { DEFAULT_PROBE_TIMEOUT_MS, type ProbeOptions, type ProbeReport } from './types.ts';
 
@@ -46,18 +46,15 @@ export async function detectSettings(host: string, options: DetectOptions = {}):
   const ports = { ...DEFAULT_DETECT_PORTS, ...options.ports };
   const deadline = Date.now() + (options.timeoutMs ?? DEFAULT_PROBE_TIMEOUT_MS);
   const auth = Boolean(options.username && options.password);
-  const base: MailSettings = {
-    protocol: 'smtp',
+  const base = completeSettings({
     host,
     port: ports.smtp,
     starttls: true,
     timeZone: 'UTC',
     auth,
-    username: auth ? options.username! : '',
-    password: auth ? options.password! : '',
-    allowSendToAllUsers: true,
-    connectionTimeoutMs: DEFAULT_CONNECTION_TIMEOUT_MS,
-  };
+    username: options.username,
+    password: options.password,
+  });
   const { ca, acceptCertificateSha256, lookup, clientName } = options;
   const probe = (settings: MailSettings) => probeSmtp(settings, { ca, acceptCertificateSha256, lookup, clientName, timeoutMs: Math.max(0, deadline - Date.now()) });
   const candidate = (settings: MailSettings, report: ProbeReport): DetectCandidate => ({
