@@ -1,5 +1,4 @@
-import type { MailSettings } from '../settings.ts';
-import { completeSettings } from '../settings.ts';
+import { completeSettings, type MailSettings } from '../settings.ts';
 import { probeSmtp } from './probe.ts';
 import { DEFAULT_PROBE_TIMEOUT_MS, type ProbeOptions, type ProbeReport } from './types.ts';
 
