@@ -15,6 +15,10 @@ import {
 } from './schemas.ts';
 import type { MailSettings } from './settings.ts';
 
+/** The password is never a flag's value (it would show in the process list); these give it instead. */
+export const PASSWORD_ENV = 'TEAMING_MAIL_PASSWORD';
+export const PASSWORD_SOURCES = `--password-file, --password-stdin or ${PASSWORD_ENV}`;
+
 /** A question that can be answered in advance: its answers-file key, its flag, its schema. */
 interface AnswerField {
   key: string;
@@ -113,7 +117,7 @@ export function presetAnswers(options: Record<string, unknown>, file?: { name: s
         if (ANSWER_KEYS.includes(key)) continue;
         if (key === 'password') {
           problems.push(
-            `${file.name}: password does not belong in an answers file; give it with --password-file, --password-stdin or TEAMING_MAIL_PASSWORD`,
+            `${file.name}: password does not belong in an answers file; give it with ${PASSWORD_SOURCES}`,
           );
           continue;
         }

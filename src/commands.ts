@@ -3,7 +3,7 @@
  * `check` / `show`, and turn every error into one clear message and its exit code.
  */
 import { readFile, writeFile } from 'node:fs/promises';
-import { answersFileContent, presetAnswers, type PresetAnswers } from './answers.ts';
+import { answersFileContent, PASSWORD_ENV, presetAnswers, type PresetAnswers } from './answers.ts';
 import { AnswersError, CancelledError, CliError, EXIT, ProbeFailedError, UsageError, WriteFileError } from './errors.ts';
 import { createOutput, type Output } from './output.ts';
 import { inquirerPrompter } from './prompter.ts';
@@ -15,8 +15,6 @@ import type { ProbeSetup } from './probe-step.ts';
 import { runWizard, type WizardCapabilities, type WizardResult } from './wizard.ts';
 
 export type CommandOptions = Record<string, unknown>;
-
-export const PASSWORD_ENV = 'TEAMING_MAIL_PASSWORD';
 
 async function readStdin(): Promise<string> {
   const chunks: Buffer[] = [];

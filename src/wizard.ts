@@ -8,7 +8,7 @@ import type { Output } from './output.ts';
 import type { Prompter } from './prompter.ts';
 import { completeSettings, SETTING_LABELS, type MailSettings } from './settings.ts';
 import { loadSettingsFile, previewSettingsFile, renderSettingsFile, writeSettingsFile, type LoadedSettingsFile } from './settings-file.ts';
-import { ANSWER_FIELDS } from './answers.ts';
+import { ANSWER_FIELDS, PASSWORD_SOURCES } from './answers.ts';
 import { changeLines, displayValue, settingChanges, summarySheet, type SettingChange } from './summary-sheet.ts';
 import type { QuestionId, StepContext } from './steps/context.ts';
 import { QUESTIONS } from './steps/index.ts';
@@ -63,7 +63,7 @@ export const PASSWORD_PLACEHOLDER = '******';
 
 function flagFor(id: QuestionId): string {
   const field = ANSWER_FIELDS.find((candidate) => candidate.setting === id);
-  return field ? `${field.flag} (answers file: "${field.key}")` : '--password-file, --password-stdin or TEAMING_MAIL_PASSWORD';
+  return field ? `${field.flag} (answers file: "${field.key}")` : PASSWORD_SOURCES;
 }
 
 /**
