@@ -194,8 +194,13 @@ test('an existing file is never silently replaced: the wizard asks, and Cancel l
   const dir = await folder();
   const file = join(dir, 'installer.properties');
   await writeFile(file, EXISTING);
-  const { prompt } = scriptedPrompter([['', 'cancel']]);
+  const { prompt, asked } = scriptedPrompter([[`${file} already holds outbound e-mail settings. What now?`, 'cancel']]);
   await assert.rejects(runWizard(options(file), { prompt, out: capturedOutput().out, now: () => NOW }), CancelledError);
+  assert.deepEqual(asked[0]?.choices, [
+    'Reconfigure them (the current values become the defaults)',
+    'Replace them with new answers (other keys in the file are kept)',
+    'Cancel',
+  ]);
   assert.equal(await readFile(file, 'latin1'), EXISTING);
 });
 
@@ -282,7 +287,13 @@ test('a failed probe offers the working settings, and the file gets them', async
   assert.equal(seen[1]?.port, 465);
   assert.equal(seen[1]?.starttls, false);
   const failureQuestion = asked.find((question) => question.message.startsWith('The mail server check failed'));
-  assert.ok(failureQuestion);
+  assert.deepEqual(failureQuestion?.choices, [
+    'Use the working settings (protocol SMTPS, port 465)',
+    'Change the protocol',
+    'Try again',
+    'Save anyway',
+    'Cancel',
+  ]);
   assert.match(await readFile(file, 'latin1'), /^mail\.smtps\.port=465$/m);
 });
 

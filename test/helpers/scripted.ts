@@ -7,6 +7,8 @@ export interface Asked {
   kind: keyof Prompter;
   message: string;
   default?: unknown;
+  /** For a select: the names of the choices offered, as the administrator reads them. */
+  choices?: string[];
 }
 
 /**
@@ -17,8 +19,11 @@ export interface Asked {
 export function scriptedPrompter(script: [message: string, answer: unknown][]): { prompt: Prompter; asked: Asked[] } {
   const asked: Asked[] = [];
   const queue = [...script];
-  const next = (kind: keyof Prompter, config: { message: string; default?: unknown; validate?: (value: string) => true | string }) => {
-    asked.push({ kind, message: config.message, default: config.default });
+  const next = (
+    kind: keyof Prompter,
+    config: { message: string; default?: unknown; validate?: (value: string) => true | string; choices?: readonly { name: string }[] },
+  ) => {
+    asked.push({ kind, message: config.message, default: config.default, choices: config.choices?.map((choice) => choice.name) });
     const step = queue.shift();
     if (!step) throw new Error(`unexpected question: ${config.message}`);
     const [expected, given] = step;
