@@ -204,9 +204,7 @@ describe('unattended: missing and invalid answers, all at once', { concurrency: 
   test('an invalid host is reported once, as invalid, not also as missing', async () => {
     const cwd = await tempFolder();
     const result = await run([...UNATTENDED, '--host', 'mail example.com'], { cwd });
-    assertRefused(result, [
-      '✖ --host: host must be a host name (mail.example.com), an IPv4 address (192.0.2.10) or an IPv6 address (2001:db8::25)',
-    ]);
+    assertRefused(result, ['✖ --host: host must not contain spaces: a host name is one word, such as mail.example.com']);
   });
 });
 
