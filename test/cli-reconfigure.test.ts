@@ -377,6 +377,17 @@ describe('--reconfigure switching protocol: each protocol keeps its own keys', {
   });
 });
 
+describe('--reconfigure: the whole file is read before the first question', { concurrency: true }, () => {
+  test('an invalid value of the other protocol is refused with its line, before anything is asked or written', async () => {
+    const before = BOTH_PROTOCOLS.replace('mail.smtps.auth=true\n', 'mail.smtps.port=four-six-five\nmail.smtps.auth=true\n');
+    const cwd = await folderWith(before);
+    const result = await run([...UNATTENDED, '--reconfigure', '--port', '2525'], { cwd });
+    assertRefused(result, '✖ installer.properties:9: mail.smtps.port: port must be a whole number from 1 to 65535 (fix or remove this line, then run again)\n');
+    assert.equal(await readText(join(cwd, 'installer.properties')), before);
+    assert.deepEqual(await listing(cwd), ['installer.properties']);
+  });
+});
+
 describe('installer.xml with DOCTYPE entities', { concurrency: true }, () => {
   const withEntities = (host: string, extra = '') =>
     '<?xml version="1.0" encoding="UTF-8"?>\n' +
