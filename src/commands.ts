@@ -38,7 +38,8 @@ async function presetPassword(options: CommandOptions, interactive: boolean, env
     const text = await readFile(path, 'utf8').catch((error: Error) => {
       throw new AnswersError([`--password-file: cannot read ${path}: ${error.message}`]);
     });
-    password = text.split(/\r?\n/)[0]!;
+    // The first line exactly as typed: only a byte-order mark (Windows editors) and the line end go.
+    password = text.replace(/^\uFEFF/, '').split(/\r\n|\n|\r/)[0]!;
   } else if (options.passwordStdin === true) {
     if (interactive || process.stdin.isTTY) {
       throw new UsageError('--password-stdin needs --non-interactive and the password piped in: printf %s "$PASSWORD" | teaming-mail-setup --password-stdin --non-interactive …');

@@ -10,8 +10,8 @@ import { escapeKey, escapeValue } from 'properties-file/escape';
 import { Properties } from 'properties-file/parser';
 import type { PropertyNode } from 'properties-file/parser';
 import { SettingsFileError } from './errors.ts';
-import { managedKeys, readManagedSettings, type KeyPlan, type StoredSettings } from './managed-settings.ts';
-import type { MailSettings } from './settings.ts';
+import { managedKeys, readManagedSettings, type KeyPlan, type StoredSettings, type StoredValue } from './managed-settings.ts';
+import type { MailSettings, Protocol } from './settings.ts';
 
 export { managedKeys, type StoredSettings } from './managed-settings.ts';
 
@@ -51,16 +51,18 @@ function continues(line: string): boolean {
   return /(?:^|[^\\])(?:\\\\)*\\$/.test(line);
 }
 
-export function readInstallerProperties(text: string, file: string): StoredSettings {
+/** The value Java reads for each key (the last occurrence), with its line. */
+export function propertiesLookup(text: string, file: string): (key: string) => StoredValue | undefined {
   const properties = parse(text, file);
-  return readManagedSettings(
-    (key) => {
-      const node = properties.getEffectiveProperty(key);
-      return node && { value: node.value, name: key, line: node.startingLineNumber };
-    },
-    file,
-    'fix or remove this line, then run again',
-  );
+  return (key) => {
+    const node = properties.getEffectiveProperty(key);
+    return node && { value: node.value, name: key, line: node.startingLineNumber };
+  };
+}
+
+/** `as`: that protocol's stored settings, whatever the file's protocol (see readManagedSettings). */
+export function readInstallerProperties(text: string, file: string, as?: Protocol): StoredSettings {
+  return readManagedSettings(propertiesLookup(text, file), file, 'fix or remove this line, then run again', as);
 }
 
 interface Segment {

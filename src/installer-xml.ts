@@ -23,9 +23,10 @@
  */
 import type { Element } from '@xmldom/xmldom';
 import { SettingsFileError } from './errors.ts';
-import { ALL_USERS_KEY, managedKeys, readManagedSettings, TIME_ZONE_KEY } from './managed-settings.ts';
+import { ALL_USERS_KEY, managedKeys, PROTOCOL_KEY, readManagedSettings, TIME_ZONE_KEY, type StoredValue } from './managed-settings.ts';
+import { refuseManagedEntities } from './xml-entities.ts';
 import type { SettingsFormat } from './settings-format.ts';
-import type { MailSettings } from './settings.ts';
+import type { MailSettings, Protocol } from './settings.ts';
 import {
   applySplices,
   attributeNameStart,
@@ -55,6 +56,11 @@ function attributeFor(key: string): { element: Section; name: string } {
   if (key === TIME_ZONE_KEY) return { element: 'Outbound', name: 'defaultTZ' };
   if (key === ALL_USERS_KEY) return { element: 'Outbound', name: 'allowSendToAllUsers' };
   return { element: 'Resource', name: key };
+}
+
+/** The attributes the wizard reads or writes, of either protocol. */
+function isManagedAttribute(name: string): boolean {
+  return name === 'defaultTZ' || name === 'allowSendToAllUsers' || name === PROTOCOL_KEY || /^mail\.smtps?\./.test(name);
 }
 
 /** A new file: an installer configuration with only the e-mail section, which write() adds. */
@@ -96,22 +102,25 @@ function locate(bytes: Buffer, file: string): InstallerDocument {
   }
   const emailSettings = childElement(root, 'EmailSettings');
   const outbound = childElement(emailSettings, 'Outbound');
-  return { source, root, emailSettings, outbound, resource: childElement(outbound, 'Resource') };
+  const resource = childElement(outbound, 'Resource');
+  refuseManagedEntities(source, [outbound, resource], isManagedAttribute);
+  return { source, root, emailSettings, outbound, resource };
 }
 
-function read(bytes: Buffer, file: string) {
+/** Each managed key's attribute value; an empty attribute counts as absent. */
+function lookup(bytes: Buffer, file: string): (key: string) => StoredValue | undefined {
   const { outbound, resource } = locate(bytes, file);
   const elements: Record<Section, Element | undefined> = { Outbound: outbound, Resource: resource };
-  return readManagedSettings(
-    (key) => {
-      const { element, name } = attributeFor(key);
-      const attribute = elements[element]?.getAttributeNode(name);
-      if (!attribute || attribute.value === '') return undefined;
-      return { value: attribute.value, name: `<${element}> attribute ${name}`, line: attribute.lineNumber ?? 1, column: attribute.columnNumber };
-    },
-    file,
-    'fix the value or empty it, then run again',
-  );
+  return (key) => {
+    const { element, name } = attributeFor(key);
+    const attribute = elements[element]?.getAttributeNode(name);
+    if (!attribute || attribute.value === '') return undefined;
+    return { value: attribute.value, name: `<${element}> attribute ${name}`, line: attribute.lineNumber ?? 1, column: attribute.columnNumber };
+  };
+}
+
+function read(bytes: Buffer, file: string, as?: Protocol) {
+  return readManagedSettings(lookup(bytes, file), file, 'fix the value or empty it, then run again', as);
 }
 
 /** Each attribute of the two elements with its new value: '' to empty it, null to leave it. */
@@ -257,4 +266,14 @@ function maskPasswords(text: string, placeholder: string): string {
   return text.replace(/(\smail\.smtps?\.password\s*=\s*)(["'])(?:(?!\2).)+\2/gs, (_match, name: string, quote: string) => `${name}${quote}${placeholder}${quote}`);
 }
 
-export const xmlFormat: SettingsFormat = { name: 'xml', read, write, decode: (bytes, file) => parseXml(bytes, file).text, maskPasswords };
+export const xmlFormat: SettingsFormat = {
+  name: 'xml',
+  read,
+  lookup: (bytes, file) => {
+    const find = lookup(bytes, file);
+    return (key) => find(key)?.value;
+  },
+  write,
+  decode: (bytes, file) => parseXml(bytes, file).text,
+  maskPasswords,
+};

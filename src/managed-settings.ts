@@ -70,9 +70,15 @@ const storedBoolean = (name: string) =>
 
 /**
  * The stored settings, each value checked with its answer schema. `lookup` finds a key's value in
- * the file (undefined: not there); `fix` ends the message of an invalid value.
+ * the file (undefined: not there); `fix` ends the message of an invalid value. `as`: read that
+ * protocol's keys whatever the file's protocol is (none stored: no outbound settings for it).
  */
-export function readManagedSettings(lookup: (key: string) => StoredValue | undefined, file: string, fix: string): StoredSettings {
+export function readManagedSettings(
+  lookup: (key: string) => StoredValue | undefined,
+  file: string,
+  fix: string,
+  as?: Protocol,
+): StoredSettings {
   /** A schema, or for messages that name the value, a function of the value's name. */
   const read = <T>(key: string, schema: z.ZodType<T> | ((name: string) => z.ZodType<T>)): T | undefined => {
     const stored = lookup(key);
@@ -84,7 +90,8 @@ export function readManagedSettings(lookup: (key: string) => StoredValue | undef
 
   const hasSmtps = lookup('mail.smtps.host') !== undefined;
   const hasSmtp = lookup('mail.smtp.host') !== undefined;
-  const protocol: Protocol | undefined = read(PROTOCOL_KEY, protocolSchema) ?? (hasSmtps && !hasSmtp ? 'smtps' : hasSmtp ? 'smtp' : undefined);
+  const stored: Protocol | undefined = read(PROTOCOL_KEY, protocolSchema) ?? (hasSmtps && !hasSmtp ? 'smtps' : hasSmtp ? 'smtp' : undefined);
+  const protocol = as !== undefined && lookup(`mail.${as}.host`) !== undefined ? as : as === undefined ? stored : undefined;
   if (protocol === undefined) return { hasOutbound: false, settings: {} };
 
   const p = protocol;

@@ -18,7 +18,7 @@ function withoutControlCharacters(field: string) {
     });
 }
 
-const HOST_LABEL = /^(?!-)[A-Za-z0-9_-]{1,63}(?<!-)$/;
+const HOST_LABEL = /^(?!-)[A-Za-z0-9-]{1,63}(?<!-)$/;
 
 export function isHostName(value: string): boolean {
   const name = value.endsWith('.') ? value.slice(0, -1) : value;
@@ -36,12 +36,28 @@ function unbracket(value: string): string {
 
 export const protocolSchema = z.enum(['smtp', 'smtps'], { error: 'protocol must be smtp or smtps' });
 
+/**
+ * What is wrong with a host that is no name or address, and the fix: the usual slips (a URL, a
+ * port, a user, a space, an underscore) each get their own message; anything else the general one.
+ */
+function hostMistake(value: string): string {
+  const scheme = /^[A-Za-z][A-Za-z0-9+.-]*:\/\//.exec(value)?.[0];
+  if (scheme) return `host must not start with "${scheme}": drop it, the host is the server's name or address alone`;
+  if (/\s/.test(value)) return 'host must not contain spaces: a host name is one word, such as mail.example.com';
+  const user = /^[^@]*@/.exec(value)?.[0];
+  if (user) return `host must not include a user name: drop "${user}" (the user name is asked for with authentication)`;
+  const port = /^(\[[^\]]*\]|[^:]*):(\d*)$/.exec(value);
+  if (port) return `host must not include the port: drop ":${port[2]}", the port is the next question (--port unattended)`;
+  const path = /\/.*$/.exec(value)?.[0];
+  if (path) return `host must not include a path: drop "${path}"`;
+  if (value.includes('_')) return 'host must not contain "_": underscores are not valid in host names (use the server\'s DNS name or its address)';
+  return 'host must be a host name (mail.example.com), an IPv4 address (192.0.2.10) or an IPv6 address (2001:db8::25)';
+}
+
 export const hostSchema = withoutControlCharacters('host')
   .transform((value) => unbracket(value.trim()))
   .refine((value) => value.length > 0, { error: 'host is required: the name or address of the mail server', abort: true })
-  .refine((value) => isIPv4(value) || isIPv6(value) || isHostName(value), {
-    error: 'host must be a host name (mail.example.com), an IPv4 address (192.0.2.10) or an IPv6 address (2001:db8::25)',
-  });
+  .refine((value) => isIPv4(value) || isIPv6(value) || isHostName(value), { error: (issue) => hostMistake(String(issue.input)) });
 
 /**
  * A whole number from `min` to `max`, given as a number or as digits (flags and prompts give text);

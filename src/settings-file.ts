@@ -7,12 +7,12 @@
  * a file that changed on disk since it was read is not overwritten.
  */
 import { randomBytes } from 'node:crypto';
-import { constants, promises as fs } from 'node:fs';
+import { constants, promises as fs, type Stats } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { SettingsFileError, WriteFileError } from './errors.ts';
 import type { StoredSettings } from './managed-settings.ts';
 import { formatFor } from './settings-format.ts';
-import type { MailSettings } from './settings.ts';
+import type { MailSettings, Protocol } from './settings.ts';
 
 export interface LoadedSettingsFile {
   path: string;
@@ -39,6 +39,24 @@ export async function loadSettingsFile(path: string): Promise<LoadedSettingsFile
   }
   const format = await formatFor(path);
   return { path, bytes, stored: format.read(bytes, path) };
+}
+
+/**
+ * The defaults a reconfiguration offers for each protocol: that protocol's stored keys
+ * (mail.smtps.* for SMTPS), so choosing the other protocol never offers this one's values for
+ * keys the file already holds. A protocol with no keys stored (no host) gets the file's values
+ * for the same server and account; its port is that protocol's default (see the port question).
+ * Invalid values of either protocol make the file unreadable, before the first question.
+ */
+export async function storedByProtocol(loaded: LoadedSettingsFile): Promise<Record<Protocol, Partial<MailSettings>>> {
+  const fileSettings = loaded.stored.settings;
+  const format = await formatFor(loaded.path);
+  const view = (protocol: Protocol): Partial<MailSettings> => {
+    if (loaded.bytes === undefined || protocol === fileSettings.protocol) return fileSettings;
+    const stored = format.read(loaded.bytes, loaded.path, protocol);
+    return stored.hasOutbound ? stored.settings : fileSettings;
+  };
+  return { smtp: view('smtp'), smtps: view('smtps') };
 }
 
 /** The outbound settings of an existing file, for `show` and `check`; otherwise what to run instead. */
@@ -222,12 +240,27 @@ export async function writeSettingsFile(path: string, bytes: Buffer, expected: B
   }
 }
 
-async function replaceSettingsFile(path: string, bytes: Buffer, expected: Buffer | undefined): Promise<string | undefined> {
+/** The folder the file goes into, when it does not exist (or is no folder); undefined when it does. */
+export async function missingFolder(path: string): Promise<string | undefined> {
   const folder = dirname(path);
   const folderStat = await fs.stat(folder).catch(() => undefined);
-  if (!folderStat?.isDirectory()) {
-    throw new WriteFileError(`${path} cannot be written: the folder ${folder} does not exist; create it or choose another path with --file`);
-  }
+  return folderStat?.isDirectory() ? undefined : folder;
+}
+
+export function missingFolderError(path: string): WriteFileError {
+  return new WriteFileError(`${path} cannot be written: the folder ${dirname(path)} does not exist; create it or choose another path with --file`);
+}
+
+/**
+ * Refuse a target the write would refuse: a missing folder, one this user may not write in, a
+ * symbolic link, something that is no regular file. Checked before the first question (so no
+ * answers are lost to it) and again when writing. Returns what is there now.
+ */
+export async function checkTarget(path: string): Promise<Stats | undefined> {
+  if ((await missingFolder(path)) !== undefined) throw missingFolderError(path);
+  await fs.access(dirname(path), constants.W_OK | constants.X_OK).catch((error: unknown) => {
+    throw writeError(path, error);
+  });
   const existing = await fs.lstat(path).catch(() => undefined);
   if (existing?.isSymbolicLink()) {
     const target = await fs.realpath(path).catch(() => undefined);
@@ -238,7 +271,12 @@ async function replaceSettingsFile(path: string, bytes: Buffer, expected: Buffer
     );
   }
   if (existing && !existing.isFile()) throw new WriteFileError(`${path} is not a regular file; choose another path with --file`);
+  return existing;
+}
 
+async function replaceSettingsFile(path: string, bytes: Buffer, expected: Buffer | undefined): Promise<string | undefined> {
+  const folder = dirname(path);
+  const existing = await checkTarget(path);
   const release = await acquireLock(path);
   try {
     const current = await fs.readFile(path).catch((error) => {

@@ -37,7 +37,10 @@ export function summarySheet(settings: Partial<MailSettings>, style: ChalkInstan
 }
 
 export interface SettingChange {
-  setting: keyof MailSettings;
+  /** The answer that changes; absent for a key that is no answer (mail.smtp.sendpartial). */
+  setting?: keyof MailSettings;
+  /** The key (installer.properties) or attribute (installer.xml) whose value changes, when reconfiguring. */
+  key?: string;
   label: string;
   from: string;
   to: string;

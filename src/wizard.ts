@@ -3,11 +3,24 @@
  * sheet and write. Interactive and unattended runs share this one path; only where the answers
  * come from differs.
  */
-import { AnswersError, CancelledError, ProbeFailedError, UsageError } from './errors.ts';
+import { AnswersError, CancelledError, ProbeFailedError, UsageError, WriteFileError } from './errors.ts';
 import type { Output } from './output.ts';
 import type { Prompter } from './prompter.ts';
 import { completeSettings, SETTING_LABELS, type MailSettings } from './settings.ts';
-import { loadSettingsFile, previewSettingsFile, renderSettingsFile, writeSettingsFile, type LoadedSettingsFile } from './settings-file.ts';
+import { mkdir } from 'node:fs/promises';
+import { fileChanges } from './file-changes.ts';
+import {
+  checkTarget,
+  loadSettingsFile,
+  missingFolder,
+  missingFolderError,
+  previewSettingsFile,
+  renderSettingsFile,
+  storedByProtocol,
+  writeSettingsFile,
+  type LoadedSettingsFile,
+} from './settings-file.ts';
+import { formatFor } from './settings-format.ts';
 import { ANSWER_FIELDS, PASSWORD_SOURCES } from './answers.ts';
 import { changeLines, displayValue, settingChanges, summarySheet, type SettingChange } from './summary-sheet.ts';
 import type { QuestionId, StepContext } from './steps/context.ts';
@@ -90,7 +103,7 @@ async function answerQuestions(ctx: StepContext, options: WizardOptions, only?: 
     }
     // A question asked again ("Change one answer", or after a failed check) offers the current answer.
     const current = revisit ? ctx.draft[question.id] : undefined;
-    const defaultValue = current ?? question.defaultValue(ctx.draft, ctx.stored);
+    const defaultValue = current ?? question.defaultValue(ctx.draft, storedFor(ctx));
     if (!options.interactive) {
       if (defaultValue === undefined && options.rejected?.settings.includes(question.id)) continue;
       if (defaultValue === undefined) missing.push(`missing ${SETTING_LABELS[question.id].toLowerCase()}: give ${flagFor(question.id)}`);
@@ -108,6 +121,11 @@ async function answerQuestions(ctx: StepContext, options: WizardOptions, only?: 
   }
   const problems = [...(options.rejected?.problems ?? []), ...missing];
   if (problems.length > 0) throw new AnswersError(problems);
+}
+
+/** The stored values the questions offer: those of the protocol chosen so far (see storedByProtocol). */
+function storedFor(ctx: StepContext): Partial<MailSettings> {
+  return (ctx.draft.protocol && ctx.storedByProtocol?.[ctx.draft.protocol]) || ctx.stored;
 }
 
 /** The draft as settings; the connection timeout is not asked, so it comes from a flag or the file. */
@@ -148,7 +166,7 @@ async function chooseMode(loaded: LoadedSettingsFile, options: WizardOptions, ca
 /** Probe until it passes or the administrator decides; returns the last report and whether the check passed. */
 async function probeStep(ctx: StepContext, options: WizardOptions, caps: WizardCapabilities): Promise<{ settings: MailSettings; report?: unknown; passed: boolean }> {
   for (;;) {
-    const settings = draftSettings(ctx.draft, options, ctx.stored);
+    const settings = draftSettings(ctx.draft, options, storedFor(ctx));
     if (!caps.probe) return { settings, passed: false };
     const verdict = await caps.probe(settings, caps.out);
     if (verdict.ok) return { settings, report: verdict.report, passed: true };
@@ -163,11 +181,13 @@ async function probeStep(ctx: StepContext, options: WizardOptions, caps: WizardC
         verdict.report,
       );
     }
-    type Next = 'suggestion' | 'change' | 'retry' | 'save' | 'cancel';
+    type Next = 'suggestion' | 'change' | 'host' | 'retry' | 'save' | 'cancel';
     const suggestion = failure?.suggestion;
     const choices: { value: Next; name: string }[] = [
       ...(suggestion ? [{ value: 'suggestion' as Next, name: `Use the working settings (${describeSuggestion(suggestion)})` }] : []),
       ...(failure?.question ? [{ value: 'change' as Next, name: `Change the ${SETTING_LABELS[failure.question].toLowerCase()}` }] : []),
+      // A connection that failed on the port may as well be the wrong server.
+      ...(failure?.question === 'port' ? [{ value: 'host' as Next, name: 'Change the mail host' }] : []),
       { value: 'retry', name: 'Try again' },
       { value: 'save', name: 'Save anyway' },
       { value: 'cancel', name: 'Cancel' },
@@ -177,6 +197,7 @@ async function probeStep(ctx: StepContext, options: WizardOptions, caps: WizardC
     if (next === 'save') return { settings, report: verdict.report, passed: false };
     if (next === 'suggestion' && suggestion) Object.assign(ctx.draft, suggestion);
     if (next === 'change' && failure?.question) await answerQuestions(ctx, options, failure.question);
+    if (next === 'host') await answerQuestions(ctx, options, 'host');
   }
 }
 
@@ -212,14 +233,16 @@ export async function runWizard(options: WizardOptions, caps: WizardCapabilities
     out.heading(`Outbound e-mail for Kablink Teaming: ${loaded.path}`);
     out.help('Nothing is written until you confirm the summary; Ctrl+C cancels at any question.');
   }
+  await prepareTarget(loaded.path, options, caps);
   const reconfiguring = await chooseMode(loaded, options, caps);
   const stored = reconfiguring ? loaded.stored.settings : (options.defaults ?? {});
   const ctx: StepContext = { draft: {}, stored, prompt: caps.prompt, out, now: caps.now };
+  if (reconfiguring) ctx.storedByProtocol = await storedByProtocol(loaded);
 
   await answerQuestions(ctx, options);
   for (;;) {
     const { settings, report, passed } = await probeStep(ctx, options, caps);
-    const changes = settingChanges(reconfiguring ? stored : {}, settings);
+    const changes = reconfiguring ? await changesInFile(loaded, settings) : settingChanges({}, settings);
     out.line();
     for (const line of summarySheet(settings, out.style)) out.line(line);
     if (reconfiguring) {
@@ -248,6 +271,35 @@ export async function runWizard(options: WizardOptions, caps: WizardCapabilities
     }
     return finish(loaded, settings, changes, reconfiguring, options, caps, report, passed);
   }
+}
+
+/** Every managed key whose value the write changes (see file-changes.ts). */
+async function changesInFile(loaded: LoadedSettingsFile, settings: MailSettings): Promise<SettingChange[]> {
+  const bytes = await renderSettingsFile(loaded, settings);
+  const switched = loaded.stored.settings.protocol !== settings.protocol;
+  return fileChanges(await formatFor(loaded.path), loaded.path, loaded.bytes, bytes, settings, switched);
+}
+
+/**
+ * Before the first question: the file can be written where it is, so that no answers are lost to
+ * a missing folder or a permission. A missing folder is offered to be created (when asked, and
+ * not for a dry run, which only warns).
+ */
+async function prepareTarget(path: string, options: WizardOptions, caps: WizardCapabilities): Promise<void> {
+  const folder = await missingFolder(path);
+  if (folder !== undefined && options.dryRun) {
+    caps.out.warn(missingFolderError(path).message);
+    return;
+  }
+  if (folder !== undefined && options.interactive) {
+    const create = await caps.prompt.confirm({ message: `The folder ${folder} does not exist. Create it?`, default: true });
+    if (!create) throw missingFolderError(path);
+    await mkdir(folder, { recursive: true }).catch((error: Error) => {
+      throw new WriteFileError(`${path} cannot be written: the folder ${folder} could not be created (${error.message}); create it or choose another path with --file`);
+    });
+    caps.out.success(`Created the folder ${folder}.`);
+  }
+  if (!options.dryRun) await checkTarget(path);
 }
 
 async function finish(

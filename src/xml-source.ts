@@ -10,6 +10,7 @@
  */
 import { DOMParser, type Attr, type Document, type Element, type Node } from '@xmldom/xmldom';
 import { SettingsFileError } from './errors.ts';
+import { declaredEntities, ENTITIES_REFUSED, markupReference, type DeclaredEntities } from './xml-entities.ts';
 
 type Encoding = 'utf8' | 'latin1' | 'ascii';
 
@@ -46,6 +47,8 @@ export interface XmlSource {
   /** The decoded text without a byte-order mark; every offset below is into this text. */
   text: string;
   document: Document;
+  /** The general entities its internal DOCTYPE subset declares (references to them stay unexpanded). */
+  entities: DeclaredEntities;
   /** Turn the (edited) text back into bytes in the document's encoding, with its byte-order mark if it had one. */
   encode(text: string): Buffer;
   /** Can the document's encoding hold this code point as it is? */
@@ -109,6 +112,7 @@ function isEncodedReplacement(bytes: Buffer, text: string, index: number): boole
  */
 export function parseXml(bytes: Buffer, file: string): XmlSource {
   const { text, encoding, bom } = decode(bytes, file);
+  const { entities, bodyStart } = declaredEntities(text);
   type Locator = { lineNumber?: number; columnNumber?: number } | undefined;
   const problemAt = (message: string, locator: Locator) =>
     new SettingsFileError(file, `is not well-formed XML: ${message}`, Math.max(locator?.lineNumber ?? 1, 1), locator?.columnNumber ?? 1);
@@ -120,6 +124,8 @@ export function parseXml(bytes: Buffer, file: string): XmlSource {
       locator: true,
       onError(level, message, handler) {
         if (level === 'warning' && message.startsWith('Unicode replacement character')) return;
+        // A declared entity: Java expands it, xmldom keeps the reference as text (see xml-entities.ts).
+        if (entities.has(/^entity not found:&([^;]+);$/.exec(message)?.[1] ?? '')) return;
         problem ??= problemAt(message, (handler as { locator?: Locator }).locator);
         throw problem;
       },
@@ -128,12 +134,19 @@ export function parseXml(bytes: Buffer, file: string): XmlSource {
     throw problem ?? problemAt((error as Error).message, (error as { locator?: Locator }).locator);
   }
   if (problem) throw problem;
+  const markup = markupReference(text, entities, bodyStart);
+  if (markup) {
+    const { line, column } = positionOf(text, markup.index);
+    const detail = `&${markup.name}; may stand for elements (its declaration holds markup or names another file): write out what it stands for, then run again`;
+    throw new SettingsFileError(file, `${ENTITIES_REFUSED}: ${detail}`, line, column);
+  }
 
   const starts = lineStarts(text);
   return {
     file,
     text,
     document,
+    entities,
     encode: (edited) => {
       const body = Buffer.from(edited, encoding === 'utf8' ? 'utf8' : 'latin1');
       return bom ? Buffer.concat([Buffer.from(UTF8_BOM, 'utf8'), body]) : body;

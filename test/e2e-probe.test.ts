@@ -225,7 +225,7 @@ describe('the mail server check in a real terminal', () => {
     const run = start(...answered(port), '--no-starttls', '--no-auth');
     await run.waitFor(`Problem (Connect): connection refused by 127.0.0.1:${port}: nothing listens on port ${port}\n`);
     await run.waitFor('Fix: check the port (25, 587 or 465) and that the mail server runs on this host\n');
-    await choose(run, 'The mail server check failed. What now?', 'Save anyway', 'down', 2);
+    await choose(run, 'The mail server check failed. What now?', 'Save anyway', 'up', 2);
     await choose(run, 'Write installer.properties?', 'Write it');
     await run.waitFor('✔ Wrote installer.properties.\n');
     assert.equal(await run.exit(), 0);
@@ -251,10 +251,30 @@ describe('the mail server check in a real terminal', () => {
     assert.match(written, /^mail\.smtp\.starttls\.enable=true$/m);
   });
 
+  test('"Change the mail host" after a refused connection: the menu offers the host as well as the port, and the check passes', async () => {
+    const smtp = await server({ auth: false });
+    // The right port on the wrong address: 127.0.0.2 is this machine too, but nothing listens there.
+    const run = start('--protocol', 'smtp', '--host', '127.0.0.2', '--port', String(smtp.port), '--time-zone', 'UTC', '--allow-all-users', '--no-starttls', '--no-auth');
+    await run.waitFor(`Problem (Connect): connection refused by 127.0.0.2:${smtp.port}: nothing listens on port ${smtp.port}\n`);
+    await choose(run, 'The mail server check failed. What now?', 'Change the mail host', 'down');
+    assert.ok(run.text().includes('? The mail server check failed. What now?\n❯ Change the port\n  Change the mail host\n  Try again\n'), run.text());
+    const asked = run.text().length;
+    await answer(run, 'Mail host', '127.0.0.1', { shown: '127.0.0.2' });
+    await run.waitFor(`Checking the mail server (SMTP 127.0.0.1:${smtp.port})…\n`);
+    await run.waitFor(/Mail server OK: .*\n/);
+    assert.ok(!run.text().slice(asked).includes('? Port'), 'the port was asked again');
+    await choose(run, 'Write installer.properties?', 'Write it');
+    await answer(run, 'Send a test message to (e-mail address, blank to skip)');
+    assert.equal(await run.exit(), 0);
+    const written = await readFile(join(folder, 'installer.properties'), 'latin1');
+    assert.match(written, /^mail\.smtp\.host=127\.0\.0\.1$/m);
+    assert.match(written, new RegExp(`^mail\\.smtp\\.port=${smtp.port}$`, 'm'));
+  });
+
   test('"Cancel" after a failed check: exit 130, nothing written', async () => {
     const port = await closedPort();
     const run = start(...answered(port), '--no-starttls', '--no-auth');
-    await choose(run, 'The mail server check failed. What now?', 'Cancel', 'down', 3);
+    await choose(run, 'The mail server check failed. What now?', 'Cancel', 'up');
     await run.waitFor('Cancelled — nothing was written.');
     assert.equal(await run.exit(), 130);
     assert.deepEqual(await readdir(folder), []);
@@ -292,7 +312,7 @@ describe('keys typed while the check runs', () => {
     await run.waitFor(/ {2}✔ Connect +\d+ ms/);
     run.press('enter');
     await run.waitFor('Problem (Greeting)');
-    await choose(run, 'The mail server check failed. What now?', 'Cancel', 'down', 3);
+    await choose(run, 'The mail server check failed. What now?', 'Cancel', 'up');
     assert.equal(await run.exit(), 130);
     assert.deepEqual(await readdir(folder), []);
   });
@@ -377,7 +397,7 @@ describe('a silent server (accepts, never says a word)', () => {
     await run.waitFor(
       `Fix: the server accepted the connection but never said anything; it may be overloaded, or a firewall or proxy holds port ${silent.port}; try again, or try port 587 or 465\n`,
     );
-    await choose(run, 'The mail server check failed. What now?', 'Cancel', 'down', 3);
+    await choose(run, 'The mail server check failed. What now?', 'Cancel', 'up');
     assert.equal(await run.exit(), 130);
     assert.deepEqual(await readdir(folder), []);
   });

@@ -8,6 +8,7 @@ import { mkdtemp, readdir, readFile, rm, stat, utimes, writeFile } from 'node:fs
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, test } from 'node:test';
+import { assertChangesMatchDiff } from './helpers/file-diff.ts';
 import { answer, choose, confirm, spawnCli, type PtyRun } from './helpers/pty.ts';
 
 let folder: string;
@@ -245,6 +246,7 @@ describe('the wizard in a real terminal', () => {
 
     assert.ok(!run.text().includes('old:secret') && !run.text().includes('old\\:secret'), 'the stored password was shown');
     assert.equal(await readFile(path, 'latin1'), CRLF.replace('mail.smtp.port=25\r\n', 'mail.smtp.port=2525\r\n'));
+    assertChangesMatchDiff(run.text(), 'installer.properties', CRLF, await readFile(path, 'latin1'));
     assert.equal(await readFile(`${path}.bak`, 'latin1'), CRLF);
     assert.equal(await fileMode(path), 0o600);
     assert.equal(await fileMode(`${path}.bak`), 0o600);
@@ -355,7 +357,78 @@ describe('the wizard in a real terminal', () => {
     await run.waitFor('✔ Nothing changed; installer.properties was not written.');
     assert.equal(await run.exit(), 0);
     assert.equal(await readFile(path, 'latin1'), LF);
+    assertChangesMatchDiff(run.text(), 'installer.properties', LF, await readFile(path, 'latin1'));
     assert.equal((await stat(path)).mtimeMs, before.mtimeMs);
     assert.deepEqual(await strayFiles('installer.properties'), []);
+  });
+});
+
+describe('reconfigure and early checks in a real terminal', () => {
+  test('installer.xml, switching to SMTPS: each question offers the stored smtps attribute; the smtp ones stay', async () => {
+    const fixture = await readFile(new URL('./fixtures/installer.xml', import.meta.url), 'latin1');
+    const path = await existingFile('installer.xml', fixture);
+    const run = start('--reconfigure', '-f', 'installer.xml');
+    await choose(run, 'Outbound e-mail protocol', 'SMTPS', 'down');
+    await answer(run, 'Mail host', '', { shown: 'smtps.example.com' });
+    await answer(run, 'Port', '', { shown: '465' });
+    await choose(run, 'Time zone for notifications', 'Eastern Time (America/New_York)');
+    await confirm(run, 'Does the mail server require authentication?', 'Yes');
+    await answer(run, 'User name or e-mail address', '', { shown: 'teaming@example.com' });
+    await run.waitFor('Leave blank to keep the current password.');
+    await answer(run, 'Password');
+    await run.waitFor('The current password is kept.');
+    await confirm(run, 'Allow users to send e-mail to the All Users group?', 'Yes');
+    await run.waitFor('Changes to installer.xml\n  Protocol                  SMTP → SMTPS\n  SMTPS connection timeout  (not set) → 15 s\n\n');
+    await choose(run, 'Write installer.xml?', 'Write it');
+    assert.equal(await run.exit(), 0);
+    const written = await readFile(path, 'latin1');
+    assert.equal(
+      written,
+      fixture
+        .replace('<Resource mail.transport.protocol="smtp"', '<Resource mail.transport.protocol="smtps"')
+        .replace('mail.smtps.sendpartial="true" />', 'mail.smtps.sendpartial="true"\n        mail.smtps.connectiontimeout="15000" />'),
+    );
+    assertChangesMatchDiff(run.text(), 'installer.xml', fixture, written);
+    assert.ok(!run.text().includes('old&amp;pass') && !run.text().includes('old&pass'), 'the stored password was shown');
+  });
+
+  test('a folder that does not exist is said before the first question; declining exits 4, nothing created', async () => {
+    const run = start('-f', 'conf/installer.properties');
+    await confirm(run, 'The folder conf does not exist. Create it?', 'No', 'n');
+    await run.waitFor('✖ conf/installer.properties cannot be written: the folder conf does not exist; create it or choose another path with --file');
+    assert.equal(await run.exit(), 4);
+    assert.ok(!run.text().includes('? Outbound e-mail protocol'), run.text());
+    assert.deepEqual(await strayFiles(), []);
+  });
+
+  test('a folder that does not exist: accepting creates it, and the file is written there', async () => {
+    const run = start(
+      ...['-f', 'conf/installer.properties', '--protocol', 'smtp', '--host', 'mail.example.com', '--port', '25', '--no-starttls'],
+      ...['--time-zone', 'UTC', '--no-auth', '--allow-all-users'],
+    );
+    await confirm(run, 'The folder conf does not exist. Create it?', 'Yes');
+    await run.waitFor('✔ Created the folder conf.');
+    await choose(run, 'Write conf/installer.properties?', 'Write it');
+    await run.waitFor('✔ Wrote conf/installer.properties.');
+    assert.equal(await run.exit(), 0);
+    assert.match(await readFile(join(folder, 'conf', 'installer.properties'), 'latin1'), /^mail\.smtp\.host=mail\.example\.com$/m);
+  });
+
+  test('a host typed with its port is refused with the fix; dropping the port is accepted', async () => {
+    const run = start();
+    await choose(run, 'Outbound e-mail protocol', 'SMTP');
+    await run.waitFor('? Mail host');
+    run.type('mail.example.com:587');
+    await run.waitFor('? Mail host mail.example.com:587');
+    run.press('enter');
+    await run.waitFor('> host must not include the port: drop ":587", the port is the next question (--port unattended)');
+    run.press('backspace', 4);
+    await run.waitFor(/\? Mail host mail\.example\.com(?!:)/);
+    run.press('enter');
+    await run.waitFor('✔ Mail host mail.example.com\n');
+    await answer(run, 'Port', '587', { shown: '25' });
+    run.press('ctrl-c');
+    await run.waitFor('Cancelled — nothing was written.');
+    assert.equal(await run.exit(), 130);
   });
 });

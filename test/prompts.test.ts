@@ -28,7 +28,7 @@ test('an invalid port is refused inline with the fix, and a valid one is accepte
 test('a host with a line break or a space is refused and says why', async () => {
   const spaced = await typeAndSubmit({ message: 'Mail host', validate: validator(hostSchema) }, 'mail example.com');
   await new Promise((resolve) => setImmediate(resolve));
-  assert.match(spaced.getScreen(), /> host must be a host name \(mail\.example\.com\), an IPv4 address \(192\.0\.2\.10\) or an IPv6 address \(2001:db8::25\)/);
+  assert.match(spaced.getScreen(), /> host must not contain spaces: a host name is one word, such as mail\.example\.com/);
   assert.deepEqual(validator(hostSchema)('mail.example.com\nmail.smtp.host=evil'), 'host must not contain control characters or line breaks');
 });
 

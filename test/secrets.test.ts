@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { inBatches, runCli, startCli, type CliOptions, type CliResult } from './helpers/cli.ts';
+import { assertChangesMatchDiff } from './helpers/file-diff.ts';
 import { spawnCli, type PtyRun } from './helpers/pty.ts';
 import { closedPort, silentServer, startSmtpServer, TEST_USER, type RawServer, type TestSmtpServer } from './helpers/smtp-servers.ts';
 
@@ -161,6 +162,7 @@ async function runCase(item: Case, debug: boolean): Promise<void> {
   const folder = item.configured ? await configuredFolder() : await newFolder();
   const where = `${item.name}${debug ? ' (DEBUG=1)' : ''}`;
   if (item.prepare) assert.equal((await runCli(item.prepare, { cwd: folder })).code, 0, `${where}: prepare`);
+  const before = await readFile(join(folder, SETTINGS), 'latin1').catch(() => '');
   const result: CliResult = await runCli(item.args, { cwd: folder, ...item.options, env: { ...item.options?.env, ...(debug ? { DEBUG: '1' } : {}) } });
   assert.equal(result.code, item.exit, `${where}: exit ${result.code}\n${result.stdout}\n${result.stderr}`);
   assert.ok(`${result.stdout}${result.stderr}`.includes(item.shows), `${where}: does not show ${JSON.stringify(item.shows)}:\n${result.stdout}\n${result.stderr}`);
@@ -169,6 +171,7 @@ async function runCase(item: Case, debug: boolean): Promise<void> {
   await assertFolderClean(folder, where);
   const stored = await readFile(join(folder, SETTINGS), 'latin1').catch(() => '');
   assert.equal(stored.includes(MARKER), item.stored === true, `${where}: the settings file ${item.stored ? 'lacks' : 'holds'} the password`);
+  if (item.args.includes('--reconfigure')) assertChangesMatchDiff(result.stdout, SETTINGS, before, stored);
 }
 
 describe('secrets: unattended runs, show and check', () => {
@@ -270,6 +273,7 @@ describe('secrets: the wizard in a terminal', () => {
     assertTerminalClean(run, 'new');
     assert.equal(server.messages.length >= 1, true);
 
+    const before = await readFile(join(folder, SETTINGS), 'latin1');
     const again = wizard(folder, '--reconfigure', '--no-allow-all-users');
     await again.waitFor('Leave blank to keep the current password.');
     await again.waitFor('? Password');
@@ -283,7 +287,9 @@ describe('secrets: the wizard in a terminal', () => {
     assert.equal(await again.exit(), 0);
     assertTerminalClean(again, 'reconfigure');
     await assertFolderClean(folder, 'wizard');
-    assert.ok((await readFile(join(folder, SETTINGS), 'latin1')).includes(MARKER));
+    const after = await readFile(join(folder, SETTINGS), 'latin1');
+    assert.ok(after.includes(MARKER));
+    assert.deepEqual(assertChangesMatchDiff(again.text(), SETTINGS, before, after), [{ label: 'Allow sending to All Users', from: 'yes', to: 'no' }]);
   });
 
   test('a wrong password: the check fails with 535, Cancel; nothing written, nothing shown', async () => {

@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, afterEach, before, beforeEach, describe, test } from 'node:test';
 import { runCli, startCli } from './helpers/cli.ts';
+import { assertChangesMatchDiff } from './helpers/file-diff.ts';
 import { spawnCli, type PtyRun } from './helpers/pty.ts';
 import { silentServer, startSmtpServer, type RawServer, type TestSmtpServer } from './helpers/smtp-servers.ts';
 
@@ -119,8 +120,10 @@ describe('signals', () => {
     const control = await mkdtemp(join(tmpdir(), 'teaming-mail-signals-control-'));
     try {
       await writeFile(join(control, NAME), old, 'latin1');
-      assert.equal((await runCli(args, { cwd: control })).code, 0);
+      const controlRun = await runCli(args, { cwd: control });
+      assert.equal(controlRun.code, 0);
       const expected = await readFile(join(control, NAME), 'latin1');
+      assertChangesMatchDiff(controlRun.stdout, NAME, old, expected);
 
       /** SIGTERM the moment the lock appears; undefined when the run ended before the signal could reach it. */
       const attempt = async () => {

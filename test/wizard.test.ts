@@ -6,6 +6,7 @@ import { test } from 'node:test';
 import { AnswersError, CancelledError, ProbeFailedError, UsageError } from '../src/errors.ts';
 import type { MailSettings } from '../src/settings.ts';
 import { runWizard, type ProbeCapability, type WizardOptions } from '../src/wizard.ts';
+import { assertChangesMatchDiff } from './helpers/file-diff.ts';
 import { capturedOutput, scriptedPrompter } from './helpers/scripted.ts';
 
 const NOW = new Date('2026-12-01T17:00:00Z');
@@ -134,6 +135,7 @@ test('--reconfigure offers the stored values, keeps the stored password on a bla
     await readFile(file, 'latin1'),
     EXISTING.replace('mail.smtp.port=25', 'mail.smtp.port=587').replace('starttls.enable=false', 'starttls.enable=true'),
   );
+  assertChangesMatchDiff(text(), file, EXISTING, await readFile(file, 'latin1'));
   assert.equal(await readFile(`${file}.bak`, 'latin1'), EXISTING);
   assert.deepEqual(
     result.changes.map((change) => `${change.label}: ${change.from} → ${change.to}`),
@@ -164,6 +166,7 @@ test('--reconfigure with no change writes nothing', async () => {
   assert.equal(result.result, 'unchanged');
   assert.match(text(), /\(no changes\)/);
   assert.match(text(), /Nothing changed; .* was not written\./);
+  assertChangesMatchDiff(text(), file, EXISTING, await readFile(file, 'latin1'));
   assert.deepEqual(await readdir(dir), ['installer.properties']);
 });
 
@@ -180,9 +183,14 @@ test('switching the protocol moves the port default to the new protocol', async 
     ['Allow users to send e-mail to the All Users group?', true],
     ['Write', 'write'],
   ]);
-  await runWizard(options(file, { reconfigure: true }), { prompt, out: capturedOutput().out, now: () => NOW });
+  const { out, text } = capturedOutput();
+  await runWizard(options(file, { reconfigure: true }), { prompt, out, now: () => NOW });
   assert.equal(asked.find((question) => question.message === 'Port')?.default, '465');
   const written = await readFile(file, 'latin1');
+  assert.deepEqual(
+    assertChangesMatchDiff(text(), file, EXISTING, written).map((row) => row.label),
+    ['Protocol', 'SMTPS mail host', 'SMTPS port', 'SMTPS authentication', 'SMTPS connection timeout', 'mail.smtps.sendpartial'],
+  );
   // The smtp lines stay as they were; the smtps ones are added after them.
   assert.match(written, /^mail\.smtp\.host=old\.example\.com$/m);
   assert.match(written, /^mail\.transport\.protocol=smtps$/m);

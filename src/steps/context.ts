@@ -1,6 +1,6 @@
 import type { Output } from '../output.ts';
 import type { Prompter } from '../prompter.ts';
-import type { MailSettings } from '../settings.ts';
+import type { MailSettings, Protocol } from '../settings.ts';
 
 export type QuestionId = Exclude<keyof MailSettings, 'connectionTimeoutMs'>;
 
@@ -9,6 +9,8 @@ export interface StepContext {
   draft: Partial<MailSettings>;
   /** The existing file's values when reconfiguring; empty for a new configuration. */
   stored: Partial<MailSettings>;
+  /** When reconfiguring: the stored values each protocol's questions offer (its own keys); see storedByProtocol. */
+  storedByProtocol?: Record<Protocol, Partial<MailSettings>>;
   prompt: Prompter;
   out: Output;
   now: () => Date;
