@@ -1,5 +1,6 @@
 /** The "Basic Teaming Installation Summary Sheet" for outbound e-mail, and what a reconfiguration changes. */
 import type { ChalkInstance } from 'chalk';
+import { JAVAMAIL_SAFETY_LABELS, javaMailSafety, type JavaMailSafety } from './javamail-safety.ts';
 import { maskPassword, SETTING_LABELS, type MailSettings } from './settings.ts';
 
 type SheetValue = string | number | boolean | undefined;
@@ -37,7 +38,7 @@ export function summarySheet(settings: Partial<MailSettings>, style: ChalkInstan
 }
 
 export interface SettingChange {
-  setting: keyof MailSettings;
+  setting: keyof MailSettings | keyof JavaMailSafety;
   label: string;
   from: string;
   to: string;
@@ -54,6 +55,19 @@ export function settingChanges(before: Partial<MailSettings>, after: MailSetting
       from: displayValue(key, before[key]),
       to: key === 'password' && before.password ? 'a new password' : displayValue(key, after[key]),
     }));
+}
+
+/**
+ * What changes in the JavaMail safety keys: an older file that lacks them gets them. `stored`
+ * holds the keys the file has; STARTTLS required applies to SMTP only.
+ */
+export function javaMailChanges(stored: Partial<JavaMailSafety> | undefined, after: MailSettings): SettingChange[] {
+  const next = javaMailSafety(after);
+  const keys: (keyof JavaMailSafety)[] = after.protocol === 'smtp' ? ['starttlsRequired', 'checkServerIdentity'] : ['checkServerIdentity'];
+  const shown = (value: boolean | undefined) => (value === undefined ? '(not set)' : value ? 'yes' : 'no');
+  return keys
+    .filter((key) => stored?.[key] !== next[key])
+    .map((key) => ({ setting: key, label: JAVAMAIL_SAFETY_LABELS[key](after), from: shown(stored?.[key]), to: shown(next[key]) }));
 }
 
 export function changeLines(changes: SettingChange[], style: ChalkInstance): string[] {

@@ -42,7 +42,9 @@ const NEW_FILE =
   'mail.smtp.password=pa ss\\=w\\u00f6rd\n' +
   'mail.smtp.sendpartial=true\n' +
   'mail.smtp.connectiontimeout=15000\n' +
+  'mail.smtp.ssl.checkserveridentity=true\n' +
   'mail.smtp.starttls.enable=true\n' +
+  'mail.smtp.starttls.required=true\n' +
   'notify.timezone=America/Denver\n' +
   'mail.allowSendToAllUsers=false\n';
 
@@ -101,7 +103,9 @@ const EXISTING =
   'mail.smtp.password=stored-secret\n' +
   'mail.smtp.sendpartial=true\n' +
   'mail.smtp.connectiontimeout=20000\n' +
+  'mail.smtp.ssl.checkserveridentity=true\n' +
   'mail.smtp.starttls.enable=false\n' +
+  'mail.smtp.starttls.required=false\n' +
   '! kept comment\n' +
   'notify.timezone=America/Chicago\n' +
   'mail.allowSendToAllUsers=true\n' +
@@ -132,12 +136,12 @@ test('--reconfigure offers the stored values, keeps the stored password on a bla
   );
   assert.equal(
     await readFile(file, 'latin1'),
-    EXISTING.replace('mail.smtp.port=25', 'mail.smtp.port=587').replace('starttls.enable=false', 'starttls.enable=true'),
+    EXISTING.replace('mail.smtp.port=25', 'mail.smtp.port=587').replace('starttls.enable=false', 'starttls.enable=true').replace('starttls.required=false', 'starttls.required=true'),
   );
   assert.equal(await readFile(`${file}.bak`, 'latin1'), EXISTING);
   assert.deepEqual(
     result.changes.map((change) => `${change.label}: ${change.from} → ${change.to}`),
-    ['Port: 25 → 587', 'STARTTLS: no → yes'],
+    ['Port: 25 → 587', 'STARTTLS: no → yes', 'STARTTLS required (mail.smtp.starttls.required): no → yes'],
   );
   assert.match(text(), /Leave blank to keep the current password\./);
   assert.doesNotMatch(text(), /stored-secret/);
