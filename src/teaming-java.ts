@@ -39,7 +39,7 @@ export function trustNeedOf(report: unknown, caFile: boolean): TrustNeed | undef
   let reason: string | undefined;
   if (verification === 'accepted by fingerprint') reason = 'the check accepted it by its fingerprint (--accept-certificate)';
   else if (verification !== 'trusted') reason = `the check accepted it although it is not trusted (${verification})`;
-  else if (caFile) reason = 'the check trusted it through --ca-file (a private CA)';
+  else if (caFile) reason = 'the check trusted it through a private CA (--ca-file)';
   return reason === undefined ? undefined : { reason, pem: certificate.pem, subject: certificate.subject };
 }
 
@@ -112,7 +112,7 @@ export function teamingJavaLines(notes: TeamingJava, need: TrustNeed | undefined
 /** The final message: the command that makes Teaming's JVM trust the certificate. */
 export function trustCommandLines(trust: TrustStep): string[] {
   return [
-    `Teaming's Java must trust the mail server's certificate as well (${trust.reason}). ` +
+    `Teaming's Java must trust the mail server's certificate as well: ${trust.reason}. ` +
       `${trust.certificateSaved ? 'Saved it as' : 'It would be saved as'} ${trust.certificateFile}; import it into ${trust.trustStore}, then restart Teaming:`,
     `  ${trust.keytoolCommand}`,
   ];

@@ -130,7 +130,7 @@ describe('the mail server check in a real terminal', () => {
     await run.waitFor('  Mail host                   localhost\n');
     await run.waitFor('  Time zone                   Europe/Berlin\n');
     // Trusted through --ca-file: Teaming's Java must trust it too.
-    await run.waitFor(/! Teaming's Java must trust the mail server's certificate \(CN=localhost\) as well: the check trusted it through --ca-file \(a private CA\)/);
+    await run.waitFor(/! Teaming's Java must trust the mail server's certificate \(CN=localhost\) as well: the check trusted it through a private CA \(--ca-file\)/);
     await choose(run, 'Write installer.properties?', 'Write it');
     await run.waitFor('✔ Wrote installer.properties.\n');
     const pem = join(folder, 'installer-mail-server.pem');

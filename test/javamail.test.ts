@@ -279,7 +279,7 @@ describe("what Teaming's Java needs, and the keytool command that gives it", () 
       checksServerName: true,
       warnings: [],
       trust: {
-        reason: 'the check trusted it through --ca-file (a private CA)',
+        reason: 'the check trusted it through a private CA (--ca-file)',
         certificateFile: pem,
         certificateSaved: true,
         trustStore: "the running JVM's cacerts (keytool -cacerts)",
