@@ -205,8 +205,10 @@ describe('the mail server check in a real terminal', () => {
     await run.waitFor(/ {2}✔ AUTH +\d+ ms {2}AUTH PLAIN accepted for teaming@example\.com/);
     await run.waitFor(/Mail server OK: TLS 1\.3 via STARTTLS, AUTH PLAIN accepted, \d+ ms\n/);
     await keepAddress(run);
+    // The address is kept: the summary and the final message say Teaming will not check the name.
+    await run.waitFor(`  Connection timeout          15 s\n${IP_WARNING}`);
     await choose(run, 'Write installer.properties?', 'Write it');
-    await run.waitFor('✔ Wrote installer.properties.\n');
+    await run.waitFor(`✔ Wrote installer.properties.\n${IP_WARNING}`);
     await answer(run, 'Send a test message to (e-mail address, blank to skip)');
     assert.equal(await run.exit(), 0);
 
@@ -219,6 +221,7 @@ describe('the mail server check in a real terminal', () => {
     assert.ok(!run.raw.includes('wrong-password'), 'the terminal showed the wrong password');
     const written = await readFile(join(folder, 'installer.properties'), 'latin1');
     assert.ok(written.includes(`\nmail.smtp.password=${STORED_PASSWORD}\n`), written);
+    assert.ok(written.includes('\nmail.smtp.ssl.checkserveridentity=false\n'), written);
   });
 
   test('SMTP without STARTTLS at an implicit-TLS port: "expects SMTPS", and the offered settings work', async () => {
