@@ -10,12 +10,16 @@ import type { Prompter } from './prompter.ts';
 import { usesTls } from './javamail-safety.ts';
 import type { MailSettings } from './settings.ts';
 
+const LOOKUP_TIMEOUT_MS = 3000;
+
 /** The certificate's DNS names (no wildcards) whose addresses include `address`. */
 export async function namesForAddress(dnsNames: readonly string[], address: string): Promise<string[]> {
   const candidates = [...new Set(dnsNames)].filter((name) => !name.includes('*') && isIP(name) === 0);
   const resolved = await Promise.all(
     candidates.map(async (name) => {
-      const addresses = await dns.lookup(name, { all: true }).catch(() => []);
+      // A name that does not resolve in time is not offered.
+      const timeout = new Promise<[]>((resolve) => setTimeout(resolve, LOOKUP_TIMEOUT_MS, []).unref());
+      const addresses = await Promise.race([dns.lookup(name, { all: true }).catch(() => []), timeout]);
       return addresses.some((entry) => entry.address === address) ? [name] : [];
     }),
   );

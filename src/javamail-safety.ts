@@ -29,7 +29,7 @@ export function identityWarning(settings: Pick<MailSettings, 'protocol' | 'start
   if (!usesTls(settings) || javaMailSafety(settings).checkServerIdentity) return undefined;
   return (
     `Teaming will not check the mail server's name: the host is the IP address ${settings.host}, and Teaming's JavaMail ` +
-    `cannot check a certificate against an address, so ${`mail.${settings.protocol}.ssl.checkserveridentity`}=false is written. ` +
+    `cannot check a certificate against an address, so mail.${settings.protocol}.ssl.checkserveridentity=false is written. ` +
     'Use a host name the certificate names to have it checked.'
   );
 }
