@@ -118,11 +118,19 @@ export function trustCommandLines(trust: TrustStep): string[] {
   ];
 }
 
-/** Save the certificate next to the settings file: public, so mode 0644 (readable by Teaming's user). */
-export async function saveCertificate(trust: TrustStep, need: TrustNeed): Promise<void> {
-  await fs.writeFile(trust.certificateFile, need.pem, { mode: 0o644 });
-  await fs.chmod(trust.certificateFile, 0o644);
-  trust.certificateSaved = true;
+/**
+ * Save the certificate next to the settings file: public, so mode 0644 (readable by Teaming's
+ * user). The settings file is written already: a failure here is a warning, not an error.
+ */
+export async function saveCertificate(trust: TrustStep, need: TrustNeed): Promise<string | undefined> {
+  try {
+    await fs.writeFile(trust.certificateFile, need.pem, { mode: 0o644 });
+    await fs.chmod(trust.certificateFile, 0o644);
+    trust.certificateSaved = true;
+    return undefined;
+  } catch (error) {
+    return `the server's certificate could not be saved as ${trust.certificateFile} (${(error as Error).message}); it is in the check's report (--json: probe.certificate.pem)`;
+  }
 }
 
 /** The JDK that an installer.xml names; undefined for installer.properties or a new file. */

@@ -295,7 +295,8 @@ async function finish(
     return { ...base, result: 'dry-run', preview };
   }
   const written = await writeUnlessSame(loaded, settings, changes, reconfiguring, out);
-  if (java.notes.trust && java.trust) await saveCertificate(java.notes.trust, java.trust);
+  const unsaved = java.notes.trust && java.trust ? await saveCertificate(java.notes.trust, java.trust) : undefined;
+  if (unsaved) out.warn(unsaved);
   tellTeamingJava(java.notes, out);
   // A test message through settings that just failed the check would only fail again.
   if (written && options.interactive && checkPassed) await offerTestMessage(settings, loaded.path, caps);
