@@ -37,7 +37,8 @@ export async function runDemo(_options: Record<string, unknown>, out: Output): P
         preset: {},
         defaults: {
           protocol: 'smtp',
-          host: server.host,
+          // The name its certificate holds, not the address it listens on: Teaming's JavaMail checks a name only.
+          host: 'localhost',
           port: server.port,
           starttls: true,
           auth: true,

@@ -4,6 +4,7 @@
  * as it is and the file as it would be written. So the list names every value that changes —
  * including keys of the chosen protocol that the file did not hold yet — and nothing else.
  */
+import { JAVAMAIL_SAFETY_LABELS, type JavaMailSafety } from './javamail-safety.ts';
 import { ALL_USERS_KEY, managedKeys, PROTOCOL_KEY, TIME_ZONE_KEY } from './managed-settings.ts';
 import type { SettingsFormat } from './settings-format.ts';
 import { maskPassword, MASKED_PASSWORD, SETTING_LABELS, type MailSettings } from './settings.ts';
@@ -24,6 +25,12 @@ const SHARED_KEY_SETTINGS: Record<string, keyof MailSettings> = {
   [PROTOCOL_KEY]: 'protocol',
   [TIME_ZONE_KEY]: 'timeZone',
   [ALL_USERS_KEY]: 'allowSendToAllUsers',
+};
+
+/** The JavaMail keys that follow from the answers (javamail-safety.ts), by their name. */
+const SAFETY_KEYS: Record<string, keyof JavaMailSafety> = {
+  'starttls.required': 'starttlsRequired',
+  'ssl.checkserveridentity': 'checkServerIdentity',
 };
 
 function settingOf(key: string): { setting?: keyof MailSettings; perProtocol: boolean } {
@@ -69,6 +76,13 @@ export function fileChanges(format: SettingsFormat, file: string, before: Buffer
     if (from === to) return [];
     const { setting, perProtocol } = settingOf(key);
     const protocol = key.startsWith('mail.smtps.') ? 'SMTPS' : 'SMTP';
+    const safety = SAFETY_KEYS[/^mail\.smtps?\.(.+)$/.exec(key)?.[1] ?? ''];
+    if (safety) {
+      const yesNo = (raw: string | undefined) => (raw === undefined ? '(not set)' : raw.trim().toLowerCase() === 'true' ? 'yes' : raw.trim().toLowerCase() === 'false' ? 'no' : raw);
+      // After the answers, before the keys that are no answer; the label names the key and so its protocol.
+      const label = JAVAMAIL_SAFETY_LABELS[safety]({ protocol: protocol === 'SMTPS' ? 'smtps' : 'smtp' });
+      return [{ key, label, from: yesNo(from), to: yesNo(to), rank: order.length - 1 + (Object.values(SAFETY_KEYS).indexOf(safety) + 1) / 3 }];
+    }
     const label =
       setting === undefined ? key : switched && perProtocol ? `${protocol} ${SETTING_LABELS[setting].replace(/^[A-Z](?=[a-z])/, (c) => c.toLowerCase())}` : SETTING_LABELS[setting];
     let [fromText, toText] = [shown(setting, from), shown(setting, to)];

@@ -43,11 +43,13 @@ import {
 } from './xml-source.ts';
 
 /**
- * The root element of Teaming's installer.xml. Not confirmed from a published installer.xml: the
- * Kablink/Filr installer's ConfigService (org.kabling.teaming.install.server) reads the sections
- * below whatever the root is, and its Java model of the whole file is the class InstallerConfig.
+ * The root element of a new installer.xml. Teaming's installer reads the sections below whatever
+ * the root is (getDocumentElement(), then the first EmailSettings, Outbound and Resource below
+ * it); the roots known from real files are these. A document without EmailSettings is taken for
+ * an installer.xml only when its root is one of them.
  */
 export const ROOT_ELEMENT = 'InstallerConfig';
+export const INSTALLER_ROOTS: readonly string[] = ['Installer', 'InstallerConfig'];
 
 type Section = 'Outbound' | 'Resource';
 
@@ -68,11 +70,9 @@ const NEW_DOCUMENT = `<?xml version="1.0" encoding="UTF-8"?>\n<${ROOT_ELEMENT}>\
 
 const DEFAULT_INDENT_UNIT = '  ';
 
-function childElement(parent: Element | undefined, name: string): Element | undefined {
-  for (let node = parent?.firstChild; node; node = node.nextSibling) {
-    if (node.nodeType === node.ELEMENT_NODE && node.nodeName === name) return node as Element;
-  }
-  return undefined;
+/** The first element of that name below `parent` in document order, as Teaming's getElementsByTagName(name).item(0). */
+function firstDescendant(parent: Element | undefined, name: string): Element | undefined {
+  return (parent?.getElementsByTagName(name)[0] as Element | undefined) ?? undefined;
 }
 
 function firstChildElement(parent: Element): Element | undefined {
@@ -88,23 +88,30 @@ interface InstallerDocument {
   resource?: Element;
 }
 
-/** Parse and find EmailSettings/Outbound/Resource (each the first of its name under its parent). */
+/** Parse and find EmailSettings/Outbound/Resource (each the first descendant of its name, as Teaming finds them). */
 function locate(bytes: Buffer, file: string): InstallerDocument {
   const source = parseXml(bytes, file);
   const root = source.document.documentElement!;
-  if (root.nodeName !== ROOT_ELEMENT) {
+  const emailSettings = firstDescendant(root, 'EmailSettings');
+  if (!emailSettings && !INSTALLER_ROOTS.includes(root.nodeName)) {
     throw new SettingsFileError(
       file,
-      `the root element is <${root.nodeName}>, not <${ROOT_ELEMENT}>: this is not a Teaming installer.xml (check the path given with --file)`,
+      `the root element is <${root.nodeName}> and the document holds no <EmailSettings>: this is not a Teaming installer.xml, whose root is ${INSTALLER_ROOTS.map((name) => `<${name}>`).join(' or ')} (check the path given with --file)`,
       root.lineNumber,
       root.columnNumber,
     );
   }
-  const emailSettings = childElement(root, 'EmailSettings');
-  const outbound = childElement(emailSettings, 'Outbound');
-  const resource = childElement(outbound, 'Resource');
+  const outbound = firstDescendant(emailSettings, 'Outbound');
+  const resource = firstDescendant(outbound, 'Resource');
   refuseManagedEntities(source, [outbound, resource], isManagedAttribute);
   return { source, root, emailSettings, outbound, resource };
+}
+
+/** The JDK that installer.xml names for Teaming (Environment/JDK/@JAVA_HOME), if any. */
+export function javaHomeOf(bytes: Buffer, file: string): string | undefined {
+  const root = parseXml(bytes, file).document.documentElement!;
+  const value = firstDescendant(firstDescendant(root, 'Environment'), 'JDK')?.getAttribute('JAVA_HOME');
+  return value ? value : undefined;
 }
 
 /** Each managed key's attribute value; an empty attribute counts as absent. */

@@ -15,6 +15,7 @@ import {
   protocolSchema,
   timeZoneSchema,
 } from './schemas.ts';
+import { javaMailSafety, type JavaMailSafety } from './javamail-safety.ts';
 import type { MailSettings, Protocol } from './settings.ts';
 
 /** What a settings file holds: the outbound settings it has (possibly none), for defaults. */
@@ -22,6 +23,8 @@ export interface StoredSettings {
   /** True when the file already holds outbound e-mail settings. */
   hasOutbound: boolean;
   settings: Partial<MailSettings>;
+  /** The JavaMail safety keys the file holds (only those present; absent when it holds none). */
+  javaMail?: Partial<JavaMailSafety>;
 }
 
 /** Each managed key with its value; `undefined` removes the key, `null` leaves it as it is. */
@@ -31,8 +34,12 @@ export const PROTOCOL_KEY = 'mail.transport.protocol';
 export const TIME_ZONE_KEY = 'notify.timezone';
 export const ALL_USERS_KEY = 'mail.allowSendToAllUsers';
 
+export const STARTTLS_REQUIRED_KEY = 'mail.smtp.starttls.required';
+export const checkServerIdentityKey = (protocol: Protocol) => `mail.${protocol}.ssl.checkserveridentity`;
+
 export function managedKeys(settings: MailSettings): KeyPlan[] {
   const p = settings.protocol;
+  const safety = javaMailSafety(settings);
   return [
     [PROTOCOL_KEY, p],
     [`mail.${p}.host`, settings.host],
@@ -42,8 +49,12 @@ export function managedKeys(settings: MailSettings): KeyPlan[] {
     [`mail.${p}.password`, settings.auth && settings.password !== '' ? settings.password : undefined],
     [`mail.${p}.sendpartial`, 'true'],
     [`mail.${p}.connectiontimeout`, String(settings.connectionTimeoutMs)],
+    // JavaMail 1.x checks the certificate's name only when asked.
+    [checkServerIdentityKey(p), String(safety.checkServerIdentity)],
     // STARTTLS belongs to the smtp protocol; with smtps the line stays as the administrator left it.
     ['mail.smtp.starttls.enable', p === 'smtp' ? String(settings.starttls) : null],
+    // Without .required JavaMail goes on in plain text (password included) when STARTTLS is not offered.
+    [STARTTLS_REQUIRED_KEY, p === 'smtp' ? String(safety.starttlsRequired) : null],
     [TIME_ZONE_KEY, settings.timeZone],
     [ALL_USERS_KEY, String(settings.allowSendToAllUsers)],
   ];
@@ -109,5 +120,10 @@ export function readManagedSettings(
   assign('timeZone', read(TIME_ZONE_KEY, timeZoneSchema));
   assign('allowSendToAllUsers', read(ALL_USERS_KEY, storedBoolean));
   if (settings.auth === undefined && settings.username) settings.auth = true;
-  return { hasOutbound: true, settings };
+  const javaMail: Partial<JavaMailSafety> = {};
+  const starttlsRequired = p === 'smtp' ? read(STARTTLS_REQUIRED_KEY, storedBoolean) : undefined;
+  const checkServerIdentity = read(checkServerIdentityKey(p), storedBoolean);
+  if (starttlsRequired !== undefined) javaMail.starttlsRequired = starttlsRequired;
+  if (checkServerIdentity !== undefined) javaMail.checkServerIdentity = checkServerIdentity;
+  return Object.keys(javaMail).length > 0 ? { hasOutbound: true, settings, javaMail } : { hasOutbound: true, settings };
 }

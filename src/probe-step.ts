@@ -9,6 +9,7 @@ import type { FailureKind, ProbeOptions, ProbeReport } from './probe/index.ts';
 import { completeSettings, type MailSettings } from './settings.ts';
 import { loadOutboundSettings } from './settings-file.ts';
 import type { QuestionId } from './steps/context.ts';
+import { trustNeedOf } from './teaming-java.ts';
 import type { ProbeCapability, ProbeVerdict } from './wizard.ts';
 
 export interface ProbeSetup {
@@ -103,7 +104,10 @@ function questionFor(key: keyof MailSettings | undefined): QuestionId | undefine
 }
 
 export function createProbe(setup: ProbeSetup): ProbeCapability {
-  return (settings, out) => ignoringTypedKeys(() => probeAndDiagnose(setup, settings, out));
+  return async (settings, out) => {
+    const verdict = await ignoringTypedKeys(() => probeAndDiagnose(setup, settings, out));
+    return { ...verdict, trust: trustNeedOf(verdict.report, setup.ca !== undefined) };
+  };
 }
 
 /** One check with its live lines; on a failure that another protocol or port may cure, the usual ports too. */

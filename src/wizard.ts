@@ -22,7 +22,9 @@ import {
 } from './settings-file.ts';
 import { formatFor } from './settings-format.ts';
 import { ANSWER_FIELDS, PASSWORD_SOURCES } from './answers.ts';
+import { offerCertificateName } from './certificate-names.ts';
 import { changeLines, displayValue, settingChanges, summarySheet, type SettingChange } from './summary-sheet.ts';
+import { javaHomeFor, saveCertificate, teamingJava, teamingJavaLines, trustCommandLines, type TeamingJava, type TrustNeed } from './teaming-java.ts';
 import type { QuestionId, StepContext } from './steps/context.ts';
 import { QUESTIONS } from './steps/index.ts';
 
@@ -32,6 +34,8 @@ export interface ProbeVerdict {
   /** A JSON-safe report (never the password). */
   report: unknown;
   failure?: { question?: QuestionId; suggestion?: Partial<MailSettings>; message: string; advice: string };
+  /** The check trusted the certificate for a reason Teaming's JVM does not share (--ca-file, a fingerprint…). */
+  trust?: TrustNeed;
 }
 
 export type ProbeCapability = (settings: MailSettings, out: Output) => Promise<ProbeVerdict>;
@@ -69,6 +73,8 @@ export type WizardResult = {
   probe?: unknown;
   /** The bytes the file holds (or would hold), password masked; for --dry-run. */
   preview?: string;
+  /** What Teaming's Java needs besides the file (name check, trust store). */
+  teamingJava: TeamingJava;
 };
 
 /** Shown instead of the password wherever the file's text is printed. */
@@ -164,17 +170,21 @@ async function chooseMode(loaded: LoadedSettingsFile, options: WizardOptions, ca
 }
 
 /** Probe until it passes or the administrator decides; returns the last report and whether the check passed. */
-async function probeStep(ctx: StepContext, options: WizardOptions, caps: WizardCapabilities): Promise<{ settings: MailSettings; report?: unknown; passed: boolean }> {
+async function probeStep(
+  ctx: StepContext,
+  options: WizardOptions,
+  caps: WizardCapabilities,
+): Promise<{ settings: MailSettings; report?: unknown; passed: boolean; trust?: TrustNeed }> {
   for (;;) {
     const settings = draftSettings(ctx.draft, options, storedFor(ctx));
     if (!caps.probe) return { settings, passed: false };
     const verdict = await caps.probe(settings, caps.out);
-    if (verdict.ok) return { settings, report: verdict.report, passed: true };
+    if (verdict.ok) return { settings, report: verdict.report, passed: true, trust: verdict.trust };
     const failure = verdict.failure;
     if (!options.interactive) {
       if (options.force) {
         caps.out.warn('The mail server check failed; writing anyway because of --force.');
-        return { settings, report: verdict.report, passed: false };
+        return { settings, report: verdict.report, passed: false, trust: verdict.trust };
       }
       throw new ProbeFailedError(
         `the mail server check failed${failure ? `: ${failure.message} — ${failure.advice}` : ''}; nothing was written (use --no-probe or --force to write anyway)`,
@@ -194,7 +204,7 @@ async function probeStep(ctx: StepContext, options: WizardOptions, caps: WizardC
     ];
     const next = await caps.prompt.select<Next>({ message: 'The mail server check failed. What now?', choices });
     if (next === 'cancel') throw new CancelledError();
-    if (next === 'save') return { settings, report: verdict.report, passed: false };
+    if (next === 'save') return { settings, report: verdict.report, passed: false, trust: verdict.trust };
     if (next === 'suggestion' && suggestion) Object.assign(ctx.draft, suggestion);
     if (next === 'change' && failure?.question) await answerQuestions(ctx, options, failure.question);
     if (next === 'host') await answerQuestions(ctx, options, 'host');
@@ -240,11 +250,24 @@ export async function runWizard(options: WizardOptions, caps: WizardCapabilities
   if (reconfiguring) ctx.storedByProtocol = await storedByProtocol(loaded);
 
   await answerQuestions(ctx, options);
+  const javaHome = await javaHomeFor(loaded.path, loaded.bytes);
+  let keptAddress: string | undefined;
   for (;;) {
-    const { settings, report, passed } = await probeStep(ctx, options, caps);
+    const { settings, report, passed, trust } = await probeStep(ctx, options, caps);
+    if (options.interactive && keptAddress !== settings.host) {
+      // An IP address host with TLS: offer the certificate's names for it; a chosen one is checked anew.
+      const name = await offerCertificateName(settings, report, caps.prompt, out);
+      keptAddress = settings.host;
+      if (name !== undefined) {
+        ctx.draft.host = name;
+        continue;
+      }
+    }
+    const notes = teamingJava(settings, trust, loaded.path, javaHome);
     const changes = reconfiguring ? await changesInFile(loaded, settings) : settingChanges({}, settings);
     out.line();
     for (const line of summarySheet(settings, out.style)) out.line(line);
+    for (const line of teamingJavaLines(notes, trust)) out.warn(line);
     if (reconfiguring) {
       out.line();
       out.line(out.style.bold(`Changes to ${loaded.path}`));
@@ -269,7 +292,7 @@ export async function runWizard(options: WizardOptions, caps: WizardCapabilities
         continue;
       }
     }
-    return finish(loaded, settings, changes, reconfiguring, options, caps, report, passed);
+    return finish(loaded, settings, changes, reconfiguring, options, caps, report, passed, { notes, trust });
   }
 }
 
@@ -311,30 +334,56 @@ async function finish(
   caps: WizardCapabilities,
   probe: unknown,
   checkPassed: boolean,
+  java: { notes: TeamingJava; trust?: TrustNeed },
 ): Promise<WizardResult> {
   const { out } = caps;
-  const base = { file: loaded.path, changes, settings, probe };
+  const base = { file: loaded.path, changes, settings, probe, teamingJava: java.notes };
   if (options.dryRun) {
     const masked = { ...settings, password: settings.password === '' ? '' : PASSWORD_PLACEHOLDER };
     const preview = await previewSettingsFile(loaded, masked, PASSWORD_PLACEHOLDER);
     out.line(out.style.bold(`${loaded.path} would hold (dry run, nothing written):`));
     out.line(preview.trimEnd());
+    tellTeamingJava(java.notes, out);
     return { ...base, result: 'dry-run', preview };
   }
+  const written = await writeUnlessSame(loaded, settings, changes, reconfiguring, out);
+  const unsaved = java.notes.trust && java.trust ? await saveCertificate(java.notes.trust, java.trust) : undefined;
+  if (unsaved) out.warn(unsaved);
+  tellTeamingJava(java.notes, out);
+  // A test message through settings that just failed the check would only fail again.
+  if (written && options.interactive && checkPassed) await offerTestMessage(settings, loaded.path, caps);
+  return written ? { ...base, result: 'written', backup: written.backup } : { ...base, result: 'unchanged' };
+}
+
+/** Write the file unless nothing would change; undefined when it was left as it was. */
+async function writeUnlessSame(
+  loaded: LoadedSettingsFile,
+  settings: MailSettings,
+  changes: SettingChange[],
+  reconfiguring: boolean,
+  out: Output,
+): Promise<{ backup?: string } | undefined> {
   if (reconfiguring && changes.length === 0) {
     out.success(`Nothing changed; ${loaded.path} was not written.`);
-    return { ...base, result: 'unchanged' };
+    return undefined;
   }
   const bytes = await renderSettingsFile(loaded, settings);
   if (loaded.bytes?.equals(bytes)) {
     out.success(`${loaded.path} already holds these settings; it was not written.`);
-    return { ...base, result: 'unchanged' };
+    return undefined;
   }
   const backup = await writeSettingsFile(loaded.path, bytes, loaded.bytes);
   out.success(`Wrote ${loaded.path}${backup ? ` (the previous version is in ${backup})` : ''}.`);
-  // A test message through settings that just failed the check would only fail again.
-  if (options.interactive && checkPassed) await offerTestMessage(settings, loaded.path, caps);
-  return { ...base, result: 'written', backup };
+  return { backup };
+}
+
+/** The final message's part about Teaming's Java: the name check it will not do, the certificate it must trust. */
+function tellTeamingJava(notes: TeamingJava, out: Output): void {
+  for (const warning of notes.warnings) out.warn(warning);
+  if (!notes.trust) return;
+  const [first, ...rest] = trustCommandLines(notes.trust);
+  out.warn(first!);
+  for (const line of rest) out.line(line);
 }
 
 const RECIPIENT = /^[^\s@<>()",;:\\]+@[^\s@<>()",;:\\]+$/;

@@ -114,8 +114,11 @@ export function parseXml(bytes: Buffer, file: string): XmlSource {
   const { text, encoding, bom } = decode(bytes, file);
   const { entities, bodyStart } = declaredEntities(text);
   type Locator = { lineNumber?: number; columnNumber?: number } | undefined;
-  const problemAt = (message: string, locator: Locator) =>
-    new SettingsFileError(file, `is not well-formed XML: ${message}`, Math.max(locator?.lineNumber ?? 1, 1), locator?.columnNumber ?? 1);
+  const problemAt = (message: string, locator: Locator) => {
+    const endTag = mismatchedEndTag(text, message, locator);
+    if (endTag) return new SettingsFileError(file, `is not well-formed XML: ${endTag.message}`, endTag.line, endTag.column);
+    return new SettingsFileError(file, `is not well-formed XML: ${message}`, Math.max(locator?.lineNumber ?? 1, 1), locator?.columnNumber ?? 1);
+  };
   // xmldom wraps what onError throws in its own ParseError, so the first problem is kept here.
   let problem: SettingsFileError | undefined;
   let document: Document;
@@ -158,6 +161,23 @@ export function parseXml(bytes: Buffer, file: string): XmlSource {
       return start + (node.columnNumber ?? 1) - 1;
     },
   };
+}
+
+/**
+ * xmldom reports a mismatched end tag at the start tag it expected to close: the end tag itself
+ * is the first `</name` after that position, so the message names both and points at the end tag.
+ */
+function mismatchedEndTag(text: string, message: string, locator: { lineNumber?: number; columnNumber?: number } | undefined) {
+  const names = /^Opening and ending tag mismatch: "([^"]+)" != "([^"]+)"/.exec(message);
+  if (!names || !locator?.lineNumber) return undefined;
+  const [, open, close] = names;
+  const starts = lineStarts(text);
+  const from = (starts[locator.lineNumber - 1] ?? 0) + (locator.columnNumber ?? 1) - 1;
+  const pattern = new RegExp(`</${close!.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?=[\\s>])`, 'g');
+  pattern.lastIndex = from;
+  const at = pattern.exec(text)?.index;
+  if (at === undefined) return undefined;
+  return { ...positionOf(text, at), message: `the end tag </${close}> does not match the start tag <${open}> on line ${locator.lineNumber}: ${message}` };
 }
 
 /** XML whitespace, plus the line breaks xmldom reads as such. */

@@ -39,6 +39,7 @@ describe('--answers FILE', { concurrency: true }, () => {
         'mail.smtps.user=notify@example.org\n' +
         'mail.smtps.sendpartial=true\n' +
         'mail.smtps.connectiontimeout=5000\n' +
+        'mail.smtps.ssl.checkserveridentity=true\n' +
         'notify.timezone=Europe/Paris\n' +
         'mail.allowSendToAllUsers=false\n',
     );

@@ -21,7 +21,9 @@ const EXISTING =
   `mail.smtp.password=${ESCAPED_PASSWORD}\r\n` +
   'mail.smtp.sendpartial=true\r\n' +
   'mail.smtp.connectiontimeout=20000\r\n' +
+  'mail.smtp.ssl.checkserveridentity=true\r\n' +
   'mail.smtp.starttls.enable=true\r\n' +
+  'mail.smtp.starttls.required=true\r\n' +
   'notify.timezone=America/New_York\r\n' +
   'mail.allowSendToAllUsers=false\r\n' +
   'kablink.other=unchanged \\\r\n' +
@@ -128,7 +130,9 @@ describe('--dry-run writes nothing', { concurrency: true }, () => {
           'mail.smtp.password=******\n' +
           'mail.smtp.sendpartial=true\n' +
           'mail.smtp.connectiontimeout=15000\n' +
+          'mail.smtp.ssl.checkserveridentity=true\n' +
           'mail.smtp.starttls.enable=false\n' +
+          'mail.smtp.starttls.required=false\n' +
           'notify.timezone=America/Chicago\n' +
           'mail.allowSendToAllUsers=true\n',
       ),
@@ -168,14 +172,15 @@ describe('--dry-run writes nothing', { concurrency: true }, () => {
     assertIncludes(
       result.stdout,
       '\nChanges to installer.properties\n' +
-        '  Protocol                  SMTP → SMTPS\n' +
-        '  SMTPS mail host           (not set) → mail.example.com\n' +
-        '  SMTPS port                (not set) → 465\n' +
-        '  SMTPS authentication      (not set) → yes\n' +
-        '  SMTPS user name           (not set) → teaming@example.com\n' +
-        '  SMTPS password            (not set) → ••••••\n' +
-        '  SMTPS connection timeout  (not set) → 20 s\n' +
-        '  mail.smtps.sendpartial    (not set) → true\n\n',
+        '  Protocol                                                SMTP → SMTPS\n' +
+        '  SMTPS mail host                                         (not set) → mail.example.com\n' +
+        '  SMTPS port                                              (not set) → 465\n' +
+        '  SMTPS authentication                                    (not set) → yes\n' +
+        '  SMTPS user name                                         (not set) → teaming@example.com\n' +
+        '  SMTPS password                                          (not set) → ••••••\n' +
+        '  SMTPS connection timeout                                (not set) → 20 s\n' +
+        '  Server name check (mail.smtps.ssl.checkserveridentity)  (not set) → yes\n' +
+        '  mail.smtps.sendpartial                                  (not set) → true\n\n',
     );
     assertPreviewDiff(result.stdout, EXISTING, printedPreview(result.stdout));
     assertNoPassword(result.stdout);
@@ -325,17 +330,18 @@ describe('--reconfigure switching protocol: each protocol keeps its own keys', {
     assertIncludes(
       result.stdout,
       '\nChanges to installer.properties\n' +
-        '  Protocol                  SMTP → SMTPS\n' +
-        '  SMTPS port                (not set) → 465\n' +
-        '  SMTPS connection timeout  (not set) → 15 s\n' +
-        '  mail.smtps.sendpartial    (not set) → true\n\n',
+        '  Protocol                                                SMTP → SMTPS\n' +
+        '  SMTPS port                                              (not set) → 465\n' +
+        '  SMTPS connection timeout                                (not set) → 15 s\n' +
+        '  Server name check (mail.smtps.ssl.checkserveridentity)  (not set) → yes\n' +
+        '  mail.smtps.sendpartial                                  (not set) → true\n\n',
     );
     const written = await assertListedDiff(result.stdout, cwd, BOTH_PROTOCOLS);
     assert.equal(
       written,
       BOTH_PROTOCOLS.replace('protocol=smtp\n', 'protocol=smtps\n')
         .replace('mail.smtps.host=smtps.example.com\n', 'mail.smtps.host=smtps.example.com\nmail.smtps.port=465\n')
-        .replace('mail.smtps.password=smtps-Secret\n', 'mail.smtps.password=smtps-Secret\nmail.smtps.sendpartial=true\nmail.smtps.connectiontimeout=15000\n'),
+        .replace('mail.smtps.password=smtps-Secret\n', 'mail.smtps.password=smtps-Secret\nmail.smtps.sendpartial=true\nmail.smtps.connectiontimeout=15000\nmail.smtps.ssl.checkserveridentity=true\n'),
     );
     assert.ok(!result.stdout.includes('smtps-Secret'), 'the password leaked');
   });
@@ -347,12 +353,20 @@ describe('--reconfigure switching protocol: each protocol keeps its own keys', {
     assert.equal(result.code, 0, result.stderr);
     assertIncludes(
       result.stdout,
-      '\nChanges to installer.properties\n  Protocol       SMTPS → SMTP\n  SMTP port      25 → 587\n  SMTP STARTTLS  no → yes\n\n',
+      '\nChanges to installer.properties\n' +
+        '  Protocol                                               SMTPS → SMTP\n' +
+        '  SMTP port                                              25 → 587\n' +
+        '  SMTP STARTTLS                                          no → yes\n' +
+        '  STARTTLS required (mail.smtp.starttls.required)        (not set) → yes\n' +
+        '  Server name check (mail.smtp.ssl.checkserveridentity)  (not set) → yes\n\n',
     );
     const written = await assertListedDiff(result.stdout, cwd, before);
     assert.equal(
       written,
-      BOTH_PROTOCOLS.replace('mail.smtp.port=25\n', 'mail.smtp.port=587\n').replace('starttls.enable=false', 'starttls.enable=true'),
+      BOTH_PROTOCOLS.replace('mail.smtp.port=25\n', 'mail.smtp.port=587\n').replace(
+        'mail.smtp.starttls.enable=false\n',
+        'mail.smtp.ssl.checkserveridentity=true\nmail.smtp.starttls.enable=true\nmail.smtp.starttls.required=true\n',
+      ),
     );
   });
 
@@ -365,14 +379,17 @@ describe('--reconfigure switching protocol: each protocol keeps its own keys', {
     assertIncludes(result.stdout, '  User name                   teaming@example.com\n');
     assertIncludes(
       result.stdout,
-      '\nChanges to installer.xml\n  Protocol                  SMTP → SMTPS\n  SMTPS connection timeout  (not set) → 15 s\n\n',
+      '\nChanges to installer.xml\n' +
+        '  Protocol                                                SMTP → SMTPS\n' +
+        '  SMTPS connection timeout                                (not set) → 15 s\n' +
+        '  Server name check (mail.smtps.ssl.checkserveridentity)  (not set) → yes\n\n',
     );
     const written = await assertListedDiff(result.stdout, cwd, before, 'installer.xml');
     assert.equal(
       written,
       before
         .replace('<Resource mail.transport.protocol="smtp"', '<Resource mail.transport.protocol="smtps"')
-        .replace('mail.smtps.sendpartial="true" />', 'mail.smtps.sendpartial="true"\n        mail.smtps.connectiontimeout="15000" />'),
+        .replace('mail.smtps.sendpartial="true" />', 'mail.smtps.sendpartial="true"\n        mail.smtps.connectiontimeout="15000"\n        mail.smtps.ssl.checkserveridentity="true" />'),
     );
   });
 });
@@ -397,7 +414,8 @@ describe('installer.xml with DOCTYPE entities', { concurrency: true }, () => {
     '  <EmailSettings>\n' +
     '    <Outbound defaultTZ="UTC" allowSendToAllUsers="true">\n' +
     `      <Resource mail.transport.protocol="smtp" mail.smtp.host="${host}" mail.smtp.port="25" mail.smtp.auth="false"\n` +
-    '        mail.smtp.sendpartial="true" mail.smtp.connectiontimeout="15000" mail.smtp.starttls.enable="false" />\n' +
+    '        mail.smtp.sendpartial="true" mail.smtp.connectiontimeout="15000" mail.smtp.starttls.enable="false"\n' +
+    '        mail.smtp.starttls.required="false" mail.smtp.ssl.checkserveridentity="true" />\n' +
     '    </Outbound>\n' +
     '  </EmailSettings>\n' +
     '</InstallerConfig>\n';

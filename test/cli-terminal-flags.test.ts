@@ -60,7 +60,9 @@ describe('flags on a terminal', { concurrency: true }, () => {
         'mail.smtp.auth=false\n' +
         'mail.smtp.sendpartial=true\n' +
         'mail.smtp.connectiontimeout=20000\n' +
+        'mail.smtp.ssl.checkserveridentity=true\n' +
         'mail.smtp.starttls.enable=false\n' +
+        'mail.smtp.starttls.required=false\n' +
         'notify.timezone=UTC\n' +
         'mail.allowSendToAllUsers=false\n',
     );

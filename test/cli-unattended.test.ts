@@ -28,7 +28,9 @@ const ALL_FLAGS_FILE =
   `mail.smtp.password=${ESCAPED_PASSWORD}\n` +
   'mail.smtp.sendpartial=true\n' +
   'mail.smtp.connectiontimeout=30000\n' +
+  'mail.smtp.ssl.checkserveridentity=true\n' +
   'mail.smtp.starttls.enable=true\n' +
+  'mail.smtp.starttls.required=true\n' +
   'notify.timezone=America/Denver\n' +
   'mail.allowSendToAllUsers=false\n';
 
@@ -80,7 +82,9 @@ describe('unattended: every question has a flag', { concurrency: true }, () => {
         'mail.smtp.auth=false\n' +
         'mail.smtp.sendpartial=true\n' +
         'mail.smtp.connectiontimeout=15000\n' +
+        'mail.smtp.ssl.checkserveridentity=true\n' +
         'mail.smtp.starttls.enable=false\n' +
+        'mail.smtp.starttls.required=false\n' +
         'notify.timezone=Europe/Berlin\n' +
         'mail.allowSendToAllUsers=true\n',
     );
@@ -100,9 +104,16 @@ describe('unattended: every question has a flag', { concurrency: true }, () => {
         'mail.smtps.auth=false\n' +
         'mail.smtps.sendpartial=true\n' +
         'mail.smtps.connectiontimeout=15000\n' +
+        // JavaMail cannot check a certificate against an address: it is told not to, and the run says so.
+        'mail.smtps.ssl.checkserveridentity=false\n' +
         'notify.timezone=Asia/Tokyo\n' +
         'mail.allowSendToAllUsers=true\n',
     );
+    const warning =
+      "! Teaming will not check the mail server's name: the host is the IP address 2001:db8::25, and Teaming's JavaMail cannot check a certificate against an address, " +
+      'so mail.smtps.ssl.checkserveridentity=false is written. Use a host name the certificate names to have it checked.\n';
+    // Once under the summary, once in the final message.
+    assert.equal(result.stderr, warning + warning);
   });
 
   test('--port 587 turns STARTTLS on by default, --no-starttls turns it off', async () => {

@@ -4,7 +4,8 @@
  * Each test asserts what the administrator sees, what the server received and what was written.
  */
 import assert from 'node:assert/strict';
-import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { X509Certificate } from 'node:crypto';
+import { mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, test } from 'node:test';
@@ -74,6 +75,17 @@ function answered(port: number): string[] {
   return ['--protocol', 'smtp', '--host', '127.0.0.1', '--port', String(port), '--time-zone', 'UTC', '--allow-all-users'];
 }
 
+/** Warned under the summary and again in the final message when the host is 127.0.0.1 with TLS. */
+const IP_WARNING =
+  "! Teaming will not check the mail server's name: the host is the IP address 127.0.0.1, and Teaming's JavaMail cannot check a certificate against an address, " +
+  'so mail.smtp.ssl.checkserveridentity=false is written. Use a host name the certificate names to have it checked.\n';
+
+/** An IP address host with TLS: the wizard offers the certificate's name (localhost); keep the address. */
+async function keepAddress(run: PtyRun): Promise<void> {
+  await run.waitFor("Teaming's JavaMail cannot check a certificate against an IP address");
+  await choose(run, 'Mail host to write', "Keep 127.0.0.1 (Teaming will not check the server's name)", 'down', 1, '127.0.0.1');
+}
+
 const HEADER = [
   '# Kablink Teaming: outbound e-mail settings (JavaMail session properties).',
   '# Written by teaming-mail-setup; lines it does not manage are kept as they are.',
@@ -106,12 +118,27 @@ describe('the mail server check in a real terminal', () => {
     await run.waitFor(/ {2}✔ AUTH +\d+ ms {2}AUTH PLAIN accepted for teaming@example\.com \(235 .*\)\n/);
     await run.waitFor(/ {2}– Message +no test message requested\n/);
     await run.waitFor(/Mail server OK: TLS 1\.3 via STARTTLS, AUTH PLAIN accepted, \d+ ms\n/);
+    // Teaming's JavaMail cannot check the name of 127.0.0.1: the certificate's name for it is offered, and checked anew.
+    await run.waitFor(
+      "Teaming's JavaMail cannot check a certificate against an IP address: with 127.0.0.1 it would not check the server's name at all. " +
+        'The certificate names localhost, which resolves to 127.0.0.1.\n',
+    );
+    await choose(run, 'Mail host to write', "localhost (Teaming checks the server's name)", undefined, 1, 'localhost');
+    await run.waitFor(`Checking the mail server (SMTP localhost:${smtp.port} with STARTTLS)…\n`);
+    await run.waitFor(/ {2}✔ DNS +\d+ ms {2}localhost → .*127\.0\.0\.1/);
+    await run.waitFor(/Mail server OK: TLS 1\.3 via STARTTLS, AUTH PLAIN accepted, \d+ ms\n/);
+    await run.waitFor('  Mail host                   localhost\n');
     await run.waitFor('  Time zone                   Europe/Berlin\n');
+    // Trusted through --ca-file: Teaming's Java must trust it too.
+    await run.waitFor(/! Teaming's Java must trust the mail server's certificate \(CN=localhost\) as well: the check trusted it through a private CA \(--ca-file\)/);
     await choose(run, 'Write installer.properties?', 'Write it');
     await run.waitFor('✔ Wrote installer.properties.\n');
+    const pem = join(folder, 'installer-mail-server.pem');
+    await run.waitFor(`Saved it as ${pem}; import it into the running JVM's cacerts (keytool -cacerts), then restart Teaming:\n`);
+    await run.waitFor(`  keytool -importcert -noprompt -alias teaming-mail-localhost -file ${pem} -cacerts -storepass changeit\n`);
 
     await answer(run, 'Send a test message to (e-mail address, blank to skip)', 'admin@example.com');
-    await run.waitFor(`Sending a test message to admin@example.com (SMTP 127.0.0.1:${smtp.port} with STARTTLS)…\n`);
+    await run.waitFor(`Sending a test message to admin@example.com (SMTP localhost:${smtp.port} with STARTTLS)…\n`);
     await run.waitFor(/ {2}✔ Message +\d+ ms {2}accepted for admin@example\.com: 250 2\.6\.0 Ok: queued as TQ4F2A9\n/);
     await run.waitFor(/Mail server OK: TLS 1\.3 via STARTTLS, AUTH PLAIN accepted, test message queued as TQ4F2A9, \d+ ms\n/);
     await run.waitFor('✔ Test message sent: look for "Teaming outbound mail test" in the mailbox of admin@example.com.\n');
@@ -131,7 +158,11 @@ describe('the mail server check in a real terminal', () => {
     assert.deepEqual(smtp.logins, [
       { username: USER, accepted: true },
       { username: USER, accepted: true },
+      { username: USER, accepted: true },
     ]);
+    // The server's own certificate, public, for keytool.
+    assert.equal(new X509Certificate(await readFile(pem)).fingerprint256, smtp.certificateSha256);
+    assert.equal((await stat(pem)).mode & 0o777, 0o644);
 
     assertNoPassword(run.raw, 'the terminal');
     assertNoPassword(run.text(), 'the terminal');
@@ -140,14 +171,16 @@ describe('the mail server check in a real terminal', () => {
       [
         ...HEADER,
         'mail.transport.protocol=smtp',
-        'mail.smtp.host=127.0.0.1',
+        'mail.smtp.host=localhost',
         `mail.smtp.port=${smtp.port}`,
         'mail.smtp.auth=true',
         'mail.smtp.user=teaming@example.com',
         `mail.smtp.password=${STORED_PASSWORD}`,
         'mail.smtp.sendpartial=true',
         'mail.smtp.connectiontimeout=15000',
+        'mail.smtp.ssl.checkserveridentity=true',
         'mail.smtp.starttls.enable=true',
+        'mail.smtp.starttls.required=true',
         'notify.timezone=Europe/Berlin',
         'mail.allowSendToAllUsers=true',
         '',
@@ -171,8 +204,11 @@ describe('the mail server check in a real terminal', () => {
     await answer(run, 'Password', PASSWORD, { echo: '•'.repeat(PASSWORD.length) });
     await run.waitFor(/ {2}✔ AUTH +\d+ ms {2}AUTH PLAIN accepted for teaming@example\.com/);
     await run.waitFor(/Mail server OK: TLS 1\.3 via STARTTLS, AUTH PLAIN accepted, \d+ ms\n/);
+    await keepAddress(run);
+    // The address is kept: the summary and the final message say Teaming will not check the name.
+    await run.waitFor(`  Connection timeout          15 s\n${IP_WARNING}`);
     await choose(run, 'Write installer.properties?', 'Write it');
-    await run.waitFor('✔ Wrote installer.properties.\n');
+    await run.waitFor(`✔ Wrote installer.properties.\n${IP_WARNING}`);
     await answer(run, 'Send a test message to (e-mail address, blank to skip)');
     assert.equal(await run.exit(), 0);
 
@@ -185,6 +221,7 @@ describe('the mail server check in a real terminal', () => {
     assert.ok(!run.raw.includes('wrong-password'), 'the terminal showed the wrong password');
     const written = await readFile(join(folder, 'installer.properties'), 'latin1');
     assert.ok(written.includes(`\nmail.smtp.password=${STORED_PASSWORD}\n`), written);
+    assert.ok(written.includes('\nmail.smtp.ssl.checkserveridentity=false\n'), written);
   });
 
   test('SMTP without STARTTLS at an implicit-TLS port: "expects SMTPS", and the offered settings work', async () => {
@@ -198,6 +235,7 @@ describe('the mail server check in a real terminal', () => {
     await run.waitFor(`Checking the mail server (SMTPS 127.0.0.1:${smtp.port})…\n`);
     await run.waitFor(/ {2}✔ TLS +\d+ ms {2}TLSv1\.3 \S+ implicit TLS \(SMTPS\); certificate CN=localhost .*: trusted\n/);
     await run.waitFor(/Mail server OK: TLS 1\.3 \(SMTPS\), no authentication, \d+ ms\n/);
+    await keepAddress(run);
     await run.waitFor('  Protocol                    SMTPS\n');
     await choose(run, 'Write installer.properties?', 'Write it');
     await answer(run, 'Send a test message to (e-mail address, blank to skip)');
@@ -213,6 +251,7 @@ describe('the mail server check in a real terminal', () => {
         'mail.smtps.auth=false',
         'mail.smtps.sendpartial=true',
         'mail.smtps.connectiontimeout=15000',
+        'mail.smtps.ssl.checkserveridentity=false',
         'notify.timezone=UTC',
         'mail.allowSendToAllUsers=true',
         '',
@@ -243,6 +282,7 @@ describe('the mail server check in a real terminal', () => {
     await confirm(run, 'Use STARTTLS?', 'Yes', 'y');
     await run.waitFor(`Checking the mail server (SMTP 127.0.0.1:${smtp.port} with STARTTLS)…\n`);
     await run.waitFor(/Mail server OK: TLS 1\.3 via STARTTLS, no authentication, \d+ ms\n/);
+    await keepAddress(run);
     await choose(run, 'Write installer.properties?', 'Write it');
     await answer(run, 'Send a test message to (e-mail address, blank to skip)');
     assert.equal(await run.exit(), 0);
@@ -454,7 +494,7 @@ describe('the mail server check unattended (no terminal)', () => {
 
     const forced = await runCli([...unattended(port), '--force']);
     assert.equal(forced.code, 0, forced.stderr);
-    assert.equal(forced.stderr, '! The mail server check failed; writing anyway because of --force.\n');
+    assert.equal(forced.stderr, `! The mail server check failed; writing anyway because of --force.\n${IP_WARNING}${IP_WARNING}`);
     assert.match(forced.stdout, /\n✔ Wrote installer\.properties\.\n$/);
     assertNoPasswordIn(forced);
     assert.match(await readFile(join(folder, 'installer.properties'), 'latin1'), new RegExp(`^mail\\.smtp\\.port=${port}$`, 'm'));

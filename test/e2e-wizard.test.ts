@@ -72,7 +72,9 @@ const EXISTING = [
   'mail.smtp.password=old\\:secret',
   'mail.smtp.sendpartial=true',
   'mail.smtp.connectiontimeout=30000',
+  'mail.smtp.ssl.checkserveridentity=true',
   'mail.smtp.starttls.enable=true',
+  'mail.smtp.starttls.required=true',
   'notify.timezone=America/Chicago',
   'mail.allowSendToAllUsers=true',
   '',
@@ -167,7 +169,9 @@ describe('the wizard in a real terminal', () => {
         'mail.smtp.password=pa\\=ss\\:wo\\#rd caf\\u00e9',
         'mail.smtp.sendpartial=true',
         'mail.smtp.connectiontimeout=15000',
+        'mail.smtp.ssl.checkserveridentity=true',
         'mail.smtp.starttls.enable=true',
+        'mail.smtp.starttls.required=true',
         'notify.timezone=America/Los_Angeles',
         'mail.allowSendToAllUsers=false',
         '',
@@ -209,6 +213,7 @@ describe('the wizard in a real terminal', () => {
         'mail.smtps.auth=false',
         'mail.smtps.sendpartial=true',
         'mail.smtps.connectiontimeout=15000',
+        'mail.smtps.ssl.checkserveridentity=true',
         'notify.timezone=America/New_York',
         'mail.allowSendToAllUsers=true',
         '',
@@ -285,7 +290,9 @@ describe('the wizard in a real terminal', () => {
         'mail.smtp.auth=false',
         'mail.smtp.sendpartial=true',
         'mail.smtp.connectiontimeout=15000',
+        'mail.smtp.ssl.checkserveridentity=true',
         'mail.smtp.starttls.enable=false',
+        'mail.smtp.starttls.required=false',
         'notify.timezone=Europe/Berlin',
         'mail.allowSendToAllUsers=false',
         '',
@@ -378,7 +385,12 @@ describe('reconfigure and early checks in a real terminal', () => {
     await answer(run, 'Password');
     await run.waitFor('The current password is kept.');
     await confirm(run, 'Allow users to send e-mail to the All Users group?', 'Yes');
-    await run.waitFor('Changes to installer.xml\n  Protocol                  SMTP → SMTPS\n  SMTPS connection timeout  (not set) → 15 s\n\n');
+    await run.waitFor(
+      'Changes to installer.xml\n' +
+        '  Protocol                                                SMTP → SMTPS\n' +
+        '  SMTPS connection timeout                                (not set) → 15 s\n' +
+        '  Server name check (mail.smtps.ssl.checkserveridentity)  (not set) → yes\n\n',
+    );
     await choose(run, 'Write installer.xml?', 'Write it');
     assert.equal(await run.exit(), 0);
     const written = await readFile(path, 'latin1');
@@ -386,7 +398,7 @@ describe('reconfigure and early checks in a real terminal', () => {
       written,
       fixture
         .replace('<Resource mail.transport.protocol="smtp"', '<Resource mail.transport.protocol="smtps"')
-        .replace('mail.smtps.sendpartial="true" />', 'mail.smtps.sendpartial="true"\n        mail.smtps.connectiontimeout="15000" />'),
+        .replace('mail.smtps.sendpartial="true" />', 'mail.smtps.sendpartial="true"\n        mail.smtps.connectiontimeout="15000"\n        mail.smtps.ssl.checkserveridentity="true" />'),
     );
     assertChangesMatchDiff(run.text(), 'installer.xml', fixture, written);
     assert.ok(!run.text().includes('old&amp;pass') && !run.text().includes('old&pass'), 'the stored password was shown');

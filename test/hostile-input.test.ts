@@ -51,7 +51,9 @@ const MANAGED_KEYS = [
   'mail.smtp.user',
   'mail.smtp.sendpartial',
   'mail.smtp.connectiontimeout',
+  'mail.smtp.ssl.checkserveridentity',
   'mail.smtp.starttls.enable',
+  'mail.smtp.starttls.required',
   'notify.timezone',
   'mail.allowSendToAllUsers',
 ];

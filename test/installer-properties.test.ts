@@ -48,7 +48,9 @@ describe('writeInstallerProperties: a new file', () => {
         'mail.smtp.password=p\\=ss\\: \\#1 \\u00e9\\ud83d\\ude00\n' +
         'mail.smtp.sendpartial=true\n' +
         'mail.smtp.connectiontimeout=15000\n' +
+        'mail.smtp.ssl.checkserveridentity=true\n' +
         'mail.smtp.starttls.enable=true\n' +
+        'mail.smtp.starttls.required=true\n' +
         'notify.timezone=America/New_York\n' +
         'mail.allowSendToAllUsers=false\n',
     );
@@ -65,6 +67,7 @@ describe('writeInstallerProperties: a new file', () => {
         'mail.smtps.auth=false\n' +
         'mail.smtps.sendpartial=true\n' +
         'mail.smtps.connectiontimeout=15000\n' +
+        'mail.smtps.ssl.checkserveridentity=true\n' +
         'notify.timezone=America/New_York\n' +
         'mail.allowSendToAllUsers=true\n',
     );
@@ -100,7 +103,7 @@ describe('writeInstallerProperties: an existing file', () => {
 
   // What stays of ADMIN_FILE around the managed lines, whatever the settings.
   const KEPT_HEAD = '# Teaming settings\r\n! legacy comment\r\n\r\nsite.name = Kablink \xe9quipe \xff\r\nmail.transport.protocol=smtp\r\n';
-  const KEPT_TAIL = 'mail.smtp.starttls.enable=false\r\nother.list = a,\\\r\n    b\r\nnotify.timezone=America/New_York\r\nmail.allowSendToAllUsers=true\r\n';
+  const KEPT_TAIL = 'mail.smtp.ssl.checkserveridentity=true\r\nmail.smtp.starttls.enable=false\r\nmail.smtp.starttls.required=false\r\nother.list = a,\\\r\n    b\r\nnotify.timezone=America/New_York\r\nmail.allowSendToAllUsers=true\r\n';
 
   it('keeps comments, blank lines, CRLF, Latin-1 bytes and unmanaged keys; removes every user and password line when auth is off', () => {
     const settings: MailSettings = { ...SMTP, host: 'new.example.com', port: 25, starttls: false, auth: false, username: '', password: '', allowSendToAllUsers: true };
@@ -143,7 +146,9 @@ describe('writeInstallerProperties: an existing file', () => {
         'mail.smtp.auth=false\n' +
         'mail.smtp.sendpartial=true\n' +
         'mail.smtp.connectiontimeout=15000\n' +
+        'mail.smtp.ssl.checkserveridentity=true\n' +
         'mail.smtp.starttls.enable=true\n' +
+        'mail.smtp.starttls.required=true\n' +
         'notify.timezone=America/New\\u005fYork\n' +
         'mail.allowSendToAllUsers=false\n' +
         'x=1',
@@ -166,7 +171,9 @@ describe('writeInstallerProperties: an existing file', () => {
         'mail.smtp.auth=false\r' +
         'mail.smtp.sendpartial=true\r' +
         'mail.smtp.connectiontimeout=15000\r' +
+        'mail.smtp.ssl.checkserveridentity=true\r' +
         'mail.smtp.starttls.enable=true\r' +
+        'mail.smtp.starttls.required=true\r' +
         'notify.timezone=America/New_York\r' +
         'mail.allowSendToAllUsers=false\r',
     );
@@ -197,6 +204,7 @@ describe('writeInstallerProperties: an existing file', () => {
         'mail.smtps.password=other\n' +
         'mail.smtps.sendpartial=true\n' +
         'mail.smtps.connectiontimeout=15000\n' +
+        'mail.smtps.ssl.checkserveridentity=true\n' +
         'mail.smtp.host=mail.example.com\n' +
         'mail.smtp.port=587\n' +
         'mail.smtp.auth=true\n' +
@@ -204,7 +212,9 @@ describe('writeInstallerProperties: an existing file', () => {
         'mail.smtp.password=s3cret\n' +
         'mail.smtp.sendpartial=true\n' +
         'mail.smtp.connectiontimeout=15000\n' +
+        'mail.smtp.ssl.checkserveridentity=true\n' +
         'mail.smtp.starttls.enable=true\n' +
+        'mail.smtp.starttls.required=true\n' +
         'notify.timezone=America/New_York\n' +
         'mail.allowSendToAllUsers=false\n',
     );
@@ -226,6 +236,7 @@ describe('readInstallerProperties', () => {
     assert.deepEqual(readInstallerProperties(write(undefined, { ...SMTP, password }), 'f'), {
       hasOutbound: true,
       settings: { ...SMTP, password },
+      javaMail: { starttlsRequired: true, checkServerIdentity: true },
     });
   });
 

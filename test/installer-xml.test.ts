@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import fc from 'fast-check';
 import { EXIT, SettingsFileError } from '../src/errors.ts';
-import { xmlFormat } from '../src/installer-xml.ts';
+import { javaHomeOf, xmlFormat } from '../src/installer-xml.ts';
 import { loadSettingsFile, renderSettingsFile } from '../src/settings-file.ts';
 import { formatFor } from '../src/settings-format.ts';
 import type { MailSettings } from '../src/settings.ts';
@@ -66,7 +66,16 @@ const FIXTURE_WITH_NEW_SMTP = replaceAll(FIXTURE, [
   ],
   ['mail.smtp.connectiontimeout="15000"', 'mail.smtp.connectiontimeout="20000"'],
   ['mail.smtp.starttls.enable="false"', 'mail.smtp.starttls.enable="true"'],
+  // Teaming 2.0's file has no JavaMail safety keys: they are added, each on a line of its own.
+  ['mail.smtps.sendpartial="true" />', 'mail.smtps.sendpartial="true"\n        mail.smtp.ssl.checkserveridentity="true"\n        mail.smtp.starttls.required="true" />'],
 ]);
+
+/** The fixture as the wizard leaves it: with the JavaMail safety attributes Teaming 2.0's file lacks, each on a line of its own. */
+const FIXTURE_WITH_SAFETY = replaceOnce(
+  FIXTURE,
+  'mail.smtps.sendpartial="true" />',
+  'mail.smtps.sendpartial="true"\n        mail.smtp.ssl.checkserveridentity="true"\n        mail.smtp.starttls.required="false" />',
+);
 
 /** The fixture declared and encoded as ISO-8859-1 (its one character beyond Latin-1, a dash in a comment, made plain). */
 function latin1Fixture(text = FIXTURE): string {
@@ -156,8 +165,11 @@ describe('installer.xml: writing into an existing document', () => {
     assert.deepEqual(read(output).settings, NEW_SMTP);
   });
 
-  test('the settings it holds already: the same bytes', () => {
-    assert.ok(write(FIXTURE, FIXTURE_SETTINGS).equals(Buffer.from(FIXTURE, 'utf8')));
+  test('the settings it holds already: only the JavaMail safety attributes are added; then the same bytes', () => {
+    const once = write(FIXTURE, FIXTURE_SETTINGS);
+    assert.equal(once.toString('utf8'), FIXTURE_WITH_SAFETY);
+    assert.deepEqual(read(once).javaMail, { starttlsRequired: false, checkServerIdentity: true });
+    assert.ok(write(once, FIXTURE_SETTINGS).equals(once));
   });
 
   test('CRLF line endings, single quotes and entity forms elsewhere are kept', () => {
@@ -173,7 +185,7 @@ describe('installer.xml: writing into an existing document', () => {
       ['mail.smtps.host="smtps.example.com"', 'mail.smtps.host="smtp.neu.example"'],
       ['mail.smtps.user="teaming@example.com" mail.smtps.password="old&amp;pass"', 'mail.smtps.user="notify@example.com" mail.smtps.password="x"'],
       // The last attribute starts its line, so the added one gets a line of its own.
-      ['mail.smtps.sendpartial="true" />', 'mail.smtps.sendpartial="true"\n        mail.smtps.connectiontimeout="20000" />'],
+      ['mail.smtps.sendpartial="true" />', 'mail.smtps.sendpartial="true"\n        mail.smtps.connectiontimeout="20000"\n        mail.smtps.ssl.checkserveridentity="true" />'],
     ]);
     assert.equal(write(FIXTURE, settings).toString('utf8'), expected);
   });
@@ -183,13 +195,13 @@ describe('installer.xml: writing into an existing document', () => {
     const settings: MailSettings = { ...FIXTURE_SETTINGS, protocol: 'smtps', host: 'smtps.example.com', port: 465 };
     const expected = replaceAll(smtps, [
       ['mail.smtps.auth="true" mail.smtps.user="teaming@example.com" mail.smtps.password="old&amp;pass"', 'mail.smtps.auth="false" mail.smtps.user="" mail.smtps.password=""'],
-      ['mail.smtps.sendpartial="true" />', 'mail.smtps.sendpartial="true"\n        mail.smtps.connectiontimeout="15000" />'],
+      ['mail.smtps.sendpartial="true" />', 'mail.smtps.sendpartial="true"\n        mail.smtps.connectiontimeout="15000"\n        mail.smtps.ssl.checkserveridentity="true" />'],
     ]);
     assert.equal(write(smtps, settings).toString('utf8'), expected);
   });
 
   test('a value in single quotes is changed inside its quotes, escaped for them', () => {
-    const text = "<InstallerConfig><EmailSettings><Outbound defaultTZ='UTC' allowSendToAllUsers='true'><Resource mail.transport.protocol='smtp' mail.smtp.host='h.example' mail.smtp.port='25' mail.smtp.auth='true' mail.smtp.user='a' mail.smtp.password='b' mail.smtp.sendpartial='true' mail.smtp.connectiontimeout='15000' mail.smtp.starttls.enable='false'/></Outbound></EmailSettings></InstallerConfig>";
+    const text = "<InstallerConfig><EmailSettings><Outbound defaultTZ='UTC' allowSendToAllUsers='true'><Resource mail.transport.protocol='smtp' mail.smtp.host='h.example' mail.smtp.port='25' mail.smtp.auth='true' mail.smtp.user='a' mail.smtp.password='b' mail.smtp.sendpartial='true' mail.smtp.connectiontimeout='15000' mail.smtp.ssl.checkserveridentity='true' mail.smtp.starttls.enable='false' mail.smtp.starttls.required='false'/></Outbound></EmailSettings></InstallerConfig>";
     const settings: MailSettings = { ...FIXTURE_SETTINGS, host: 'h.example', timeZone: 'UTC', auth: true, username: 'a', password: `it's "x"` };
     assert.equal(write(text, settings).toString('utf8'), replaceOnce(text, "mail.smtp.password='b'", `mail.smtp.password='it&apos;s "x"'`));
   });
@@ -202,7 +214,7 @@ describe('installer.xml: writing into an existing document', () => {
         ['<Outbound>', '<Outbound defaultTZ="America/New_York" allowSendToAllUsers="true">'],
         [
           'mail.smtp.host="mail.example.com"/>',
-          'mail.smtp.host="mail.example.com" mail.smtp.port="25" mail.smtp.auth="false" mail.smtp.sendpartial="true" mail.smtp.connectiontimeout="15000" mail.smtp.starttls.enable="false"/>',
+          'mail.smtp.host="mail.example.com" mail.smtp.port="25" mail.smtp.auth="false" mail.smtp.sendpartial="true" mail.smtp.connectiontimeout="15000" mail.smtp.ssl.checkserveridentity="true" mail.smtp.starttls.enable="false" mail.smtp.starttls.required="false"/>',
         ],
       ]),
     );
@@ -212,7 +224,7 @@ describe('installer.xml: writing into an existing document', () => {
       replaceOnce(
         ownLines,
         'mail.smtp.port="25"\n',
-        'mail.smtp.port="25"\n\t\t\t\tmail.smtp.auth="false"\n\t\t\t\tmail.smtp.sendpartial="true"\n\t\t\t\tmail.smtp.connectiontimeout="15000"\n\t\t\t\tmail.smtp.starttls.enable="false"\n',
+        'mail.smtp.port="25"\n\t\t\t\tmail.smtp.auth="false"\n\t\t\t\tmail.smtp.sendpartial="true"\n\t\t\t\tmail.smtp.connectiontimeout="15000"\n\t\t\t\tmail.smtp.ssl.checkserveridentity="true"\n\t\t\t\tmail.smtp.starttls.enable="false"\n\t\t\t\tmail.smtp.starttls.required="false"\n',
       ),
     );
   });
@@ -229,7 +241,9 @@ describe('installer.xml: missing elements are created in place', () => {
       `${indent}mail.smtp.password=""`,
       `${indent}mail.smtp.sendpartial="true"`,
       `${indent}mail.smtp.connectiontimeout="15000"`,
-      `${indent}mail.smtp.starttls.enable="false" />`,
+      `${indent}mail.smtp.ssl.checkserveridentity="true"`,
+      `${indent}mail.smtp.starttls.enable="false"`,
+      `${indent}mail.smtp.starttls.required="false" />`,
     ].join('\n');
 
   /** The Outbound element write() creates at `indent`, one indentation step being `unit`. */
@@ -303,7 +317,7 @@ describe('installer.xml: encodings and awkward values', () => {
   });
 
   test('ISO-8859-1: decoded and written in ISO-8859-1; what it cannot hold becomes a character reference', () => {
-    const latin1 = replaceAll(latin1Fixture(), [
+    const latin1 = replaceAll(latin1Fixture(FIXTURE_WITH_SAFETY), [
       ['<Session sessionTimeoutMinutes="240" />', '<Session sessionTimeoutMinutes="240" /><!-- Sitzungsdauer: 4 Stunden, gültig für alle -->'],
       ['mail.smtp.auth="false" mail.smtp.user=""', 'mail.smtp.auth="true" mail.smtp.user="josé"'],
     ]);
@@ -349,7 +363,7 @@ describe('installer.xml: encodings and awkward values', () => {
       .string({ unit: character, minLength: 1, maxLength: 40 })
       .filter((value) => [...value].every((c) => /[\t\n\r\u0020-\ud7ff\ue000-\ufffd\u{10000}-\u{10ffff}]/u.test(c)));
     for (const encoding of ['UTF-8', 'ISO-8859-1'] as const) {
-      const original = encoding === 'UTF-8' ? Buffer.from(FIXTURE, 'utf8') : Buffer.from(latin1Fixture(), 'latin1');
+      const original = encoding === 'UTF-8' ? Buffer.from(FIXTURE_WITH_SAFETY, 'utf8') : Buffer.from(latin1Fixture(FIXTURE_WITH_SAFETY), 'latin1');
       fc.assert(
         fc.property(xmlText, xmlText, (username, password) => {
           const settings: MailSettings = { ...FIXTURE_SETTINGS, auth: true, username, password };
@@ -366,12 +380,13 @@ describe('installer.xml: encodings and awkward values', () => {
 describe('installer.xml: documents that cannot be read', () => {
   const cases: [name: string, text: string | Buffer, line: number, column: number, message: RegExp][] = [
     ['an empty file', '', 1, 1, /is not well-formed XML: missing root element/],
-    ['an unclosed tag', '<?xml version="1.0"?>\n<InstallerConfig>\n  <EmailSettings>\n</InstallerConfig>\n', 3, 18, /is not well-formed XML: Opening and ending tag mismatch: "EmailSettings" != "InstallerConfig"/],
+    ['an unclosed tag', '<?xml version="1.0"?>\n<InstallerConfig>\n  <EmailSettings>\n</InstallerConfig>\n', 4, 1, /is not well-formed XML: the end tag <\/InstallerConfig> does not match the start tag <EmailSettings> on line 3: Opening and ending tag mismatch: "EmailSettings" != "InstallerConfig"/],
+    ['a mismatched end tag', '<Installer>\n  <EmailSettings>\n    <Outbound>\n    </Outbund>\n  </EmailSettings>\n</Installer>\n', 4, 5, /is not well-formed XML: the end tag <\/Outbund> does not match the start tag <Outbound> on line 3/],
     ['an unclosed root', '<InstallerConfig>\n  <Network/>\n', 2, 3, /is not well-formed XML: unclosed xml tag\(s\): InstallerConfig/],
     ['an undefined entity', '<InstallerConfig>\n  <Network>\n    <Host name="a&nbsp;b" />\n  </Network>\n</InstallerConfig>', 3, 5, /is not well-formed XML: entity not found:&nbsp;/],
     ['two root elements', '<InstallerConfig/>\n<InstallerConfig/>\n', 2, 1, /is not well-formed XML: .*Only one element can be added/],
     ['an unquoted attribute value', '<InstallerConfig>\n <Network port=80/>\n</InstallerConfig>', 2, 2, /is not well-formed XML: attribute "80" missed quot/],
-    ['another root element', '<?xml version="1.0"?>\n<!-- Tomcat -->\n  <Server port="8005"/>\n', 3, 3, /the root element is <Server>, not <InstallerConfig>: this is not a Teaming installer\.xml/],
+    ['another root element', '<?xml version="1.0"?>\n<!-- Tomcat -->\n  <Server port="8005"/>\n', 3, 3, /the root element is <Server> and the document holds no <EmailSettings>: this is not a Teaming installer\.xml, whose root is <Installer> or <InstallerConfig>/],
     ['bytes that are not UTF-8', Buffer.concat([Buffer.from('<InstallerConfig>\n  <!-- gr'), Buffer.from([0xfc]), Buffer.from('n -->\n</InstallerConfig>')]), 2, 10, /is not valid UTF-8 here/],
     ['UTF-16', Buffer.from('\ufeff<InstallerConfig/>', 'utf16le'), 1, 1, /is UTF-16; save it as UTF-8 or ISO-8859-1/],
     ['a UTF-8 byte-order mark with another encoding', Buffer.from('\ufeff<?xml version="1.0" encoding="ISO-8859-1"?><InstallerConfig/>', 'utf8'), 1, 31, /declares encoding "ISO-8859-1" but starts with a UTF-8 byte-order mark/],
@@ -384,6 +399,44 @@ describe('installer.xml: documents that cannot be read', () => {
       assertSettingsFileError(() => xmlFormat.write(bytes, FIXTURE_SETTINGS, FILE), { line, column, message });
     });
   }
+});
+
+describe('installer.xml: the root element, as liberal as Teaming', () => {
+  const renamed = (text: string, root: string) => text.replaceAll('<InstallerConfig>', `<${root}>`).replaceAll('</InstallerConfig>', `</${root}>`);
+
+  for (const root of ['Installer', 'InstallerConfig', 'TeamingSetup']) {
+    test(`root <${root}> holding EmailSettings: reconfigured in place, every other byte as it was`, () => {
+      const text = renamed(FIXTURE, root);
+      assert.equal(read(text).settings.host, 'mail.example.com');
+      assert.equal(write(text, NEW_SMTP).toString('utf8'), renamed(FIXTURE_WITH_NEW_SMTP, root));
+    });
+  }
+
+  test('each section is the first descendant of its name, as Teaming finds it (not only a direct child)', () => {
+    const text =
+      '<Site>\n  <Config>\n    <EmailSettings>\n      <Group>\n        <Outbound defaultTZ="UTC">\n          <Wrap><Resource mail.smtp.host="deep.example" /></Wrap>\n' +
+      '        </Outbound>\n      </Group>\n    </EmailSettings>\n  </Config>\n  <EmailSettings><Outbound><Resource mail.smtp.host="second.example" /></Outbound></EmailSettings>\n</Site>\n';
+    assert.deepEqual(read(text).settings, { protocol: 'smtp', host: 'deep.example', timeZone: 'UTC' });
+    const output = write(text, { ...FIXTURE_SETTINGS, host: 'new.example' }).toString('utf8');
+    assert.equal(output, replaceOnce(text, '<Resource mail.smtp.host="deep.example" />', '<Resource mail.smtp.host="new.example" mail.transport.protocol="smtp" mail.smtp.port="25" mail.smtp.auth="false" mail.smtp.sendpartial="true" mail.smtp.connectiontimeout="15000" mail.smtp.ssl.checkserveridentity="true" mail.smtp.starttls.enable="false" mail.smtp.starttls.required="false" />').replace('defaultTZ="UTC"', 'defaultTZ="America/New_York" allowSendToAllUsers="true"'));
+  });
+
+  test('a known installer root without EmailSettings gets the section; another root without it is refused', () => {
+    const installer = '<Installer>\n  <Network/>\n</Installer>\n';
+    assert.deepEqual(read(installer), { hasOutbound: false, settings: {} });
+    assert.match(write(installer, FIXTURE_SETTINGS).toString('utf8'), /^<Installer>\n  <Network\/>\n  <EmailSettings>\n    <Outbound defaultTZ="America\/New_York"[\s\S]*<\/EmailSettings>\n<\/Installer>\n$/);
+    assertSettingsFileError(() => read('<Settings>\n  <Network/>\n</Settings>\n'), {
+      line: 1,
+      column: 1,
+      message: /the root element is <Settings> and the document holds no <EmailSettings>: this is not a Teaming installer\.xml/,
+    });
+  });
+
+  test('the JDK Teaming runs on: Environment/JDK/@JAVA_HOME', () => {
+    assert.equal(javaHomeOf(Buffer.from(FIXTURE), FILE), '/usr/java/jdk1.6.0_17');
+    assert.equal(javaHomeOf(Buffer.from('<Installer><Environment><JDK JAVA_HOME=""/></Environment></Installer>'), FILE), undefined);
+    assert.equal(javaHomeOf(Buffer.from('<Installer/>'), FILE), undefined);
+  });
 });
 
 describe('installer.xml: through the settings file', () => {

@@ -262,6 +262,10 @@ describe('secrets: the wizard in a terminal', () => {
     await typePassword(run, PASSWORD);
     await run.waitFor('✔ Password');
     await run.waitFor(/AUTH.*accepted|235/);
+    // 127.0.0.1 with TLS: the certificate's name is offered; Enter takes it, and the password goes through a second check.
+    await run.waitFor('? Mail host to write');
+    run.press('enter');
+    await run.waitFor('✔ Mail host to write localhost');
     await run.waitFor('? Write installer.properties?');
     run.press('enter');
     await run.waitFor('✔ Wrote installer.properties.');
@@ -279,6 +283,9 @@ describe('secrets: the wizard in a terminal', () => {
     await again.waitFor('? Password');
     again.press('enter');
     await again.waitFor('The current password is kept.');
+    await again.waitFor('? Mail host to write');
+    again.press('enter');
+    await again.waitFor('✔ Mail host to write localhost');
     await again.waitFor('? Write installer.properties?');
     again.press('enter');
     await again.waitFor('✔ Wrote installer.properties (the previous version is in installer.properties.bak)');

@@ -43,7 +43,9 @@ const NEW_FILE =
   'mail.smtp.password=pa ss\\=w\\u00f6rd\n' +
   'mail.smtp.sendpartial=true\n' +
   'mail.smtp.connectiontimeout=15000\n' +
+  'mail.smtp.ssl.checkserveridentity=true\n' +
   'mail.smtp.starttls.enable=true\n' +
+  'mail.smtp.starttls.required=true\n' +
   'notify.timezone=America/Denver\n' +
   'mail.allowSendToAllUsers=false\n';
 
@@ -102,7 +104,9 @@ const EXISTING =
   'mail.smtp.password=stored-secret\n' +
   'mail.smtp.sendpartial=true\n' +
   'mail.smtp.connectiontimeout=20000\n' +
+  'mail.smtp.ssl.checkserveridentity=true\n' +
   'mail.smtp.starttls.enable=false\n' +
+  'mail.smtp.starttls.required=false\n' +
   '! kept comment\n' +
   'notify.timezone=America/Chicago\n' +
   'mail.allowSendToAllUsers=true\n' +
@@ -133,13 +137,13 @@ test('--reconfigure offers the stored values, keeps the stored password on a bla
   );
   assert.equal(
     await readFile(file, 'latin1'),
-    EXISTING.replace('mail.smtp.port=25', 'mail.smtp.port=587').replace('starttls.enable=false', 'starttls.enable=true'),
+    EXISTING.replace('mail.smtp.port=25', 'mail.smtp.port=587').replace('starttls.enable=false', 'starttls.enable=true').replace('starttls.required=false', 'starttls.required=true'),
   );
   assertChangesMatchDiff(text(), file, EXISTING, await readFile(file, 'latin1'));
   assert.equal(await readFile(`${file}.bak`, 'latin1'), EXISTING);
   assert.deepEqual(
     result.changes.map((change) => `${change.label}: ${change.from} → ${change.to}`),
-    ['Port: 25 → 587', 'STARTTLS: no → yes'],
+    ['Port: 25 → 587', 'STARTTLS: no → yes', 'STARTTLS required (mail.smtp.starttls.required): no → yes'],
   );
   assert.match(text(), /Leave blank to keep the current password\./);
   assert.doesNotMatch(text(), /stored-secret/);
@@ -189,7 +193,7 @@ test('switching the protocol moves the port default to the new protocol', async 
   const written = await readFile(file, 'latin1');
   assert.deepEqual(
     assertChangesMatchDiff(text(), file, EXISTING, written).map((row) => row.label),
-    ['Protocol', 'SMTPS mail host', 'SMTPS port', 'SMTPS authentication', 'SMTPS connection timeout', 'mail.smtps.sendpartial'],
+    ['Protocol', 'SMTPS mail host', 'SMTPS port', 'SMTPS authentication', 'SMTPS connection timeout', 'Server name check (mail.smtps.ssl.checkserveridentity)', 'mail.smtps.sendpartial'],
   );
   // The smtp lines stay as they were; the smtps ones are added after them.
   assert.match(written, /^mail\.smtp\.host=old\.example\.com$/m);

@@ -49,6 +49,8 @@ export function checkCertificate(socket: TLSSocket, acceptSha256: string | undef
     validFrom: peer.valid_from ?? '',
     validTo: peer.valid_to ?? '',
     sha256,
+    dnsNames: dnsNamesOf(peer),
+    pem: peer.raw ? pemOf(peer.raw) : undefined,
   };
   if (socket.authorized) return { info: { ...base, verification: 'trusted', trusted: true } };
   if (acceptSha256 !== undefined && sha256 !== '' && normalizeFingerprint(acceptSha256) === sha256) {
@@ -59,6 +61,20 @@ export function checkCertificate(socket: TLSSocket, acceptSha256: string | undef
   const problem: CertificateProblem =
     code === 'CERT_HAS_EXPIRED' || code === 'CERT_NOT_YET_VALID' ? 'expired' : code === 'ERR_TLS_CERT_ALTNAME_INVALID' ? 'name-mismatch' : 'untrusted';
   return { info: { ...base, verification, trusted: false }, problem };
+}
+
+/** The DNS names of the certificate's subjectAltName ("DNS:a, IP Address:…"), as plain text. */
+function dnsNamesOf(peer: PeerCertificate): string[] {
+  return (peer.subjectaltname ?? '')
+    .split(/,\s*/)
+    .filter((entry) => entry.startsWith('DNS:'))
+    .map((entry) => plainText(entry.slice(4)));
+}
+
+/** The certificate as PEM, as keytool -importcert reads it. */
+function pemOf(der: Buffer): string {
+  const base64 = der.toString('base64').match(/.{1,64}/g)!.join('\n');
+  return `-----BEGIN CERTIFICATE-----\n${base64}\n-----END CERTIFICATE-----\n`;
 }
 
 /** `TLSv1.3 TLS_AES_256_GCM_SHA384; certificate CN=mail.example.com issued by CN=R3, O=Let's Encrypt, expires …: trusted` */

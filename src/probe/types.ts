@@ -75,6 +75,10 @@ export interface CertificateInfo {
   /** 'trusted', 'accepted by fingerprint', or the verification error ('self-signed certificate', …). */
   verification: string;
   trusted: boolean;
+  /** The DNS names of its subjectAltName (what a host name may be to match it). */
+  dnsNames?: string[];
+  /** The certificate itself, PEM: what Teaming's Java must trust when the check trusted it by --ca-file or fingerprint. */
+  pem?: string;
 }
 
 export interface ServerCapabilities {

@@ -102,6 +102,9 @@ const PROTOCOL_LABELS: Record<string, string> = {
 function labelOf(key: string, switched: boolean): string {
   if (SHARED_LABELS[key]) return SHARED_LABELS[key];
   const [, protocol, name] = /^mail\.(smtps?)\.(.+)$/.exec(key) ?? [];
+  // The JavaMail keys that follow from the answers name themselves, and so their protocol.
+  if (name === 'starttls.required') return `STARTTLS required (${key})`;
+  if (name === 'ssl.checkserveridentity') return `Server name check (${key})`;
   const label = name === undefined ? undefined : PROTOCOL_LABELS[name];
   if (label === undefined) return key;
   return switched ? `${protocol!.toUpperCase()} ${label === 'STARTTLS' ? label : label[0]!.toLowerCase() + label.slice(1)}` : label;

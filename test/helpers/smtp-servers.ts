@@ -18,6 +18,8 @@ export interface TestCertificates {
   selfSigned: { key: string; cert: string; sha256: string };
   /** Leaf signed by the CA that expired a year ago. */
   expired: { key: string; cert: string; sha256: string };
+  /** Leaf signed by the CA for another name only (mail.other.test): trusted, but not for localhost or 127.0.0.1. */
+  otherName: { key: string; cert: string; sha256: string };
 }
 
 const LOOPBACK_NAMES = [
@@ -60,8 +62,14 @@ export function testCertificates(): Promise<TestCertificates> {
       notBeforeDate: new Date(Date.now() - 730 * day),
       notAfterDate: new Date(Date.now() - 365 * day),
     });
+    const otherName = await generate([{ name: 'commonName', value: 'mail.other.test' }], {
+      ...keyOptions,
+      extensions: [...leafExtensions.slice(0, 3), { name: 'subjectAltName' as const, altNames: [{ type: 2 as const, value: 'mail.other.test' }] }],
+      ca: { key: ca.private, cert: ca.cert },
+    });
     return {
       caPem: ca.cert,
+      otherName: { key: otherName.private, cert: otherName.cert, sha256: sha256(otherName.cert) },
       signed: { key: signed.private, cert: signed.cert, sha256: sha256(signed.cert) },
       selfSigned: { key: selfSigned.private, cert: selfSigned.cert, sha256: sha256(selfSigned.cert) },
       expired: { key: expired.private, cert: expired.cert, sha256: sha256(expired.cert) },
@@ -80,7 +88,7 @@ export interface TestSmtpServerOptions {
   /** Offer AUTH before TLS too (smtp-server offers it only after TLS by default). */
   allowInsecureAuth?: boolean;
   /** Which certificate to serve. Default 'signed' (by the test CA). */
-  certificate?: 'signed' | 'self-signed' | 'expired';
+  certificate?: 'signed' | 'self-signed' | 'expired' | 'other-name';
   /** AUTH mechanisms to offer. Default PLAIN and LOGIN. */
   authMethods?: string[];
   /** Loopback address to listen on. Default 127.0.0.1. */
@@ -113,7 +121,7 @@ export async function startSmtpServer(options: TestSmtpServerOptions = {}): Prom
   const mode = options.mode ?? 'starttls';
   const accounts = options.accounts ?? { [TEST_USER]: TEST_PASSWORD };
   const certs = await testCertificates();
-  const leaf = { signed: certs.signed, 'self-signed': certs.selfSigned, expired: certs.expired }[options.certificate ?? 'signed'];
+  const leaf = { signed: certs.signed, 'self-signed': certs.selfSigned, expired: certs.expired, 'other-name': certs.otherName }[options.certificate ?? 'signed'];
   const messages: string[] = [];
   const logins: TestSmtpServer['logins'] = [];
   const disabledCommands = [...(mode === 'plain' ? ['STARTTLS'] : []), ...(options.auth === false ? ['AUTH'] : [])];
