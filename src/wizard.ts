@@ -6,7 +6,7 @@
 import { AnswersError, CancelledError, ProbeFailedError, UsageError } from './errors.ts';
 import type { Output } from './output.ts';
 import type { Prompter } from './prompter.ts';
-import { completeSettings, SETTING_LABELS, type MailSettings } from './settings.ts';
+import { completeSettings, DEFAULT_PORT, PLAINTEXT_WARNING, sendsPasswordInClear, SETTING_LABELS, type MailSettings } from './settings.ts';
 import { loadSettingsFile, previewSettingsFile, renderSettingsFile, writeSettingsFile, type LoadedSettingsFile } from './settings-file.ts';
 import { ANSWER_FIELDS, PASSWORD_SOURCES } from './answers.ts';
 import { changeLines, displayValue, settingChanges, summarySheet, type SettingChange } from './summary-sheet.ts';
@@ -18,10 +18,16 @@ export interface ProbeVerdict {
   ok: boolean;
   /** A JSON-safe report (never the password). */
   report: unknown;
-  failure?: { question?: QuestionId; suggestion?: Partial<MailSettings>; message: string; advice: string };
+  failure?: { kind?: string; question?: QuestionId; suggestion?: Partial<MailSettings>; message: string; advice: string };
 }
 
-export type ProbeCapability = (settings: MailSettings, out: Output) => Promise<ProbeVerdict>;
+/** What the administrator decided for this run only (never stored). */
+export interface ProbeRunOptions {
+  /** The password may cross a connection without TLS: --allow-plaintext-auth, or the choice after a refused check. */
+  allowPlaintextAuth: boolean;
+}
+
+export type ProbeCapability = (settings: MailSettings, out: Output, run: ProbeRunOptions) => Promise<ProbeVerdict>;
 
 export interface WizardOptions {
   file: string;
@@ -29,6 +35,8 @@ export interface WizardOptions {
   interactive: boolean;
   force: boolean;
   dryRun: boolean;
+  /** --allow-plaintext-auth: the check may send the password without TLS. */
+  allowPlaintextAuth?: boolean;
   /** Answers given in advance (flags, answers file, password sources). */
   preset: Partial<MailSettings>;
   /** Defaults for a new configuration (the demo's server); reconfiguring uses the file's values. */
@@ -44,7 +52,7 @@ export interface WizardCapabilities {
   /** undefined: --no-probe. */
   probe?: ProbeCapability;
   /** Offered after writing when the check ran and no test recipient was given. */
-  sendTestMessage?: (settings: MailSettings, recipient: string, out: Output) => Promise<boolean>;
+  sendTestMessage?: (settings: MailSettings, recipient: string, out: Output, run: ProbeRunOptions) => Promise<boolean>;
 }
 
 export type WizardResult = {
@@ -56,6 +64,8 @@ export type WizardResult = {
   probe?: unknown;
   /** The bytes the file holds (or would hold), password masked; for --dry-run. */
   preview?: string;
+  /** Teaming will send the password without TLS with these settings (SMTP, no STARTTLS, authentication on). */
+  passwordUnencrypted: boolean;
 };
 
 /** Shown instead of the password wherever the file's text is printed. */
@@ -145,14 +155,39 @@ async function chooseMode(loaded: LoadedSettingsFile, options: WizardOptions, ca
   return choice === 'reconfigure';
 }
 
+/**
+ * The check refused to send the password without TLS: encrypt, or send it in clear on purpose
+ * (never the default), or stop. 'again' when the draft changed or sending in clear was allowed.
+ */
+async function plaintextAuthChoice(ctx: StepContext, run: ProbeRunOptions): Promise<void> {
+  const next = await ctx.prompt.select<'starttls' | 'smtps' | 'plaintext' | 'cancel'>({
+    message: 'The password would cross the network unencrypted. What now?',
+    choices: [
+      { value: 'starttls', name: 'Turn STARTTLS on' },
+      { value: 'smtps', name: 'Choose SMTPS (TLS from the first byte, port 465)' },
+      { value: 'plaintext', name: 'Send the password unencrypted anyway (only on a network path you trust)', short: 'Send it unencrypted' },
+      { value: 'cancel', name: 'Cancel' },
+    ],
+    default: 'starttls',
+  });
+  if (next === 'cancel') throw new CancelledError();
+  if (next === 'starttls') Object.assign(ctx.draft, { starttls: true });
+  if (next === 'smtps') Object.assign(ctx.draft, { protocol: 'smtps', port: DEFAULT_PORT.smtps, starttls: false });
+  if (next === 'plaintext') run.allowPlaintextAuth = true;
+}
+
 /** Probe until it passes or the administrator decides; returns the last report and whether the check passed. */
-async function probeStep(ctx: StepContext, options: WizardOptions, caps: WizardCapabilities): Promise<{ settings: MailSettings; report?: unknown; passed: boolean }> {
+async function probeStep(ctx: StepContext, options: WizardOptions, caps: WizardCapabilities, run: ProbeRunOptions): Promise<{ settings: MailSettings; report?: unknown; passed: boolean }> {
   for (;;) {
     const settings = draftSettings(ctx.draft, options, ctx.stored);
     if (!caps.probe) return { settings, passed: false };
-    const verdict = await caps.probe(settings, caps.out);
+    const verdict = await caps.probe(settings, caps.out, run);
     if (verdict.ok) return { settings, report: verdict.report, passed: true };
     const failure = verdict.failure;
+    if (options.interactive && failure?.kind === 'auth-plaintext') {
+      await plaintextAuthChoice(ctx, run);
+      continue;
+    }
     if (!options.interactive) {
       if (options.force) {
         caps.out.warn('The mail server check failed; writing anyway because of --force.');
@@ -217,8 +252,9 @@ export async function runWizard(options: WizardOptions, caps: WizardCapabilities
   const ctx: StepContext = { draft: {}, stored, prompt: caps.prompt, out, now: caps.now };
 
   await answerQuestions(ctx, options);
+  const run: ProbeRunOptions = { allowPlaintextAuth: options.allowPlaintextAuth === true };
   for (;;) {
-    const { settings, report, passed } = await probeStep(ctx, options, caps);
+    const { settings, report, passed } = await probeStep(ctx, options, caps, run);
     const changes = settingChanges(reconfiguring ? stored : {}, settings);
     out.line();
     for (const line of summarySheet(settings, out.style)) out.line(line);
@@ -246,7 +282,10 @@ export async function runWizard(options: WizardOptions, caps: WizardCapabilities
         continue;
       }
     }
-    return finish(loaded, settings, changes, reconfiguring, options, caps, report, passed);
+    const result = await finish(loaded, settings, changes, reconfiguring, options, caps, report, passed, run);
+    // The last word, whatever was written: such settings are a standing risk.
+    if (result.passwordUnencrypted) out.warn(`With these settings ${PLAINTEXT_WARNING}. To protect it: teaming-mail-setup --reconfigure -f ${loaded.path}, then turn STARTTLS on or choose SMTPS.`);
+    return result;
   }
 }
 
@@ -259,9 +298,10 @@ async function finish(
   caps: WizardCapabilities,
   probe: unknown,
   checkPassed: boolean,
+  run: ProbeRunOptions,
 ): Promise<WizardResult> {
   const { out } = caps;
-  const base = { file: loaded.path, changes, settings, probe };
+  const base = { file: loaded.path, changes, settings, probe, passwordUnencrypted: sendsPasswordInClear(settings) };
   if (options.dryRun) {
     const masked = { ...settings, password: settings.password === '' ? '' : PASSWORD_PLACEHOLDER };
     const preview = await previewSettingsFile(loaded, masked, PASSWORD_PLACEHOLDER);
@@ -281,14 +321,14 @@ async function finish(
   const backup = await writeSettingsFile(loaded.path, bytes, loaded.bytes);
   out.success(`Wrote ${loaded.path}${backup ? ` (the previous version is in ${backup})` : ''}.`);
   // A test message through settings that just failed the check would only fail again.
-  if (options.interactive && checkPassed) await offerTestMessage(settings, loaded.path, caps);
+  if (options.interactive && checkPassed) await offerTestMessage(settings, loaded.path, caps, run);
   return { ...base, result: 'written', backup };
 }
 
 const RECIPIENT = /^[^\s@<>()",;:\\]+@[^\s@<>()",;:\\]+$/;
 
 /** The last, optional step: a real message through the server, to a mailbox the administrator can read. */
-async function offerTestMessage(settings: MailSettings, path: string, caps: WizardCapabilities): Promise<void> {
+async function offerTestMessage(settings: MailSettings, path: string, caps: WizardCapabilities, run: ProbeRunOptions): Promise<void> {
   if (!caps.sendTestMessage) return;
   let recipient: string;
   try {
@@ -303,7 +343,7 @@ async function offerTestMessage(settings: MailSettings, path: string, caps: Wiza
     return;
   }
   if (recipient.trim() === '') return;
-  if (!(await caps.sendTestMessage(settings, recipient.trim(), caps.out))) {
+  if (!(await caps.sendTestMessage(settings, recipient.trim(), caps.out, run))) {
     // The advice above names a setting; the file is already written with the current one.
     caps.out.warn(`The test message was not sent; ${path} is written as shown above. To change a setting: teaming-mail-setup --reconfigure -f ${path}`);
   }

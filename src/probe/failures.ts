@@ -1,5 +1,6 @@
 import type { MailSettings } from '../settings.ts';
-import { ChannelError } from './smtp-channel.ts';
+import { looksLikeText } from './first-bytes.ts';
+import { ChannelError, printable } from './smtp-channel.ts';
 import type { Reply } from './smtp-channel.ts';
 import type { FailureKind, ProbeFailure, StageName } from './types.ts';
 
@@ -26,6 +27,7 @@ const STAGE_WORDS: Record<StageName, string> = {
   ehlo: 'EHLO',
   tls: 'the TLS handshake',
   auth: 'authentication',
+  envelope: 'the envelope test',
   message: 'the test message',
 };
 
@@ -87,20 +89,41 @@ export function connectTimeout(settings: MailSettings, waitedMs: number): StageF
 }
 
 const WRONG_VERSION = /wrong version number|packet length too long|unknown protocol|http request|record layer failure|ERR_SSL_WRONG_VERSION_NUMBER/i;
+const NO_CIPHER = /no shared cipher|NO_SHARED_CIPHER|no cipher|sslv3 alert handshake failure|SSLV3_ALERT_HANDSHAKE_FAILURE|handshake failure/i;
+const NO_VERSION = /PROTOCOL_VERSION|UNSUPPORTED_PROTOCOL|no protocols available|protocol version/i;
 
-/** Errors of a TLS handshake (implicit TLS or after STARTTLS). */
-export function tlsFailure(error: NodeJS.ErrnoException, settings: MailSettings, implicit: boolean): StageFailure {
+/** The OpenSSL text of a handshake error, for a detail line: never the message itself. */
+function openSslDetail(error: NodeJS.ErrnoException): string {
+  return printable(`${error.code ? `${error.code}: ` : ''}${error.message}`, 300);
+}
+
+/**
+ * Errors of a TLS handshake (implicit TLS or after STARTTLS), in words; `firstBytes` are what the
+ * server sent first, shown when they were plain text instead of TLS.
+ */
+export function tlsFailure(error: NodeJS.ErrnoException, settings: MailSettings, implicit: boolean, firstBytes: Buffer = Buffer.alloc(0)): StageFailure {
   const text = `${error.code ?? ''} ${error.message}`;
-  if (implicit && WRONG_VERSION.test(text)) {
-    return fail('tls', 'plain-port', `port ${settings.port} answered TLS with plain text (wrong version number)`, 'this port speaks plain SMTP: choose SMTP with STARTTLS', { suggestion: { protocol: 'smtp', starttls: true }, question: 'protocol' });
+  const detail = openSslDetail(error);
+  const sent = firstBytes.length > 0 ? `: "${printable(firstBytes.toString('latin1').trimEnd(), 60)}"` : '';
+  if (WRONG_VERSION.test(text) && (implicit || looksLikeText(firstBytes))) {
+    if (implicit) {
+      return fail('tls', 'plain-port', `port ${settings.port} answered TLS with plain text (wrong version number)${sent}`, 'this port speaks plain SMTP: choose SMTP with STARTTLS', { suggestion: { protocol: 'smtp', starttls: true }, question: 'protocol', detail });
+    }
+    return fail('tls', 'starttls-plain', `the server agreed to STARTTLS, then sent plain text where TLS was expected${sent}`, 'the server\'s STARTTLS is broken (or something between, such as a proxy or virus scanner, answers for it): ask the mail administrator, or choose SMTPS on port 465 if the server offers it', { question: 'protocol', detail });
+  }
+  if (WRONG_VERSION.test(text)) {
+    return fail('tls', 'tls-failed', `the server answered the TLS handshake with something that is not TLS${sent}`, implicit ? `check that port ${settings.port} is the server's SMTPS port` : 'the server\'s STARTTLS is broken: ask the mail administrator', { detail });
   }
   if (/ECONNRESET|socket disconnected|socket hang up|EPIPE/i.test(text)) {
-    return fail('tls', 'closed-early', `the server closed the connection during the TLS handshake (${error.code ?? error.message})`, implicit
+    return fail('tls', 'closed-early', 'the server closed the connection during the TLS handshake', implicit
       ? `the server may not speak TLS on port ${settings.port}, or refuses this client's TLS versions; check the server log, or try SMTP with STARTTLS on 587`
-      : 'the server dropped the STARTTLS upgrade; check its TLS configuration and log', { question: implicit ? 'protocol' : 'starttls' });
+      : 'the server dropped the STARTTLS upgrade; check its TLS configuration and log', { question: implicit ? 'protocol' : 'starttls', detail });
   }
-  if (/PROTOCOL_VERSION|UNSUPPORTED_PROTOCOL|no protocols available/i.test(text)) {
-    return fail('tls', 'tls-version', `the server and this client share no TLS version (${error.code ?? error.message})`, 'the server only speaks an outdated TLS version; ask the mail administrator to enable TLS 1.2 or 1.3');
+  if (NO_VERSION.test(text)) {
+    return fail('tls', 'tls-version', 'the server and this client share no TLS version', 'the server only speaks an outdated TLS version; ask the mail administrator to enable TLS 1.2 or 1.3', { detail });
   }
-  return fail('tls', 'tls-failed', `the TLS handshake failed: ${error.message}`, 'check the server TLS configuration, or ask the mail administrator');
+  if (NO_CIPHER.test(text)) {
+    return fail('tls', 'tls-cipher', 'the server and this client share no cipher', 'the server offers only ciphers this client (and a current Java) refuses as weak; ask the mail administrator to enable current ones (AES-GCM or ChaCha20)', { detail });
+  }
+  return fail('tls', 'tls-failed', 'the TLS handshake failed', 'check the server TLS configuration, or ask the mail administrator (the detail below is for them)', { detail });
 }
