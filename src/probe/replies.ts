@@ -63,14 +63,14 @@ export function senderRefusal(reply: Reply, settings: MailSettings, from: string
   if (replyClass(reply) === 'temporary') return temporaryFailure('envelope', reply);
   const requirement = sessionRequirement(reply, settings);
   if (requirement) return requirement;
-  const shown = from === '' ? 'the null sender <>' : from;
+  const shown = from === '' ? 'the null sender <>' : `the sender ${from}`;
   if (settings.auth && (enhancedClass(reply) === '7' || reply.code === 553 || NOT_OWNED.test(reply.raw))) {
-    return replyFailure('envelope', 'sender-not-owned', reply, `the server does not let ${settings.username} send as ${shown}`, 'the sender must be an address the account owns, and Teaming sends from the user name: the user name must be the full e-mail address of the account', { question: 'username' });
+    return replyFailure('envelope', 'sender-not-owned', reply, `the server does not let ${settings.username} send as ${from}`, 'the sender must be an address the account owns, and Teaming sends from the user name: the user name must be the full e-mail address of the account', { question: 'username' });
   }
   if (!settings.auth && enhancedClass(reply) === '7') {
-    return replyFailure('envelope', 'auth-required', reply, `the server refuses the sender ${shown} without authentication`, 'turn authentication on, with the user name (the full e-mail address Teaming sends from) and password of the account', { suggestion: { auth: true }, question: 'auth' });
+    return replyFailure('envelope', 'auth-required', reply, `the server refuses ${shown} without authentication`, 'turn authentication on, with the user name (the full e-mail address Teaming sends from) and password of the account', { suggestion: { auth: true }, question: 'auth' });
   }
-  return replyFailure('envelope', 'sender-refused', reply, `the server refused the sender ${shown}`, settings.auth
+  return replyFailure('envelope', 'sender-refused', reply, `the server refused ${shown}`, settings.auth
     ? 'the user name is also the sender: enter the full e-mail address of the account as the user name'
     : 'give a test recipient in a domain the server knows (it stands in as the sender); if it still refuses, ask the mail administrator', settings.auth ? { question: 'username' } : {});
 }

@@ -85,7 +85,7 @@ export interface TestSmtpServerOptions {
   authMethods?: string[];
   /** Loopback address to listen on. Default 127.0.0.1. */
   listen?: '127.0.0.1' | '::1';
-  /** Refuse every recipient (550 5.7.1 relay denied), as a server does for clients it does not know. */
+  /** Refuse every recipient but postmaster (550 relay denied), as a server does for clients it does not know. */
   refuseRecipients?: boolean;
   /** Reply text for an accepted message. */
   queuedReply?: string;
@@ -139,8 +139,9 @@ export async function startSmtpServer(options: TestSmtpServerOptions = {}): Prom
       if (accepted) callback(null, { user: username });
       else callback(Object.assign(new Error('Authentication credentials invalid'), { responseCode: 535 }));
     },
-    onRcptTo(_address, _session, callback) {
-      if (options.refuseRecipients) callback(Object.assign(new Error('Relay access denied'), { responseCode: 550 }));
+    onRcptTo(address, _session, callback) {
+      // postmaster is the one recipient every server must take (RFC 5321 4.5.1).
+      if (options.refuseRecipients && address.address.toLowerCase() !== 'postmaster') callback(Object.assign(new Error('Relay access denied'), { responseCode: 550 }));
       else callback();
     },
     onData(stream, _session, callback) {
