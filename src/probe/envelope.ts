@@ -12,6 +12,8 @@ export interface EnvelopeAddresses {
   /** '' is the null sender `<>`. */
   from: string;
   to: string;
+  /** No test recipient: the sender is the recipient too. */
+  toIsSender?: boolean;
   /** Why these addresses, when they are not simply the account and the test recipient. */
   note?: string;
 }
@@ -43,7 +45,7 @@ export function envelopeAddresses(settings: MailSettings, testRecipient: string 
     if (!ADDRESS.test(sender)) {
       return fail('envelope', 'sender-not-address', `the user name "${sender}" is not an e-mail address, and Teaming sends its notifications from the user name: ${BARE_USER_NAME_WORDS}`, 'enter the full e-mail address of the account as the user name (the server must accept it for authentication too)', { question: 'username' });
     }
-    return { from: sender, to: testRecipient ?? sender };
+    return { from: sender, to: testRecipient ?? sender, toIsSender: testRecipient === undefined };
   }
   if (testRecipient !== undefined) {
     return { from: testRecipient, to: testRecipient, note: 'authentication off: these settings name no sender, so the test recipient stands in as the sender' };
@@ -56,7 +58,7 @@ export async function testEnvelope(channel: SmtpChannel, settings: MailSettings,
   const mail = await channel.command(`MAIL FROM:<${addresses.from}>`);
   if (mail.code !== 250) throw senderRefusal(mail, settings, addresses.from);
   const rcpt = await channel.command(`RCPT TO:<${addresses.to}>`);
-  if (rcpt.code !== 250 && rcpt.code !== 251) throw recipientRefusal(rcpt, settings, addresses.to, addresses.to === addresses.from);
+  if (rcpt.code !== 250 && rcpt.code !== 251) throw recipientRefusal(rcpt, settings, addresses.to, addresses.toIsSender === true);
   return { mail, rcpt };
 }
 

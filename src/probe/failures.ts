@@ -31,6 +31,9 @@ const STAGE_WORDS: Record<StageName, string> = {
   message: 'the test message',
 };
 
+const HANGS_UP_AT_GREETING = 'the server hangs up on this machine: it may limit connections or block this address; check the server log, or try port 587 or 465';
+const HUNG_UP = 'the server hung up; check its log for the reason (connection limits, blocked address, TLS or protocol errors)';
+
 /** A read that ended without a usable reply: timeout, trickle, close, reset, garbage, flood. */
 export function channelFailure(stage: StageName, error: ChannelError, settings: MailSettings, waitedMs: number): StageFailure {
   const during = STAGE_WORDS[stage];
@@ -43,9 +46,7 @@ export function channelFailure(stage: StageName, error: ChannelError, settings: 
       return fail(stage, 'timeout', `no answer during ${during} in ${seconds(waitedMs)}`, `the server accepted the connection but went silent; it may be overloaded, or a proxy or firewall holds port ${settings.port}; try again, or try port 587 or 465`, { question: 'port' });
     case 'closed':
     case 'reset':
-      return fail(stage, 'closed-early', `the server ${error.reason === 'reset' ? 'reset' : 'closed'} the connection during ${during}`, stage === 'greeting'
-        ? 'the server hangs up on this machine: it may limit connections or block this address; check the server log, or try port 587 or 465'
-        : 'the server hung up; check its log for the reason (connection limits, blocked address, TLS or protocol errors)', { serverReply, question: stage === 'greeting' ? 'port' : undefined });
+      return fail(stage, 'closed-early', `the server ${error.reason === 'reset' ? 'reset' : 'closed'} the connection during ${during}`, stage === 'greeting' ? HANGS_UP_AT_GREETING : HUNG_UP, { serverReply, question: stage === 'greeting' ? 'port' : undefined });
     case 'not-smtp':
     case 'line-too-long':
       return fail(stage, 'not-smtp', `what answers on ${settings.host}:${settings.port} is not an SMTP server: it sent ${error.reason === 'line-too-long' ? error.message : `"${error.received}"`}`, `check the host and port: mail servers listen on 25, 587 (submission) or 465 (SMTPS)`, { serverReply, question: 'port' });
@@ -80,6 +81,12 @@ export function connectFailure(error: NodeJS.ErrnoException, settings: MailSetti
   }
   if (error.code === 'EHOSTUNREACH' || error.code === 'ENETUNREACH' || error.code === 'EADDRNOTAVAIL') {
     return fail('connect', 'unreachable', `${settings.host} cannot be reached from this machine (${error.code})`, 'check the host name or address and the network route to it', { question: 'host' });
+  }
+  if (error.code === 'ECONNRESET' || error.code === 'EPIPE') {
+    // The TCP connection was made (a refused one is ECONNREFUSED) and reset before we saw it open:
+    // it belongs to the next stage, as when the reset comes a moment later.
+    const next: StageName = settings.protocol === 'smtps' ? 'tls' : 'greeting';
+    return fail(next, 'closed-early', `the server reset the connection during ${STAGE_WORDS[next]}`, next === 'greeting' ? HANGS_UP_AT_GREETING : HUNG_UP, { question: next === 'greeting' ? 'port' : undefined });
   }
   return fail('connect', 'closed-early', `connecting to ${where} failed (${error.code ?? error.message})`, 'check the host and port', { question: 'port' });
 }

@@ -215,7 +215,9 @@ class ProbeRun {
       if (this.failure) throw new StageFailure(this.failure);
       const failure = this.classify(name, error, performance.now() - start);
       this.failure = failure;
-      this.record(name, 'failed', start, failure.message);
+      // A failure that belongs to the next stage (a reset as the connection opened): this one is done.
+      if (failure.stage !== name) this.record(name, 'ok', start, `done; then ${failure.message}`);
+      this.record(failure.stage, 'failed', start, failure.message);
       throw new StageFailure(failure);
     }
   }

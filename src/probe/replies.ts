@@ -65,7 +65,7 @@ export function senderRefusal(reply: Reply, settings: MailSettings, from: string
   if (requirement) return requirement;
   const shown = from === '' ? 'the null sender <>' : `the sender ${from}`;
   if (settings.auth && (enhancedClass(reply) === '7' || reply.code === 553 || NOT_OWNED.test(reply.raw))) {
-    return replyFailure('envelope', 'sender-not-owned', reply, `the server does not let ${settings.username} send as ${from}`, 'the sender must be an address the account owns, and Teaming sends from the user name: the user name must be the full e-mail address of the account', { question: 'username' });
+    return replyFailure('envelope', 'sender-not-owned', reply, `the server does not let this account send as ${from}`, 'the sender must be an address the account owns, and Teaming sends from the user name: the user name must be the full e-mail address of the account', { question: 'username' });
   }
   if (!settings.auth && enhancedClass(reply) === '7') {
     return replyFailure('envelope', 'auth-required', reply, `the server refuses ${shown} without authentication`, 'turn authentication on, with the user name (the full e-mail address Teaming sends from) and password of the account', { suggestion: { auth: true }, question: 'auth' });

@@ -89,6 +89,12 @@ export interface TestSmtpServerOptions {
   refuseRecipients?: boolean;
   /** Reply text for an accepted message. */
   queuedReply?: string;
+  /** Take mail only from a signed-in client (530 5.7.0 authentication required, as a submission port). */
+  requireAuth?: boolean;
+  /** Take MAIL FROM only after STARTTLS (530 5.7.0 Must issue a STARTTLS command first, as Postfix with TLS "encrypt"). */
+  requireTlsForMail?: boolean;
+  /** A signed-in account may send only as this address (553 Sender address rejected: not owned by user). */
+  ownAddress?: string;
 }
 
 export interface TestSmtpServer {
@@ -129,7 +135,7 @@ export async function startSmtpServer(options: TestSmtpServerOptions = {}): Prom
     hideENHANCEDSTATUSCODES: false,
     disabledCommands,
     authMethods: options.authMethods ?? ['PLAIN', 'LOGIN'],
-    authOptional: true,
+    authOptional: options.requireAuth !== true,
     allowInsecureAuth: options.allowInsecureAuth ?? false,
     size: 10 * 1024 * 1024,
     onAuth(auth, _session, callback) {
@@ -138,6 +144,12 @@ export async function startSmtpServer(options: TestSmtpServerOptions = {}): Prom
       logins.push({ username, accepted });
       if (accepted) callback(null, { user: username });
       else callback(Object.assign(new Error('Authentication credentials invalid'), { responseCode: 535 }));
+    },
+    onMailFrom(address, session, callback) {
+      if (options.requireTlsForMail && !session.secure) callback(Object.assign(new Error('Must issue a STARTTLS command first'), { responseCode: 530 }));
+      else if (options.ownAddress !== undefined && session.user !== undefined && address.address !== options.ownAddress) {
+        callback(Object.assign(new Error(`<${address.address}>: Sender address rejected: not owned by user ${String(session.user)}`), { responseCode: 553 }));
+      } else callback();
     },
     onRcptTo(address, _session, callback) {
       // postmaster is the one recipient every server must take (RFC 5321 4.5.1).
