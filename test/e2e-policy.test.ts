@@ -205,6 +205,23 @@ describe('the envelope test, through the command', () => {
     assert.ok(!commands.some((line) => line.startsWith('MAIL')), commands.join('\n'));
   });
 
+  test('the wizard: a bare user name is refused as sender, "Change the user name" asks for the address, then it passes', async () => {
+    const smtp = await server({ accounts: { teaming: PASSWORD, [USER]: PASSWORD } });
+    await writeFile(join(folder, 'ca.pem'), smtp.caPem);
+    const run = spawnCli(['--protocol', 'smtp', '--host', '127.0.0.1', '--port', String(smtp.port), '--time-zone', 'UTC', '--starttls', '--auth', '--username', 'teaming', '--allow-all-users', '--ca-file', 'ca.pem'], { cwd: folder });
+    runs.push(run);
+    await answer(run, 'Password', PASSWORD, { echo: '•'.repeat(PASSWORD.length) });
+    await run.waitFor(/ {2}✔ AUTH +\d+ ms {2}AUTH PLAIN accepted for teaming \(/);
+    await run.waitFor('Problem (Envelope): the user name "teaming" is not an e-mail address, and Teaming sends its notifications from the user name: a bare name is not a valid sender address\n');
+    await choose(run, 'The mail server check failed. What now?', 'Change the user name');
+    await answer(run, 'User name or e-mail address', USER, { shown: 'teaming' });
+    await run.waitFor(/ {2}✔ Envelope +\d+ ms {2}MAIL FROM:<teaming@example\.com> 250 2\.1\.0 Accepted; RCPT TO:<teaming@example\.com> 250 2\.1\.5 Accepted\n/);
+    await choose(run, 'Write installer.properties?', 'Write it');
+    await answer(run, 'Send a test message to (e-mail address, blank to skip)');
+    assert.equal(await run.exit(), 0);
+    assert.match(await readFile(join(folder, 'installer.properties'), 'latin1'), /^mail\.smtp\.user=teaming@example\.com$/m);
+  });
+
   test('relay denied for the account: "the account may not send to that domain"', async () => {
     const relay = await raw(
       scriptedServer((line) => {
