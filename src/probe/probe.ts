@@ -216,7 +216,7 @@ class ProbeRun {
       const failure = this.classify(name, error, performance.now() - start);
       this.failure = failure;
       // A failure that belongs to the next stage (a reset as the connection opened): this one is done.
-      if (failure.stage !== name) this.record(name, 'ok', start, `done; then ${failure.message}`);
+      if (failure.stage !== name) this.record(name, 'ok', start, `connected; then ${failure.message}`);
       this.record(failure.stage, 'failed', start, failure.message);
       throw new StageFailure(failure);
     }
