@@ -222,6 +222,19 @@ describe('the envelope test, through the command', () => {
     assert.match(await readFile(join(folder, 'installer.properties'), 'latin1'), /^mail\.smtp\.user=teaming@example\.com$/m);
   });
 
+  test('a sender the account does not own: exit 3 at the envelope, "the user name must be the full e-mail address"', async () => {
+    const smtp = await server({ accounts: { 'jdoe@corp.example': PASSWORD }, ownAddress: 'john.doe@example.com' });
+    await writeFile(join(folder, 'ca.pem'), smtp.caPem);
+    const result = await runCli(unattended(smtp.port, '--starttls', '--auth', '--username', 'jdoe@corp.example', '--ca-file', join(folder, 'ca.pem')));
+    await rm(join(folder, 'ca.pem'));
+    await assertFailedNothingWritten(
+      result,
+      'the server does not let this account send as jdoe@corp.example: 553 5.1.3 <jdoe@corp.example>: Sender address rejected: not owned by user jdoe@corp.example — the sender must be an address the account owns, and Teaming sends from the user name: the user name must be the full e-mail address of the account',
+    );
+    assert.match(result.stdout, /^ {2}✖ Envelope +\d+ ms {2}the server does not let this account send as jdoe@corp\.example/m);
+    assert.deepEqual(smtp.logins, [{ username: 'jdoe@corp.example', accepted: true }]);
+  });
+
   test('relay denied for the account: "the account may not send to that domain"', async () => {
     const relay = await raw(
       scriptedServer((line) => {

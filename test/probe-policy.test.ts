@@ -3,6 +3,7 @@
 // reset reported at its stage, every run the same. Each case asserts stage, kind, message and fix.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import { tlsFailure } from '../src/probe/failures.ts';
 import { probeSmtp } from '../src/probe/index.ts';
 import type { ProbeOptions, ProbeReport } from '../src/probe/index.ts';
 import type { MailSettings } from '../src/settings.ts';
@@ -109,6 +110,23 @@ describe('probe policy: TLS failures in words', () => {
     assert.equal(report.failure?.advice, "the server's STARTTLS is broken (or something between, such as a proxy or virus scanner, answers for it): ask the mail administrator, or choose SMTPS on port 465 if the server offers it");
     assert.match(report.failure?.detail ?? '', /wrong version number/i);
     assertWords(report);
+  });
+
+  test('OpenSSL errors become words; their text is only the detail', () => {
+    const settings = loopbackSettings(465, { protocol: 'smtps', starttls: false });
+    const openSsl = (reason: string, code: string) => Object.assign(new Error(`80CC6C0AF57F0000:error:0A0000C1:SSL routines:tls_post_process_client_hello:${reason}:../deps/openssl/openssl/ssl/statem/statem_srvr.c:2220:`), { code });
+    const cases = [
+      [openSsl('no shared cipher', 'ERR_SSL_NO_SHARED_CIPHER'), 'tls-cipher', 'the server and this client share no cipher'],
+      [openSsl('unsupported protocol', 'ERR_SSL_UNSUPPORTED_PROTOCOL'), 'tls-version', 'the server and this client share no TLS version'],
+      [openSsl('sslv3 alert bad record mac', 'ERR_SSL_SSLV3_ALERT_BAD_RECORD_MAC'), 'tls-failed', 'the TLS handshake failed'],
+    ] as const;
+    for (const [error, kind, message] of cases) {
+      const { failure } = tlsFailure(error, settings, true);
+      assert.equal(failure.kind, kind);
+      assert.equal(failure.message, message);
+      assert.match(failure.detail ?? '', /SSL routines/);
+      assertWords({ failure } as ProbeReport);
+    }
   });
 
   test('454 to STARTTLS: temporary, the server asks to try again later; no setting to change', async () => {
