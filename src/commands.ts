@@ -9,7 +9,7 @@ import { createOutput, type Output } from './output.ts';
 import { inquirerPrompter } from './prompter.ts';
 import { check, passwordSchema } from './schemas.ts';
 import { loadOutboundSettings, settingsFilesWritten, settingsWritesUnderWay } from './settings-file.ts';
-import { MASKED_PASSWORD, type MailSettings } from './settings.ts';
+import { MASKED_PASSWORD, sendsPasswordInClear, type MailSettings } from './settings.ts';
 import { summarySheet } from './summary-sheet.ts';
 import type { ProbeSetup } from './probe-step.ts';
 import { runWizard, type WizardCapabilities, type WizardResult } from './wizard.ts';
@@ -109,6 +109,7 @@ async function probeSetup(options: CommandOptions): Promise<ProbeSetup> {
     ca: options.caFile !== undefined ? await readCaFile(String(options.caFile)) : undefined,
     acceptCertificateSha256: options.acceptCertificate as string | undefined,
     testRecipient: options.testRecipient as string | undefined,
+    allowPlaintextAuth: options.allowPlaintextAuth === true,
   };
 }
 
@@ -118,9 +119,9 @@ async function probeCapabilities(options: CommandOptions): Promise<Pick<WizardCa
   const setup = await probeSetup(options);
   const step = () => import('./probe-step.ts');
   return {
-    probe: async (settings, out) => (await step()).createProbe(setup)(settings, out),
+    probe: async (settings, out, run) => (await step()).createProbe(setup)(settings, out, run),
     // Offered at the end when no --test-recipient was given.
-    sendTestMessage: setup.testRecipient ? undefined : async (settings, recipient, out) => (await step()).sendTestMessage(setup, settings, recipient, out),
+    sendTestMessage: setup.testRecipient ? undefined : async (settings, recipient, out, run) => (await step()).sendTestMessage(setup, settings, recipient, out, run),
   };
 }
 
@@ -139,6 +140,7 @@ async function wizard(options: CommandOptions, out: Output): Promise<WizardResul
       interactive,
       force: options.force === true,
       dryRun: options.dryRun === true,
+      allowPlaintextAuth: options.allowPlaintextAuth === true,
       preset,
       rejected: { problems, settings: rejected },
     },
@@ -172,7 +174,7 @@ async function show(options: CommandOptions, out: Output): Promise<unknown> {
   if (options.json !== true) {
     for (const line of summarySheet(settings, out.style, `Outbound e-mail in ${file}`)) out.line(line);
   }
-  return { file, settings: maskedSettings(settings) };
+  return { file, settings: maskedSettings(settings), passwordUnencrypted: sendsPasswordInClear(settings) };
 }
 
 /** What a cancel says: nothing was written, unless a settings file had been already (then: which). */
@@ -229,6 +231,7 @@ function warnUnusedProbeOptions(options: CommandOptions, out: Output): void {
     options.caFile !== undefined && '--ca-file',
     options.acceptCertificate !== undefined && '--accept-certificate',
     options.testRecipient !== undefined && '--test-recipient',
+    options.allowPlaintextAuth === true && '--allow-plaintext-auth',
   ].filter(Boolean);
   if (unused.length > 0) out.warn(`${unused.join(', ')} ${unused.length === 1 ? 'has' : 'have'} no effect with --no-probe: the mail server is not checked`);
 }

@@ -2,15 +2,14 @@
  * The mail server check, as the wizard's probe step and as the `check` command. The probe itself
  * (src/probe/) loads only here, so the first question never pays for it.
  */
-import { hostname } from 'node:os';
 import { EXIT, SettingsFileError } from './errors.ts';
 import type { Output } from './output.ts';
 import type { FailureKind, ProbeOptions, ProbeReport } from './probe/index.ts';
-import { completeSettings, type MailSettings } from './settings.ts';
+import { completeSettings, sendsPasswordInClear, type MailSettings } from './settings.ts';
 import { loadOutboundSettings } from './settings-file.ts';
 import type { QuestionId } from './steps/context.ts';
 import { trustNeedOf } from './teaming-java.ts';
-import type { ProbeCapability, ProbeVerdict } from './wizard.ts';
+import type { ProbeCapability, ProbeRunOptions, ProbeVerdict } from './wizard.ts';
 
 export interface ProbeSetup {
   timeoutMs: number;
@@ -18,22 +17,25 @@ export interface ProbeSetup {
   ca?: string;
   acceptCertificateSha256?: string;
   testRecipient?: string;
+  /** --allow-plaintext-auth: the password may cross a connection without TLS in this run. */
+  allowPlaintextAuth?: boolean;
 }
 
 /** Failures that another protocol, port or STARTTLS choice may cure: worth trying the usual ports. */
-const TLS_MODE_FAILURES: ReadonlySet<FailureKind> = new Set(['expects-tls', 'plain-port', 'starttls-missing', 'tls-failed', 'timeout', 'refused']);
+const TLS_MODE_FAILURES: ReadonlySet<FailureKind> = new Set(['expects-tls', 'plain-port', 'starttls-missing', 'starttls-plain', 'tls-failed', 'timeout', 'refused', 'auth-plaintext']);
 
-/** The sender of a test message: the account when it is an address (as Teaming's notifications), else a local one. */
-function testSender(settings: MailSettings): string {
-  return settings.auth && settings.username.includes('@') ? settings.username : `teaming-mail-setup@${hostname()}`;
-}
-
-function probeOptions(setup: ProbeSetup, settings: MailSettings, testRecipient?: string): ProbeOptions {
+/**
+ * The options of one check. The envelope test's recipient is `testRecipient` (else the sender);
+ * `sendMessage` also sends it a real message. The sender is the one Teaming will use (probe/envelope.ts).
+ */
+function probeOptions(setup: ProbeSetup, settings: MailSettings, run: ProbeRunOptions, testRecipient = setup.testRecipient, sendMessage = testRecipient !== undefined): ProbeOptions {
   return {
     timeoutMs: setup.timeoutMs,
     ca: setup.ca,
     acceptCertificateSha256: setup.acceptCertificateSha256,
-    testMessage: testRecipient ? { to: testRecipient, from: testSender(settings), timeZone: settings.timeZone } : undefined,
+    allowPlaintextAuth: run.allowPlaintextAuth,
+    testRecipient,
+    testMessage: sendMessage && testRecipient ? { to: testRecipient, timeZone: settings.timeZone } : undefined,
   };
 }
 
@@ -60,8 +62,11 @@ function describeCombination(combination: Pick<MailSettings, 'protocol' | 'port'
 /** Probe the usual ports of the host at once; the working combination, if it differs from the answer. */
 async function detectWorkingSettings(settings: MailSettings, options: ProbeOptions, out: Output): Promise<Partial<MailSettings> | undefined> {
   const { detectSettings } = await import('./probe/index.ts');
-  out.line(`Trying the usual ports of ${settings.host} (465, 587, 25) at once…`);
+  // The configured port in the other TLS mode too (SMTPS on 2525, STARTTLS on 4650…).
+  const otherMode = settings.protocol === 'smtps' ? { protocol: 'smtp' as const, port: settings.port } : { protocol: 'smtps' as const, port: settings.port };
+  out.line(`Trying the usual ports of ${settings.host} (465, 587, 25) and port ${settings.port} as ${otherMode.protocol === 'smtps' ? 'SMTPS' : 'SMTP with STARTTLS'} at once…`);
   const result = await detectSettings(settings.host, {
+    also: [otherMode],
     timeoutMs: options.timeoutMs,
     ca: options.ca,
     acceptCertificateSha256: options.acceptCertificateSha256,
@@ -104,15 +109,15 @@ function questionFor(key: keyof MailSettings | undefined): QuestionId | undefine
 }
 
 export function createProbe(setup: ProbeSetup): ProbeCapability {
-  return async (settings, out) => {
-    const verdict = await ignoringTypedKeys(() => probeAndDiagnose(setup, settings, out));
+  return async (settings, out, run) => {
+    const verdict = await ignoringTypedKeys(() => probeAndDiagnose(setup, settings, out, run));
     return { ...verdict, trust: trustNeedOf(verdict.report, setup.ca !== undefined) };
   };
 }
 
 /** One check with its live lines; on a failure that another protocol or port may cure, the usual ports too. */
-async function probeAndDiagnose(setup: ProbeSetup, settings: MailSettings, out: Output): Promise<ProbeVerdict> {
-  const options = probeOptions(setup, settings, setup.testRecipient);
+async function probeAndDiagnose(setup: ProbeSetup, settings: MailSettings, out: Output, run: ProbeRunOptions): Promise<ProbeVerdict> {
+  const options = probeOptions(setup, settings, run);
   const report = await probeWithLiveLines(settings, options, out, true);
   const failure = report.failure;
   if (report.ok || !failure) return { ok: report.ok, report };
@@ -121,6 +126,7 @@ async function probeAndDiagnose(setup: ProbeSetup, settings: MailSettings, out: 
     ok: false,
     report,
     failure: {
+      kind: failure.kind,
       question: questionFor(failure.question),
       suggestion: detected ?? failure.suggestion,
       message: failure.message,
@@ -130,8 +136,8 @@ async function probeAndDiagnose(setup: ProbeSetup, settings: MailSettings, out: 
 }
 
 /** Send a test message with settings that passed the check (offered at the end of the wizard). */
-export async function sendTestMessage(setup: ProbeSetup, settings: MailSettings, recipient: string, out: Output): Promise<boolean> {
-  const options = probeOptions(setup, settings, recipient);
+export async function sendTestMessage(setup: ProbeSetup, settings: MailSettings, recipient: string, out: Output, run: ProbeRunOptions): Promise<boolean> {
+  const options = probeOptions(setup, settings, run, recipient);
   const report = await ignoringTypedKeys(() => probeWithLiveLines(settings, options, out, true, `Sending a test message to ${recipient}`));
   if (report.ok) out.success(`Test message sent: look for "Teaming outbound mail test" in the mailbox of ${recipient}.`);
   return report.ok;
@@ -145,7 +151,8 @@ export async function runCheck(options: Record<string, unknown>, setup: ProbeSet
   // What the file leaves out, completed the way Teaming's JavaMail session reads it.
   const settings = completeSettings({ ...stored, host: stored.host, timeZone: stored.timeZone ?? 'UTC' });
   const json = options.json === true;
-  const report = await probeWithLiveLines(settings, probeOptions(setup, settings, setup.testRecipient), out, !json);
-  if (json) out.json({ result: report.ok ? 'passed' : 'failed', file, exitCode: report.ok ? EXIT.ok : EXIT.probeFailed, probe: report });
+  const report = await probeWithLiveLines(settings, probeOptions(setup, settings, { allowPlaintextAuth: setup.allowPlaintextAuth === true }), out, !json);
+  const passwordUnencrypted = sendsPasswordInClear(settings);
+  if (json) out.json({ result: report.ok ? 'passed' : 'failed', file, exitCode: report.ok ? EXIT.ok : EXIT.probeFailed, passwordUnencrypted, probe: report });
   return report.ok ? EXIT.ok : EXIT.probeFailed;
 }

@@ -67,3 +67,13 @@ export const SETTING_LABELS: Record<keyof MailSettings, string> = {
   allowSendToAllUsers: 'Allow sending to All Users',
   connectionTimeoutMs: 'Connection timeout',
 };
+
+/** Whether Teaming, with these settings, sends the password without TLS (SMTP, no STARTTLS, AUTH on). */
+export function sendsPasswordInClear(settings: Partial<Pick<MailSettings, 'protocol' | 'starttls' | 'auth'>>): boolean {
+  return settings.auth === true && (settings.protocol ?? 'smtp') === 'smtp' && settings.starttls !== true;
+}
+
+export const PLAINTEXT_REFUSAL = 'the password would cross the network unencrypted';
+/** What every output says of such settings: the stage line, the summary sheet, the final message, show and check. */
+export const PLAINTEXT_WARNING = 'the password crosses the network unencrypted (no TLS): anyone on the network path can read it, and Teaming will send it this way every time';
+export const ALLOW_PLAINTEXT_FLAG = '--allow-plaintext-auth';

@@ -1,6 +1,6 @@
 /** The "Basic Teaming Installation Summary Sheet" for outbound e-mail, and what a reconfiguration changes. */
 import type { ChalkInstance } from 'chalk';
-import { maskPassword, SETTING_LABELS, type MailSettings } from './settings.ts';
+import { maskPassword, PLAINTEXT_WARNING, sendsPasswordInClear, SETTING_LABELS, type MailSettings } from './settings.ts';
 
 type SheetValue = string | number | boolean | undefined;
 
@@ -33,7 +33,9 @@ export function sheetRows(settings: Partial<MailSettings>): [keyof MailSettings,
 export function summarySheet(settings: Partial<MailSettings>, style: ChalkInstance, title = 'Outbound e-mail'): string[] {
   const rows = sheetRows(settings);
   const width = Math.max(...rows.map(([key]) => SETTING_LABELS[key].length));
-  return [style.bold(title), ...rows.map(([key, value]) => `  ${SETTING_LABELS[key].padEnd(width)}  ${value}`)];
+  const lines = [style.bold(title), ...rows.map(([key, value]) => `  ${SETTING_LABELS[key].padEnd(width)}  ${value}`)];
+  if (sendsPasswordInClear(settings)) lines.push(style.yellow(`  Warning: ${PLAINTEXT_WARNING}`));
+  return lines;
 }
 
 export interface SettingChange {

@@ -6,7 +6,7 @@
 import { AnswersError, CancelledError, ProbeFailedError, UsageError, WriteFileError } from './errors.ts';
 import type { Output } from './output.ts';
 import type { Prompter } from './prompter.ts';
-import { completeSettings, SETTING_LABELS, type MailSettings } from './settings.ts';
+import { completeSettings, DEFAULT_PORT, PLAINTEXT_WARNING, sendsPasswordInClear, SETTING_LABELS, type MailSettings } from './settings.ts';
 import { mkdir } from 'node:fs/promises';
 import { fileChanges } from './file-changes.ts';
 import {
@@ -33,12 +33,18 @@ export interface ProbeVerdict {
   ok: boolean;
   /** A JSON-safe report (never the password). */
   report: unknown;
-  failure?: { question?: QuestionId; suggestion?: Partial<MailSettings>; message: string; advice: string };
+  failure?: { kind?: string; question?: QuestionId; suggestion?: Partial<MailSettings>; message: string; advice: string };
   /** The check trusted the certificate for a reason Teaming's JVM does not share (--ca-file, a fingerprint…). */
   trust?: TrustNeed;
 }
 
-export type ProbeCapability = (settings: MailSettings, out: Output) => Promise<ProbeVerdict>;
+/** What the administrator decided for this run only (never stored). */
+export interface ProbeRunOptions {
+  /** The password may cross a connection without TLS: --allow-plaintext-auth, or the choice after a refused check. */
+  allowPlaintextAuth: boolean;
+}
+
+export type ProbeCapability = (settings: MailSettings, out: Output, run: ProbeRunOptions) => Promise<ProbeVerdict>;
 
 export interface WizardOptions {
   file: string;
@@ -46,6 +52,8 @@ export interface WizardOptions {
   interactive: boolean;
   force: boolean;
   dryRun: boolean;
+  /** --allow-plaintext-auth: the check may send the password without TLS. */
+  allowPlaintextAuth?: boolean;
   /** Answers given in advance (flags, answers file, password sources). */
   preset: Partial<MailSettings>;
   /** Defaults for a new configuration (the demo's server); reconfiguring uses the file's values. */
@@ -61,7 +69,7 @@ export interface WizardCapabilities {
   /** undefined: --no-probe. */
   probe?: ProbeCapability;
   /** Offered after writing when the check ran and no test recipient was given. */
-  sendTestMessage?: (settings: MailSettings, recipient: string, out: Output) => Promise<boolean>;
+  sendTestMessage?: (settings: MailSettings, recipient: string, out: Output, run: ProbeRunOptions) => Promise<boolean>;
 }
 
 export type WizardResult = {
@@ -75,6 +83,8 @@ export type WizardResult = {
   preview?: string;
   /** What Teaming's Java needs besides the file (name check, trust store). */
   teamingJava: TeamingJava;
+  /** Teaming will send the password without TLS with these settings (SMTP, no STARTTLS, authentication on). */
+  passwordUnencrypted: boolean;
 };
 
 /** Shown instead of the password wherever the file's text is printed. */
@@ -169,18 +179,44 @@ async function chooseMode(loaded: LoadedSettingsFile, options: WizardOptions, ca
   return choice === 'reconfigure';
 }
 
+/**
+ * The check refused to send the password without TLS: encrypt, or send it in clear on purpose
+ * (never the default), or stop. 'again' when the draft changed or sending in clear was allowed.
+ */
+async function plaintextAuthChoice(ctx: StepContext, run: ProbeRunOptions): Promise<void> {
+  const next = await ctx.prompt.select<'starttls' | 'smtps' | 'plaintext' | 'cancel'>({
+    message: 'The password would cross the network unencrypted. What now?',
+    choices: [
+      { value: 'starttls', name: 'Turn STARTTLS on' },
+      { value: 'smtps', name: 'Choose SMTPS (TLS from the first byte, port 465)' },
+      { value: 'plaintext', name: 'Send the password unencrypted anyway (only on a network path you trust)', short: 'Send it unencrypted' },
+      { value: 'cancel', name: 'Cancel' },
+    ],
+    default: 'starttls',
+  });
+  if (next === 'cancel') throw new CancelledError();
+  if (next === 'starttls') Object.assign(ctx.draft, { starttls: true });
+  if (next === 'smtps') Object.assign(ctx.draft, { protocol: 'smtps', port: DEFAULT_PORT.smtps, starttls: false });
+  if (next === 'plaintext') run.allowPlaintextAuth = true;
+}
+
 /** Probe until it passes or the administrator decides; returns the last report and whether the check passed. */
 async function probeStep(
   ctx: StepContext,
   options: WizardOptions,
   caps: WizardCapabilities,
+  run: ProbeRunOptions,
 ): Promise<{ settings: MailSettings; report?: unknown; passed: boolean; trust?: TrustNeed }> {
   for (;;) {
     const settings = draftSettings(ctx.draft, options, storedFor(ctx));
     if (!caps.probe) return { settings, passed: false };
-    const verdict = await caps.probe(settings, caps.out);
+    const verdict = await caps.probe(settings, caps.out, run);
     if (verdict.ok) return { settings, report: verdict.report, passed: true, trust: verdict.trust };
     const failure = verdict.failure;
+    if (options.interactive && failure?.kind === 'auth-plaintext') {
+      await plaintextAuthChoice(ctx, run);
+      continue;
+    }
     if (!options.interactive) {
       if (options.force) {
         caps.out.warn('The mail server check failed; writing anyway because of --force.');
@@ -251,9 +287,10 @@ export async function runWizard(options: WizardOptions, caps: WizardCapabilities
 
   await answerQuestions(ctx, options);
   const javaHome = await javaHomeFor(loaded.path, loaded.bytes);
+  const run: ProbeRunOptions = { allowPlaintextAuth: options.allowPlaintextAuth === true };
   let keptAddress: string | undefined;
   for (;;) {
-    const { settings, report, passed, trust } = await probeStep(ctx, options, caps);
+    const { settings, report, passed, trust } = await probeStep(ctx, options, caps, run);
     if (options.interactive && keptAddress !== settings.host) {
       // An IP address host with TLS: offer the certificate's names for it; a chosen one is checked anew.
       const name = await offerCertificateName(settings, report, caps.prompt, out);
@@ -292,7 +329,10 @@ export async function runWizard(options: WizardOptions, caps: WizardCapabilities
         continue;
       }
     }
-    return finish(loaded, settings, changes, reconfiguring, options, caps, report, passed, { notes, trust });
+    const result = await finish(loaded, settings, changes, reconfiguring, options, caps, report, passed, run, { notes, trust });
+    // The last word, whatever was written: such settings are a standing risk.
+    if (result.passwordUnencrypted) out.warn(`With these settings ${PLAINTEXT_WARNING}. To protect it: teaming-mail-setup --reconfigure -f ${loaded.path}, then turn STARTTLS on or choose SMTPS.`);
+    return result;
   }
 }
 
@@ -334,10 +374,11 @@ async function finish(
   caps: WizardCapabilities,
   probe: unknown,
   checkPassed: boolean,
+  run: ProbeRunOptions,
   java: { notes: TeamingJava; trust?: TrustNeed },
 ): Promise<WizardResult> {
   const { out } = caps;
-  const base = { file: loaded.path, changes, settings, probe, teamingJava: java.notes };
+  const base = { file: loaded.path, changes, settings, probe, teamingJava: java.notes, passwordUnencrypted: sendsPasswordInClear(settings) };
   if (options.dryRun) {
     const masked = { ...settings, password: settings.password === '' ? '' : PASSWORD_PLACEHOLDER };
     const preview = await previewSettingsFile(loaded, masked, PASSWORD_PLACEHOLDER);
@@ -351,7 +392,7 @@ async function finish(
   if (unsaved) out.warn(unsaved);
   tellTeamingJava(java.notes, out);
   // A test message through settings that just failed the check would only fail again.
-  if (written && options.interactive && checkPassed) await offerTestMessage(settings, loaded.path, caps);
+  if (written && options.interactive && checkPassed) await offerTestMessage(settings, loaded.path, caps, run);
   return written ? { ...base, result: 'written', backup: written.backup } : { ...base, result: 'unchanged' };
 }
 
@@ -389,7 +430,7 @@ function tellTeamingJava(notes: TeamingJava, out: Output): void {
 const RECIPIENT = /^[^\s@<>()",;:\\]+@[^\s@<>()",;:\\]+$/;
 
 /** The last, optional step: a real message through the server, to a mailbox the administrator can read. */
-async function offerTestMessage(settings: MailSettings, path: string, caps: WizardCapabilities): Promise<void> {
+async function offerTestMessage(settings: MailSettings, path: string, caps: WizardCapabilities, run: ProbeRunOptions): Promise<void> {
   if (!caps.sendTestMessage) return;
   let recipient: string;
   try {
@@ -404,7 +445,7 @@ async function offerTestMessage(settings: MailSettings, path: string, caps: Wiza
     return;
   }
   if (recipient.trim() === '') return;
-  if (!(await caps.sendTestMessage(settings, recipient.trim(), caps.out))) {
+  if (!(await caps.sendTestMessage(settings, recipient.trim(), caps.out, run))) {
     // The advice above names a setting; the file is already written with the current one.
     caps.out.warn(`The test message was not sent; ${path} is written as shown above. To change a setting: teaming-mail-setup --reconfigure -f ${path}`);
   }

@@ -209,6 +209,7 @@ describe('show [-f FILE]', { concurrency: true }, () => {
     assert.equal(result.code, 0, result.stderr);
     assert.deepEqual(JSON.parse(result.stdout), {
       file: 'conf/installer.properties',
+      passwordUnencrypted: false,
       settings: {
         protocol: 'smtp',
         host: 'mail.example.com',

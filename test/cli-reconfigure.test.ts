@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
+import { PLAINTEXT_WARNING } from '../src/settings.ts';
 import { assertEndsWith, assertIncludes, assertRefused, ESCAPED_PASSWORD, HEADER, PASSWORD, run, UNATTENDED } from './helpers/cli.ts';
 import { assertChangesMatchDiff } from './helpers/file-diff.ts';
 import { listing, readText, tempFolder } from './helpers/files.ts';
@@ -117,7 +118,8 @@ describe('--dry-run writes nothing', { concurrency: true }, () => {
     const args = [...UNATTENDED, '--dry-run', '--host', 'mail.example.com', '--auth', '--username', 'teaming'];
     const result = await run(args, { cwd, env: { TEAMING_MAIL_PASSWORD: PASSWORD } });
     assert.equal(result.code, 0, result.stderr);
-    assert.equal(result.stderr, '');
+    // Authentication without STARTTLS on 25: the last word names the risk (issue 14).
+    assert.equal(result.stderr, `! With these settings ${PLAINTEXT_WARNING}. To protect it: teaming-mail-setup --reconfigure -f installer.properties, then turn STARTTLS on or choose SMTPS.\n`);
     assert.ok(
       result.stdout.endsWith(
         'installer.properties would hold (dry run, nothing written):\n' +
@@ -214,7 +216,8 @@ describe('--json: one JSON document on stdout, messages on stderr', { concurrenc
     assert.deepEqual(document.changes[1], { setting: 'host', label: 'Mail host', from: '(not set)', to: 'mail.example.com' });
     assert.equal(document.changes.length, 10);
     assert.ok(result.stderr.includes('\nOutbound e-mail\n  Protocol'), result.stderr);
-    assertEndsWith(result.stderr, '✔ Wrote installer.properties.\n');
+    assert.equal(document.passwordUnencrypted, true);
+    assertEndsWith(result.stderr, `✔ Wrote installer.properties.\n! With these settings ${PLAINTEXT_WARNING}. To protect it: teaming-mail-setup --reconfigure -f installer.properties, then turn STARTTLS on or choose SMTPS.\n`);
     assertNoPassword(result.stdout + result.stderr);
   });
 

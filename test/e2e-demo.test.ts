@@ -61,6 +61,7 @@ describe('demo in a real terminal', () => {
     await run.waitFor(/ {2}✔ EHLO +\d+ ms {2}localhost: STARTTLS, AUTH PLAIN LOGIN/);
     await run.waitFor(/ {2}✔ TLS +\d+ ms {2}TLSv1\.3 \S+ via STARTTLS; certificate CN=localhost issued by CN=localhost, .*: trusted; /);
     await run.waitFor(/ {2}✔ AUTH +\d+ ms {2}AUTH PLAIN accepted for teaming@demo\.test \(235 Authentication successful\)\n/);
+    await run.waitFor(/ {2}✔ Envelope +\d+ ms {2}MAIL FROM:<teaming@demo\.test> 250 Accepted; RCPT TO:<administrator@demo\.test> 250 Accepted\n/);
     await run.waitFor(/ {2}✔ Message +\d+ ms {2}accepted for administrator@demo\.test: 250 Message queued as demo-1\n/);
     await run.waitFor(/Mail server OK: TLS 1\.3 via STARTTLS, AUTH PLAIN accepted, test message queued as demo-1, \d+ ms\n/);
     await run.waitFor(

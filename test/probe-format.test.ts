@@ -23,6 +23,7 @@ const failed: ProbeReport = {
     { name: 'message', outcome: 'skipped', ms: 0, detail: 'not reached' },
   ],
   totalMs: 341,
+  passwordUnencrypted: false,
   failure: {
     stage: 'auth',
     kind: 'auth-refused',

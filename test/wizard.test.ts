@@ -368,3 +368,57 @@ test('changing the port on a second visit asks about STARTTLS again, with the ne
   assert.equal(asked.at(-2)?.default, true);
   assert.match(await readFile(file, 'latin1'), /^mail\.smtp\.port=587\nmail\.smtp\.auth=false\n[\s\S]*^mail\.smtp\.starttls\.enable=true$/m);
 });
+
+/** Refuses to send the password without TLS (as the probe does) unless the run allows it. */
+function plaintextRefusingProbe(): { probe: ProbeCapability; seen: { settings: MailSettings; allowed: boolean }[] } {
+  const seen: { settings: MailSettings; allowed: boolean }[] = [];
+  const probe: ProbeCapability = async (settings, _out, run) => {
+    seen.push({ settings, allowed: run.allowPlaintextAuth });
+    const clear = settings.protocol === 'smtp' && !settings.starttls;
+    if (!clear || run.allowPlaintextAuth) return { ok: true, report: { ok: true } };
+    return {
+      ok: false,
+      report: { ok: false },
+      failure: { kind: 'auth-plaintext', question: 'starttls', message: 'the password would cross the network unencrypted', advice: 'turn STARTTLS on' },
+    };
+  };
+  return { probe, seen };
+}
+
+const WITHOUT_STARTTLS = NEW_CONFIGURATION.slice(0, -1).map(([message, answer]): [string, unknown] => [message, message === 'Use STARTTLS?' ? false : answer]);
+
+test('the password would cross unencrypted: STARTTLS (default), SMTPS, unencrypted anyway, or cancel', async () => {
+  const dir = await folder();
+  const file = join(dir, 'installer.properties');
+  const smtps = plaintextRefusingProbe();
+  const { prompt, asked } = scriptedPrompter([...WITHOUT_STARTTLS, ['The password would cross the network unencrypted. What now?', 'smtps'], ['Write', 'write']]);
+  await runWizard(options(file), { prompt, out: capturedOutput().out, now: () => NOW, probe: smtps.probe });
+  const menu = asked.find((question) => question.message.startsWith('The password would cross'));
+  assert.deepEqual(menu?.choices, ['Turn STARTTLS on', 'Choose SMTPS (TLS from the first byte, port 465)', 'Send the password unencrypted anyway (only on a network path you trust)', 'Cancel']);
+  assert.equal(menu?.default, 'starttls');
+  assert.deepEqual(smtps.seen.map(({ settings, allowed }) => `${settings.protocol}:${settings.port}:${settings.starttls}:${allowed}`), ['smtp:587:false:false', 'smtps:465:false:false']);
+  assert.match(await readFile(file, 'latin1'), /^mail\.transport\.protocol=smtps$/m);
+
+  const anyway = plaintextRefusingProbe();
+  const { out, text } = capturedOutput();
+  const result = await runWizard(options(join(dir, 'other.properties')), {
+    prompt: scriptedPrompter([...WITHOUT_STARTTLS, ['The password would cross the network unencrypted. What now?', 'plaintext'], ['Write', 'write']]).prompt,
+    out,
+    now: () => NOW,
+    probe: anyway.probe,
+  });
+  assert.deepEqual(anyway.seen.map(({ allowed }) => allowed), [false, true]);
+  assert.equal(result.passwordUnencrypted, true);
+  assert.match(text(), /! With these settings the password crosses the network unencrypted \(no TLS\)/);
+
+  await assert.rejects(
+    runWizard(options(join(dir, 'third.properties')), {
+      prompt: scriptedPrompter([...WITHOUT_STARTTLS, ['The password would cross the network unencrypted. What now?', 'cancel']]).prompt,
+      out: capturedOutput().out,
+      now: () => NOW,
+      probe: plaintextRefusingProbe().probe,
+    }),
+    CancelledError,
+  );
+  assert.deepEqual((await readdir(dir)).sort(), ['installer.properties', 'other.properties']);
+});

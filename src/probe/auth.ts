@@ -1,5 +1,6 @@
 import type { MailSettings } from '../settings.ts';
 import { codeOf, fail, replyFailure, type StageFailure } from './failures.ts';
+import { replyClass, temporaryFailure } from './replies.ts';
 import type { Reply, SmtpChannel } from './smtp-channel.ts';
 import type { ServerCapabilities } from './types.ts';
 
@@ -56,9 +57,7 @@ function authRefused(settings: MailSettings, reply: Reply): StageFailure {
       question: 'starttls',
     });
   }
-  if (reply.code >= 400 && reply.code < 500) {
-    return replyFailure('auth', 'auth-temporary', reply, 'the server could not check the credentials just now', 'try again in a few minutes; if it persists, ask the mail administrator');
-  }
+  if (replyClass(reply) === 'temporary') return temporaryFailure('auth', reply);
   const other = settings.username.includes('@')
     ? 'some servers need the user name without the domain instead of the full e-mail address, or the other way round'
     : 'some servers need the full e-mail address instead of the user name, or the other way round';

@@ -1,4 +1,5 @@
 import type { PeerCertificate, TLSSocket } from 'node:tls';
+import { fail, type StageFailure } from './failures.ts';
 import { plainText } from './smtp-channel.ts';
 import type { CertificateInfo } from './types.ts';
 
@@ -28,7 +29,7 @@ const VERIFICATION_WORDS: Record<string, string> = {
   ERR_TLS_CERT_ALTNAME_INVALID: 'issued for another host name',
 };
 
-export type CertificateProblem = 'untrusted' | 'expired' | 'name-mismatch';
+export type CertificateProblem = 'untrusted' | 'expired' | 'name-mismatch' | 'fingerprint-mismatch';
 
 export interface CertificateCheck {
   info: CertificateInfo;
@@ -55,6 +56,9 @@ export function checkCertificate(socket: TLSSocket, acceptSha256: string | undef
   if (socket.authorized) return { info: { ...base, verification: 'trusted', trusted: true } };
   if (acceptSha256 !== undefined && sha256 !== '' && normalizeFingerprint(acceptSha256) === sha256) {
     return { info: { ...base, verification: 'accepted by fingerprint', trusted: true } };
+  }
+  if (acceptSha256 !== undefined) {
+    return { info: { ...base, verification: 'not the accepted fingerprint', trusted: false }, problem: 'fingerprint-mismatch' };
   }
   const code = String(socket.authorizationError ?? 'unknown');
   const verification = VERIFICATION_WORDS[code] ?? code;
@@ -86,4 +90,9 @@ export function describeTls(socket: TLSSocket, info: CertificateInfo, via: strin
 /** `TLSv1.3` → `TLS 1.3` for the summary line. */
 export function tlsVersionWords(socket: TLSSocket): string {
   return (socket.getProtocol() ?? 'TLS').replace(/^TLSv/, 'TLS ');
+}
+
+/** --accept-certificate names another certificate than the one the server presents. */
+export function fingerprintMismatch(info: CertificateInfo, accepted: string): StageFailure {
+  return fail('tls', 'certificate-fingerprint-mismatch', `the accepted certificate fingerprint ${normalizeFingerprint(accepted) || accepted} does not match: the server presents ${info.sha256} (${info.subject}, issued by ${info.issuer})`, 'check the fingerprint you gave with --accept-certificate: if the server\'s certificate was renewed or you copied another one, accept the one shown here only after checking it with the mail administrator', { certificateSha256: info.sha256 });
 }

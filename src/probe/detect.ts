@@ -15,6 +15,8 @@ export const DEFAULT_DETECT_PORTS: DetectPorts = { smtps: 465, submission: 587, 
 
 export interface DetectOptions extends Omit<ProbeOptions, 'testMessage'> {
   ports?: Partial<DetectPorts>;
+  /** Further combinations to try, e.g. the configured port in the other TLS mode (SMTP there: STARTTLS, then plain). */
+  also?: Pick<MailSettings, 'protocol' | 'port'>[];
   /** With both, each combination must also accept the login. */
   username?: string;
   password?: string;
@@ -55,6 +57,7 @@ export async function detectSettings(host: string, options: DetectOptions = {}):
     password: options.password,
   });
   const { ca, acceptCertificateSha256, lookup, clientName } = options;
+  // Detection never sends the password without TLS (no allowPlaintextAuth here).
   const probe = (settings: MailSettings) => probeSmtp(settings, { ca, acceptCertificateSha256, lookup, clientName, timeoutMs: Math.max(0, deadline - Date.now()) });
   const candidate = (settings: MailSettings, report: ProbeReport): DetectCandidate => ({
     protocol: settings.protocol,
@@ -73,12 +76,17 @@ export async function detectSettings(host: string, options: DetectOptions = {}):
     return [candidate(withTls, report), candidate(plain, await probe(plain))];
   };
 
-  const smtps: MailSettings = { ...base, protocol: 'smtps', port: ports.smtps, starttls: false };
-  const results = await Promise.all([
-    probe(smtps).then((report) => [candidate(smtps, report)]),
-    tryStarttlsThenPlain(ports.submission),
-    tryStarttlsThenPlain(ports.smtp),
-  ]);
+  const trySmtps = async (port: number): Promise<DetectCandidate[]> => {
+    const smtps: MailSettings = { ...base, protocol: 'smtps', port, starttls: false };
+    return [candidate(smtps, await probe(smtps))];
+  };
+  const usual = [
+    { protocol: 'smtps', port: ports.smtps },
+    { protocol: 'smtp', port: ports.submission },
+    { protocol: 'smtp', port: ports.smtp },
+  ] as const;
+  const extra = (options.also ?? []).filter((entry) => !usual.some((known) => known.protocol === entry.protocol && known.port === entry.port));
+  const results = await Promise.all([...usual, ...extra].map((entry) => (entry.protocol === 'smtps' ? trySmtps(entry.port) : tryStarttlsThenPlain(entry.port))));
   const candidates = results.flat();
   const encrypted = (entry: DetectCandidate) => entry.protocol === 'smtps' || entry.starttls;
   const best = candidates.find((entry) => entry.works && encrypted(entry)) ?? candidates.find((entry) => entry.works);

@@ -1,5 +1,6 @@
 import type { MailSettings } from '../settings.ts';
-import { ChannelError } from './smtp-channel.ts';
+import { looksLikeText } from './first-bytes.ts';
+import { ChannelError, printable } from './smtp-channel.ts';
 import type { Reply } from './smtp-channel.ts';
 import type { FailureKind, ProbeFailure, StageName } from './types.ts';
 
@@ -26,8 +27,12 @@ const STAGE_WORDS: Record<StageName, string> = {
   ehlo: 'EHLO',
   tls: 'the TLS handshake',
   auth: 'authentication',
+  envelope: 'the envelope test',
   message: 'the test message',
 };
+
+const HANGS_UP_AT_GREETING = 'the server hangs up on this machine: it may limit connections or block this address; check the server log, or try port 587 or 465';
+const HUNG_UP = 'the server hung up; check its log for the reason (connection limits, blocked address, TLS or protocol errors)';
 
 /** A read that ended without a usable reply: timeout, trickle, close, reset, garbage, flood. */
 export function channelFailure(stage: StageName, error: ChannelError, settings: MailSettings, waitedMs: number): StageFailure {
@@ -41,9 +46,7 @@ export function channelFailure(stage: StageName, error: ChannelError, settings: 
       return fail(stage, 'timeout', `no answer during ${during} in ${seconds(waitedMs)}`, `the server accepted the connection but went silent; it may be overloaded, or a proxy or firewall holds port ${settings.port}; try again, or try port 587 or 465`, { question: 'port' });
     case 'closed':
     case 'reset':
-      return fail(stage, 'closed-early', `the server ${error.reason === 'reset' ? 'reset' : 'closed'} the connection during ${during}`, stage === 'greeting'
-        ? 'the server hangs up on this machine: it may limit connections or block this address; check the server log, or try port 587 or 465'
-        : 'the server hung up; check its log for the reason (connection limits, blocked address, TLS or protocol errors)', { serverReply, question: stage === 'greeting' ? 'port' : undefined });
+      return fail(stage, 'closed-early', `the server ${error.reason === 'reset' ? 'reset' : 'closed'} the connection during ${during}`, stage === 'greeting' ? HANGS_UP_AT_GREETING : HUNG_UP, { serverReply, question: stage === 'greeting' ? 'port' : undefined });
     case 'not-smtp':
     case 'line-too-long':
       return fail(stage, 'not-smtp', `what answers on ${settings.host}:${settings.port} is not an SMTP server: it sent ${error.reason === 'line-too-long' ? error.message : `"${error.received}"`}`, `check the host and port: mail servers listen on 25, 587 (submission) or 465 (SMTPS)`, { serverReply, question: 'port' });
@@ -79,6 +82,12 @@ export function connectFailure(error: NodeJS.ErrnoException, settings: MailSetti
   if (error.code === 'EHOSTUNREACH' || error.code === 'ENETUNREACH' || error.code === 'EADDRNOTAVAIL') {
     return fail('connect', 'unreachable', `${settings.host} cannot be reached from this machine (${error.code})`, 'check the host name or address and the network route to it', { question: 'host' });
   }
+  if (error.code === 'ECONNRESET' || error.code === 'EPIPE') {
+    // The TCP connection was made (a refused one is ECONNREFUSED) and reset before we saw it open:
+    // it belongs to the next stage, as when the reset comes a moment later.
+    const next: StageName = settings.protocol === 'smtps' ? 'tls' : 'greeting';
+    return fail(next, 'closed-early', `the server reset the connection during ${STAGE_WORDS[next]}`, next === 'greeting' ? HANGS_UP_AT_GREETING : HUNG_UP, { question: next === 'greeting' ? 'port' : undefined });
+  }
   return fail('connect', 'closed-early', `connecting to ${where} failed (${error.code ?? error.message})`, 'check the host and port', { question: 'port' });
 }
 
@@ -87,20 +96,41 @@ export function connectTimeout(settings: MailSettings, waitedMs: number): StageF
 }
 
 const WRONG_VERSION = /wrong version number|packet length too long|unknown protocol|http request|record layer failure|ERR_SSL_WRONG_VERSION_NUMBER/i;
+const NO_CIPHER = /no shared cipher|NO_SHARED_CIPHER|no cipher|sslv3 alert handshake failure|SSLV3_ALERT_HANDSHAKE_FAILURE|handshake failure/i;
+const NO_VERSION = /PROTOCOL_VERSION|UNSUPPORTED_PROTOCOL|no protocols available|protocol version/i;
 
-/** Errors of a TLS handshake (implicit TLS or after STARTTLS). */
-export function tlsFailure(error: NodeJS.ErrnoException, settings: MailSettings, implicit: boolean): StageFailure {
+/** The OpenSSL text of a handshake error, for a detail line: never the message itself. */
+function openSslDetail(error: NodeJS.ErrnoException): string {
+  return printable(`${error.code ? `${error.code}: ` : ''}${error.message}`, 300);
+}
+
+/**
+ * Errors of a TLS handshake (implicit TLS or after STARTTLS), in words; `firstBytes` are what the
+ * server sent first, shown when they were plain text instead of TLS.
+ */
+export function tlsFailure(error: NodeJS.ErrnoException, settings: MailSettings, implicit: boolean, firstBytes: Buffer = Buffer.alloc(0)): StageFailure {
   const text = `${error.code ?? ''} ${error.message}`;
-  if (implicit && WRONG_VERSION.test(text)) {
-    return fail('tls', 'plain-port', `port ${settings.port} answered TLS with plain text (wrong version number)`, 'this port speaks plain SMTP: choose SMTP with STARTTLS', { suggestion: { protocol: 'smtp', starttls: true }, question: 'protocol' });
+  const detail = openSslDetail(error);
+  const sent = firstBytes.length > 0 ? `: "${printable(firstBytes.toString('latin1').trimEnd(), 60)}"` : '';
+  if (WRONG_VERSION.test(text) && (implicit || looksLikeText(firstBytes))) {
+    if (implicit) {
+      return fail('tls', 'plain-port', `port ${settings.port} answered TLS with plain text (wrong version number)${sent}`, 'this port speaks plain SMTP: choose SMTP with STARTTLS', { suggestion: { protocol: 'smtp', starttls: true }, question: 'protocol', detail });
+    }
+    return fail('tls', 'starttls-plain', `the server agreed to STARTTLS, then sent plain text where TLS was expected${sent}`, 'the server\'s STARTTLS is broken (or something between, such as a proxy or virus scanner, answers for it): ask the mail administrator, or choose SMTPS on port 465 if the server offers it', { question: 'protocol', detail });
+  }
+  if (WRONG_VERSION.test(text)) {
+    return fail('tls', 'tls-failed', `the server answered the TLS handshake with something that is not TLS${sent}`, implicit ? `check that port ${settings.port} is the server's SMTPS port` : 'the server\'s STARTTLS is broken: ask the mail administrator', { detail });
   }
   if (/ECONNRESET|socket disconnected|socket hang up|EPIPE/i.test(text)) {
-    return fail('tls', 'closed-early', `the server closed the connection during the TLS handshake (${error.code ?? error.message})`, implicit
+    return fail('tls', 'closed-early', 'the server closed the connection during the TLS handshake', implicit
       ? `the server may not speak TLS on port ${settings.port}, or refuses this client's TLS versions; check the server log, or try SMTP with STARTTLS on 587`
-      : 'the server dropped the STARTTLS upgrade; check its TLS configuration and log', { question: implicit ? 'protocol' : 'starttls' });
+      : 'the server dropped the STARTTLS upgrade; check its TLS configuration and log', { question: implicit ? 'protocol' : 'starttls', detail });
   }
-  if (/PROTOCOL_VERSION|UNSUPPORTED_PROTOCOL|no protocols available/i.test(text)) {
-    return fail('tls', 'tls-version', `the server and this client share no TLS version (${error.code ?? error.message})`, 'the server only speaks an outdated TLS version; ask the mail administrator to enable TLS 1.2 or 1.3');
+  if (NO_VERSION.test(text)) {
+    return fail('tls', 'tls-version', 'the server and this client share no TLS version', 'the server only speaks an outdated TLS version; ask the mail administrator to enable TLS 1.2 or 1.3', { detail });
   }
-  return fail('tls', 'tls-failed', `the TLS handshake failed: ${error.message}`, 'check the server TLS configuration, or ask the mail administrator');
+  if (NO_CIPHER.test(text)) {
+    return fail('tls', 'tls-cipher', 'the server and this client share no cipher', 'the server offers only ciphers this client (and a current Java) refuses as weak; ask the mail administrator to enable current ones (AES-GCM or ChaCha20)', { detail });
+  }
+  return fail('tls', 'tls-failed', 'the TLS handshake failed', 'check the server TLS configuration, or ask the mail administrator (the detail below is for them)', { detail });
 }

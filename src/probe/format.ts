@@ -1,4 +1,5 @@
 import { Chalk, type ChalkInstance } from 'chalk';
+import { PLAINTEXT_WARNING } from './plaintext-auth.ts';
 import type { ProbeReport, ProbeStage, StageName } from './types.ts';
 
 export interface FormatOptions {
@@ -12,6 +13,7 @@ export const STAGE_LABELS: Record<StageName, string> = {
   ehlo: 'EHLO',
   tls: 'TLS',
   auth: 'AUTH',
+  envelope: 'Envelope',
   message: 'Message',
 };
 
@@ -36,6 +38,7 @@ export function formatProbeReport(report: ProbeReport, options: FormatOptions = 
   const lines = report.stages.map((stage) => formatStageLine(stage, options));
   if (report.ok) {
     lines.push(c.green(`Mail server OK: ${report.summary ?? `${report.totalMs} ms`}`));
+    if (report.passwordUnencrypted) lines.push(c.yellow.bold(`Warning: ${PLAINTEXT_WARNING}`));
     return lines;
   }
   const failure = report.failure;
@@ -43,6 +46,7 @@ export function formatProbeReport(report: ProbeReport, options: FormatOptions = 
   lines.push(c.red.bold(`Problem (${STAGE_LABELS[failure.stage]}): ${failure.message}`));
   if (failure.serverReply !== undefined && !failure.message.includes(failure.serverReply)) lines.push(`Server said: ${failure.serverReply}`);
   lines.push(c.yellow(`Fix: ${failure.advice}`));
+  if (failure.detail) lines.push(c.dim(`Detail: ${failure.detail}`));
   if (failure.certificateSha256) lines.push(`Certificate SHA-256: ${failure.certificateSha256}`);
   return lines;
 }

@@ -3,12 +3,16 @@ import type tls from 'node:tls';
 import type { MailSettings } from '../settings.ts';
 import { authenticate } from './auth.ts';
 import { describeCapabilities, parseCapabilities } from './capabilities.ts';
-import { checkCertificate, describeTls, tlsVersionWords } from './certificate.ts';
+import { checkCertificate, describeTls, fingerprintMismatch, tlsVersionWords } from './certificate.ts';
 import { connectFirst, resolveHost } from './connect.ts';
 import { Deadline, DeadlineError } from './deadline.ts';
 import { StageFailure, channelFailure, fail, replyFailure, seconds, tlsFailure } from './failures.ts';
 import { redactDeep, secretForms } from './redact.ts';
 import { ChannelError, SmtpChannel, type Reply } from './smtp-channel.ts';
+import { describeEnvelope, envelopeAddresses, testEnvelope } from './envelope.ts';
+import { recordingFirstBytes } from './first-bytes.ts';
+import { PLAINTEXT_WARNING, plaintextAuthRefusal } from './plaintext-auth.ts';
+import { replyClass, temporaryFailure } from './replies.ts';
 import { sendTestMessage } from './test-message.ts';
 import { certificateFailure, handshakeDone, startHandshake } from './tls-handshake.ts';
 import {
@@ -29,8 +33,8 @@ type StageWork<T> = () => Promise<{ value: T; detail: string }>;
 
 function stageOrder(settings: MailSettings): StageName[] {
   return settings.protocol === 'smtps'
-    ? ['dns', 'connect', 'tls', 'greeting', 'ehlo', 'auth', 'message']
-    : ['dns', 'connect', 'greeting', 'ehlo', 'tls', 'auth', 'message'];
+    ? ['dns', 'connect', 'tls', 'greeting', 'ehlo', 'auth', 'envelope', 'message']
+    : ['dns', 'connect', 'greeting', 'ehlo', 'tls', 'auth', 'envelope', 'message'];
 }
 
 /** One probe: the state of the session and what the report will say. */
@@ -48,6 +52,8 @@ class ProbeRun {
   private capabilities: ServerCapabilities | undefined;
   private authMechanism: string | undefined;
   private accepted: ProbeReport['accepted'];
+  private envelope: ProbeReport['envelope'];
+  private passwordUnencrypted = false;
   private address: string | undefined;
   /** The host without the brackets of an IPv6 literal. */
   private readonly host: string;
@@ -95,20 +101,34 @@ class ProbeRun {
     const channel = this.channel;
     if (settings.auth) {
       await this.stage('auth', async () => {
+        const refusal = plaintextAuthRefusal(settings, this.tlsSocket !== undefined, options.allowPlaintextAuth === true, this.capabilities!);
+        if (refusal) throw refusal;
         const { mechanism, reply } = await authenticate(channel, settings, this.capabilities!, plainCapabilities);
         this.authMechanism = mechanism;
-        return { value: mechanism, detail: `AUTH ${mechanism} accepted for ${settings.username} (${reply.raw})` };
+        this.passwordUnencrypted = this.tlsSocket === undefined;
+        const risk = this.passwordUnencrypted ? ` — allowed for this run, but ${PLAINTEXT_WARNING}` : '';
+        return { value: mechanism, detail: `AUTH ${mechanism} accepted for ${settings.username} (${reply.raw})${risk}` };
       });
     } else {
       this.skip('auth', 'authentication off');
     }
     const test = options.testMessage;
+    const envelope = await this.stage('envelope', async () => {
+      const addresses = envelopeAddresses(settings, test?.to ?? options.testRecipient);
+      if (addresses instanceof StageFailure) throw addresses;
+      this.envelope = { ...addresses };
+      const { mail, rcpt } = await testEnvelope(channel, settings, addresses);
+      this.envelope = { ...addresses, mail: mail.raw, rcpt: rcpt.raw };
+      return { value: addresses, detail: describeEnvelope(addresses, mail, rcpt) };
+    });
     if (test) {
       await this.stage('message', async () => {
-        this.accepted = await sendTestMessage(channel, settings, test);
-        return { value: undefined, detail: `accepted for ${test.to}: ${this.accepted.reply}` };
+        this.accepted = await sendTestMessage(channel, settings, envelope, test);
+        return { value: undefined, detail: `accepted for ${envelope.to}: ${this.accepted.reply}` };
       });
     } else {
+      // The envelope test sent nothing: the transaction is dropped.
+      channel.send('RSET');
       this.skip('message', 'no test message requested');
     }
     channel.send('QUIT');
@@ -150,6 +170,8 @@ class ProbeRun {
       banner: this.banner,
       capabilities: this.capabilities,
       certificate: this.certificate,
+      passwordUnencrypted: this.passwordUnencrypted,
+      envelope: this.envelope,
       accepted: this.accepted,
       transcript: this.transcript,
     };
@@ -159,8 +181,9 @@ class ProbeRun {
     const parts: string[] = [];
     if (this.tlsSocket) parts.push(`${tlsVersionWords(this.tlsSocket)} ${this.settings.protocol === 'smtps' ? '(SMTPS)' : 'via STARTTLS'}`);
     else parts.push('plain SMTP, no TLS');
-    parts.push(this.authMechanism ? `AUTH ${this.authMechanism} accepted` : 'no authentication');
+    parts.push(this.authMechanism ? `AUTH ${this.authMechanism} accepted${this.passwordUnencrypted ? ' (the password crossed the network unencrypted)' : ''}` : 'no authentication');
     if (this.accepted) parts.push(this.accepted.queueId ? `test message queued as ${this.accepted.queueId}` : 'test message accepted');
+    else if (this.envelope) parts.push(`envelope accepted for ${this.envelope.to}`);
     parts.push(`${Math.round(totalMs)} ms`);
     return parts.join(', ');
   }
@@ -192,7 +215,9 @@ class ProbeRun {
       if (this.failure) throw new StageFailure(this.failure);
       const failure = this.classify(name, error, performance.now() - start);
       this.failure = failure;
-      this.record(name, 'failed', start, failure.message);
+      // A failure that belongs to the next stage (a reset as the connection opened): this one is done.
+      if (failure.stage !== name) this.record(name, 'ok', start, `connected; then ${failure.message}`);
+      this.record(failure.stage, 'failed', start, failure.message);
       throw new StageFailure(failure);
     }
   }
@@ -209,7 +234,8 @@ class ProbeRun {
 
   /** TLS over `socket`; the certificate is checked before anything secret is sent. */
   private async handshake(socket: net.Socket, via: string, implicit: boolean): Promise<{ value: tls.TLSSocket; detail: string }> {
-    const secure = (this.tlsSocket = startHandshake(socket, this.host, this.options.ca));
+    const { stream, firstBytes } = recordingFirstBytes(socket);
+    const secure = (this.tlsSocket = startHandshake(stream, this.host, this.options.ca));
     try {
       await this.deadline.race(handshakeDone(secure));
     } catch (error) {
@@ -219,10 +245,11 @@ class ProbeRun {
           ? `port ${this.settings.port} accepts connections but does not answer TLS; if it speaks plain SMTP, choose SMTP with STARTTLS`
           : 'the server stopped answering after STARTTLS; check its TLS configuration', { question: implicit ? 'protocol' : 'starttls' });
       }
-      throw tlsFailure(error as NodeJS.ErrnoException, this.settings, implicit);
+      throw tlsFailure(error as NodeJS.ErrnoException, this.settings, implicit, firstBytes());
     }
     const { info, problem } = checkCertificate(secure, this.options.acceptCertificateSha256);
     this.certificate = info;
+    if (problem === 'fingerprint-mismatch') throw fingerprintMismatch(info, this.options.acceptCertificateSha256!);
     if (problem) throw certificateFailure(secure, info, problem, this.host);
     return { value: secure, detail: describeTls(secure, info, via) };
   }
@@ -244,6 +271,7 @@ class ProbeRun {
     }
     this.banner = reply.raw;
     if (reply.code === 220) return { value: reply, detail: reply.raw };
+    if (replyClass(reply) === 'temporary') throw temporaryFailure('greeting', reply);
     if (reply.code >= 400) {
       throw replyFailure('greeting', 'banner-refused', reply, 'the server refuses this connection', "the server does not accept mail sessions from this machine; ask the mail administrator to allow this machine's address, or use the port meant for mail clients (587)", { question: 'port' });
     }
@@ -282,6 +310,7 @@ class ProbeRun {
     const channel = this.channel!;
     const ehlo = await channel.command(`EHLO ${this.clientName()}`);
     if (ehlo.code === 250) return parseCapabilities(ehlo.lines);
+    if (replyClass(ehlo) === 'temporary') throw temporaryFailure(stage, ehlo);
     if (ehlo.code >= 500 && ehlo.code !== 554) {
       const helo = await channel.command(`HELO ${this.clientName()}`);
       if (helo.code === 250) return parseCapabilities([helo.lines[0] ?? '']);
@@ -298,6 +327,7 @@ class ProbeRun {
     }
     const channel = this.channel!;
     const reply = await channel.command('STARTTLS');
+    if (replyClass(reply) === 'temporary') throw temporaryFailure('tls', reply);
     if (reply.code !== 220) {
       throw replyFailure('tls', 'starttls-refused', reply, 'the server refused STARTTLS', 'the server offers STARTTLS but refuses it; check its TLS configuration, or turn STARTTLS off', { question: 'starttls' });
     }
@@ -348,7 +378,7 @@ export async function probeSmtp(settings: MailSettings, options: ProbeOptions = 
 /** SMTPS met a plain port: a quick plain look (no AUTH) tells whether STARTTLS is there to choose. */
 async function refinePlainPort(report: ProbeReport, settings: MailSettings, options: ProbeOptions, deadline: Deadline): Promise<ProbeReport> {
   const plain: MailSettings = { ...settings, protocol: 'smtp', starttls: false, auth: false, username: '', password: '' };
-  const look = await probeSmtp(plain, { ...options, testMessage: undefined, timeoutMs: deadline.remaining() });
+  const look = await probeSmtp(plain, { ...options, testMessage: undefined, testRecipient: undefined, timeoutMs: deadline.remaining() });
   if (!look.capabilities || !report.failure) return report;
   const failure: ProbeFailure = look.capabilities.starttls
     ? { ...report.failure, advice: `the server offers STARTTLS on ${settings.port}: choose SMTP`, suggestion: { protocol: 'smtp', starttls: true } }

@@ -1,6 +1,7 @@
 import type { MailSettings } from '../settings.ts';
 import { timeStampPreview } from '../time-zones.ts';
-import { fail, replyFailure } from './failures.ts';
+import { replyFailure } from './failures.ts';
+import { replyClass, temporaryFailure } from './replies.ts';
 import type { SmtpChannel } from './smtp-channel.ts';
 import type { TestMessageOptions } from './types.ts';
 
@@ -48,36 +49,19 @@ export interface Acceptance {
   queueId?: string;
 }
 
-function checkAddress(role: 'sender' | 'recipient', address: string): void {
-  if (!/^[^\s<>]+@[^\s<>@]+$/.test(address)) {
-    throw fail('message', role === 'sender' ? 'sender-refused' : 'recipient-refused', `the ${role} address "${address}" is not an e-mail address`, 'enter an address such as admin@example.com', role === 'sender' ? { question: 'username' } : {});
-  }
-}
-
-/** Sends the test message over a ready (and, with AUTH, signed-in) session: MAIL, RCPT, DATA. */
-export async function sendTestMessage(channel: SmtpChannel, settings: MailSettings, test: TestMessageOptions): Promise<Acceptance> {
-  const from = test.from ?? (settings.username.includes('@') ? settings.username : undefined);
-  if (!from) {
-    throw fail('message', 'sender-refused', 'no sender address for the test message: the user name is not an e-mail address', 'give a sender address for the test message', { question: 'username' });
-  }
-  checkAddress('sender', from);
-  checkAddress('recipient', test.to);
-  const message = await buildTestMessage({ from, to: test.to, timeZone: test.timeZone, settings });
-  const mail = await channel.command(`MAIL FROM:<${from}>`);
-  if (mail.code !== 250) {
-    throw replyFailure('message', 'sender-refused', mail, `the server refused the sender ${from}`, 'the server may only let this account send as its own address: use the full e-mail address as the user name, or a sender address the account owns', { question: 'username' });
-  }
-  const rcpt = await channel.command(`RCPT TO:<${test.to}>`);
-  if (rcpt.code !== 250 && rcpt.code !== 251) {
-    throw settings.auth
-      ? replyFailure('message', 'recipient-refused', rcpt, `the server refused the recipient ${test.to}`, 'check the test recipient address; the server may not relay to it for this account')
-      : replyFailure('message', 'recipient-refused', rcpt, `the server refused the recipient ${test.to}`, 'the server does not relay for this machine without authentication: turn authentication on', { suggestion: { auth: true }, question: 'auth' });
-  }
+/**
+ * Sends the test message in the transaction the envelope test opened (MAIL FROM and RCPT TO
+ * accepted): DATA, then the message from `from` to `to`.
+ */
+export async function sendTestMessage(channel: SmtpChannel, settings: MailSettings, addresses: { from: string; to: string }, test: TestMessageOptions): Promise<Acceptance> {
+  const message = await buildTestMessage({ from: addresses.from, to: addresses.to, timeZone: test.timeZone, settings });
   const data = await channel.command('DATA');
+  if (replyClass(data) === 'temporary') throw temporaryFailure('message', data);
   if (data.code !== 354) throw replyFailure('message', 'message-refused', data, 'the server refused DATA', 'check the server log, or ask the mail administrator');
   channel.socket.write(dotStuff(message));
   channel.note(`C: <message, ${message.length} bytes>`);
   const done = await channel.readReply();
+  if (replyClass(done) === 'temporary') throw temporaryFailure('message', done);
   if (done.code !== 250) throw replyFailure('message', 'message-refused', done, 'the server refused the test message', 'check the server log (size limits, content filters), or ask the mail administrator');
   const queueId = /queued as\s+<?([\w.@-]+)>?/i.exec(done.raw)?.[1] ?? /\bid[=:\s]+<?([\w.@-]+)>?/i.exec(done.raw)?.[1];
   return { reply: done.raw, queueId };

@@ -1,4 +1,5 @@
 import net from 'node:net';
+import type { Duplex } from 'node:stream';
 import tls from 'node:tls';
 import type { CertificateProblem } from './certificate.ts';
 import { ignore } from './connect.ts';
@@ -10,7 +11,7 @@ import type { CertificateInfo } from './types.ts';
  * Starts TLS over `socket` without rejecting any certificate: the probe checks it itself once the
  * handshake is done, before anything secret is sent, so it can report what it saw.
  */
-export function startHandshake(socket: net.Socket, host: string, ca: string | undefined): tls.TLSSocket {
+export function startHandshake(socket: Duplex, host: string, ca: string | undefined): tls.TLSSocket {
   return tls
     .connect({
       socket,

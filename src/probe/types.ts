@@ -2,7 +2,7 @@ import type { LookupAddress } from 'node:dns';
 import type { MailSettings } from '../settings.ts';
 
 /** The stages of a probe, in the order a session runs them (for SMTPS, TLS comes right after connect). */
-export type StageName = 'dns' | 'connect' | 'greeting' | 'ehlo' | 'tls' | 'auth' | 'message';
+export type StageName = 'dns' | 'connect' | 'greeting' | 'ehlo' | 'tls' | 'auth' | 'envelope' | 'message';
 export type StageOutcome = 'ok' | 'failed' | 'skipped';
 
 export interface ProbeStage {
@@ -28,21 +28,32 @@ export type FailureKind =
   | 'starttls-refused'
   | 'tls-failed'
   | 'tls-version'
+  | 'tls-cipher'
+  | 'starttls-plain'
   | 'certificate-untrusted'
   | 'certificate-name-mismatch'
   | 'certificate-expired'
+  | 'certificate-fingerprint-mismatch'
   | 'auth-missing'
   | 'auth-needs-tls'
   | 'auth-before-tls-only'
   | 'auth-unsupported'
   | 'auth-refused'
   | 'auth-temporary'
+  | 'auth-plaintext'
+  | 'temporary'
   | 'banner-refused'
   | 'ehlo-refused'
   | 'not-smtp'
   | 'reply-too-long'
   | 'closed-early'
+  | 'sender-not-address'
   | 'sender-refused'
+  | 'sender-not-owned'
+  | 'auth-required'
+  | 'starttls-required'
+  | 'relay-denied'
+  | 'recipient-unknown'
   | 'recipient-refused'
   | 'message-refused';
 
@@ -58,6 +69,8 @@ export interface ProbeFailure {
   message: string;
   /** What to change. */
   advice: string;
+  /** The low-level error text (an OpenSSL message, say), kept for the mail administrator; never the message itself. */
+  detail?: string;
   /** The answers that would fix it, when the probe can tell. */
   suggestion?: Partial<MailSettings>;
   question?: ProbeQuestion;
@@ -109,6 +122,13 @@ export interface ProbeReport {
   /** Capabilities of the last EHLO (after STARTTLS when there was one). */
   capabilities?: ServerCapabilities;
   certificate?: CertificateInfo;
+  /**
+   * Whether the password crossed (or, with AUTH stopped, would have crossed) the network without
+   * TLS: true only when the administrator allowed it for this run (allowPlaintextAuth).
+   */
+  passwordUnencrypted: boolean;
+  /** The envelope test: the addresses used and the server's replies to MAIL FROM and RCPT TO. */
+  envelope?: { from: string; to: string; mail?: string; rcpt?: string; note?: string };
   /** The test message's acceptance line and queue id, when one was sent. */
   accepted?: { reply: string; queueId?: string };
   /** The SMTP dialogue, client lines `C:` and server lines `S:`, credentials replaced by `<secret>`. */
@@ -119,9 +139,8 @@ export interface ProbeReport {
 export type LookupFunction = (hostname: string, options: { all: true }) => Promise<LookupAddress[]>;
 
 export interface TestMessageOptions {
+  /** The recipient; the sender is the one Teaming will use (see envelope.ts). */
   to: string;
-  /** Defaults to the user name when it is an e-mail address. */
-  from?: string;
   /** The zone whose time stamp the body shows. */
   timeZone: string;
 }
@@ -134,7 +153,12 @@ export interface ProbeOptions {
   /** Accept exactly this certificate, by SHA-256 fingerprint (any case, colons optional). */
   acceptCertificateSha256?: string;
   lookup?: LookupFunction;
+  /** The recipient of the envelope test when no test message is sent; default the sender. */
+  testRecipient?: string;
+  /** Send a real test message (to its `to`, which is then the envelope's recipient) after the envelope test. */
   testMessage?: TestMessageOptions;
+  /** The administrator allowed AUTH on a connection without TLS for this run (--allow-plaintext-auth). */
+  allowPlaintextAuth?: boolean;
   /** The name sent with EHLO; default an address literal of our own end, e.g. `[192.0.2.7]`. */
   clientName?: string;
 }

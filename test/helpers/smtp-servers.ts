@@ -93,10 +93,16 @@ export interface TestSmtpServerOptions {
   authMethods?: string[];
   /** Loopback address to listen on. Default 127.0.0.1. */
   listen?: '127.0.0.1' | '::1';
-  /** Refuse every recipient (550 5.7.1 relay denied), as a server does for clients it does not know. */
+  /** Refuse every recipient but postmaster (550 relay denied), as a server does for clients it does not know. */
   refuseRecipients?: boolean;
   /** Reply text for an accepted message. */
   queuedReply?: string;
+  /** Take mail only from a signed-in client (530 5.7.0 authentication required, as a submission port). */
+  requireAuth?: boolean;
+  /** Take MAIL FROM only after STARTTLS (530 5.7.0 Must issue a STARTTLS command first, as Postfix with TLS "encrypt"). */
+  requireTlsForMail?: boolean;
+  /** A signed-in account may send only as this address (553 Sender address rejected: not owned by user). */
+  ownAddress?: string;
 }
 
 export interface TestSmtpServer {
@@ -137,7 +143,7 @@ export async function startSmtpServer(options: TestSmtpServerOptions = {}): Prom
     hideENHANCEDSTATUSCODES: false,
     disabledCommands,
     authMethods: options.authMethods ?? ['PLAIN', 'LOGIN'],
-    authOptional: true,
+    authOptional: options.requireAuth !== true,
     allowInsecureAuth: options.allowInsecureAuth ?? false,
     size: 10 * 1024 * 1024,
     onAuth(auth, _session, callback) {
@@ -147,8 +153,15 @@ export async function startSmtpServer(options: TestSmtpServerOptions = {}): Prom
       if (accepted) callback(null, { user: username });
       else callback(Object.assign(new Error('Authentication credentials invalid'), { responseCode: 535 }));
     },
-    onRcptTo(_address, _session, callback) {
-      if (options.refuseRecipients) callback(Object.assign(new Error('Relay access denied'), { responseCode: 550 }));
+    onMailFrom(address, session, callback) {
+      if (options.requireTlsForMail && !session.secure) callback(Object.assign(new Error('Must issue a STARTTLS command first'), { responseCode: 530 }));
+      else if (options.ownAddress !== undefined && session.user !== undefined && address.address !== options.ownAddress) {
+        callback(Object.assign(new Error(`<${address.address}>: Sender address rejected: not owned by user ${String(session.user)}`), { responseCode: 553 }));
+      } else callback();
+    },
+    onRcptTo(address, _session, callback) {
+      // postmaster is the one recipient every server must take (RFC 5321 4.5.1).
+      if (options.refuseRecipients && address.address.toLowerCase() !== 'postmaster') callback(Object.assign(new Error('Relay access denied'), { responseCode: 550 }));
       else callback();
     },
     onData(stream, _session, callback) {

@@ -1,0 +1,96 @@
+/**
+ * How a server's reply is read: by its class first (RFC 5321 4.2.1: 2xx/3xx positive, 4xx
+ * temporary, 5xx permanent), then, for a permanent refusal of the envelope, by its enhanced code
+ * (RFC 3463: 5.1.x the address, 5.7.x policy — relay, authentication, TLS) and its words.
+ * No socket here: these take a reply and say what it means and what to change.
+ */
+import type { MailSettings } from '../settings.ts';
+import { codeOf, replyFailure, type StageFailure } from './failures.ts';
+import type { Reply } from './smtp-channel.ts';
+import type { StageName } from './types.ts';
+
+export type ReplyClass = 'positive' | 'temporary' | 'permanent';
+
+export function replyClass(reply: Pick<Reply, 'code'>): ReplyClass {
+  if (reply.code >= 500) return 'permanent';
+  if (reply.code >= 400) return 'temporary';
+  return 'positive';
+}
+
+export const TEMPORARY_WORDS = 'temporary — the server asks to try again later';
+
+/** What the settings have proven when a stage gets a 4xx. */
+const PROVEN: Record<StageName, string> = {
+  dns: 'nothing yet',
+  connect: 'nothing yet',
+  greeting: 'the host and port (a mail server answered)',
+  ehlo: 'the host and port',
+  tls: 'the host, port and protocol',
+  auth: 'the host, port and TLS settings',
+  envelope: 'the connection, TLS and authentication settings',
+  message: 'the connection, TLS and authentication settings and the envelope',
+};
+
+/** A 4xx at any stage: not a wrong setting; the server asks to come back later. */
+export function temporaryFailure(stage: StageName, reply: Reply): StageFailure {
+  return replyFailure(stage, 'temporary', reply, `${TEMPORARY_WORDS} (${codeOf(reply)})`, `nothing in the settings needs to change for this: the server accepted ${PROVEN[stage]}; try again in a few minutes (the server may be busy, greylisting this machine or limiting connections); if it keeps saying this, ask the mail administrator`);
+}
+
+const STARTTLS_FIRST = /STARTTLS|\bTLS\b.*(first|required)|encryption required/i;
+const AUTH_REQUIRED = /auth\w* (is )?required|must (first )?authenticate|authentication (is )?needed|not authenticated/i;
+const RELAY = /relay/i;
+const NOT_OWNED = /not owned|not (allowed|authori[sz]ed|permitted) to send|sender address rejected|send as|mismatch|does not match/i;
+const UNKNOWN_ADDRESS = /unknown|no such|does not exist|not found|mailbox unavailable|invalid (recipient|address|mailbox)|user doesn'?t exist/i;
+
+const enhancedClass = (reply: Reply) => /^5\.(\d+)\./.exec(reply.enhanced ?? '')?.[1];
+
+/** The server wants STARTTLS or AUTH before it takes mail: the fix is a setting, whatever the address. */
+function sessionRequirement(reply: Reply, settings: MailSettings): StageFailure | undefined {
+  if (reply.code === 538 || STARTTLS_FIRST.test(reply.raw)) {
+    const smtp = settings.protocol === 'smtp' && !settings.starttls;
+    return replyFailure('envelope', 'starttls-required', reply, 'the server takes mail only after STARTTLS', smtp ? 'turn STARTTLS on' : 'the server asks for STARTTLS although this connection is encrypted: ask the mail administrator', smtp ? { suggestion: { starttls: true }, question: 'starttls' } : {});
+  }
+  if (reply.code === 530 || AUTH_REQUIRED.test(reply.raw)) {
+    return settings.auth
+      ? replyFailure('envelope', 'auth-required', reply, 'the server asks for authentication although the login succeeded', 'the account may not send mail through this server: ask the mail administrator')
+      : replyFailure('envelope', 'auth-required', reply, 'the server takes mail only from an authenticated account', 'turn authentication on, with the user name (the full e-mail address Teaming sends from) and password of the account', { suggestion: { auth: true }, question: 'auth' });
+  }
+  return undefined;
+}
+
+/** MAIL FROM was refused. */
+export function senderRefusal(reply: Reply, settings: MailSettings, from: string): StageFailure {
+  if (replyClass(reply) === 'temporary') return temporaryFailure('envelope', reply);
+  const requirement = sessionRequirement(reply, settings);
+  if (requirement) return requirement;
+  const shown = from === '' ? 'the null sender <>' : `the sender ${from}`;
+  if (settings.auth && (enhancedClass(reply) === '7' || reply.code === 553 || NOT_OWNED.test(reply.raw))) {
+    return replyFailure('envelope', 'sender-not-owned', reply, `the server does not let this account send as ${from}`, 'the sender must be an address the account owns, and Teaming sends from the user name: the user name must be the full e-mail address of the account', { question: 'username' });
+  }
+  if (!settings.auth && enhancedClass(reply) === '7') {
+    return replyFailure('envelope', 'auth-required', reply, `the server refuses ${shown} without authentication`, 'turn authentication on, with the user name (the full e-mail address Teaming sends from) and password of the account', { suggestion: { auth: true }, question: 'auth' });
+  }
+  return replyFailure('envelope', 'sender-refused', reply, `the server refused ${shown}`, settings.auth
+    ? 'the user name is also the sender: enter the full e-mail address of the account as the user name'
+    : 'give a test recipient in a domain the server knows (it stands in as the sender); if it still refuses, ask the mail administrator', settings.auth ? { question: 'username' } : {});
+}
+
+/** RCPT TO was refused; `isSender` when the recipient is the sender itself (no test recipient given). */
+export function recipientRefusal(reply: Reply, settings: MailSettings, to: string, isSender: boolean): StageFailure {
+  if (replyClass(reply) === 'temporary') return temporaryFailure('envelope', reply);
+  const requirement = sessionRequirement(reply, settings);
+  if (requirement) return requirement;
+  const policy = enhancedClass(reply) === '7' || RELAY.test(reply.raw);
+  if (policy && !settings.auth) {
+    return replyFailure('envelope', 'auth-required', reply, `the server does not relay to ${to} for this machine without authentication`, 'turn authentication on, with the user name (the full e-mail address Teaming sends from) and password of the account', { suggestion: { auth: true }, question: 'auth' });
+  }
+  if (policy) {
+    return replyFailure('envelope', 'relay-denied', reply, `the server does not relay to ${to} for ${settings.username}`, `the account may not send to that domain: ask the mail administrator to let ${settings.username} send to outside addresses (Teaming mails every user), or test with a recipient in the server's own domain`);
+  }
+  if (enhancedClass(reply) === '1' || UNKNOWN_ADDRESS.test(reply.raw)) {
+    return replyFailure('envelope', 'recipient-unknown', reply, `the server does not know the address ${to}`, isSender
+      ? 'the user name is also the sender and, without a test recipient, the recipient: enter the full e-mail address of the account as the user name, or give a test recipient'
+      : 'check the test recipient address for a typo; the mailbox may not exist', isSender ? { question: 'username' } : {});
+  }
+  return replyFailure('envelope', 'recipient-refused', reply, `the server refused the recipient ${to}`, 'check the test recipient address; if it is right, ask the mail administrator why the server refuses it');
+}
