@@ -1,15 +1,17 @@
 /**
  * The commands behind the command line: gather the answers given in advance, run the wizard or
- * `check` / `show`, and turn every error into one clear message and its exit code. What only one
- * command uses loads when it runs: `check` never loads the wizard, its questions or its prompts.
+ * `check` / `show`, and turn every error into one clear message and its exit code. The wizard and
+ * its questions load only when it runs: `check` never loads them.
  */
 import { readFile, writeFile } from 'node:fs/promises';
-import type { PresetAnswers } from './answers.ts';
+import { answersFileContent, PASSWORD_ENV, presetAnswers, type PresetAnswers } from './answers.ts';
 import { AnswersError, CancelledError, CliError, EXIT, ProbeFailedError, UsageError, WriteFileError } from './errors.ts';
 import { createOutput, type Output } from './output.ts';
+import { inquirerPrompter } from './prompter.ts';
 import { check, passwordSchema } from './schemas.ts';
 import { loadOutboundSettings, settingsFilesWritten, settingsWritesUnderWay } from './settings-file.ts';
 import { MASKED_PASSWORD, type MailSettings } from './settings.ts';
+import { summarySheet } from './summary-sheet.ts';
 import type { ProbeSetup } from './probe-step.ts';
 import type { WizardCapabilities, WizardResult } from './wizard.ts';
 
@@ -23,7 +25,6 @@ async function readStdin(): Promise<string> {
 
 /** The password, from exactly one source that never shows in the process list. */
 async function presetPassword(options: CommandOptions, interactive: boolean, env: NodeJS.ProcessEnv): Promise<string | undefined> {
-  const { PASSWORD_ENV } = await import('./answers.ts');
   // An empty variable (`TEAMING_MAIL_PASSWORD=` left in a script) is no password source.
   const fromEnv = env[PASSWORD_ENV] === '' ? undefined : env[PASSWORD_ENV];
   const sources = [
@@ -71,7 +72,6 @@ async function readAnswersFile(path: string): Promise<{ name: string; content: u
  */
 async function gatherPreset(options: CommandOptions, interactive: boolean): Promise<PresetAnswers> {
   const file = options.answers !== undefined ? await readAnswersFile(String(options.answers)) : undefined;
-  const { presetAnswers } = await import('./answers.ts');
   const preset = presetAnswers(options, file);
   try {
     const password = await presetPassword(options, interactive, process.env);
@@ -131,8 +131,8 @@ async function wizard(options: CommandOptions, out: Output): Promise<WizardResul
       'no terminal to ask the questions on: to run unattended, add --non-interactive and give the answers as flags or with --answers FILE (see --help)',
     );
   }
-  const [{ runWizard }, { inquirerPrompter }] = await Promise.all([import('./wizard.ts'), import('./prompter.ts')]);
   const { settings: preset, problems, rejected } = await gatherPreset(options, interactive);
+  const { runWizard } = await import('./wizard.ts');
   const result = await runWizard(
     {
       file: String(options.file),
@@ -154,7 +154,6 @@ async function wizard(options: CommandOptions, out: Output): Promise<WizardResul
     out.line(`The answers would be saved to ${String(options.writeAnswers)} (dry run: not written).`);
   } else if (options.writeAnswers !== undefined) {
     const path = String(options.writeAnswers);
-    const { answersFileContent } = await import('./answers.ts');
     await writeFile(path, `${JSON.stringify(answersFileContent(result.settings), null, 2)}\n`).catch((error: Error) => {
       const settings = result.result === 'written' ? `; ${result.file} was written` : '';
       throw new WriteFileError(`--write-answers: cannot write ${path}: ${error.message}${settings}`);
@@ -172,7 +171,6 @@ async function show(options: CommandOptions, out: Output): Promise<unknown> {
   const file = String(options.file);
   const settings = await loadOutboundSettings(file);
   if (options.json !== true) {
-    const { summarySheet } = await import('./summary-sheet.ts');
     for (const line of summarySheet(settings, out.style, `Outbound e-mail in ${file}`)) out.line(line);
   }
   return { file, settings: maskedSettings(settings) };
