@@ -1,10 +1,16 @@
 import net from 'node:net';
-import tls from 'node:tls';
+import type tls from 'node:tls';
 import type { CertificateProblem } from './certificate.ts';
 import { ignore } from './connect.ts';
 import { fail, type StageFailure } from './failures.ts';
 import { plainText } from './smtp-channel.ts';
 import type { CertificateInfo } from './types.ts';
+
+/**
+ * node:tls loads at its first use, not with the probe: a plain SMTP check never needs it, and a
+ * TLS check loads it while it waits for the connection and the greeting (see connectFirst).
+ */
+const tlsModule = (): typeof tls => process.getBuiltinModule('node:tls');
 
 const secureContexts = new Map<string, tls.SecureContext>();
 
@@ -19,7 +25,7 @@ function secureContextFor(ca: string | undefined): tls.SecureContext | undefined
   if (!ca) return undefined;
   let context = secureContexts.get(ca);
   if (!context) {
-    context = tls.createSecureContext();
+    context = tlsModule().createSecureContext();
     (context.context as { addCACert(pem: string): void }).addCACert(ca);
     secureContexts.set(ca, context);
   }
@@ -31,7 +37,7 @@ function secureContextFor(ca: string | undefined): tls.SecureContext | undefined
  * handshake is done, before anything secret is sent, so it can report what it saw.
  */
 export function startHandshake(socket: net.Socket, host: string, ca: string | undefined): tls.TLSSocket {
-  return tls
+  return tlsModule()
     .connect({
       socket,
       host,
