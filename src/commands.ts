@@ -1,7 +1,6 @@
 /**
  * The commands behind the command line: gather the answers given in advance, run the wizard or
- * `check` / `show`, and turn every error into one clear message and its exit code. The wizard and
- * its questions load only when it runs: `check` never loads them.
+ * `check` / `show`, and turn every error into one clear message and its exit code.
  */
 import { readFile, writeFile } from 'node:fs/promises';
 import { answersFileContent, PASSWORD_ENV, presetAnswers, type PresetAnswers } from './answers.ts';
@@ -13,7 +12,7 @@ import { loadOutboundSettings, settingsFilesWritten, settingsWritesUnderWay } fr
 import { MASKED_PASSWORD, type MailSettings } from './settings.ts';
 import { summarySheet } from './summary-sheet.ts';
 import type { ProbeSetup } from './probe-step.ts';
-import type { WizardCapabilities, WizardResult } from './wizard.ts';
+import { runWizard, type WizardCapabilities, type WizardResult } from './wizard.ts';
 
 export type CommandOptions = Record<string, unknown>;
 
@@ -132,7 +131,6 @@ async function wizard(options: CommandOptions, out: Output): Promise<WizardResul
     );
   }
   const { settings: preset, problems, rejected } = await gatherPreset(options, interactive);
-  const { runWizard } = await import('./wizard.ts');
   const result = await runWizard(
     {
       file: String(options.file),
