@@ -23,6 +23,24 @@ const lazyChildProcessForCommander = {
   },
 };
 
+/**
+ * Chalk detects at import how many colours stdout and stderr take (loading node:tty and node:os),
+ * for its default instances. This command never uses those: output.ts and the probe's formatter
+ * make their own with the level they decide (wantsColor). Chalk gets a stand-in that detects nothing.
+ */
+const noColorDetectionForChalk = {
+  name: 'no-color-detection-for-chalk',
+  setup(build) {
+    build.onResolve({ filter: /^#supports-color$/ }, (args) =>
+      /[\\/]node_modules[\\/]chalk[\\/]/.test(args.importer) ? { path: 'supports-color', namespace: 'no-detection' } : undefined,
+    );
+    build.onLoad({ filter: /.*/, namespace: 'no-detection' }, () => ({
+      contents: 'export default { stdout: false, stderr: false };',
+      loader: 'js',
+    }));
+  },
+};
+
 await rm(new URL('../dist/', import.meta.url), { recursive: true, force: true });
 await build({
   entryPoints: [{ in: 'src/bin.ts', out: 'cli' }],
@@ -39,6 +57,6 @@ await build({
     // Bundled CommonJS dependencies call require(); give them one.
     js: "#!/usr/bin/env node\nimport{createRequire as __cr}from'node:module';const require=__cr(import.meta.url);",
   },
-  plugins: [lazyChildProcessForCommander],
+  plugins: [lazyChildProcessForCommander, noColorDetectionForChalk],
   logLevel: 'warning',
 });

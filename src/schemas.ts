@@ -4,7 +4,7 @@
  */
 import { isIPv4, isIPv6 } from 'node:net';
 import * as z from 'zod';
-import { canonicalTimeZone, isValidTimeZone } from './time-zones.ts';
+import { canonicalTimeZone, isValidTimeZone } from './time-zone-names.ts';
 
 // eslint-disable-next-line no-control-regex
 const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;

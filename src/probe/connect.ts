@@ -34,6 +34,8 @@ export async function connectFirst(addresses: LookupAddress[], settings: MailSet
   for (const [index, entry] of addresses.entries()) {
     const share = deadline.remaining() / (addresses.length - index);
     const socket = net.connect({ host: entry.address, port: settings.port, family: entry.family }).on('error', ignore);
+    // TLS will follow: node:tls loads (a few ms of compiling) while the connection and the greeting are on their way.
+    if (index === 0 && (settings.protocol === 'smtps' || settings.starttls)) setImmediate(() => process.getBuiltinModule('node:tls'));
     let onError: ((error: Error) => void) | undefined;
     try {
       await deadline.race(

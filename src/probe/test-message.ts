@@ -1,5 +1,4 @@
 import type { MailSettings } from '../settings.ts';
-import { timeStampPreview } from '../time-zones.ts';
 import { replyFailure } from './failures.ts';
 import { replyClass, temporaryFailure } from './replies.ts';
 import type { SmtpChannel } from './smtp-channel.ts';
@@ -13,8 +12,9 @@ export interface TestMessageInput {
   now?: Date;
 }
 
-/** The body line a recipient (and the tests) look for. */
-export function timeStampLine(timeZone: string, now: Date): string {
+/** The body line a recipient (and the tests) look for; luxon, which formats it, loads only to send a message. */
+export async function timeStampLine(timeZone: string, now: Date): Promise<string> {
+  const { timeStampPreview } = await import('../time-zones.ts');
   return `Notification time stamp: ${timeStampPreview(timeZone, now)} (${timeZone})`;
 }
 
@@ -29,7 +29,7 @@ export async function buildTestMessage(input: TestMessageInput): Promise<Buffer>
     'the outbound e-mail settings of Kablink Teaming work.',
     '',
     `Mail server: ${settings.host}:${settings.port} (${transport})`,
-    timeStampLine(input.timeZone, now),
+    await timeStampLine(input.timeZone, now),
     '',
   ].join('\r\n');
   const composer = new MailComposer({ from: input.from, to: input.to, subject: 'Teaming outbound mail test', text, date: now });

@@ -1,6 +1,6 @@
 import net from 'node:net';
 import type { Duplex } from 'node:stream';
-import tls from 'node:tls';
+import type tls from 'node:tls';
 import type { CertificateProblem } from './certificate.ts';
 import { ignore } from './connect.ts';
 import { fail, type StageFailure } from './failures.ts';
@@ -8,17 +8,43 @@ import { plainText } from './smtp-channel.ts';
 import type { CertificateInfo } from './types.ts';
 
 /**
+ * node:tls loads at its first use, not with the probe: a plain SMTP check never needs it, and a
+ * TLS check loads it while it waits for the connection and the greeting (see connectFirst).
+ */
+const tlsModule = (): typeof tls => process.getBuiltinModule('node:tls');
+
+const secureContexts = new Map<string, tls.SecureContext>();
+
+/**
+ * What a handshake trusts: Node's default CAs and, given one, the CA of --ca-file. Built once per
+ * CA and shared by every handshake of the process (TLS-mode detection makes several). The CA is
+ * added to Node's default store rather than listed with tls.rootCertificates in `ca`, which would
+ * parse every bundled root certificate again for each connection (about 20 ms); undefined: the
+ * default context, which tls.connect makes itself.
+ */
+function secureContextFor(ca: string | undefined): tls.SecureContext | undefined {
+  if (!ca) return undefined;
+  let context = secureContexts.get(ca);
+  if (!context) {
+    context = tlsModule().createSecureContext();
+    (context.context as { addCACert(pem: string): void }).addCACert(ca);
+    secureContexts.set(ca, context);
+  }
+  return context;
+}
+
+/**
  * Starts TLS over `socket` without rejecting any certificate: the probe checks it itself once the
  * handshake is done, before anything secret is sent, so it can report what it saw.
  */
 export function startHandshake(socket: Duplex, host: string, ca: string | undefined): tls.TLSSocket {
-  return tls
+  return tlsModule()
     .connect({
       socket,
       host,
       servername: net.isIP(host) === 0 ? host : undefined,
       rejectUnauthorized: false,
-      ca: ca ? [...tls.rootCertificates, ca] : undefined,
+      secureContext: secureContextFor(ca),
     })
     .on('error', ignore);
 }

@@ -1,5 +1,5 @@
 import type { Choice, Prompter } from '../prompter.ts';
-import { browseTimeZones, COMMON_ZONES, machineTimeZone, searchTimeZones, timeStampPreview } from '../time-zones.ts';
+import { browseTimeZones, COMMON_ZONES, machineTimeZone, searchTimeZones } from '../time-zone-names.ts';
 import type { Question } from './context.ts';
 
 const BROWSE = '\u0000browse';
@@ -64,6 +64,8 @@ export const timeZoneQuestion: Question<'timeZone'> = {
       if (picked === BROWSE) out.help('Type the first letters of a name to jump to it; ‹ Back goes up a level.');
       zone = picked === BROWSE ? await browse(prompt) : picked;
     }
+    // luxon loads once a zone is chosen, not before the first question.
+    const { timeStampPreview } = await import('../time-zones.ts');
     out.help(`Notifications will be stamped like: ${timeStampPreview(zone, now())}`);
     return zone;
   },
