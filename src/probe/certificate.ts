@@ -1,6 +1,6 @@
 import type { PeerCertificate, TLSSocket } from 'node:tls';
 import { fail, type StageFailure } from './failures.ts';
-import { plainText } from './smtp-channel.ts';
+import { plainText } from './bounded-socket.ts';
 import type { CertificateInfo } from './types.ts';
 
 /** `AA:BB:…` upper case, whatever form the fingerprint was typed in. */

@@ -1,7 +1,7 @@
 import type { MailSettings } from '../settings.ts';
 import { looksLikeText } from './first-bytes.ts';
-import { ChannelError, printable } from './smtp-channel.ts';
-import type { Reply } from './smtp-channel.ts';
+import { ChannelError, printable } from './bounded-socket.ts';
+import type { Reply } from './bounded-socket.ts';
 import type { FailureKind, ProbeFailure, StageName } from './types.ts';
 
 /** Carries a classified failure out of a stage. */

@@ -4,7 +4,7 @@ import tls from 'node:tls';
 import type { CertificateProblem } from './certificate.ts';
 import { ignore } from './connect.ts';
 import { fail, type StageFailure } from './failures.ts';
-import { plainText } from './smtp-channel.ts';
+import { plainText } from './bounded-socket.ts';
 import type { CertificateInfo } from './types.ts';
 
 /**
