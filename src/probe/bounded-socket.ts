@@ -213,6 +213,16 @@ export class BoundedSocket extends Duplex {
     return true;
   }
 
+  /**
+   * Ends the connection for a bound broken where this socket cannot see lines: in the TLS session
+   * SMTPConnection opened over it after STARTTLS (session.ts checks its replies instead).
+   */
+  refuse(reason: ChannelFailure, message: string, received: string): void {
+    if (this.violation) return;
+    this.violation = new ChannelError(reason, message, printable(received), this.bytesSinceWrite);
+    this.destroy();
+  }
+
   private fail(reason: ChannelFailure, message: string): void {
     this.violation = new ChannelError(reason, message, this.received(), this.bytesSinceWrite);
     this.destroy();

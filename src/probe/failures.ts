@@ -1,3 +1,8 @@
+/**
+ * What went wrong, in words, with the fix: lookup, connect, TLS and bounded-socket failures, and
+ * the shape of every failure. Not nodemailer's: its errors carry a code (ESOCKET, ETLS, EPROTOCOL…)
+ * and OpenSSL's text, not what the administrator should change.
+ */
 import type { MailSettings } from '../settings.ts';
 import { looksLikeText } from './first-bytes.ts';
 import { ChannelError, printable } from './bounded-socket.ts';

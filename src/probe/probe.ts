@@ -231,8 +231,11 @@ class ProbeRun {
   }
 
   /** Waits for a step of the session within the deadline (`until`: sooner). */
-  private wait<T>(work: Promise<T>, until?: number): Promise<T> {
-    return this.deadline.race(work, until);
+  private async wait<T>(work: Promise<T>, until?: number): Promise<T> {
+    const value = await this.deadline.race(work, until);
+    // A bound broken inside STARTTLS is seen as SMTPConnection reads the reply: it goes no further.
+    if (this.bounded?.violation) throw this.bounded.violation;
+    return value;
   }
 
   /** Records a timeout at the running stage when the hard stop fires. */

@@ -2,7 +2,8 @@
  * How a server's reply is read: by its class first (RFC 5321 4.2.1: 2xx/3xx positive, 4xx
  * temporary, 5xx permanent), then, for a permanent refusal of the envelope, by its enhanced code
  * (RFC 3463: 5.1.x the address, 5.7.x policy — relay, authentication, TLS) and its words.
- * No socket here: these take a reply and say what it means and what to change.
+ * No socket here: these take a reply and say what it means and what to change. Not nodemailer's:
+ * SMTPConnection says only that a command failed (EENVELOPE, EAUTH…) and whether the code is permanent.
  */
 import type { MailSettings } from '../settings.ts';
 import { codeOf, replyFailure, type StageFailure } from './failures.ts';

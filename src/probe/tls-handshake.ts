@@ -1,3 +1,9 @@
+/**
+ * The TLS handshake the probe makes itself: SMTPS (before SMTPConnection gets the socket, marked
+ * `secured`) and the try of a silent port with TLS. Not nodemailer's: its implicit TLS reports a
+ * failed or silent handshake only as ETLS/ETIMEDOUT with OpenSSL's text, where the probe tells a
+ * plain-text port, a reset, a silent port and a certificate problem apart.
+ */
 import net from 'node:net';
 import type { Duplex } from 'node:stream';
 import tls from 'node:tls';
