@@ -20,7 +20,7 @@ import { redactDeep, secretForms } from './redact.ts';
 import { describeEnvelope, envelopeAddresses, envelopeRefusal, type EnvelopeAddresses } from './envelope.ts';
 import { recordingFirstBytes } from './first-bytes.ts';
 import { PLAINTEXT_WARNING, authMechanism, plaintextAuthRefusal } from './plaintext-auth.ts';
-import { authRefusal, messageRefusal, replyClass, temporaryFailure } from './replies.ts';
+import { authRefusal, messageRefusal, recipientRefusal, replyClass, senderRefusal, temporaryFailure } from './replies.ts';
 import { SmtpSession, type SessionError } from './session.ts';
 import { acceptance, buildTestMessage } from './test-message.ts';
 import { certificateFailure, handshakeDone, startHandshake } from './tls-handshake.ts';
@@ -70,7 +70,6 @@ class ProbeRun {
   private certificate: CertificateInfo | undefined;
   private banner: string | undefined;
   private capabilities: ServerCapabilities | undefined;
-  private plainCapabilities: ServerCapabilities | undefined;
   private authMechanism: string | undefined;
   private accepted: ProbeReport['accepted'];
   private envelope: ProbeReport['envelope'];
@@ -119,7 +118,7 @@ class ProbeRun {
       const capabilities = parseCapabilities((await this.hello(session)).lines);
       return { value: capabilities, detail: describeCapabilities(capabilities) };
     });
-    this.capabilities = this.plainCapabilities = plainCapabilities;
+    this.capabilities = plainCapabilities;
     if (settings.protocol === 'smtp') {
       if (settings.starttls) {
         this.capabilities = await this.stage('tls', () => this.startTls(session, plainCapabilities));
@@ -175,7 +174,7 @@ class ProbeRun {
         const { command, response } = error as SessionError;
         if (response && (command === 'MAIL FROM' || command === 'RCPT TO')) {
           const reply = parseReply(response);
-          throw command === 'MAIL FROM' ? envelopeRefusal(settings, envelope, reply, undefined)! : envelopeRefusal(settings, envelope, { code: 250, lines: [], raw: '' }, reply)!;
+          throw command === 'MAIL FROM' ? senderRefusal(reply, settings, envelope.from) : recipientRefusal(reply, settings, envelope.to, envelope.toIsSender === true);
         }
         throw error;
       }
