@@ -1,6 +1,12 @@
+/**
+ * The server certificate: what it says, whether it is trusted, for this host, in date, or the one
+ * accepted by fingerprint. Not nodemailer's: SMTPConnection either refuses a certificate with
+ * OpenSSL's words or accepts any; the probe reads it itself (rejectUnauthorized false, nothing
+ * secret sent yet) to say which problem it has and offer its fingerprint.
+ */
 import type { PeerCertificate, TLSSocket } from 'node:tls';
 import { fail, type StageFailure } from './failures.ts';
-import { plainText } from './smtp-channel.ts';
+import { plainText } from './bounded-socket.ts';
 import type { CertificateInfo } from './types.ts';
 
 /** `AA:BB:…` upper case, whatever form the fingerprint was typed in. */

@@ -1,3 +1,9 @@
+/**
+ * DNS and the TCP connect over each address in turn, before SMTPConnection gets the socket. Not
+ * nodemailer's: its connect reports one error for the whole attempt (ECONNECTION/ETIMEDOUT), where
+ * the probe names the lookup and the connect as stages of their own, each with its own diagnosis,
+ * uses the lookup the caller injects, and gives each address its share of the probe's deadline.
+ */
 import { promises as dnsPromises, type LookupAddress } from 'node:dns';
 import net from 'node:net';
 import type { MailSettings } from '../settings.ts';

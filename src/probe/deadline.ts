@@ -1,3 +1,8 @@
+/**
+ * The probe's one deadline, which bounds every wait. Not nodemailer's: SMTPConnection has a timer
+ * per phase (connection, greeting, socket idle), none for the whole dialogue, and a server that
+ * trickles a byte at a time never trips an idle timer.
+ */
 /** Thrown when an operation outlives its share of the probe's budget. */
 export class DeadlineError extends Error {
   constructor() {

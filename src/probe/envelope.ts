@@ -1,12 +1,13 @@
 /**
  * The envelope test that ends every check: MAIL FROM the sender Teaming will use, RCPT TO the test
  * recipient (else that sender), then RSET — nothing is sent. Which addresses, and what a refusal
- * means (replies.ts), are decided here without the socket; `testEnvelope` only runs the dialogue.
+ * means (replies.ts), are decided here without the socket; nodemailer's SMTPConnection speaks the
+ * commands (session.ts). Not nodemailer's: it has no notion of the sender Teaming will use.
  */
 import type { MailSettings } from '../settings.ts';
 import { fail, type StageFailure } from './failures.ts';
 import { recipientRefusal, senderRefusal } from './replies.ts';
-import type { Reply, SmtpChannel } from './smtp-channel.ts';
+import type { Reply } from './bounded-socket.ts';
 
 export interface EnvelopeAddresses {
   /** '' is the null sender `<>`. */
@@ -53,13 +54,12 @@ export function envelopeAddresses(settings: MailSettings, testRecipient: string 
   return { from: '', to: 'postmaster', note: 'authentication off and no test recipient: the null sender and the server\'s postmaster stand in; give a test recipient to test relaying to an outside address' };
 }
 
-/** MAIL FROM and RCPT TO; each refusal diagnosed from its reply. Leaves the transaction open (RSET or DATA next). */
-export async function testEnvelope(channel: SmtpChannel, settings: MailSettings, addresses: EnvelopeAddresses): Promise<{ mail: Reply; rcpt: Reply }> {
-  const mail = await channel.command(`MAIL FROM:<${addresses.from}>`);
-  if (mail.code !== 250) throw senderRefusal(mail, settings, addresses.from);
-  const rcpt = await channel.command(`RCPT TO:<${addresses.to}>`);
-  if (rcpt.code !== 250 && rcpt.code !== 251) throw recipientRefusal(rcpt, settings, addresses.to, addresses.toIsSender === true);
-  return { mail, rcpt };
+/** The replies to MAIL FROM and RCPT TO (none when MAIL FROM was refused): undefined when both accepted, else the refusal. */
+export function envelopeRefusal(settings: MailSettings, addresses: EnvelopeAddresses, mail: Reply, rcpt: Reply | undefined): StageFailure | undefined {
+  if (mail.code !== 250) return senderRefusal(mail, settings, addresses.from);
+  if (!rcpt) return undefined;
+  if (rcpt.code !== 250 && rcpt.code !== 251) return recipientRefusal(rcpt, settings, addresses.to, addresses.toIsSender === true);
+  return undefined;
 }
 
 /** `MAIL FROM:<a@example.com> 250 2.1.0 Ok; RCPT TO:<b@example.com> 250 2.1.5 Ok` */

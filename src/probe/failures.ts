@@ -1,7 +1,12 @@
+/**
+ * What went wrong, in words, with the fix: lookup, connect, TLS and bounded-socket failures, and
+ * the shape of every failure. Not nodemailer's: its errors carry a code (ESOCKET, ETLS, EPROTOCOL…)
+ * and OpenSSL's text, not what the administrator should change.
+ */
 import type { MailSettings } from '../settings.ts';
 import { looksLikeText } from './first-bytes.ts';
-import { ChannelError, printable } from './smtp-channel.ts';
-import type { Reply } from './smtp-channel.ts';
+import { ChannelError, printable } from './bounded-socket.ts';
+import type { Reply } from './bounded-socket.ts';
 import type { FailureKind, ProbeFailure, StageName } from './types.ts';
 
 /** Carries a classified failure out of a stage. */

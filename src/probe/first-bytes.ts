@@ -1,3 +1,8 @@
+/**
+ * The first bytes a server sends where TLS was expected (SMTPS), kept to show them when they are
+ * plain text. Not nodemailer's: its TLS errors keep only OpenSSL's message ("wrong version number"),
+ * never what the server sent. (After STARTTLS the bounded socket keeps them, bounded-socket.ts.)
+ */
 import type net from 'node:net';
 import { Duplex } from 'node:stream';
 

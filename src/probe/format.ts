@@ -1,3 +1,7 @@
+/**
+ * The report as lines on the terminal: one per stage, then the summary or the problem and its fix.
+ * Presentation only; nothing of SMTP here.
+ */
 import { Chalk, type ChalkInstance } from 'chalk';
 import { PLAINTEXT_WARNING } from './plaintext-auth.ts';
 import type { ProbeReport, ProbeStage, StageName } from './types.ts';

@@ -1,6 +1,7 @@
 /**
  * The SMTP probe: what the wizard and the `check` command call. Import it lazily (`await import`)
- * where the first prompt must not pay for it; nodemailer itself loads only to compose a test message.
+ * where the first prompt must not pay for it; nodemailer itself (SMTPConnection, MailComposer) loads
+ * through a dynamic import of its own, once a probe runs.
  *
  *   const { probeSmtp, formatStageLine, formatProbeReport } = await import('./probe/index.ts');
  *   const report = await probeSmtp(settings, { timeoutMs: 10000, ca }, (stage) => console.log(formatStageLine(stage, { color })));

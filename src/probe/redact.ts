@@ -1,3 +1,8 @@
+/**
+ * Every form of the password (as typed, base64 for AUTH LOGIN and AUTH PLAIN) replaced by the mask
+ * in whatever the probe reports. Not nodemailer's: its transaction log hides the secrets it sends
+ * itself, but not a server that echoes them back in a reply.
+ */
 import { MASKED_PASSWORD } from '../settings.ts';
 
 /** Every form in which a password could travel in an SMTP session: as typed, and base64 (AUTH LOGIN, AUTH PLAIN). */

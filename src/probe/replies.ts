@@ -2,11 +2,12 @@
  * How a server's reply is read: by its class first (RFC 5321 4.2.1: 2xx/3xx positive, 4xx
  * temporary, 5xx permanent), then, for a permanent refusal of the envelope, by its enhanced code
  * (RFC 3463: 5.1.x the address, 5.7.x policy — relay, authentication, TLS) and its words.
- * No socket here: these take a reply and say what it means and what to change.
+ * No socket here: these take a reply and say what it means and what to change. Not nodemailer's:
+ * SMTPConnection says only that a command failed (EENVELOPE, EAUTH…) and whether the code is permanent.
  */
 import type { MailSettings } from '../settings.ts';
 import { codeOf, replyFailure, type StageFailure } from './failures.ts';
-import type { Reply } from './smtp-channel.ts';
+import type { Reply } from './bounded-socket.ts';
 import type { StageName } from './types.ts';
 
 export type ReplyClass = 'positive' | 'temporary' | 'permanent';
@@ -93,4 +94,28 @@ export function recipientRefusal(reply: Reply, settings: MailSettings, to: strin
       : 'check the test recipient address for a typo; the mailbox may not exist', isSender ? { question: 'username' } : {});
   }
   return replyFailure('envelope', 'recipient-refused', reply, `the server refused the recipient ${to}`, 'check the test recipient address; if it is right, ask the mail administrator why the server refuses it');
+}
+
+/** AUTH was refused. */
+export function authRefusal(settings: MailSettings, reply: Reply): StageFailure {
+  if (reply.code === 538 || reply.enhanced === '5.7.11') {
+    const smtp = settings.protocol === 'smtp';
+    return replyFailure('auth', 'auth-needs-tls', reply, 'the server requires encryption before authentication', smtp ? 'turn STARTTLS on' : 'the server wants TLS before authentication, yet this is SMTPS: ask the mail administrator', {
+      suggestion: smtp ? { starttls: true } : undefined,
+      question: 'starttls',
+    });
+  }
+  if (replyClass(reply) === 'temporary') return temporaryFailure('auth', reply);
+  const other = settings.username.includes('@')
+    ? 'some servers need the user name without the domain instead of the full e-mail address, or the other way round'
+    : 'some servers need the full e-mail address instead of the user name, or the other way round';
+  return replyFailure('auth', 'auth-refused', reply, `authentication refused for ${settings.username}`, `authentication refused (${codeOf(reply)}): check the password; ${other}`, { question: 'password' });
+}
+
+/** DATA (`data` false) or the message itself (`data` true) was refused. */
+export function messageRefusal(reply: Reply, data: boolean): StageFailure {
+  if (replyClass(reply) === 'temporary') return temporaryFailure('message', reply);
+  return data
+    ? replyFailure('message', 'message-refused', reply, 'the server refused the test message', 'check the server log (size limits, content filters), or ask the mail administrator')
+    : replyFailure('message', 'message-refused', reply, 'the server refused DATA', 'check the server log, or ask the mail administrator');
 }

@@ -1,10 +1,16 @@
+/**
+ * The TLS handshake the probe makes itself: SMTPS (before SMTPConnection gets the socket, marked
+ * `secured`) and the try of a silent port with TLS. Not nodemailer's: its implicit TLS reports a
+ * failed or silent handshake only as ETLS/ETIMEDOUT with OpenSSL's text, where the probe tells a
+ * plain-text port, a reset, a silent port and a certificate problem apart.
+ */
 import net from 'node:net';
 import type { Duplex } from 'node:stream';
 import type tls from 'node:tls';
 import type { CertificateProblem } from './certificate.ts';
 import { ignore } from './connect.ts';
 import { fail, type StageFailure } from './failures.ts';
-import { plainText } from './smtp-channel.ts';
+import { plainText } from './bounded-socket.ts';
 import type { CertificateInfo } from './types.ts';
 
 /**
@@ -22,7 +28,7 @@ const secureContexts = new Map<string, tls.SecureContext>();
  * parse every bundled root certificate again for each connection (about 20 ms); undefined: the
  * default context, which tls.connect makes itself.
  */
-function secureContextFor(ca: string | undefined): tls.SecureContext | undefined {
+export function secureContextFor(ca: string | undefined): tls.SecureContext | undefined {
   if (!ca) return undefined;
   let context = secureContexts.get(ca);
   if (!context) {

@@ -1,3 +1,6 @@
+/**
+ * The probe's public types: stages, failures, the report and its options. No behaviour.
+ */
 import type { LookupAddress } from 'node:dns';
 import type { MailSettings } from '../settings.ts';
 
