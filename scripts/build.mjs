@@ -4,6 +4,7 @@
 // command needs them.
 import { build } from 'esbuild';
 import { rm } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
 
 /**
  * Commander requires node:child_process when it loads, only to run executable subcommands, which
@@ -41,6 +42,25 @@ const noColorDetectionForChalk = {
   },
 };
 
+/**
+ * nodemailer's shared module imports its HTTP client (node:http, node:https, node:zlib), used only
+ * for message content given by URL, which this command never sends; loading it was about 10 ms of
+ * every check. Its importers get a stand-in that loads the client (bundled, as CommonJS) on first use.
+ */
+const lazyFetchForNodemailer = {
+  name: 'lazy-fetch-for-nodemailer',
+  setup(build) {
+    build.onResolve({ filter: /[\\/]fetch[\\/]index\.js$/ }, (args) =>
+      /[\\/]node_modules[\\/]nodemailer[\\/]dist[\\/]esm[\\/]/.test(args.importer) ? { path: 'nodemailer-fetch', namespace: 'lazy-fetch' } : undefined,
+    );
+    build.onLoad({ filter: /.*/, namespace: 'lazy-fetch' }, () => ({
+      contents: "export default function nmfetch(...args) { return require('nodemailer/lib/fetch')(...args); }",
+      resolveDir: fileURLToPath(new URL('..', import.meta.url)),
+      loader: 'js',
+    }));
+  },
+};
+
 await rm(new URL('../dist/', import.meta.url), { recursive: true, force: true });
 await build({
   entryPoints: [{ in: 'src/bin.ts', out: 'cli' }],
@@ -57,6 +77,6 @@ await build({
     // Bundled CommonJS dependencies call require(); give them one.
     js: "#!/usr/bin/env node\nimport{createRequire as __cr}from'node:module';const require=__cr(import.meta.url);",
   },
-  plugins: [lazyChildProcessForCommander, noColorDetectionForChalk],
+  plugins: [lazyChildProcessForCommander, noColorDetectionForChalk, lazyFetchForNodemailer],
   logLevel: 'warning',
 });
