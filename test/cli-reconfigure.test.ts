@@ -129,7 +129,7 @@ describe('--dry-run writes nothing', { concurrency: true }, () => {
           'mail.smtp.port=25\n' +
           'mail.smtp.auth=true\n' +
           'mail.smtp.user=teaming\n' +
-          'mail.smtp.password=******\n' +
+          'mail.smtp.password=••••••\n' +
           'mail.smtp.sendpartial=true\n' +
           'mail.smtp.connectiontimeout=15000\n' +
           'mail.smtp.ssl.checkserveridentity=true\n' +
@@ -168,8 +168,8 @@ describe('--dry-run writes nothing', { concurrency: true }, () => {
     const result = await run([...UNATTENDED, '--reconfigure', '--dry-run', '--protocol', 'smtps'], { cwd });
     assert.equal(result.code, 0, result.stderr);
     assert.ok(result.stdout.includes('mail.smtps.port=465\r\n'), result.stdout);
-    assert.ok(result.stdout.includes('\nmail.smtps.password=******\r\n'), result.stdout);
-    assert.ok(result.stdout.includes('\nmail.smtp.password=******\r\n'), result.stdout);
+    assert.ok(result.stdout.includes('\nmail.smtps.password=••••••\r\n'), result.stdout);
+    assert.ok(result.stdout.includes('\nmail.smtp.password=••••••\r\n'), result.stdout);
     // No SMTPS keys yet: they start from the SMTP server and account, each one listed.
     assertIncludes(
       result.stdout,
@@ -230,7 +230,7 @@ describe('--json: one JSON document on stdout, messages on stderr', { concurrenc
     assert.deepEqual(document.changes, [{ setting: 'port', key: 'mail.smtp.port', label: 'Port', from: '587', to: '2525' }]);
     assert.equal(
       document.preview,
-      EXISTING.replace('mail.smtp.port=587', 'mail.smtp.port=2525').replace(`mail.smtp.password=${ESCAPED_PASSWORD}`, 'mail.smtp.password=******'),
+      EXISTING.replace('mail.smtp.port=587', 'mail.smtp.port=2525').replace(`mail.smtp.password=${ESCAPED_PASSWORD}`, 'mail.smtp.password=••••••'),
     );
     // With --json the change list goes to stderr.
     assertChangesMatchDiff(result.stderr, 'installer.properties', EXISTING, document.preview, { masked: true });

@@ -264,14 +264,24 @@ describe('exit codes', { concurrency: true }, () => {
     assertRefused(result, "error: unknown option '--hostname'\n");
   });
 
-  test('2: a protocol that is not a choice, and a probe timeout that is not a number', async () => {
+  test('2: a protocol that is not a choice, a probe timeout that is not a number, a test recipient that is no address: each in its schema\'s words', async () => {
     const cwd = await tempFolder();
-    const [protocol, timeout] = await Promise.all([
+    const [protocol, timeout, recipient, together] = await Promise.all([
       run([...UNATTENDED, '--host', 'mail.example.com', '--protocol', 'smpt'], { cwd }),
       run(['--non-interactive', '--host', 'mail.example.com', '--probe-timeout', 'soon'], { cwd }),
+      run(['--non-interactive', '--host', 'mail.example.com', '--test-recipient', 'postmaster'], { cwd }),
+      run(['--non-interactive', '--protocol', 'imap', '--probe-timeout', '301', '--port', '0'], { cwd }),
     ]);
-    assertRefused(protocol, "error: option '--protocol <protocol>' argument 'smpt' is invalid. Allowed choices are smtp, smtps.\n");
-    assertRefused(timeout, "error: option '--probe-timeout <seconds>' argument 'soon' is invalid. --probe-timeout must be a whole number\n");
+    assertRefused(protocol, '✖ --protocol: protocol must be smtp or smtps\n');
+    assertRefused(timeout, '✖ --probe-timeout: probe timeout must be a whole number of seconds from 1 to 300\n');
+    assertRefused(recipient, '✖ --test-recipient: test recipient must be one e-mail address, such as admin@example.com\n');
+    // Unattended, every refused flag and missing answer at once.
+    assertRefused(together, [
+      '✖ --probe-timeout: probe timeout must be a whole number of seconds from 1 to 300',
+      '✖ --protocol: protocol must be smtp or smtps',
+      '✖ --port: port must be a whole number from 1 to 65535',
+      '✖ missing mail host: give --host (answers file: "host")',
+    ]);
     assert.deepEqual(await listing(cwd), []);
   });
 
