@@ -1,5 +1,6 @@
 /** Scripted capabilities for driving the wizard's steps without a terminal. */
 import { Writable } from 'node:stream';
+import { afterEach } from 'node:test';
 import { createOutput, type Output } from '../../src/output.ts';
 import type { Prompter } from '../../src/prompter.ts';
 
@@ -11,14 +12,25 @@ export interface Asked {
   choices?: string[];
 }
 
+/** The scripts of the current test, checked when it ends. */
+const scripts: [string, unknown][][] = [];
+
+// Answers left unused mean the wizard stopped earlier than the test thinks: the test fails.
+afterEach(() => {
+  const unused = scripts.splice(0).flat();
+  if (unused.length > 0) throw new Error(`scripted answers left unused: ${unused.map(([message]) => JSON.stringify(message)).join(', ')}`);
+});
+
 /**
  * Answers are taken in order; each names the question it expects (by the start of its message),
  * so a test fails loudly when the wizard asks something else. A `validate` function given to a
  * prompt is applied, as Inquirer would, and a refused answer fails the test with its message.
+ * A test that ends with answers left over fails too.
  */
 export function scriptedPrompter(script: [message: string, answer: unknown][]): { prompt: Prompter; asked: Asked[] } {
   const asked: Asked[] = [];
   const queue = [...script];
+  scripts.push(queue);
   const next = (
     kind: keyof Prompter,
     config: { message: string; default?: unknown; validate?: (value: string) => true | string; choices?: readonly { name: string }[] },
