@@ -11,6 +11,7 @@ import type { MailSettings } from '../src/settings.ts';
 import { runWizard, type ProbeCapability, type WizardCapabilities, type WizardOptions } from '../src/wizard.ts';
 import { assertChangesMatchDiff } from './helpers/file-diff.ts';
 import { capturedOutput, scriptedPrompter } from './helpers/scripted.ts';
+import { propertiesText } from './helpers/properties-text.ts';
 
 const NOW = new Date('2026-12-01T17:00:00Z');
 
@@ -41,21 +42,21 @@ const NEW_CONFIGURATION: [string, unknown][] = [
 ];
 
 const NEW_FILE =
-  '# Kablink Teaming: outbound e-mail settings (JavaMail session properties).\n' +
-  '# Written by teaming-mail-setup; lines it does not manage are kept as they are.\n' +
-  'mail.transport.protocol=smtp\n' +
-  'mail.smtp.host=mail.example.com\n' +
-  'mail.smtp.port=587\n' +
-  'mail.smtp.auth=true\n' +
-  'mail.smtp.user=teaming@example.com\n' +
-  'mail.smtp.password=pa ss\\=w\\u00f6rd\n' +
-  'mail.smtp.sendpartial=true\n' +
-  'mail.smtp.connectiontimeout=15000\n' +
-  'mail.smtp.ssl.checkserveridentity=true\n' +
-  'mail.smtp.starttls.enable=true\n' +
-  'mail.smtp.starttls.required=true\n' +
-  'notify.timezone=America/Denver\n' +
-  'mail.allowSendToAllUsers=false\n';
+  propertiesText({
+    'mail.transport.protocol': 'smtp',
+    'mail.smtp.host': 'mail.example.com',
+    'mail.smtp.port': '587',
+    'mail.smtp.auth': 'true',
+    'mail.smtp.user': 'teaming@example.com',
+    'mail.smtp.password': 'pa ss\\=w\\u00f6rd',
+    'mail.smtp.sendpartial': 'true',
+    'mail.smtp.connectiontimeout': '15000',
+    'mail.smtp.ssl.checkserveridentity': 'true',
+    'mail.smtp.starttls.enable': 'true',
+    'mail.smtp.starttls.required': 'true',
+    'notify.timezone': 'America/Denver',
+    'mail.allowSendToAllUsers': 'false',
+  });
 
 test('a new configuration asks every question in the installer order and writes the file', async () => {
   const dir = await folder();
