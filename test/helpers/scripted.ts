@@ -10,6 +10,8 @@ export interface Asked {
   default?: unknown;
   /** For a select: the names of the choices offered, as the administrator reads them. */
   choices?: string[];
+  /** The prompt's inline check, to try refused answers on. */
+  validate?: (value: string) => true | string;
 }
 
 /** The scripts of the current test, checked when it ends. */
@@ -35,7 +37,7 @@ export function scriptedPrompter(script: [message: string, answer: unknown][]): 
     kind: keyof Prompter,
     config: { message: string; default?: unknown; validate?: (value: string) => true | string; choices?: readonly { name: string }[] },
   ) => {
-    asked.push({ kind, message: config.message, default: config.default, choices: config.choices?.map((choice) => choice.name) });
+    asked.push({ kind, message: config.message, default: config.default, choices: config.choices?.map((choice) => choice.name), validate: config.validate });
     const step = queue.shift();
     if (!step) throw new Error(`unexpected question: ${config.message}`);
     const [expected, given] = step;
