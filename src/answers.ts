@@ -147,7 +147,7 @@ export function presetAnswers(flags: AnswerFlags, file?: { name: string; content
       rejected.push(field.setting);
       continue;
     }
-    (settings as Record<string, unknown>)[field.setting] = field.toSetting ? field.toSetting(result.value as never) : result.value;
+    Object.assign(settings, { [field.setting]: field.toSetting ? field.toSetting(result.value as never) : result.value });
   }
   return { settings, problems, rejected };
 }

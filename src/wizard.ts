@@ -73,7 +73,7 @@ async function answerQuestions(ctx: StepContext, options: WizardOptions, only?: 
     const revisit = again.has(question.id);
     if (!revisit && ctx.draft[question.id] !== undefined) continue;
     if (preset !== undefined && !revisit) {
-      (ctx.draft as Record<string, unknown>)[question.id] = preset;
+      Object.assign(ctx.draft, { [question.id]: preset });
       continue;
     }
     // A question asked again ("Change one answer", or after a failed check) offers the current answer.
@@ -82,7 +82,7 @@ async function answerQuestions(ctx: StepContext, options: WizardOptions, only?: 
     if (!options.interactive) {
       if (defaultValue === undefined && options.rejected?.settings.includes(question.id)) continue;
       if (defaultValue === undefined) missing.push(`missing ${SETTING_LABELS[question.id].toLowerCase()}: ${options.howToAnswer(question.id)}`);
-      else (ctx.draft as Record<string, unknown>)[question.id] = defaultValue;
+      else Object.assign(ctx.draft, { [question.id]: defaultValue });
       continue;
     }
     const answer = await question.ask(ctx as never, defaultValue as never);
@@ -92,7 +92,7 @@ async function answerQuestions(ctx: StepContext, options: WizardOptions, only?: 
         again.add(dependent);
       }
     }
-    (ctx.draft as Record<string, unknown>)[question.id] = answer;
+    Object.assign(ctx.draft, { [question.id]: answer });
   }
   const problems = [...(options.rejected?.problems ?? []), ...missing];
   if (problems.length > 0) throw new AnswersError(problems);
