@@ -19,12 +19,18 @@ import type { MailSettings } from './settings.ts';
 export const PASSWORD_ENV = 'TEAMING_MAIL_PASSWORD';
 export const PASSWORD_SOURCES = `--password-file, --password-stdin or ${PASSWORD_ENV}`;
 
+/** The commander option attributes of the answer flags (`allowAllUsers` for --allow-all-users). */
+export type AnswerOption = 'protocol' | 'host' | 'port' | 'starttls' | 'timeZone' | 'auth' | 'username' | 'allowAllUsers' | 'connectionTimeout';
+
+/** The answers given as flags, as typed (text, or on/off); checked by each answer's schema in presetAnswers. */
+export type AnswerFlags = { readonly [option in AnswerOption]?: string | boolean };
+
 /** A question that can be answered in advance: its answers-file key, its flag, its schema. */
 interface AnswerField {
   key: string;
   flag: string;
   /** The commander option attribute holding the flag's value. */
-  option: string;
+  option: AnswerOption;
   setting: keyof MailSettings;
   schema: z.ZodType<unknown>;
   toSetting?: (value: never) => unknown;
@@ -58,6 +64,12 @@ export const ANSWER_FIELDS: readonly AnswerField[] = [
 ];
 
 export const ANSWER_KEYS = ANSWER_FIELDS.map((field) => field.key);
+
+/** How to answer a setting without the question: its flag and answers-file key (the password: its sources). */
+export function howToAnswer(setting: keyof MailSettings): string {
+  const field = ANSWER_FIELDS.find((candidate) => candidate.setting === setting);
+  return `give ${field ? `${field.flag} (answers file: "${field.key}")` : PASSWORD_SOURCES}`;
+}
 
 function editDistance(a: string, b: string): number {
   const row = Array.from({ length: b.length + 1 }, (_, index) => index);
@@ -99,11 +111,8 @@ export interface PresetAnswers {
   rejected: (keyof MailSettings)[];
 }
 
-/**
- * `file`: the parsed answers file (or undefined) and its name for messages;
- * `options`: commander's option values.
- */
-export function presetAnswers(options: Record<string, unknown>, file?: { name: string; content: unknown }): PresetAnswers {
+/** `flags`: the answers given as flags; `file`: the parsed answers file (or undefined) and its name for messages. */
+export function presetAnswers(flags: AnswerFlags, file?: { name: string; content: unknown }): PresetAnswers {
   const settings: Partial<MailSettings> = {};
   const problems: string[] = [];
   const rejected: (keyof MailSettings)[] = [];
@@ -127,7 +136,7 @@ export function presetAnswers(options: Record<string, unknown>, file?: { name: s
     }
   }
   for (const field of ANSWER_FIELDS) {
-    const flagValue = options[field.option];
+    const flagValue = flags[field.option];
     const fileValue = fromFile[field.key];
     const [value, source] =
       flagValue !== undefined ? [flagValue, field.flag] : fileValue !== undefined ? [fileValue, `${file!.name}: ${field.key}`] : [undefined, ''];
@@ -138,7 +147,7 @@ export function presetAnswers(options: Record<string, unknown>, file?: { name: s
       rejected.push(field.setting);
       continue;
     }
-    (settings as Record<string, unknown>)[field.setting] = field.toSetting ? field.toSetting(result.value as never) : result.value;
+    Object.assign(settings, { [field.setting]: field.toSetting ? field.toSetting(result.value as never) : result.value });
   }
   return { settings, problems, rejected };
 }

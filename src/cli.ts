@@ -2,7 +2,8 @@
  * The command line: options, help groups and commands. Importing it has no side effects; the
  * entry point (main.ts) parses the arguments and runs the command.
  */
-import { Command, InvalidArgumentError, Option } from 'commander';
+import { Command, Option } from 'commander';
+import type { CommandLineOptions, CommandName } from './invocation.ts';
 import { VERSION } from './version.ts';
 
 const ANSWERS = 'Answers (each skips its question):';
@@ -24,18 +25,10 @@ Exit codes:
   3 mail server check failed, nothing written   4 file could not be written   130 cancelled
 `;
 
-function integer(name: string) {
-  return (value: string) => {
-    // InvalidArgumentError: commander reports it as a usage error (any other error escapes as a crash).
-    if (!/^\d+$/.test(value.trim())) throw new InvalidArgumentError(`${name} must be a whole number`);
-    return Number(value);
-  };
-}
-
 /** The options of the mail server check, shared by the wizard and `check`. */
 function probeOptions(): Option[] {
   return [
-    new Option('--probe-timeout <seconds>', 'limit for the whole check').default(10).argParser(integer('--probe-timeout')),
+    new Option('--probe-timeout <seconds>', 'limit for the whole check').default(10),
     new Option('--test-recipient <address>', 'send a test message to this address'),
     new Option('--ca-file <pem>', 'trust this CA certificate (PEM) for the server\'s TLS certificate'),
     new Option('--accept-certificate <sha256>', 'accept the server certificate with this SHA-256 fingerprint (self-signed)'),
@@ -47,7 +40,8 @@ function fileOption() {
   return new Option('-f, --file <path>', 'the settings file: installer.properties, or installer.xml').default('installer.properties');
 }
 
-export function buildProgram(run: (command: string, options: Record<string, unknown>) => Promise<number>): Command {
+/** The program; `run` gets commander's option values as they are: invocation.ts checks every one by its schema. */
+export function buildProgram(run: (command: CommandName, options: CommandLineOptions) => Promise<number>): Command {
   const program = new Command('teaming-mail-setup')
     .description('Set up the outbound e-mail of a Kablink Teaming site: ask, check the mail server, write the settings file.')
     .version(VERSION, '-V, --version')
@@ -62,7 +56,7 @@ export function buildProgram(run: (command: string, options: Record<string, unkn
   program.option('--non-interactive', 'never ask: take answers from flags and --answers; list every missing one and exit 2');
 
   for (const option of [
-    new Option('--protocol <protocol>', 'smtp or smtps (default: smtp)').choices(['smtp', 'smtps']),
+    new Option('--protocol <protocol>', 'smtp or smtps (default: smtp)'),
     new Option('--host <host>', 'mail server: host name, IPv4 or IPv6 address'),
     new Option('--port <port>', 'port (default: 25 for smtp, 465 for smtps)'),
     new Option('--starttls', 'upgrade smtp with STARTTLS (default: yes on port 587)'),

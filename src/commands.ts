@@ -3,18 +3,18 @@
  * `check` / `show`, and turn every error into one clear message and its exit code.
  */
 import { readFile, writeFile } from 'node:fs/promises';
-import { answersFileContent, PASSWORD_ENV, presetAnswers, type PresetAnswers } from './answers.ts';
+import { answersFileContent, howToAnswer, PASSWORD_ENV, presetAnswers, type PresetAnswers } from './answers.ts';
 import { AnswersError, CancelledError, CliError, EXIT, ProbeFailedError, UsageError, WriteFileError } from './errors.ts';
+import { diskFileAccess } from './file-access.ts';
 import { createOutput, type Output } from './output.ts';
 import { inquirerPrompter } from './prompter.ts';
+import type { CheckInvocation, Invocation, ProbeFlags, ShowInvocation, WizardInvocation } from './invocation.ts';
 import { check, passwordSchema } from './schemas.ts';
 import { loadOutboundSettings, settingsFilesWritten, settingsWritesUnderWay } from './settings-file.ts';
 import { MASKED_PASSWORD, sendsPasswordInClear, type MailSettings } from './settings.ts';
 import { summarySheet } from './summary-sheet.ts';
 import type { ProbeSetup } from './probe-step.ts';
 import { runWizard, type WizardCapabilities, type WizardResult } from './wizard.ts';
-
-export type CommandOptions = Record<string, unknown>;
 
 async function readStdin(): Promise<string> {
   const chunks: Buffer[] = [];
@@ -23,24 +23,24 @@ async function readStdin(): Promise<string> {
 }
 
 /** The password, from exactly one source that never shows in the process list. */
-async function presetPassword(options: CommandOptions, interactive: boolean, env: NodeJS.ProcessEnv): Promise<string | undefined> {
+async function presetPassword(given: WizardInvocation['password'], interactive: boolean, env: NodeJS.ProcessEnv): Promise<string | undefined> {
   // An empty variable (`TEAMING_MAIL_PASSWORD=` left in a script) is no password source.
   const fromEnv = env[PASSWORD_ENV] === '' ? undefined : env[PASSWORD_ENV];
   const sources = [
-    options.passwordFile !== undefined && '--password-file',
-    options.passwordStdin === true && '--password-stdin',
+    given.file !== undefined && '--password-file',
+    given.stdin && '--password-stdin',
     fromEnv !== undefined && PASSWORD_ENV,
   ].filter(Boolean);
   if (sources.length > 1) throw new UsageError(`give the password one way only, not with ${sources.join(' and ')}`);
   let password: string | undefined;
-  if (options.passwordFile !== undefined) {
-    const path = String(options.passwordFile);
+  if (given.file !== undefined) {
+    const path = given.file;
     const text = await readFile(path, 'utf8').catch((error: Error) => {
       throw new AnswersError([`--password-file: cannot read ${path}: ${error.message}`]);
     });
     // The first line exactly as typed: only a byte-order mark (Windows editors) and the line end go.
     password = text.replace(/^\uFEFF/, '').split(/\r\n|\n|\r/)[0]!;
-  } else if (options.passwordStdin === true) {
+  } else if (given.stdin) {
     if (interactive || process.stdin.isTTY) {
       throw new UsageError('--password-stdin needs --non-interactive and the password piped in: printf %s "$PASSWORD" | teaming-mail-setup --password-stdin --non-interactive …');
     }
@@ -70,11 +70,13 @@ async function readAnswersFile(path: string): Promise<{ name: string; content: u
  * Flags, the answers file and the password source, validated together. An interactive run stops
  * before its first question if any is invalid; an unattended run reports them with the missing ones.
  */
-async function gatherPreset(options: CommandOptions, interactive: boolean): Promise<PresetAnswers> {
-  const file = options.answers !== undefined ? await readAnswersFile(String(options.answers)) : undefined;
-  const preset = presetAnswers(options, file);
+async function gatherPreset(invocation: WizardInvocation): Promise<PresetAnswers> {
+  const { interactive } = invocation;
+  const file = invocation.answersFile !== undefined ? await readAnswersFile(invocation.answersFile) : undefined;
+  const preset = presetAnswers(invocation.answers, file);
+  preset.problems.unshift(...invocation.problems);
   try {
-    const password = await presetPassword(options, interactive, process.env);
+    const password = await presetPassword(invocation.password, interactive, process.env);
     if (password !== undefined) preset.settings.password = password;
   } catch (error) {
     if (error instanceof AnswersError) preset.problems.push(...error.problems);
@@ -82,14 +84,6 @@ async function gatherPreset(options: CommandOptions, interactive: boolean): Prom
   }
   if (interactive && preset.problems.length > 0) throw new AnswersError(preset.problems);
   return preset;
-}
-
-function probeTimeoutMs(options: CommandOptions): number {
-  const seconds = Number(options.probeTimeout ?? 10);
-  if (!Number.isInteger(seconds) || seconds < 1 || seconds > 300) {
-    throw new UsageError('--probe-timeout must be a whole number of seconds from 1 to 300');
-  }
-  return seconds * 1000;
 }
 
 async function readCaFile(path: string): Promise<string> {
@@ -103,20 +97,20 @@ async function readCaFile(path: string): Promise<string> {
 }
 
 /** How to check the server; a bad --ca-file is refused before the first question, and read once. */
-async function probeSetup(options: CommandOptions): Promise<ProbeSetup> {
+async function probeSetup(flags: ProbeFlags): Promise<ProbeSetup> {
   return {
-    timeoutMs: probeTimeoutMs(options),
-    ca: options.caFile !== undefined ? await readCaFile(String(options.caFile)) : undefined,
-    acceptCertificateSha256: options.acceptCertificate as string | undefined,
-    testRecipient: options.testRecipient as string | undefined,
-    allowPlaintextAuth: options.allowPlaintextAuth === true,
+    timeoutMs: flags.timeoutMs,
+    ca: flags.caFile !== undefined ? await readCaFile(flags.caFile) : undefined,
+    acceptCertificateSha256: flags.acceptCertificate,
+    testRecipient: flags.testRecipient,
+    allowPlaintextAuth: flags.allowPlaintextAuth,
   };
 }
 
 /** The probe capabilities of a run (none with --no-probe); the probe's code loads at the first check, not before the first question. */
-async function probeCapabilities(options: CommandOptions): Promise<Pick<WizardCapabilities, 'probe' | 'sendTestMessage'>> {
-  if (options.probe === false) return {};
-  const setup = await probeSetup(options);
+async function probeCapabilities(flags: ProbeFlags | undefined): Promise<Pick<WizardCapabilities, 'probe' | 'sendTestMessage'>> {
+  if (!flags) return {};
+  const setup = await probeSetup(flags);
   const step = () => import('./probe-step.ts');
   return {
     probe: async (settings, out, run) => (await step()).createProbe(setup)(settings, out, run),
@@ -125,36 +119,40 @@ async function probeCapabilities(options: CommandOptions): Promise<Pick<WizardCa
   };
 }
 
-async function wizard(options: CommandOptions, out: Output): Promise<WizardResult> {
-  const interactive = options.nonInteractive !== true;
+async function wizard(invocation: WizardInvocation, out: Output): Promise<WizardResult> {
+  const { interactive } = invocation;
+  // A refused flag is a usage error before anything else, as commander's own; unattended, it is listed with the rest.
+  if (interactive && invocation.problems.length > 0) throw new AnswersError(invocation.problems);
   if (interactive && !process.stdin.isTTY) {
     throw new UsageError(
       'no terminal to ask the questions on: to run unattended, add --non-interactive and give the answers as flags or with --answers FILE (see --help)',
     );
   }
-  const { settings: preset, problems, rejected } = await gatherPreset(options, interactive);
+  const { settings: preset, problems, rejected } = await gatherPreset(invocation);
   const result = await runWizard(
     {
-      file: String(options.file),
-      reconfigure: options.reconfigure === true,
+      file: invocation.file,
+      reconfigure: invocation.reconfigure,
       interactive,
-      force: options.force === true,
-      dryRun: options.dryRun === true,
-      allowPlaintextAuth: options.allowPlaintextAuth === true,
+      force: invocation.force,
+      dryRun: invocation.dryRun,
+      allowPlaintextAuth: invocation.probe?.allowPlaintextAuth === true,
       preset,
       rejected: { problems, settings: rejected },
+      howToAnswer,
     },
     {
-      prompt: inquirerPrompter({ output: options.json ? process.stderr : process.stdout }),
+      prompt: inquirerPrompter({ output: invocation.json ? process.stderr : process.stdout }),
       out,
       now: () => new Date(),
-      ...(await probeCapabilities(options)),
+      files: diskFileAccess,
+      ...(await probeCapabilities(invocation.probe)),
     },
   );
-  if (options.writeAnswers !== undefined && result.result === 'dry-run') {
-    out.line(`The answers would be saved to ${String(options.writeAnswers)} (dry run: not written).`);
-  } else if (options.writeAnswers !== undefined) {
-    const path = String(options.writeAnswers);
+  const path = invocation.writeAnswers;
+  if (path !== undefined && result.result === 'dry-run') {
+    out.line(`The answers would be saved to ${path} (dry run: not written).`);
+  } else if (path !== undefined) {
     await writeFile(path, `${JSON.stringify(answersFileContent(result.settings), null, 2)}\n`).catch((error: Error) => {
       const settings = result.result === 'written' ? `; ${result.file} was written` : '';
       throw new WriteFileError(`--write-answers: cannot write ${path}: ${error.message}${settings}`);
@@ -168,10 +166,9 @@ function maskedSettings(settings: Partial<MailSettings>): Partial<MailSettings> 
   return settings.password ? { ...settings, password: MASKED_PASSWORD } : settings;
 }
 
-async function show(options: CommandOptions, out: Output): Promise<unknown> {
-  const file = String(options.file);
+async function show({ file, json }: ShowInvocation, out: Output): Promise<unknown> {
   const settings = await loadOutboundSettings(file);
-  if (options.json !== true) {
+  if (!json) {
     for (const line of summarySheet(settings, out.style, `Outbound e-mail in ${file}`)) out.line(line);
   }
   return { file, settings: maskedSettings(settings), passwordUnencrypted: sendsPasswordInClear(settings) };
@@ -225,42 +222,37 @@ function exitOnSignals(out: Output, json: boolean): void {
 }
 
 /** Options that only matter to the check, given with --no-probe: say so rather than ignore them. */
-function warnUnusedProbeOptions(options: CommandOptions, out: Output): void {
-  if (options.probe !== false) return;
-  const unused = [
-    options.caFile !== undefined && '--ca-file',
-    options.acceptCertificate !== undefined && '--accept-certificate',
-    options.testRecipient !== undefined && '--test-recipient',
-    options.allowPlaintextAuth === true && '--allow-plaintext-auth',
-  ].filter(Boolean);
+function warnUnusedProbeOptions(unused: readonly string[], out: Output): void {
   if (unused.length > 0) out.warn(`${unused.join(', ')} ${unused.length === 1 ? 'has' : 'have'} no effect with --no-probe: the mail server is not checked`);
 }
 
-export async function runCommand(command: string, options: CommandOptions): Promise<number> {
-  const json = options.json === true;
+/** `check`: what the flags refused stops it before the check. */
+async function checkCommand(invocation: CheckInvocation, out: Output): Promise<number> {
+  if (invocation.problems.length > 0) throw new AnswersError(invocation.problems);
+  const { runCheck } = await import('./probe-step.ts');
+  return runCheck(invocation, await probeSetup(invocation.probe), out);
+}
+
+export async function runCommand(invocation: Invocation): Promise<number> {
+  const { json } = invocation;
   const out = createOutput({ json });
   exitOnSignals(out, json);
   try {
-    if (command === 'wizard') {
-      warnUnusedProbeOptions(options, out);
-      const result = await wizard(options, out);
+    if (invocation.command === 'wizard') {
+      warnUnusedProbeOptions(invocation.unusedProbeFlags, out);
+      const result = await wizard(invocation, out);
       if (json) out.json({ ...result, settings: maskedSettings(result.settings), probe: result.probe ?? null, exitCode: EXIT.ok });
       return EXIT.ok;
     }
-    if (command === 'show') {
-      const result = await show(options, out);
+    if (invocation.problems.length > 0) throw new AnswersError(invocation.problems);
+    if (invocation.command === 'show') {
+      const result = await show(invocation, out);
       if (json) out.json(result);
       return EXIT.ok;
     }
-    if (command === 'check') {
-      const { runCheck } = await import('./probe-step.ts');
-      return await runCheck(options, await probeSetup(options), out);
-    }
-    if (command === 'demo') {
-      const { runDemo } = await import('./demo.ts');
-      return await runDemo(options, out);
-    }
-    throw new UsageError(`unknown command ${command}`);
+    if (invocation.command === 'check') return await checkCommand(invocation, out);
+    const { runDemo } = await import('./demo.ts');
+    return await runDemo(out);
   } catch (error) {
     return exitCodeFor(error, out, json);
   }

@@ -5,8 +5,10 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { howToAnswer } from './answers.ts';
 import { startDemoServer } from './demo-server.ts';
 import { EXIT, UsageError } from './errors.ts';
+import { diskFileAccess } from './file-access.ts';
 import type { Output } from './output.ts';
 import { createProbe } from './probe-step.ts';
 import { inquirerPrompter } from './prompter.ts';
@@ -14,7 +16,7 @@ import { runWizard } from './wizard.ts';
 
 export const DEMO_RECIPIENT = 'administrator@demo.test';
 
-export async function runDemo(_options: Record<string, unknown>, out: Output): Promise<number> {
+export async function runDemo(out: Output): Promise<number> {
   if (!process.stdin.isTTY) throw new UsageError('demo runs the interactive wizard: start it in a terminal');
   const server = await startDemoServer();
   let folder: string | undefined;
@@ -35,6 +37,7 @@ export async function runDemo(_options: Record<string, unknown>, out: Output): P
         force: false,
         dryRun: false,
         preset: {},
+        howToAnswer,
         defaults: {
           protocol: 'smtp',
           // The name its certificate holds, not the address it listens on: Teaming's JavaMail checks a name only.
@@ -50,6 +53,7 @@ export async function runDemo(_options: Record<string, unknown>, out: Output): P
         prompt: inquirerPrompter(),
         out,
         now: () => new Date(),
+        files: diskFileAccess,
         probe: createProbe({ timeoutMs: 10_000, ca: server.certificatePem, testRecipient: DEMO_RECIPIENT }),
       },
     );

@@ -164,7 +164,8 @@ function insertionIndex(doc: Segment[], plan: KeyPlan[], planIndex: number): num
 export function maskPasswords(text: string, placeholder: string): string {
   return segments(text)
     .map((segment) =>
-      segment.key?.endsWith('.password') && segment.value !== '' ? propertyLine(segment.key, placeholder, endingOf(segment)) : segment.raw,
+      // The placeholder is shown, never loaded: as it reads (••••••), not escaped as \u2022.
+      segment.key?.endsWith('.password') && segment.value !== '' ? `${escapeKey(segment.key, true)}=${placeholder}${endingOf(segment)}` : segment.raw,
     )
     .join('');
 }

@@ -17,8 +17,8 @@ async function main(): Promise<void> {
   quietOnClosedPipe(process.stdout);
   quietOnClosedPipe(process.stderr);
   const program = buildProgram(async (command, options) => {
-    const { runCommand } = await import('./commands.ts');
-    return runCommand(command, options);
+    const [{ parseInvocation }, { runCommand }] = await Promise.all([import('./invocation.ts'), import('./commands.ts')]);
+    return runCommand(parseInvocation(command, options));
   });
   // --help and --version exit 0; every other parse error, of the program or a command, is a usage
   // error (commander has printed it), and with --json stdout still carries its one document.

@@ -144,13 +144,11 @@ export async function sendTestMessage(setup: ProbeSetup, settings: MailSettings,
 }
 
 /** `check`: probe what the file says; change nothing. 0 when the check passes, 3 when it fails. */
-export async function runCheck(options: Record<string, unknown>, setup: ProbeSetup, out: Output): Promise<number> {
-  const file = String(options.file);
+export async function runCheck({ file, json }: { file: string; json: boolean }, setup: ProbeSetup, out: Output): Promise<number> {
   const stored = await loadOutboundSettings(file);
   if (!stored.host) throw new SettingsFileError(file, 'names no mail host: run teaming-mail-setup --reconfigure to set one');
   // What the file leaves out, completed the way Teaming's JavaMail session reads it.
   const settings = completeSettings({ ...stored, host: stored.host, timeZone: stored.timeZone ?? 'UTC' });
-  const json = options.json === true;
   const report = await probeWithLiveLines(settings, probeOptions(setup, settings, { allowPlaintextAuth: setup.allowPlaintextAuth === true }), out, !json);
   const passwordUnencrypted = sendsPasswordInClear(settings);
   if (json) out.json({ result: report.ok ? 'passed' : 'failed', file, exitCode: report.ok ? EXIT.ok : EXIT.probeFailed, passwordUnencrypted, probe: report });

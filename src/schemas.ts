@@ -115,6 +115,16 @@ export const booleanSchema = (field: string) =>
 
 export const connectionTimeoutSecondsSchema = wholeNumber('connection timeout must be a whole number of seconds from 1 to 600', 1, 600);
 
+/** The whole mail server check's limit (--probe-timeout). */
+export const probeTimeoutSecondsSchema = wholeNumber('probe timeout must be a whole number of seconds from 1 to 300', 1, 300);
+
+const RECIPIENT = /^[^\s@<>()",;:\\]+@[^\s@<>()",;:\\]+$/;
+
+/** Where a test message goes: one plain address (--test-recipient, or the offer after writing). */
+export const testRecipientSchema = withoutControlCharacters('test recipient')
+  .transform((value) => value.trim())
+  .refine((value) => RECIPIENT.test(value), { error: 'test recipient must be one e-mail address, such as admin@example.com' });
+
 /** Stored in milliseconds (JavaMail's unit); any whole number an administrator may have set by hand. */
 export const connectionTimeoutMsSchema = wholeNumber('connection timeout must be a whole number of milliseconds from 1000 to 600000', 1000, 600000);
 

@@ -3,8 +3,9 @@ import assert from 'node:assert/strict';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
-import { assertRefused, HEADER, run, type RunResult, UNATTENDED } from './helpers/cli.ts';
+import { assertRefused, run, type RunResult, UNATTENDED } from './helpers/cli.ts';
 import { listing, readText, tempFolder } from './helpers/files.ts';
+import { propertiesText } from './helpers/properties-text.ts';
 
 async function withAnswers(content: string, flags: string[] = []): Promise<{ cwd: string; result: RunResult }> {
   const cwd = await tempFolder();
@@ -31,17 +32,18 @@ describe('--answers FILE', { concurrency: true }, () => {
     assert.equal(result.stderr, '');
     assert.equal(
       await readText(join(cwd, 'installer.properties')),
-      HEADER +
-        'mail.transport.protocol=smtps\n' +
-        'mail.smtps.host=smtp.example.org\n' +
-        'mail.smtps.port=2465\n' +
-        'mail.smtps.auth=true\n' +
-        'mail.smtps.user=notify@example.org\n' +
-        'mail.smtps.sendpartial=true\n' +
-        'mail.smtps.connectiontimeout=5000\n' +
-        'mail.smtps.ssl.checkserveridentity=true\n' +
-        'notify.timezone=Europe/Paris\n' +
-        'mail.allowSendToAllUsers=false\n',
+      propertiesText({
+        'mail.transport.protocol': 'smtps',
+        'mail.smtps.host': 'smtp.example.org',
+        'mail.smtps.port': '2465',
+        'mail.smtps.auth': 'true',
+        'mail.smtps.user': 'notify@example.org',
+        'mail.smtps.sendpartial': 'true',
+        'mail.smtps.connectiontimeout': '5000',
+        'mail.smtps.ssl.checkserveridentity': 'true',
+        'notify.timezone': 'Europe/Paris',
+        'mail.allowSendToAllUsers': 'false',
+      }),
     );
   });
 

@@ -4,9 +4,10 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { PLAINTEXT_WARNING } from '../src/settings.ts';
-import { assertEndsWith, assertIncludes, assertRefused, ESCAPED_PASSWORD, HEADER, PASSWORD, run, UNATTENDED } from './helpers/cli.ts';
+import { assertEndsWith, assertIncludes, assertRefused, ESCAPED_PASSWORD, PASSWORD, run, UNATTENDED } from './helpers/cli.ts';
 import { assertChangesMatchDiff } from './helpers/file-diff.ts';
 import { listing, readText, tempFolder } from './helpers/files.ts';
+import { propertiesText } from './helpers/properties-text.ts';
 
 /** An installer.properties an administrator has lived with: comments, other keys, the password stored. */
 const EXISTING =
@@ -123,20 +124,21 @@ describe('--dry-run writes nothing', { concurrency: true }, () => {
     assert.ok(
       result.stdout.endsWith(
         'installer.properties would hold (dry run, nothing written):\n' +
-          HEADER +
-          'mail.transport.protocol=smtp\n' +
-          'mail.smtp.host=mail.example.com\n' +
-          'mail.smtp.port=25\n' +
-          'mail.smtp.auth=true\n' +
-          'mail.smtp.user=teaming\n' +
-          'mail.smtp.password=******\n' +
-          'mail.smtp.sendpartial=true\n' +
-          'mail.smtp.connectiontimeout=15000\n' +
-          'mail.smtp.ssl.checkserveridentity=true\n' +
-          'mail.smtp.starttls.enable=false\n' +
-          'mail.smtp.starttls.required=false\n' +
-          'notify.timezone=America/Chicago\n' +
-          'mail.allowSendToAllUsers=true\n',
+          propertiesText({
+            'mail.transport.protocol': 'smtp',
+            'mail.smtp.host': 'mail.example.com',
+            'mail.smtp.port': '25',
+            'mail.smtp.auth': 'true',
+            'mail.smtp.user': 'teaming',
+            'mail.smtp.password': '••••••',
+            'mail.smtp.sendpartial': 'true',
+            'mail.smtp.connectiontimeout': '15000',
+            'mail.smtp.ssl.checkserveridentity': 'true',
+            'mail.smtp.starttls.enable': 'false',
+            'mail.smtp.starttls.required': 'false',
+            'notify.timezone': 'America/Chicago',
+            'mail.allowSendToAllUsers': 'true',
+          }),
       ),
       result.stdout,
     );
@@ -168,8 +170,8 @@ describe('--dry-run writes nothing', { concurrency: true }, () => {
     const result = await run([...UNATTENDED, '--reconfigure', '--dry-run', '--protocol', 'smtps'], { cwd });
     assert.equal(result.code, 0, result.stderr);
     assert.ok(result.stdout.includes('mail.smtps.port=465\r\n'), result.stdout);
-    assert.ok(result.stdout.includes('\nmail.smtps.password=******\r\n'), result.stdout);
-    assert.ok(result.stdout.includes('\nmail.smtp.password=******\r\n'), result.stdout);
+    assert.ok(result.stdout.includes('\nmail.smtps.password=••••••\r\n'), result.stdout);
+    assert.ok(result.stdout.includes('\nmail.smtp.password=••••••\r\n'), result.stdout);
     // No SMTPS keys yet: they start from the SMTP server and account, each one listed.
     assertIncludes(
       result.stdout,
@@ -230,7 +232,7 @@ describe('--json: one JSON document on stdout, messages on stderr', { concurrenc
     assert.deepEqual(document.changes, [{ setting: 'port', key: 'mail.smtp.port', label: 'Port', from: '587', to: '2525' }]);
     assert.equal(
       document.preview,
-      EXISTING.replace('mail.smtp.port=587', 'mail.smtp.port=2525').replace(`mail.smtp.password=${ESCAPED_PASSWORD}`, 'mail.smtp.password=******'),
+      EXISTING.replace('mail.smtp.port=587', 'mail.smtp.port=2525').replace(`mail.smtp.password=${ESCAPED_PASSWORD}`, 'mail.smtp.password=••••••'),
     );
     // With --json the change list goes to stderr.
     assertChangesMatchDiff(result.stderr, 'installer.properties', EXISTING, document.preview, { masked: true });
@@ -302,19 +304,21 @@ describe('--write-answers saves a replayable answers file, never the password', 
 
 /** Both protocols stored: SMTP in use, an SMTPS account kept from an earlier setup (no port, no timeout). */
 const BOTH_PROTOCOLS =
-  'mail.transport.protocol=smtp\n' +
-  'mail.smtp.host=mail.example.com\n' +
-  'mail.smtp.port=25\n' +
-  'mail.smtp.auth=false\n' +
-  'mail.smtp.sendpartial=true\n' +
-  'mail.smtp.connectiontimeout=15000\n' +
-  'mail.smtp.starttls.enable=false\n' +
-  'mail.smtps.host=smtps.example.com\n' +
-  'mail.smtps.auth=true\n' +
-  'mail.smtps.user=notify@example.com\n' +
-  'mail.smtps.password=smtps-Secret\n' +
-  'notify.timezone=America/New_York\n' +
-  'mail.allowSendToAllUsers=true\n';
+  propertiesText({
+    'mail.transport.protocol': 'smtp',
+    'mail.smtp.host': 'mail.example.com',
+    'mail.smtp.port': '25',
+    'mail.smtp.auth': 'false',
+    'mail.smtp.sendpartial': 'true',
+    'mail.smtp.connectiontimeout': '15000',
+    'mail.smtp.starttls.enable': 'false',
+    'mail.smtps.host': 'smtps.example.com',
+    'mail.smtps.auth': 'true',
+    'mail.smtps.user': 'notify@example.com',
+    'mail.smtps.password': 'smtps-Secret',
+    'notify.timezone': 'America/New_York',
+    'mail.allowSendToAllUsers': 'true',
+  }, { header: false });
 
 /** Read and compared as bytes (latin1), as readText reads the written file. */
 const FIXTURE_XML = readFile(new URL('./fixtures/installer.xml', import.meta.url), 'latin1');

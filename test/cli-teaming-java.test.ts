@@ -9,24 +9,26 @@ import { readFileSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { HEADER, run, UNATTENDED } from './helpers/cli.ts';
+import { run, UNATTENDED } from './helpers/cli.ts';
 import { listing, readText, tempFolder } from './helpers/files.ts';
 import { startSmtpServer, TEST_PASSWORD, TEST_USER, type TestSmtpServer } from './helpers/smtp-servers.ts';
+import { propertiesText } from './helpers/properties-text.ts';
 
 const FIXTURE = readFileSync(new URL('./fixtures/installer.xml', import.meta.url));
 
 /** A file written before the wizard managed starttls.required and ssl.checkserveridentity. */
 const OLD_FILE =
-  HEADER +
-  'mail.transport.protocol=smtp\n' +
-  'mail.smtp.host=mail.example.com\n' +
-  'mail.smtp.port=587\n' +
-  'mail.smtp.auth=false\n' +
-  'mail.smtp.sendpartial=true\n' +
-  'mail.smtp.connectiontimeout=15000\n' +
-  'mail.smtp.starttls.enable=true\n' +
-  'notify.timezone=UTC\n' +
-  'mail.allowSendToAllUsers=true\n';
+  propertiesText({
+    'mail.transport.protocol': 'smtp',
+    'mail.smtp.host': 'mail.example.com',
+    'mail.smtp.port': '587',
+    'mail.smtp.auth': 'false',
+    'mail.smtp.sendpartial': 'true',
+    'mail.smtp.connectiontimeout': '15000',
+    'mail.smtp.starttls.enable': 'true',
+    'notify.timezone': 'UTC',
+    'mail.allowSendToAllUsers': 'true',
+  });
 
 describe('an old file, reconfigured', () => {
   test('gains starttls.required and ssl.checkserveridentity, and the change list names them', async () => {

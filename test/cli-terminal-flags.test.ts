@@ -2,9 +2,9 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
-import { HEADER } from './helpers/cli.ts';
 import { listing, readText, tempFolder } from './helpers/files.ts';
 import { spawnCli } from './helpers/pty.ts';
+import { propertiesText } from './helpers/properties-text.ts';
 
 const ALL_ANSWERS = [
   '--no-probe',
@@ -53,18 +53,19 @@ describe('flags on a terminal', { concurrency: true }, () => {
     assert.ok(screen.endsWith('✔ Wrote installer.properties.\r\n'), screen);
     assert.equal(
       await readText(join(cwd, 'installer.properties')),
-      HEADER +
-        'mail.transport.protocol=smtp\n' +
-        'mail.smtp.host=mail.example.com\n' +
-        'mail.smtp.port=25\n' +
-        'mail.smtp.auth=false\n' +
-        'mail.smtp.sendpartial=true\n' +
-        'mail.smtp.connectiontimeout=20000\n' +
-        'mail.smtp.ssl.checkserveridentity=true\n' +
-        'mail.smtp.starttls.enable=false\n' +
-        'mail.smtp.starttls.required=false\n' +
-        'notify.timezone=UTC\n' +
-        'mail.allowSendToAllUsers=false\n',
+      propertiesText({
+        'mail.transport.protocol': 'smtp',
+        'mail.smtp.host': 'mail.example.com',
+        'mail.smtp.port': '25',
+        'mail.smtp.auth': 'false',
+        'mail.smtp.sendpartial': 'true',
+        'mail.smtp.connectiontimeout': '20000',
+        'mail.smtp.ssl.checkserveridentity': 'true',
+        'mail.smtp.starttls.enable': 'false',
+        'mail.smtp.starttls.required': 'false',
+        'notify.timezone': 'UTC',
+        'mail.allowSendToAllUsers': 'false',
+      }),
     );
   });
 

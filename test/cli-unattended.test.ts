@@ -3,8 +3,9 @@ import assert from 'node:assert/strict';
 import { mkdir, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
-import { assertEndsWith, assertIncludes, assertRefused, ESCAPED_PASSWORD, HEADER, PASSWORD, run, UNATTENDED } from './helpers/cli.ts';
+import { assertEndsWith, assertIncludes, assertRefused, ESCAPED_PASSWORD, PASSWORD, run, UNATTENDED } from './helpers/cli.ts';
 import { exists, listing, readText, tempFolder } from './helpers/files.ts';
+import { propertiesText } from './helpers/properties-text.ts';
 
 const ALL_FLAGS = [
   '--protocol', 'smtp',
@@ -19,20 +20,21 @@ const ALL_FLAGS = [
 ];
 
 const ALL_FLAGS_FILE =
-  HEADER +
-  'mail.transport.protocol=smtp\n' +
-  'mail.smtp.host=mail.example.com\n' +
-  'mail.smtp.port=587\n' +
-  'mail.smtp.auth=true\n' +
-  'mail.smtp.user=teaming@example.com\n' +
-  `mail.smtp.password=${ESCAPED_PASSWORD}\n` +
-  'mail.smtp.sendpartial=true\n' +
-  'mail.smtp.connectiontimeout=30000\n' +
-  'mail.smtp.ssl.checkserveridentity=true\n' +
-  'mail.smtp.starttls.enable=true\n' +
-  'mail.smtp.starttls.required=true\n' +
-  'notify.timezone=America/Denver\n' +
-  'mail.allowSendToAllUsers=false\n';
+  propertiesText({
+    'mail.transport.protocol': 'smtp',
+    'mail.smtp.host': 'mail.example.com',
+    'mail.smtp.port': '587',
+    'mail.smtp.auth': 'true',
+    'mail.smtp.user': 'teaming@example.com',
+    'mail.smtp.password': ESCAPED_PASSWORD,
+    'mail.smtp.sendpartial': 'true',
+    'mail.smtp.connectiontimeout': '30000',
+    'mail.smtp.ssl.checkserveridentity': 'true',
+    'mail.smtp.starttls.enable': 'true',
+    'mail.smtp.starttls.required': 'true',
+    'notify.timezone': 'America/Denver',
+    'mail.allowSendToAllUsers': 'false',
+  });
 
 const ALL_FLAGS_SHEET =
   '\n' +
@@ -75,18 +77,19 @@ describe('unattended: every question has a flag', { concurrency: true }, () => {
     assert.equal(result.code, 0, result.stderr);
     assert.equal(
       await readText(join(cwd, 'installer.properties')),
-      HEADER +
-        'mail.transport.protocol=smtp\n' +
-        'mail.smtp.host=mail.example.com\n' +
-        'mail.smtp.port=25\n' +
-        'mail.smtp.auth=false\n' +
-        'mail.smtp.sendpartial=true\n' +
-        'mail.smtp.connectiontimeout=15000\n' +
-        'mail.smtp.ssl.checkserveridentity=true\n' +
-        'mail.smtp.starttls.enable=false\n' +
-        'mail.smtp.starttls.required=false\n' +
-        'notify.timezone=Europe/Berlin\n' +
-        'mail.allowSendToAllUsers=true\n',
+      propertiesText({
+        'mail.transport.protocol': 'smtp',
+        'mail.smtp.host': 'mail.example.com',
+        'mail.smtp.port': '25',
+        'mail.smtp.auth': 'false',
+        'mail.smtp.sendpartial': 'true',
+        'mail.smtp.connectiontimeout': '15000',
+        'mail.smtp.ssl.checkserveridentity': 'true',
+        'mail.smtp.starttls.enable': 'false',
+        'mail.smtp.starttls.required': 'false',
+        'notify.timezone': 'Europe/Berlin',
+        'mail.allowSendToAllUsers': 'true',
+      }),
     );
   });
 
@@ -97,17 +100,18 @@ describe('unattended: every question has a flag', { concurrency: true }, () => {
     assert.equal(result.code, 0, result.stderr);
     assert.equal(
       await readText(join(cwd, 'installer.properties')),
-      HEADER +
-        'mail.transport.protocol=smtps\n' +
-        'mail.smtps.host=2001\\:db8\\:\\:25\n' +
-        'mail.smtps.port=465\n' +
-        'mail.smtps.auth=false\n' +
-        'mail.smtps.sendpartial=true\n' +
-        'mail.smtps.connectiontimeout=15000\n' +
+      propertiesText({
+        'mail.transport.protocol': 'smtps',
+        'mail.smtps.host': '2001\\:db8\\:\\:25',
+        'mail.smtps.port': '465',
+        'mail.smtps.auth': 'false',
+        'mail.smtps.sendpartial': 'true',
+        'mail.smtps.connectiontimeout': '15000',
         // JavaMail cannot check a certificate against an address: it is told not to, and the run says so.
-        'mail.smtps.ssl.checkserveridentity=false\n' +
-        'notify.timezone=Asia/Tokyo\n' +
-        'mail.allowSendToAllUsers=true\n',
+        'mail.smtps.ssl.checkserveridentity': 'false',
+        'notify.timezone': 'Asia/Tokyo',
+        'mail.allowSendToAllUsers': 'true',
+      }),
     );
     const warning =
       "! Teaming will not check the mail server's name: the host is the IP address 2001:db8::25, and Teaming's JavaMail cannot check a certificate against an address, " +
@@ -264,14 +268,24 @@ describe('exit codes', { concurrency: true }, () => {
     assertRefused(result, "error: unknown option '--hostname'\n");
   });
 
-  test('2: a protocol that is not a choice, and a probe timeout that is not a number', async () => {
+  test('2: a protocol that is not a choice, a probe timeout that is not a number, a test recipient that is no address: each in its schema\'s words', async () => {
     const cwd = await tempFolder();
-    const [protocol, timeout] = await Promise.all([
+    const [protocol, timeout, recipient, together] = await Promise.all([
       run([...UNATTENDED, '--host', 'mail.example.com', '--protocol', 'smpt'], { cwd }),
       run(['--non-interactive', '--host', 'mail.example.com', '--probe-timeout', 'soon'], { cwd }),
+      run(['--non-interactive', '--host', 'mail.example.com', '--test-recipient', 'postmaster'], { cwd }),
+      run(['--non-interactive', '--protocol', 'imap', '--probe-timeout', '301', '--port', '0'], { cwd }),
     ]);
-    assertRefused(protocol, "error: option '--protocol <protocol>' argument 'smpt' is invalid. Allowed choices are smtp, smtps.\n");
-    assertRefused(timeout, "error: option '--probe-timeout <seconds>' argument 'soon' is invalid. --probe-timeout must be a whole number\n");
+    assertRefused(protocol, '✖ --protocol: protocol must be smtp or smtps\n');
+    assertRefused(timeout, '✖ --probe-timeout: probe timeout must be a whole number of seconds from 1 to 300\n');
+    assertRefused(recipient, '✖ --test-recipient: test recipient must be one e-mail address, such as admin@example.com\n');
+    // Unattended, every refused flag and missing answer at once.
+    assertRefused(together, [
+      '✖ --probe-timeout: probe timeout must be a whole number of seconds from 1 to 300',
+      '✖ --protocol: protocol must be smtp or smtps',
+      '✖ --port: port must be a whole number from 1 to 65535',
+      '✖ missing mail host: give --host (answers file: "host")',
+    ]);
     assert.deepEqual(await listing(cwd), []);
   });
 

@@ -172,8 +172,8 @@ describe('hostile input at the command line', () => {
 
   test('usage errors of every command exit 2 naming the option, never 1; an unwritable --write-answers exits 4 and says what was written; a BOM in an answers file is fine', async () => {
     const usage: [args: string[], names: string][] = [
-      [['--probe-timeout', 'abc'], "'--probe-timeout <seconds>' argument 'abc' is invalid"],
-      [['check', '--probe-timeout', '1x'], "'--probe-timeout <seconds>' argument '1x' is invalid"],
+      [['--probe-timeout', 'abc'], '--probe-timeout: probe timeout must be a whole number of seconds from 1 to 300'],
+      [['check', '--probe-timeout', '1x'], '--probe-timeout: probe timeout must be a whole number of seconds from 1 to 300'],
       [['check', '--bogus'], "unknown option '--bogus'"],
       [['show', '--bogus'], "unknown option '--bogus'"],
       [['demo', 'extra'], "too many arguments for 'demo'"],

@@ -4,6 +4,7 @@ import { SettingsFileError } from '../src/errors.ts';
 import { readInstallerProperties, writeInstallerProperties } from '../src/installer-properties.ts';
 import { propertiesFormat } from '../src/settings-format.ts';
 import type { MailSettings } from '../src/settings.ts';
+import { propertiesText } from './helpers/properties-text.ts';
 
 const SMTP: MailSettings = {
   protocol: 'smtp',
@@ -38,38 +39,38 @@ describe('writeInstallerProperties: a new file', () => {
   it('writes the header and every managed key in order, password escaped', () => {
     assert.equal(
       write(undefined, { ...SMTP, password: 'p=ss: #1 é😀' }),
-      '# Kablink Teaming: outbound e-mail settings (JavaMail session properties).\n' +
-        '# Written by teaming-mail-setup; lines it does not manage are kept as they are.\n' +
-        'mail.transport.protocol=smtp\n' +
-        'mail.smtp.host=mail.example.com\n' +
-        'mail.smtp.port=587\n' +
-        'mail.smtp.auth=true\n' +
-        'mail.smtp.user=admin@example.com\n' +
-        'mail.smtp.password=p\\=ss\\: \\#1 \\u00e9\\ud83d\\ude00\n' +
-        'mail.smtp.sendpartial=true\n' +
-        'mail.smtp.connectiontimeout=15000\n' +
-        'mail.smtp.ssl.checkserveridentity=true\n' +
-        'mail.smtp.starttls.enable=true\n' +
-        'mail.smtp.starttls.required=true\n' +
-        'notify.timezone=America/New_York\n' +
-        'mail.allowSendToAllUsers=false\n',
+      propertiesText({
+        'mail.transport.protocol': 'smtp',
+        'mail.smtp.host': 'mail.example.com',
+        'mail.smtp.port': '587',
+        'mail.smtp.auth': 'true',
+        'mail.smtp.user': 'admin@example.com',
+        'mail.smtp.password': 'p\\=ss\\: \\#1 \\u00e9\\ud83d\\ude00',
+        'mail.smtp.sendpartial': 'true',
+        'mail.smtp.connectiontimeout': '15000',
+        'mail.smtp.ssl.checkserveridentity': 'true',
+        'mail.smtp.starttls.enable': 'true',
+        'mail.smtp.starttls.required': 'true',
+        'notify.timezone': 'America/New_York',
+        'mail.allowSendToAllUsers': 'false',
+      }),
     );
   });
 
   it('SMTPS without authentication: no user, no password, no STARTTLS key', () => {
     assert.equal(
       write(undefined, { ...SMTP, protocol: 'smtps', port: 465, starttls: false, auth: false, username: '', password: '', allowSendToAllUsers: true }),
-      '# Kablink Teaming: outbound e-mail settings (JavaMail session properties).\n' +
-        '# Written by teaming-mail-setup; lines it does not manage are kept as they are.\n' +
-        'mail.transport.protocol=smtps\n' +
-        'mail.smtps.host=mail.example.com\n' +
-        'mail.smtps.port=465\n' +
-        'mail.smtps.auth=false\n' +
-        'mail.smtps.sendpartial=true\n' +
-        'mail.smtps.connectiontimeout=15000\n' +
-        'mail.smtps.ssl.checkserveridentity=true\n' +
-        'notify.timezone=America/New_York\n' +
-        'mail.allowSendToAllUsers=true\n',
+      propertiesText({
+        'mail.transport.protocol': 'smtps',
+        'mail.smtps.host': 'mail.example.com',
+        'mail.smtps.port': '465',
+        'mail.smtps.auth': 'false',
+        'mail.smtps.sendpartial': 'true',
+        'mail.smtps.connectiontimeout': '15000',
+        'mail.smtps.ssl.checkserveridentity': 'true',
+        'notify.timezone': 'America/New_York',
+        'mail.allowSendToAllUsers': 'true',
+      }),
     );
   });
 
@@ -194,29 +195,29 @@ describe('writeInstallerProperties: an existing file', () => {
     const smtps: MailSettings = { ...SMTP, protocol: 'smtps', port: 465, starttls: false, password: 'other' };
     assert.equal(
       write(existing, smtps),
-      '# Kablink Teaming: outbound e-mail settings (JavaMail session properties).\n' +
-        '# Written by teaming-mail-setup; lines it does not manage are kept as they are.\n' +
-        'mail.transport.protocol=smtps\n' +
-        'mail.smtps.host=mail.example.com\n' +
-        'mail.smtps.port=465\n' +
-        'mail.smtps.auth=true\n' +
-        'mail.smtps.user=admin@example.com\n' +
-        'mail.smtps.password=other\n' +
-        'mail.smtps.sendpartial=true\n' +
-        'mail.smtps.connectiontimeout=15000\n' +
-        'mail.smtps.ssl.checkserveridentity=true\n' +
-        'mail.smtp.host=mail.example.com\n' +
-        'mail.smtp.port=587\n' +
-        'mail.smtp.auth=true\n' +
-        'mail.smtp.user=admin@example.com\n' +
-        'mail.smtp.password=s3cret\n' +
-        'mail.smtp.sendpartial=true\n' +
-        'mail.smtp.connectiontimeout=15000\n' +
-        'mail.smtp.ssl.checkserveridentity=true\n' +
-        'mail.smtp.starttls.enable=true\n' +
-        'mail.smtp.starttls.required=true\n' +
-        'notify.timezone=America/New_York\n' +
-        'mail.allowSendToAllUsers=false\n',
+      propertiesText({
+        'mail.transport.protocol': 'smtps',
+        'mail.smtps.host': 'mail.example.com',
+        'mail.smtps.port': '465',
+        'mail.smtps.auth': 'true',
+        'mail.smtps.user': 'admin@example.com',
+        'mail.smtps.password': 'other',
+        'mail.smtps.sendpartial': 'true',
+        'mail.smtps.connectiontimeout': '15000',
+        'mail.smtps.ssl.checkserveridentity': 'true',
+        'mail.smtp.host': 'mail.example.com',
+        'mail.smtp.port': '587',
+        'mail.smtp.auth': 'true',
+        'mail.smtp.user': 'admin@example.com',
+        'mail.smtp.password': 's3cret',
+        'mail.smtp.sendpartial': 'true',
+        'mail.smtp.connectiontimeout': '15000',
+        'mail.smtp.ssl.checkserveridentity': 'true',
+        'mail.smtp.starttls.enable': 'true',
+        'mail.smtp.starttls.required': 'true',
+        'notify.timezone': 'America/New_York',
+        'mail.allowSendToAllUsers': 'false',
+      }),
     );
   });
 

@@ -16,7 +16,8 @@ import { after, before, describe, test } from 'node:test';
 import { readInstallerProperties } from '../src/installer-properties.ts';
 import { probeSmtp } from '../src/probe/index.ts';
 import { completeSettings } from '../src/settings.ts';
-import { HEADER, runCli } from './helpers/cli.ts';
+import { runCli } from './helpers/cli.ts';
+import { propertiesText } from './helpers/properties-text.ts';
 import { tempFolder } from './helpers/files.ts';
 import { javaMailSend, keytool, type JavaMailSend } from './helpers/javamail.ts';
 import { startSmtpServer, testCertificates, TEST_PASSWORD, TEST_USER, type TestSmtpServer, type TestSmtpServerOptions } from './helpers/smtp-servers.ts';
@@ -164,23 +165,19 @@ after(() => Promise.all(servers.map((server) => server.close())));
 function expectedFile(options: { protocol?: 'smtp' | 'smtps'; host: string; port: number; auth?: boolean; checkServerIdentity?: boolean }): string {
   const p = options.protocol ?? 'smtp';
   const auth = options.auth ?? true;
-  return (
-    HEADER +
-    [
-      `mail.transport.protocol=${p}`,
-      `mail.${p}.host=${options.host}`,
-      `mail.${p}.port=${options.port}`,
-      `mail.${p}.auth=${auth}`,
-      ...(auth ? [`mail.${p}.user=${TEST_USER}`, `mail.${p}.password=${STORED_PASSWORD}`] : []),
-      `mail.${p}.sendpartial=true`,
-      `mail.${p}.connectiontimeout=15000`,
-      `mail.${p}.ssl.checkserveridentity=${options.checkServerIdentity ?? true}`,
-      ...(p === 'smtp' ? ['mail.smtp.starttls.enable=true', 'mail.smtp.starttls.required=true'] : []),
-      'notify.timezone=UTC',
-      'mail.allowSendToAllUsers=true',
-      '',
-    ].join('\n')
-  );
+  return propertiesText({
+    'mail.transport.protocol': p,
+    [`mail.${p}.host`]: options.host,
+    [`mail.${p}.port`]: String(options.port),
+    [`mail.${p}.auth`]: String(auth),
+    ...(auth ? { [`mail.${p}.user`]: TEST_USER, [`mail.${p}.password`]: STORED_PASSWORD } : {}),
+    [`mail.${p}.sendpartial`]: 'true',
+    [`mail.${p}.connectiontimeout`]: '15000',
+    [`mail.${p}.ssl.checkserveridentity`]: String(options.checkServerIdentity ?? true),
+    ...(p === 'smtp' ? { 'mail.smtp.starttls.enable': 'true', 'mail.smtp.starttls.required': 'true' } : {}),
+    'notify.timezone': 'UTC',
+    'mail.allowSendToAllUsers': 'true',
+  });
 }
 
 /** JavaMail's one message, as the server received it. */

@@ -137,7 +137,7 @@ function unattendedCases(): Case[] {
   return [
     { name: '--password-file', args: [...answers(), '--password-file', passwordFile], exit: 0, shows: `Wrote ${SETTINGS}`, stored: true },
     { name: '--password-stdin --json', args: [...answers(), '--password-stdin', '--json'], options: { input: `${PASSWORD}\n` }, exit: 0, shows: '"result": "written"', stored: true },
-    { name: 'TEAMING_MAIL_PASSWORD --dry-run', args: [...answers(), '--dry-run'], options: { env: ENV_PASSWORD }, exit: 0, shows: 'mail.smtp.password=******' },
+    { name: 'TEAMING_MAIL_PASSWORD --dry-run', args: [...answers(), '--dry-run'], options: { env: ENV_PASSWORD }, exit: 0, shows: 'mail.smtp.password=••••••' },
     { name: '--dry-run --json', args: [...answers(), '--dry-run', '--json'], options: { env: ENV_PASSWORD }, exit: 0, shows: '"result": "dry-run"' },
     { name: '--write-answers', args: [...answers(), '--write-answers', 'answers.json'], options: { env: ENV_PASSWORD }, exit: 0, shows: 'Saved the answers to answers.json', stored: true },
     { name: '--reconfigure keeps the stored password', args: ['--non-interactive', '--reconfigure', '--no-allow-all-users', '--ca-file', caFile], configured: true, exit: 0, shows: `Wrote ${SETTINGS} (the previous version is in ${SETTINGS}.bak)`, stored: true },

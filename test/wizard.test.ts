@@ -3,11 +3,15 @@ import { mkdtemp, readFile, readdir, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { howToAnswer } from '../src/answers.ts';
 import { AnswersError, CancelledError, ProbeFailedError, UsageError } from '../src/errors.ts';
+import { diskFileAccess } from '../src/file-access.ts';
+import type { Prompter } from '../src/prompter.ts';
 import type { MailSettings } from '../src/settings.ts';
-import { runWizard, type ProbeCapability, type WizardOptions } from '../src/wizard.ts';
+import { runWizard, type ProbeCapability, type WizardCapabilities, type WizardOptions } from '../src/wizard.ts';
 import { assertChangesMatchDiff } from './helpers/file-diff.ts';
 import { capturedOutput, scriptedPrompter } from './helpers/scripted.ts';
+import { propertiesText } from './helpers/properties-text.ts';
 
 const NOW = new Date('2026-12-01T17:00:00Z');
 
@@ -16,7 +20,12 @@ async function folder(): Promise<string> {
 }
 
 function options(file: string, overrides: Partial<WizardOptions> = {}): WizardOptions {
-  return { file, reconfigure: false, interactive: true, force: false, dryRun: false, preset: {}, ...overrides };
+  return { file, reconfigure: false, interactive: true, force: false, dryRun: false, preset: {}, howToAnswer, ...overrides };
+}
+
+/** A real run's capabilities, with these prompts (and output, probe… when given). */
+function caps(prompt: Prompter, more: Partial<WizardCapabilities> = {}): WizardCapabilities {
+  return { prompt, out: capturedOutput().out, now: () => NOW, files: diskFileAccess, ...more };
 }
 
 const NEW_CONFIGURATION: [string, unknown][] = [
@@ -33,28 +42,28 @@ const NEW_CONFIGURATION: [string, unknown][] = [
 ];
 
 const NEW_FILE =
-  '# Kablink Teaming: outbound e-mail settings (JavaMail session properties).\n' +
-  '# Written by teaming-mail-setup; lines it does not manage are kept as they are.\n' +
-  'mail.transport.protocol=smtp\n' +
-  'mail.smtp.host=mail.example.com\n' +
-  'mail.smtp.port=587\n' +
-  'mail.smtp.auth=true\n' +
-  'mail.smtp.user=teaming@example.com\n' +
-  'mail.smtp.password=pa ss\\=w\\u00f6rd\n' +
-  'mail.smtp.sendpartial=true\n' +
-  'mail.smtp.connectiontimeout=15000\n' +
-  'mail.smtp.ssl.checkserveridentity=true\n' +
-  'mail.smtp.starttls.enable=true\n' +
-  'mail.smtp.starttls.required=true\n' +
-  'notify.timezone=America/Denver\n' +
-  'mail.allowSendToAllUsers=false\n';
+  propertiesText({
+    'mail.transport.protocol': 'smtp',
+    'mail.smtp.host': 'mail.example.com',
+    'mail.smtp.port': '587',
+    'mail.smtp.auth': 'true',
+    'mail.smtp.user': 'teaming@example.com',
+    'mail.smtp.password': 'pa ss\\=w\\u00f6rd',
+    'mail.smtp.sendpartial': 'true',
+    'mail.smtp.connectiontimeout': '15000',
+    'mail.smtp.ssl.checkserveridentity': 'true',
+    'mail.smtp.starttls.enable': 'true',
+    'mail.smtp.starttls.required': 'true',
+    'notify.timezone': 'America/Denver',
+    'mail.allowSendToAllUsers': 'false',
+  });
 
 test('a new configuration asks every question in the installer order and writes the file', async () => {
   const dir = await folder();
   const file = join(dir, 'installer.properties');
   const { prompt, asked } = scriptedPrompter(NEW_CONFIGURATION);
   const { out, text } = capturedOutput();
-  const result = await runWizard(options(file), { prompt, out, now: () => NOW });
+  const result = await runWizard(options(file), caps(prompt, { out }));
 
   assert.equal(result.result, 'written');
   assert.equal(await readFile(file, 'latin1'), NEW_FILE);
@@ -83,7 +92,7 @@ test('answers given in advance skip their questions', async () => {
     auth: false,
     allowSendToAllUsers: true,
   };
-  await runWizard(options(file, { preset }), { prompt, out: capturedOutput().out, now: () => NOW });
+  await runWizard(options(file, { preset }), caps(prompt));
   assert.deepEqual(
     asked.map((question) => question.message),
     ['Time zone for notifications', `Write ${file}?`],
@@ -129,7 +138,7 @@ test('--reconfigure offers the stored values, keeps the stored password on a bla
     ['Write', 'write'],
   ]);
   const { out, text } = capturedOutput();
-  const result = await runWizard(options(file, { reconfigure: true }), { prompt, out, now: () => NOW });
+  const result = await runWizard(options(file, { reconfigure: true }), caps(prompt, { out }));
 
   assert.deepEqual(
     asked.map((question) => question.default),
@@ -166,7 +175,7 @@ test('--reconfigure with no change writes nothing', async () => {
     ['Nothing changed. What now?', 'write'],
   ]);
   const { out, text } = capturedOutput();
-  const result = await runWizard(options(file, { reconfigure: true }), { prompt, out, now: () => NOW });
+  const result = await runWizard(options(file, { reconfigure: true }), caps(prompt, { out }));
   assert.equal(result.result, 'unchanged');
   assert.match(text(), /\(no changes\)/);
   assert.match(text(), /Nothing changed; .* was not written\./);
@@ -188,7 +197,7 @@ test('switching the protocol moves the port default to the new protocol', async 
     ['Write', 'write'],
   ]);
   const { out, text } = capturedOutput();
-  await runWizard(options(file, { reconfigure: true }), { prompt, out, now: () => NOW });
+  await runWizard(options(file, { reconfigure: true }), caps(prompt, { out }));
   assert.equal(asked.find((question) => question.message === 'Port')?.default, '465');
   const written = await readFile(file, 'latin1');
   assert.deepEqual(
@@ -207,7 +216,7 @@ test('an existing file is never silently replaced: the wizard asks, and Cancel l
   const file = join(dir, 'installer.properties');
   await writeFile(file, EXISTING);
   const { prompt, asked } = scriptedPrompter([[`${file} already holds outbound e-mail settings. What now?`, 'cancel']]);
-  await assert.rejects(runWizard(options(file), { prompt, out: capturedOutput().out, now: () => NOW }), CancelledError);
+  await assert.rejects(runWizard(options(file), caps(prompt)), CancelledError);
   assert.deepEqual(asked[0]?.choices, [
     'Reconfigure them (the current values become the defaults)',
     'Replace them with new answers (other keys in the file are kept)',
@@ -222,7 +231,7 @@ test('unattended: an existing file needs --reconfigure or --force', async () => 
   await writeFile(file, EXISTING);
   const { prompt } = scriptedPrompter([]);
   await assert.rejects(
-    runWizard(options(file, { interactive: false, preset: { host: 'new.example.com' } }), { prompt, out: capturedOutput().out, now: () => NOW }),
+    runWizard(options(file, { interactive: false, preset: { host: 'new.example.com' } }), caps(prompt)),
     (error: unknown) =>
       error instanceof UsageError &&
       error.message === `${file} already holds outbound e-mail settings: add --reconfigure to change them, or --force to replace them`,
@@ -233,11 +242,7 @@ test('unattended: every missing answer is named at once, with its flag', async (
   const dir = await folder();
   const { prompt } = scriptedPrompter([]);
   await assert.rejects(
-    runWizard(options(join(dir, 'installer.properties'), { interactive: false, preset: { auth: true, timeZone: 'UTC' } }), {
-      prompt,
-      out: capturedOutput().out,
-      now: () => NOW,
-    }),
+    runWizard(options(join(dir, 'installer.properties'), { interactive: false, preset: { auth: true, timeZone: 'UTC' } }), caps(prompt)),
     (error: unknown) => {
       assert.ok(error instanceof AnswersError);
       assert.deepEqual(error.problems, [
@@ -260,7 +265,7 @@ test('"Change one answer" re-asks only that question', async () => {
     ['Mail host', 'relay.example.org'],
     ['Write', 'write'],
   ]);
-  await runWizard(options(file), { prompt, out: capturedOutput().out, now: () => NOW });
+  await runWizard(options(file), caps(prompt));
   assert.equal(asked.at(-2)?.default, 'mail.example.com');
   assert.equal(await readFile(file, 'latin1'), NEW_FILE.replace('mail.example.com', 'relay.example.org'));
 });
@@ -293,7 +298,7 @@ test('a failed probe offers the working settings, and the file gets them', async
     ['The mail server check failed. What now?', 'suggestion'],
     ['Write', 'write'],
   ]);
-  await runWizard(options(file), { prompt, out: capturedOutput().out, now: () => NOW, probe });
+  await runWizard(options(file), caps(prompt, { probe }));
   assert.equal(seen.length, 2);
   assert.equal(seen[1]?.protocol, 'smtps');
   assert.equal(seen[1]?.port, 465);
@@ -314,23 +319,13 @@ test('unattended: a failed probe writes nothing and says why; --force writes any
   const file = join(dir, 'installer.properties');
   const preset: Partial<MailSettings> = { host: 'mail.example.com', timeZone: 'UTC' };
   await assert.rejects(
-    runWizard(options(file, { interactive: false, preset }), {
-      prompt: scriptedPrompter([]).prompt,
-      out: capturedOutput().out,
-      now: () => NOW,
-      probe: failingProbe(5).probe,
-    }),
+    runWizard(options(file, { interactive: false, preset }), caps(scriptedPrompter([]).prompt, { probe: failingProbe(5).probe })),
     (error: unknown) =>
       error instanceof ProbeFailedError &&
       /this port expects SMTPS \(TLS from the first byte\): choose SMTPS; nothing was written/.test(error.message),
   );
   assert.deepEqual(await readdir(dir), []);
-  await runWizard(options(file, { interactive: false, force: true, preset }), {
-    prompt: scriptedPrompter([]).prompt,
-    out: capturedOutput().out,
-    now: () => NOW,
-    probe: failingProbe(5).probe,
-  });
+  await runWizard(options(file, { interactive: false, force: true, preset }), caps(scriptedPrompter([]).prompt, { probe: failingProbe(5).probe }));
   assert.match(await readFile(file, 'latin1'), /^mail\.smtp\.host=mail\.example\.com$/m);
 });
 
@@ -339,9 +334,9 @@ test('--dry-run shows the file with the password masked and writes nothing', asy
   const file = join(dir, 'installer.properties');
   const { prompt } = scriptedPrompter(NEW_CONFIGURATION.slice(0, -1));
   const { out, text } = capturedOutput();
-  const result = await runWizard(options(file, { dryRun: true }), { prompt, out, now: () => NOW });
+  const result = await runWizard(options(file, { dryRun: true }), caps(prompt, { out }));
   assert.equal(result.result, 'dry-run');
-  assert.equal(result.preview, NEW_FILE.replace('pa ss\\=w\\u00f6rd', '******'));
+  assert.equal(result.preview, NEW_FILE.replace('pa ss\\=w\\u00f6rd', '••••••'));
   assert.match(text(), /would hold \(dry run, nothing written\)/);
   assert.deepEqual(await readdir(dir), []);
 });
@@ -364,7 +359,7 @@ test('changing the port on a second visit asks about STARTTLS again, with the ne
     ['Write', 'write'],
   ];
   const { prompt, asked } = scriptedPrompter(script);
-  await runWizard(options(file), { prompt, out: capturedOutput().out, now: () => NOW });
+  await runWizard(options(file), caps(prompt));
   assert.equal(asked.at(-2)?.default, true);
   assert.match(await readFile(file, 'latin1'), /^mail\.smtp\.port=587\nmail\.smtp\.auth=false\n[\s\S]*^mail\.smtp\.starttls\.enable=true$/m);
 });
@@ -392,7 +387,7 @@ test('the password would cross unencrypted: STARTTLS (default), SMTPS, unencrypt
   const file = join(dir, 'installer.properties');
   const smtps = plaintextRefusingProbe();
   const { prompt, asked } = scriptedPrompter([...WITHOUT_STARTTLS, ['The password would cross the network unencrypted. What now?', 'smtps'], ['Write', 'write']]);
-  await runWizard(options(file), { prompt, out: capturedOutput().out, now: () => NOW, probe: smtps.probe });
+  await runWizard(options(file), caps(prompt, { probe: smtps.probe }));
   const menu = asked.find((question) => question.message.startsWith('The password would cross'));
   assert.deepEqual(menu?.choices, ['Turn STARTTLS on', 'Choose SMTPS (TLS from the first byte, port 465)', 'Send the password unencrypted anyway (only on a network path you trust)', 'Cancel']);
   assert.equal(menu?.default, 'starttls');
@@ -401,23 +396,13 @@ test('the password would cross unencrypted: STARTTLS (default), SMTPS, unencrypt
 
   const anyway = plaintextRefusingProbe();
   const { out, text } = capturedOutput();
-  const result = await runWizard(options(join(dir, 'other.properties')), {
-    prompt: scriptedPrompter([...WITHOUT_STARTTLS, ['The password would cross the network unencrypted. What now?', 'plaintext'], ['Write', 'write']]).prompt,
-    out,
-    now: () => NOW,
-    probe: anyway.probe,
-  });
+  const result = await runWizard(options(join(dir, 'other.properties')), caps(scriptedPrompter([...WITHOUT_STARTTLS, ['The password would cross the network unencrypted. What now?', 'plaintext'], ['Write', 'write']]).prompt, { out, probe: anyway.probe }));
   assert.deepEqual(anyway.seen.map(({ allowed }) => allowed), [false, true]);
   assert.equal(result.passwordUnencrypted, true);
   assert.match(text(), /! With these settings the password crosses the network unencrypted \(no TLS\)/);
 
   await assert.rejects(
-    runWizard(options(join(dir, 'third.properties')), {
-      prompt: scriptedPrompter([...WITHOUT_STARTTLS, ['The password would cross the network unencrypted. What now?', 'cancel']]).prompt,
-      out: capturedOutput().out,
-      now: () => NOW,
-      probe: plaintextRefusingProbe().probe,
-    }),
+    runWizard(options(join(dir, 'third.properties')), caps(scriptedPrompter([...WITHOUT_STARTTLS, ['The password would cross the network unencrypted. What now?', 'cancel']]).prompt, { probe: plaintextRefusingProbe().probe })),
     CancelledError,
   );
   assert.deepEqual((await readdir(dir)).sort(), ['installer.properties', 'other.properties']);

@@ -109,9 +109,6 @@ export const PASSWORD = 'Zq7:pa ss=#!\\€ü-Xk9';
 /** PASSWORD as the written file holds it. */
 export const ESCAPED_PASSWORD = 'Zq7\\:pa ss\\=\\#\\!\\\\\\u20ac\\u00fc-Xk9';
 
-export const HEADER =
-  '# Kablink Teaming: outbound e-mail settings (JavaMail session properties).\n' +
-  '# Written by teaming-mail-setup; lines it does not manage are kept as they are.\n';
 
 export type RunResult = CliResult;
 

@@ -1,5 +1,6 @@
 /** Scripted capabilities for driving the wizard's steps without a terminal. */
 import { Writable } from 'node:stream';
+import { afterEach } from 'node:test';
 import { createOutput, type Output } from '../../src/output.ts';
 import type { Prompter } from '../../src/prompter.ts';
 
@@ -9,21 +10,34 @@ export interface Asked {
   default?: unknown;
   /** For a select: the names of the choices offered, as the administrator reads them. */
   choices?: string[];
+  /** The prompt's inline check, to try refused answers on. */
+  validate?: (value: string) => true | string;
 }
+
+/** The scripts of the current test, checked when it ends. */
+const scripts: [string, unknown][][] = [];
+
+// Answers left unused mean the wizard stopped earlier than the test thinks: the test fails.
+afterEach(() => {
+  const unused = scripts.splice(0).flat();
+  if (unused.length > 0) throw new Error(`scripted answers left unused: ${unused.map(([message]) => JSON.stringify(message)).join(', ')}`);
+});
 
 /**
  * Answers are taken in order; each names the question it expects (by the start of its message),
  * so a test fails loudly when the wizard asks something else. A `validate` function given to a
  * prompt is applied, as Inquirer would, and a refused answer fails the test with its message.
+ * A test that ends with answers left over fails too.
  */
 export function scriptedPrompter(script: [message: string, answer: unknown][]): { prompt: Prompter; asked: Asked[] } {
   const asked: Asked[] = [];
   const queue = [...script];
+  scripts.push(queue);
   const next = (
     kind: keyof Prompter,
     config: { message: string; default?: unknown; validate?: (value: string) => true | string; choices?: readonly { name: string }[] },
   ) => {
-    asked.push({ kind, message: config.message, default: config.default, choices: config.choices?.map((choice) => choice.name) });
+    asked.push({ kind, message: config.message, default: config.default, choices: config.choices?.map((choice) => choice.name), validate: config.validate });
     const step = queue.shift();
     if (!step) throw new Error(`unexpected question: ${config.message}`);
     const [expected, given] = step;
