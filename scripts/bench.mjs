@@ -1,5 +1,5 @@
 /**
- * `npm run bench`: how fast the built command (dist/cli.js) answers, asks its first question and
+ * `npm run bench`: how fast the command (bin/teaming-mail-setup.js, loading dist/) answers, asks its first question and
  * checks a mail server, and how much memory `check` and a whole wizard run take, each against a
  * baseline on this machine: `node -e 0`, or for `check` also swaks (Debian's `swaks`, with
  * libnet-ssleay-perl for TLS) doing the same STARTTLS + AUTH session. Every figure runs alternately
@@ -32,7 +32,8 @@ import selfsigned from 'selfsigned';
 import { SMTPServer } from 'smtp-server';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
-const CLI = join(ROOT, 'dist', 'cli.js');
+const CLI = join(ROOT, 'bin', 'teaming-mail-setup.js');
+const BUNDLE = join(ROOT, 'dist', 'cli.js');
 const PEAK_RSS_HOOK = join(ROOT, 'scripts', 'bench-peak-rss.cjs');
 const NODE = process.execPath;
 const FIRST_QUESTION = 'Outbound e-mail protocol';
@@ -255,7 +256,7 @@ function memoryCells(peaks, pass) {
   };
 }
 
-/** `node dist/cli.js ARGS`, failing the row unless its output passes `expected`. */
+/** `node bin/teaming-mail-setup.js ARGS`, failing the row unless its output passes `expected`. */
 const cliPrinting = (args, expected, what) => async () => {
   const { ms: time, output } = await runNode([CLI, ...args]);
   if (!expected(output)) throw new Misbehaved(`printed ${JSON.stringify(output.trim().slice(0, 80))}, not ${what}`);
@@ -424,7 +425,7 @@ function machineLines() {
   return lines;
 }
 
-if (!existsSync(CLI)) {
+if (!existsSync(BUNDLE)) {
   console.error('bench: dist/cli.js is missing: run `npm run bench` (it builds first) or `npm run build`');
   process.exit(1);
 }

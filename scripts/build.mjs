@@ -1,4 +1,4 @@
-// Bundles the command into dist/: a tiny executable (dist/cli.js, from src/bin.ts) that answers
+// Bundles the command into dist/: a tiny executable (dist/cli.js, from src/cli/bin.ts) that answers
 // --version itself, the entry point and command line parser in a chunk, and heavy modules
 // (nodemailer, the XML library, smtp-server for the demo) split into chunks that load only when a
 // command needs them.
@@ -63,7 +63,7 @@ const lazyFetchForNodemailer = {
 
 await rm(new URL('../dist/', import.meta.url), { recursive: true, force: true });
 await build({
-  entryPoints: [{ in: 'src/bin.ts', out: 'cli' }],
+  entryPoints: [{ in: 'src/cli/bin.ts', out: 'cli' }],
   outdir: 'dist',
   bundle: true,
   splitting: true,

@@ -1,22 +1,23 @@
 /**
  * `npm run test:unit`: the pure core, the steps and the schemas, in one process (seconds, not the
- * full suite's minute): no subprocess, no pseudo-terminal, no network server. Every
- * test/step-*.test.ts joins by its name; `npm test` runs these files too, each on its own.
+ * full suite's minute): no subprocess, no pseudo-terminal, no network server. Every question's
+ * test in test/wizard/steps/ joins by its folder; `npm test` runs these files too, each on its own.
  */
 import { readdirSync } from 'node:fs';
 
 const CORE = [
-  'invocation',
-  'schemas',
-  'settings',
-  'prompts',
-  'wizard',
-  'installer-properties',
-  'installer-xml',
-  'probe-format',
-  'teaming-java',
-  'time-zones',
+  'cli/invocation',
+  'settings/schemas',
+  'settings/settings',
+  'wizard/prompts',
+  'wizard/wizard',
+  'settings/installer-properties',
+  'settings/installer-xml',
+  'probe/format',
+  'wizard/teaming-java',
+  'settings/time-zones',
+  'architecture',
 ];
 
-const steps = readdirSync(new URL('.', import.meta.url)).filter((name) => /^step-.*\.test\.ts$/.test(name));
-for (const name of [...CORE.map((core) => `${core}.test.ts`), ...steps.sort()]) await import(`./${name}`);
+const steps = readdirSync(new URL('./wizard/steps/', import.meta.url)).filter((name) => name.endsWith('.test.ts'));
+for (const name of [...CORE.map((core) => `./${core}.test.ts`), ...steps.sort().map((step) => `./wizard/steps/${step}`)]) await import(name);

@@ -6,7 +6,7 @@
  */
 import { promises as dnsPromises, type LookupAddress } from 'node:dns';
 import net from 'node:net';
-import type { MailSettings } from '../settings.ts';
+import type { MailSettings } from '../settings/settings.ts';
 import { Deadline, DeadlineError } from './deadline.ts';
 import { connectFailure, connectTimeout, dnsFailure, fail } from './failures.ts';
 import type { LookupFunction } from './types.ts';

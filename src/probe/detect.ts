@@ -3,7 +3,7 @@
  * and says which combinations work. Built on the probe, so nodemailer speaks SMTP here too; what is
  * hand-written is the choice of ports and which result to recommend, which nodemailer has no idea of.
  */
-import { completeSettings, type MailSettings } from '../settings.ts';
+import { completeSettings, type MailSettings } from '../settings/settings.ts';
 import { probeSmtp } from './probe.ts';
 import { DEFAULT_PROBE_TIMEOUT_MS, type ProbeOptions, type ProbeReport } from './types.ts';
 

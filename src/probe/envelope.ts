@@ -4,7 +4,7 @@
  * means (replies.ts), are decided here without the socket; nodemailer's SMTPConnection speaks the
  * commands (session.ts). Not nodemailer's: it has no notion of the sender Teaming will use.
  */
-import type { MailSettings } from '../settings.ts';
+import type { MailSettings } from '../settings/settings.ts';
 import { fail, type StageFailure } from './failures.ts';
 import { recipientRefusal, senderRefusal } from './replies.ts';
 import type { Reply } from './bounded-socket.ts';

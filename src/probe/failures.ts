@@ -3,7 +3,7 @@
  * the shape of every failure. Not nodemailer's: its errors carry a code (ESOCKET, ETLS, EPROTOCOL…)
  * and OpenSSL's text, not what the administrator should change.
  */
-import type { MailSettings } from '../settings.ts';
+import type { MailSettings } from '../settings/settings.ts';
 import { looksLikeText } from './first-bytes.ts';
 import { ChannelError, printable } from './bounded-socket.ts';
 import type { Reply } from './bounded-socket.ts';

@@ -1,4 +1,7 @@
 /**
+ * Layer src/probe/: the SMTP probe (nodemailer's SMTPConnection over a bounded socket), its
+ * diagnoses and TLS-mode detection. It may import settings and the leaf modules only.
+ *
  * The SMTP probe: what the wizard and the `check` command call. Import it lazily (`await import`)
  * where the first prompt must not pay for it; nodemailer itself (SMTPConnection, MailComposer) loads
  * through a dynamic import of its own, once a probe runs.

@@ -6,11 +6,11 @@
  * socket here: the probe asks before nodemailer's login() sends AUTH. Not nodemailer's: its
  * login() would send AUTH PLAIN to a server that offers nothing, and over plain TCP.
  */
-import { ALLOW_PLAINTEXT_FLAG, PLAINTEXT_REFUSAL, type MailSettings } from '../settings.ts';
+import { ALLOW_PLAINTEXT_FLAG, PLAINTEXT_REFUSAL, type MailSettings } from '../settings/settings.ts';
 import { fail, type StageFailure } from './failures.ts';
 import type { ServerCapabilities } from './types.ts';
 
-export { ALLOW_PLAINTEXT_FLAG, PLAINTEXT_REFUSAL, PLAINTEXT_WARNING, sendsPasswordInClear } from '../settings.ts';
+export { ALLOW_PLAINTEXT_FLAG, PLAINTEXT_REFUSAL, PLAINTEXT_WARNING, sendsPasswordInClear } from '../settings/settings.ts';
 
 /**
  * undefined when AUTH may go ahead; else the failure of the AUTH stage, which says whether the

@@ -9,7 +9,7 @@
  */
 import net from 'node:net';
 import type tls from 'node:tls';
-import type { MailSettings } from '../settings.ts';
+import type { MailSettings } from '../settings/settings.ts';
 import { BoundedSocket, ChannelError, parseReply, type Reply } from './bounded-socket.ts';
 import { describeCapabilities, parseCapabilities } from './capabilities.ts';
 import { checkCertificate, describeTls, fingerprintMismatch, tlsVersionWords } from './certificate.ts';

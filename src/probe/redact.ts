@@ -3,7 +3,7 @@
  * in whatever the probe reports. Not nodemailer's: its transaction log hides the secrets it sends
  * itself, but not a server that echoes them back in a reply.
  */
-import { MASKED_PASSWORD } from '../settings.ts';
+import { MASKED_PASSWORD } from '../settings/settings.ts';
 
 /** Every form in which a password could travel in an SMTP session: as typed, and base64 (AUTH LOGIN, AUTH PLAIN). */
 export function secretForms(username: string, password: string): string[] {

@@ -5,7 +5,7 @@
  * No socket here: these take a reply and say what it means and what to change. Not nodemailer's:
  * SMTPConnection says only that a command failed (EENVELOPE, EAUTH…) and whether the code is permanent.
  */
-import type { MailSettings } from '../settings.ts';
+import type { MailSettings } from '../settings/settings.ts';
 import { codeOf, replyFailure, type StageFailure } from './failures.ts';
 import type { Reply } from './bounded-socket.ts';
 import type { StageName } from './types.ts';

@@ -2,7 +2,7 @@
  * The test message: its text, composed by nodemailer's MailComposer; nodemailer's SMTPConnection
  * sends it (session.ts), dot-stuffing and all. Hand-written here only what Teaming's message says.
  */
-import type { MailSettings } from '../settings.ts';
+import type { MailSettings } from '../settings/settings.ts';
 
 export interface TestMessageInput {
   from: string;
@@ -14,7 +14,7 @@ export interface TestMessageInput {
 
 /** The body line a recipient (and the tests) look for; luxon, which formats it, loads only to send a message. */
 export async function timeStampLine(timeZone: string, now: Date): Promise<string> {
-  const { timeStampPreview } = await import('../time-zones.ts');
+  const { timeStampPreview } = await import('../settings/time-zones.ts');
   return `Notification time stamp: ${timeStampPreview(timeZone, now)} (${timeZone})`;
 }
 

@@ -2,7 +2,7 @@
  * The probe's public types: stages, failures, the report and its options. No behaviour.
  */
 import type { LookupAddress } from 'node:dns';
-import type { MailSettings } from '../settings.ts';
+import type { MailSettings } from '../settings/settings.ts';
 
 /** The stages of a probe, in the order a session runs them (for SMTPS, TLS comes right after connect). */
 export type StageName = 'dns' | 'connect' | 'greeting' | 'ehlo' | 'tls' | 'auth' | 'envelope' | 'message';

@@ -1,4 +1,4 @@
-import type { MailSettings } from '../../src/settings.ts';
+import type { MailSettings } from '../../src/settings/settings.ts';
 
 /** Plain SMTP on port 25 with authentication: a base that tests change field by field. */
 export const PLAIN_SMTP: MailSettings = {

@@ -1,4 +1,4 @@
-import type { MailSettings } from '../../src/settings.ts';
+import type { MailSettings } from '../../src/settings/settings.ts';
 import { TEST_PASSWORD, TEST_USER } from './smtp-servers.ts';
 
 /** Settings for a probe of a loopback test server; override what the case is about. */

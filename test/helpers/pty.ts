@@ -7,7 +7,8 @@ import { fileURLToPath } from 'node:url';
 import { stripVTControlCharacters } from 'node:util';
 import pty from 'node-pty';
 
-export const CLI = fileURLToPath(new URL('../../dist/cli.js', import.meta.url));
+/** The executable that package.json's bin names (it loads the bundle in dist/). */
+export const CLI = fileURLToPath(new URL('../../bin/teaming-mail-setup.js', import.meta.url));
 
 /** Generous: the tests must pass on a loaded two-core machine. */
 export const DEFAULT_TIMEOUT_MS = 10_000;
@@ -68,7 +69,7 @@ function describe(pattern: string | RegExp): string {
   return typeof pattern === 'string' ? JSON.stringify(pattern) : String(pattern);
 }
 
-/** Run `node dist/cli.js ...args` in a pseudo-terminal. */
+/** Run `node bin/teaming-mail-setup.js ...args` in a pseudo-terminal. */
 export function spawnCli(args: readonly string[], options: PtyOptions = {}): PtyRun {
   const child = pty.spawn(process.execPath, [CLI, ...args], {
     name: 'xterm-256color',

@@ -2,7 +2,7 @@
 import { Writable } from 'node:stream';
 import { afterEach } from 'node:test';
 import { createOutput, type Output } from '../../src/output.ts';
-import type { Prompter } from '../../src/prompter.ts';
+import type { Prompter } from '../../src/wizard/prompter.ts';
 
 export interface Asked {
   kind: keyof Prompter;

@@ -8,7 +8,7 @@
  *                                                    B in turn for ever; "ready" after the first write
  */
 import { readFileSync } from 'node:fs';
-import { loadSettingsFile, writeSettingsFile } from '../../src/settings-file.ts';
+import { loadSettingsFile, writeSettingsFile } from '../../src/settings/settings-file.ts';
 
 const [command, path, ...rest] = process.argv.slice(2);
 

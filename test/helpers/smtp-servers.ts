@@ -1,6 +1,6 @@
 // Real and misbehaving SMTP servers on 127.0.0.1 for the probe tests and the wizard's end-to-end
 // tests. Everything listens on loopback, port 0. The demo command has its own server
-// (src/demo-server.ts, tested through `demo` in e2e-demo.test.ts); this one is not built on it
+// (src/demo/demo-server.ts, tested through `demo` in test/e2e/demo.test.ts); this one is not built on it
 // because the tests choose the certificate (CA-signed, self-signed, expired, alike in all else),
 // the mode, the accounts and the replies, and read every AUTH attempt.
 import { X509Certificate } from 'node:crypto';

@@ -1,7 +1,7 @@
 /** One question of the wizard, asked on its own with scripted answers: what it asks, offers and returns. */
-import { presetAnswers, type AnswerOption } from '../../src/answers.ts';
-import type { MailSettings } from '../../src/settings.ts';
-import type { Question, QuestionId, StepContext } from '../../src/steps/context.ts';
+import { presetAnswers, type AnswerOption } from '../../src/cli/answers.ts';
+import type { MailSettings } from '../../src/settings/settings.ts';
+import type { Question, QuestionId, StepContext } from '../../src/wizard/steps/context.ts';
 import { capturedOutput, scriptedPrompter, type Asked } from './scripted.ts';
 
 export const NOW = new Date('2026-12-01T17:00:00Z');

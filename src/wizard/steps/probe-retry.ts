@@ -1,0 +1,123 @@
+/**
+ * The wizard's check step: probe the answers until the check passes or the administrator decides
+ * (use the working settings, change an answer, try again, save anyway, cancel). Unattended, a
+ * failed check stops the run unless --force.
+ */
+import { CancelledError, ProbeFailedError } from '../../errors.ts';
+import type { Output } from '../../output.ts';
+import { DEFAULT_PORT, SETTING_LABELS, type MailSettings } from '../../settings/settings.ts';
+import type { TrustNeed } from '../teaming-java.ts';
+import type { QuestionId, StepContext } from './context.ts';
+
+/** What the probe step needs from a probe: a verdict, and on failure the question to revisit. */
+export interface ProbeVerdict {
+  ok: boolean;
+  /** A JSON-safe report (never the password). */
+  report: unknown;
+  failure?: { kind?: string; question?: QuestionId; suggestion?: Partial<MailSettings>; message: string; advice: string };
+  /** The check trusted the certificate for a reason Teaming's JVM does not share (--ca-file, a fingerprint…). */
+  trust?: TrustNeed;
+}
+
+/** What the administrator decided for this run only (never stored). */
+export interface ProbeRunOptions {
+  /** The password may cross a connection without TLS: --allow-plaintext-auth, or the choice after a refused check. */
+  allowPlaintextAuth: boolean;
+}
+
+export type ProbeCapability = (settings: MailSettings, out: Output, run: ProbeRunOptions) => Promise<ProbeVerdict>;
+
+export interface ProbeOutcome {
+  settings: MailSettings;
+  report?: unknown;
+  passed: boolean;
+  trust?: TrustNeed;
+}
+
+/** What the loop needs besides the questions' context. */
+export interface ProbeLoop {
+  interactive: boolean;
+  force: boolean;
+  /** undefined: --no-probe. */
+  probe?: ProbeCapability;
+  run: ProbeRunOptions;
+  /** The draft as settings to check. */
+  settings(): MailSettings;
+  /** Ask one question again (and those that depend on it). */
+  reask(question: QuestionId): Promise<void>;
+}
+
+/**
+ * The check refused to send the password without TLS: encrypt, or send it in clear on purpose
+ * (never the default), or stop.
+ */
+async function plaintextAuthChoice(ctx: StepContext, run: ProbeRunOptions): Promise<void> {
+  const next = await ctx.prompt.select<'starttls' | 'smtps' | 'plaintext' | 'cancel'>({
+    message: 'The password would cross the network unencrypted. What now?',
+    choices: [
+      { value: 'starttls', name: 'Turn STARTTLS on' },
+      { value: 'smtps', name: 'Choose SMTPS (TLS from the first byte, port 465)' },
+      { value: 'plaintext', name: 'Send the password unencrypted anyway (only on a network path you trust)', short: 'Send it unencrypted' },
+      { value: 'cancel', name: 'Cancel' },
+    ],
+    default: 'starttls',
+  });
+  if (next === 'cancel') throw new CancelledError();
+  if (next === 'starttls') Object.assign(ctx.draft, { starttls: true });
+  if (next === 'smtps') Object.assign(ctx.draft, { protocol: 'smtps', port: DEFAULT_PORT.smtps, starttls: false });
+  if (next === 'plaintext') run.allowPlaintextAuth = true;
+}
+
+/** "protocol SMTPS, port 465", "STARTTLS on": the settings a failed check suggests, in the summary's words. */
+function describeSuggestion(suggestion: Partial<MailSettings>): string {
+  return Object.entries(suggestion)
+    .filter(([key]) => !(key === 'starttls' && suggestion.protocol === 'smtps')) // SMTPS has no STARTTLS
+    .map(([key, value]) => {
+      const label = key === 'starttls' ? 'STARTTLS' : SETTING_LABELS[key as keyof MailSettings].toLowerCase();
+      const shown = typeof value === 'boolean' ? (value ? 'on' : 'off') : key === 'protocol' ? String(value).toUpperCase() : value;
+      return `${label} ${shown}`;
+    })
+    .join(', ');
+}
+
+/** Probe until it passes or the administrator decides; the last report and whether the check passed. */
+export async function probeUntilDecided(ctx: StepContext, loop: ProbeLoop): Promise<ProbeOutcome> {
+  for (;;) {
+    const settings = loop.settings();
+    if (!loop.probe) return { settings, passed: false };
+    const verdict = await loop.probe(settings, ctx.out, loop.run);
+    if (verdict.ok) return { settings, report: verdict.report, passed: true, trust: verdict.trust };
+    const failure = verdict.failure;
+    if (loop.interactive && failure?.kind === 'auth-plaintext') {
+      await plaintextAuthChoice(ctx, loop.run);
+      continue;
+    }
+    if (!loop.interactive) {
+      if (loop.force) {
+        ctx.out.warn('The mail server check failed; writing anyway because of --force.');
+        return { settings, report: verdict.report, passed: false, trust: verdict.trust };
+      }
+      throw new ProbeFailedError(
+        `the mail server check failed${failure ? `: ${failure.message} — ${failure.advice}` : ''}; nothing was written (use --no-probe or --force to write anyway)`,
+        verdict.report,
+      );
+    }
+    type Next = 'suggestion' | 'change' | 'host' | 'retry' | 'save' | 'cancel';
+    const suggestion = failure?.suggestion;
+    const choices: { value: Next; name: string }[] = [
+      ...(suggestion ? [{ value: 'suggestion' as Next, name: `Use the working settings (${describeSuggestion(suggestion)})` }] : []),
+      ...(failure?.question ? [{ value: 'change' as Next, name: `Change the ${SETTING_LABELS[failure.question].toLowerCase()}` }] : []),
+      // A connection that failed on the port may as well be the wrong server.
+      ...(failure?.question === 'port' ? [{ value: 'host' as Next, name: 'Change the mail host' }] : []),
+      { value: 'retry', name: 'Try again' },
+      { value: 'save', name: 'Save anyway' },
+      { value: 'cancel', name: 'Cancel' },
+    ];
+    const next = await ctx.prompt.select<Next>({ message: 'The mail server check failed. What now?', choices });
+    if (next === 'cancel') throw new CancelledError();
+    if (next === 'save') return { settings, report: verdict.report, passed: false, trust: verdict.trust };
+    if (next === 'suggestion' && suggestion) Object.assign(ctx.draft, suggestion);
+    if (next === 'change' && failure?.question) await loop.reask(failure.question);
+    if (next === 'host') await loop.reask('host');
+  }
+}

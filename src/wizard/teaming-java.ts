@@ -1,0 +1,141 @@
+/**
+ * What Teaming's Java needs besides the file, told in the summary, the final message and --json:
+ * - whether its JavaMail checks the server's name (not with an IP address host, see javamail-safety.ts);
+ * - when the check trusted the certificate only because of --ca-file, --accept-certificate or a
+ *   decision in the wizard (a self-signed certificate or one from a private CA), Teaming's JVM must
+ *   trust it too, or JavaMail fails with "PKIX path building failed": the server's certificate is
+ *   saved as PEM next to the settings file, and the exact `keytool -importcert` command is given,
+ *   into the cacerts of the JDK that installer.xml names (Environment/JDK/@JAVA_HOME) when it does.
+ */
+import { existsSync, promises as fs } from 'node:fs';
+import { basename, dirname, extname, join, resolve } from 'node:path';
+import { identityWarning, javaMailSafety } from '../settings/javamail-safety.ts';
+import type { MailSettings } from '../settings/settings.ts';
+
+/** A certificate the check trusted for a reason Teaming's JVM does not share. */
+export interface TrustNeed {
+  /** Why the check trusted it, e.g. "the check trusted it through --ca-file". */
+  reason: string;
+  pem: string;
+  subject: string;
+}
+
+/** The certificate part of a probe report, as the probe gives it. */
+interface ReportedCertificate {
+  verification: string;
+  subject: string;
+  pem?: string;
+}
+
+/**
+ * From a probe's report: the trust Teaming must be given, if any. A certificate trusted by the
+ * public roots alone needs nothing; trusted through --ca-file, accepted by fingerprint or by a
+ * decision in the wizard it does.
+ */
+export function trustNeedOf(report: unknown, caFile: boolean): TrustNeed | undefined {
+  const certificate = (report as { certificate?: ReportedCertificate } | undefined)?.certificate;
+  if (!certificate?.pem) return undefined;
+  const { verification } = certificate;
+  let reason: string | undefined;
+  if (verification === 'accepted by fingerprint') reason = 'the check accepted it by its fingerprint (--accept-certificate)';
+  else if (verification !== 'trusted') reason = `the check accepted it although it is not trusted (${verification})`;
+  else if (caFile) reason = 'the check trusted it through a private CA (--ca-file)';
+  return reason === undefined ? undefined : { reason, pem: certificate.pem, subject: certificate.subject };
+}
+
+export interface TrustStep {
+  /** Why Teaming's Java must be told to trust the certificate. */
+  reason: string;
+  /** The server's certificate, PEM, saved next to the settings file (mode 0644). */
+  certificateFile: string;
+  /** Whether certificateFile was written (not on a dry run). */
+  certificateSaved: boolean;
+  /** The trust store to import it into: a cacerts path, or the running JVM's (keytool -cacerts). */
+  trustStore: string;
+  keytoolCommand: string;
+}
+
+/** The facts of --json: `teamingJava`. */
+export interface TeamingJava {
+  /** Does Teaming's JavaMail check the server's name (mail.<protocol>.ssl.checkserveridentity)? */
+  checksServerName: boolean;
+  warnings: string[];
+  trust?: TrustStep;
+}
+
+/** `installer.properties` → `installer-mail-server.pem`, in the same folder; absolute, for a command run anywhere. */
+export function certificatePath(settingsFile: string): string {
+  return resolve(dirname(settingsFile), `${basename(settingsFile, extname(settingsFile))}-mail-server.pem`);
+}
+
+function shellWord(word: string): string {
+  return /^[\w./:=@%+-]+$/.test(word) ? word : `'${word.replaceAll("'", `'\\''`)}'`;
+}
+
+/** Java 8 and older keep cacerts under jre/; Java 9 and later under lib/. */
+function cacertsOf(javaHome: string): string {
+  const old = join(javaHome, 'jre', 'lib', 'security', 'cacerts');
+  return existsSync(old) ? old : join(javaHome, 'lib', 'security', 'cacerts');
+}
+
+export function keytoolCommand(certificateFile: string, alias: string, javaHome: string | undefined): { trustStore: string; command: string } {
+  const keytool = javaHome ? join(javaHome, 'bin', 'keytool') : 'keytool';
+  const store = javaHome ? ['-keystore', cacertsOf(javaHome)] : ['-cacerts'];
+  const words = [keytool, '-importcert', '-noprompt', '-alias', alias, '-file', certificateFile, ...store, '-storepass', 'changeit'];
+  return { trustStore: javaHome ? store[1]! : "the running JVM's cacerts (keytool -cacerts)", command: words.map(shellWord).join(' ') };
+}
+
+export function teamingJava(settings: MailSettings, need: TrustNeed | undefined, settingsFile: string, javaHome: string | undefined): TeamingJava {
+  const warning = identityWarning(settings);
+  const result: TeamingJava = { checksServerName: javaMailSafety(settings).checkServerIdentity, warnings: warning ? [warning] : [] };
+  if (!need) return result;
+  const certificateFile = certificatePath(settingsFile);
+  const alias = `teaming-mail-${settings.host}`.toLowerCase().replace(/[^a-z0-9.-]/g, '-');
+  const { trustStore, command } = keytoolCommand(certificateFile, alias, javaHome);
+  result.trust = { reason: need.reason, certificateFile, certificateSaved: false, trustStore, keytoolCommand: command };
+  return result;
+}
+
+/** Lines for the summary: what Teaming's Java will and will not do. */
+export function teamingJavaLines(notes: TeamingJava, need: TrustNeed | undefined): string[] {
+  const lines = [...notes.warnings];
+  if (notes.trust && need) {
+    lines.push(
+      `Teaming's Java must trust the mail server's certificate (${need.subject}) as well: ${notes.trust.reason}, ` +
+        `but Teaming's JavaMail uses only its JVM's trust store and would fail with "PKIX path building failed". ` +
+        `The wizard saves the certificate as ${notes.trust.certificateFile}.`,
+    );
+  }
+  return lines;
+}
+
+/** The final message: the command that makes Teaming's JVM trust the certificate. */
+export function trustCommandLines(trust: TrustStep): string[] {
+  return [
+    `Teaming's Java must trust the mail server's certificate as well: ${trust.reason}. ` +
+      `${trust.certificateSaved ? 'Saved it as' : 'It would be saved as'} ${trust.certificateFile}; import it into ${trust.trustStore}, then restart Teaming:`,
+    `  ${trust.keytoolCommand}`,
+  ];
+}
+
+/**
+ * Save the certificate next to the settings file: public, so mode 0644 (readable by Teaming's
+ * user). The settings file is written already: a failure here is a warning, not an error.
+ */
+export async function saveCertificate(trust: TrustStep, need: TrustNeed): Promise<string | undefined> {
+  try {
+    await fs.writeFile(trust.certificateFile, need.pem, { mode: 0o644 });
+    await fs.chmod(trust.certificateFile, 0o644);
+    trust.certificateSaved = true;
+    return undefined;
+  } catch (error) {
+    return `the server's certificate could not be saved as ${trust.certificateFile} (${(error as Error).message}); it is in the check's report (--json: probe.certificate.pem)`;
+  }
+}
+
+/** The JDK that an installer.xml names; undefined for installer.properties or a new file. */
+export async function javaHomeFor(path: string, bytes: Buffer | undefined): Promise<string | undefined> {
+  if (bytes === undefined || !path.toLowerCase().endsWith('.xml')) return undefined;
+  const { javaHomeOf } = await import('../settings/installer-xml.ts');
+  return javaHomeOf(bytes, path);
+}

@@ -1,0 +1,283 @@
+/**
+ * Issues 14 and 15 through the built command: the password and an unencrypted connection
+ * (unattended, with and without --allow-plaintext-auth, `show`, `check`, and the wizard's choice
+ * on a pseudo-terminal), and the envelope test's refusals. Each asserts the exit code, the stage,
+ * the words and fix printed, what the server received, and the file (or that none was written).
+ */
+import assert from 'node:assert/strict';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, test } from 'node:test';
+import { assertIncludes, runCli as runPiped, type CliResult } from '../helpers/cli.ts';
+import { answer, choose, spawnCli, type PtyRun } from '../helpers/pty.ts';
+import { scriptedServer, startSmtpServer, type RawServer, type TestSmtpServer } from '../helpers/smtp-servers.ts';
+
+const USER = 'teaming@example.com';
+const PASSWORD = 'Kx3#policy-Probe!pw';
+const WARNING = 'the password crosses the network unencrypted (no TLS): anyone on the network path can read it, and Teaming will send it this way every time';
+
+let folder: string;
+let runs: PtyRun[] = [];
+let servers: { close(): Promise<void> }[] = [];
+
+beforeEach(async () => {
+  folder = await mkdtemp(join(tmpdir(), 'teaming-mail-e2e-policy-'));
+});
+
+afterEach(async () => {
+  for (const run of runs) run.kill();
+  runs = [];
+  await Promise.all(servers.map((server) => server.close()));
+  servers = [];
+  await rm(folder, { recursive: true, force: true });
+});
+
+async function server(options: Parameters<typeof startSmtpServer>[0]): Promise<TestSmtpServer> {
+  const started = await startSmtpServer({ accounts: { [USER]: PASSWORD }, ...options });
+  servers.push(started);
+  return started;
+}
+
+async function raw(starting: Promise<RawServer>): Promise<RawServer> {
+  const started = await starting;
+  servers.push(started);
+  return started;
+}
+
+function runCli(args: readonly string[]): Promise<CliResult> {
+  return runPiped(args, { cwd: folder, env: { TEAMING_MAIL_PASSWORD: PASSWORD } });
+}
+
+/** Unattended SMTP to 127.0.0.1:port, UTC; the case adds STARTTLS and authentication. */
+function unattended(port: number, ...rest: string[]): string[] {
+  return ['--non-interactive', '--protocol', 'smtp', '--host', '127.0.0.1', '--port', String(port), '--time-zone', 'UTC', ...rest];
+}
+
+function assertNoPassword(result: CliResult): void {
+  assert.ok(!`${result.stdout}${result.stderr}`.includes(PASSWORD), 'the password was printed');
+}
+
+/** Exit 3, this failure line on stderr, and no file in the folder. */
+async function assertFailedNothingWritten(result: CliResult, failure: string): Promise<void> {
+  assert.equal(result.code, 3, result.stderr + result.stdout);
+  assert.equal(result.stderr, `✖ the mail server check failed: ${failure}; nothing was written (use --no-probe or --force to write anyway)\n`);
+  assert.deepEqual(await readdir(folder), []);
+  assertNoPassword(result);
+}
+
+describe('the password and a connection without TLS', () => {
+  const plainArgs = (port: number, ...rest: string[]) => unattended(port, '--no-starttls', '--auth', '--username', USER, ...rest);
+
+  test('without --allow-plaintext-auth: exit 3, nothing written, and the server never received AUTH', async () => {
+    const smtp = await server({ mode: 'plain', allowInsecureAuth: true });
+    const result = await runCli(plainArgs(smtp.port));
+    const refusal = `the password would cross the network unencrypted: no TLS on this connection, and the server offers no STARTTLS on port ${smtp.port}; AUTH was not sent`;
+    const fix = 'choose SMTPS (usually port 465) or a port with STARTTLS (usually 587), if the server offers one; only if this network path is trusted, send it unencrypted anyway (--allow-plaintext-auth)';
+    await assertFailedNothingWritten(result, `${refusal} — ${fix}`);
+    assert.match(result.stdout, new RegExp(`^ {2}✖ AUTH +\\d+ ms {2}${refusal.replace(/[.()]/g, '\\$&')}$`, 'm'));
+    assertIncludes(result.stdout, `\nProblem (AUTH): ${refusal}\nFix: ${fix}\n`);
+    // The usual ports, and this port as SMTPS, are tried: the lines say whether any offers TLS.
+    assertIncludes(result.stdout, `Trying the usual ports of 127.0.0.1 (465, 587, 25) and port ${smtp.port} as SMTPS at once…\n`);
+    assert.deepEqual(smtp.logins, []);
+  });
+
+  test('with it: AUTH is sent, and the stage line, summary sheet, final message and --json all name the risk', async () => {
+    const smtp = await server({ mode: 'plain', allowInsecureAuth: true });
+    const result = await runCli(plainArgs(smtp.port, '--allow-plaintext-auth'));
+    assert.equal(result.code, 0, result.stderr);
+    assert.deepEqual(smtp.logins, [{ username: USER, accepted: true }]);
+    assert.match(result.stdout, new RegExp(`^ {2}✔ AUTH +\\d+ ms {2}AUTH PLAIN accepted for teaming@example\\.com \\(235 2\\.7\\.0 Authentication successful\\) — allowed for this run, but ${WARNING.replace(/[.()]/g, '\\$&')}$`, 'm'));
+    assert.match(result.stdout, /^Mail server OK: plain SMTP, no TLS, AUTH PLAIN accepted \(the password crossed the network unencrypted\), envelope accepted for teaming@example\.com, \d+ ms\nWarning: the password crosses/m);
+    assertIncludes(result.stdout, `  Connection timeout          15 s\n  Warning: ${WARNING}\n`);
+    assert.equal(result.stderr, `! With these settings ${WARNING}. To protect it: teaming-mail-setup --reconfigure -f installer.properties, then turn STARTTLS on or choose SMTPS.\n`);
+    assertNoPassword(result);
+    assert.match(await readFile(join(folder, 'installer.properties'), 'latin1'), /^mail\.smtp\.auth=true\nmail\.smtp\.user=teaming@example\.com\n/m);
+
+    const json = await runCli([...plainArgs(smtp.port, '--allow-plaintext-auth'), '--force', '--json']);
+    assert.equal(json.code, 0, json.stderr);
+    const document = JSON.parse(json.stdout);
+    assert.equal(document.passwordUnencrypted, true);
+    assert.equal(document.probe.passwordUnencrypted, true);
+
+    // show and check of that file say it too.
+    const shown = await runCli(['show']);
+    assertIncludes(shown.stdout, `  Warning: ${WARNING}\n`);
+    assert.equal(JSON.parse((await runCli(['show', '--json'])).stdout).passwordUnencrypted, true);
+    const logins = smtp.logins.length;
+    const checked = await runCli(['check']);
+    assert.equal(checked.code, 3);
+    assertIncludes(checked.stdout, 'Problem (AUTH): the password would cross the network unencrypted');
+    assert.equal(smtp.logins.length, logins, 'check sent AUTH without the flag');
+    const allowed = await runCli(['check', '--allow-plaintext-auth']);
+    assert.equal(allowed.code, 0, allowed.stderr);
+    assertIncludes(allowed.stdout, `\nWarning: ${WARNING}\n`);
+    const allowedJson = JSON.parse((await runCli(['check', '--allow-plaintext-auth', '--json'])).stdout);
+    assert.equal(allowedJson.passwordUnencrypted, true);
+    assert.equal(smtp.logins.length, logins + 2);
+  });
+
+  function startWizard(port: number): PtyRun {
+    const run = spawnCli(['--protocol', 'smtp', '--host', '127.0.0.1', '--port', String(port), '--time-zone', 'UTC', '--no-starttls', '--auth', '--username', USER, '--allow-all-users'], { cwd: folder });
+    runs.push(run);
+    return run;
+  }
+
+  test('the wizard offers STARTTLS, SMTPS, unencrypted anyway (not the default) or cancel; "Turn STARTTLS on" passes', async () => {
+    const smtp = await server({ mode: 'starttls' });
+    await writeFile(join(folder, 'ca.pem'), smtp.caPem);
+    // localhost, the certificate's name: with TLS on, an IP address host would bring the wizard's name question.
+    const run = spawnCli(['--protocol', 'smtp', '--host', 'localhost', '--port', String(smtp.port), '--time-zone', 'UTC', '--no-starttls', '--auth', '--username', USER, '--allow-all-users', '--ca-file', 'ca.pem'], { cwd: folder });
+    runs.push(run);
+    await answer(run, 'Password', PASSWORD, { echo: '•'.repeat(PASSWORD.length) });
+    await run.waitFor(`Problem (AUTH): the password would cross the network unencrypted: no TLS on this connection, and the server offers STARTTLS on port ${smtp.port}; AUTH was not sent\n`);
+    await run.waitFor('Fix: turn STARTTLS on; only if this network path is trusted, send it unencrypted anyway (--allow-plaintext-auth)\n');
+    assert.deepEqual(smtp.logins, []);
+    await choose(run, 'The password would cross the network unencrypted. What now?', 'Turn STARTTLS on');
+    // Turn STARTTLS on was highlighted at once (the default); sending it unencrypted is never the default.
+    assertIncludes(run.text(), '? The password would cross the network unencrypted. What now?\n❯ Turn STARTTLS on\n  Choose SMTPS (TLS from the first byte, port 465)\n  Send the password unencrypted anyway (only on a network path you trust)\n  Cancel\n');
+    await run.waitFor(`Checking the mail server (SMTP localhost:${smtp.port} with STARTTLS)…\n`);
+    await run.waitFor(/Mail server OK: TLS 1\.3 via STARTTLS, AUTH PLAIN accepted, envelope accepted for teaming@example\.com, \d+ ms\n/);
+    await choose(run, 'Write installer.properties?', 'Write it');
+    await answer(run, 'Send a test message to (e-mail address, blank to skip)');
+    assert.equal(await run.exit(), 0);
+    assert.deepEqual(smtp.logins, [{ username: USER, accepted: true }]);
+    assert.match(await readFile(join(folder, 'installer.properties'), 'latin1'), /^mail\.smtp\.starttls\.enable=true$/m);
+    assert.ok(!run.text().includes('Warning:'), run.text());
+  });
+
+  test('the wizard: "Send the password unencrypted anyway" is a deliberate choice, and then every line names the risk', async () => {
+    const smtp = await server({ mode: 'plain', allowInsecureAuth: true });
+    const run = startWizard(smtp.port);
+    await answer(run, 'Password', PASSWORD, { echo: '•'.repeat(PASSWORD.length) });
+    await choose(run, 'The password would cross the network unencrypted. What now?', 'Send the password unencrypted anyway (only on a network path you trust)', 'down', 2, 'Send it unencrypted');
+    await run.waitFor(/ {2}✔ AUTH +\d+ ms {2}AUTH PLAIN accepted for teaming@example\.com \(235 2\.7\.0 Authentication successful\) — allowed for this run, but the password crosses/);
+    await run.waitFor(`Warning: ${WARNING}\n`);
+    await run.waitFor(`  Warning: ${WARNING}\n`);
+    await choose(run, 'Write installer.properties?', 'Write it');
+    await run.waitFor('✔ Wrote installer.properties.\n');
+    // The test message offered at the end goes the same way, allowed for this run.
+    await answer(run, 'Send a test message to (e-mail address, blank to skip)', 'admin@example.com');
+    await run.waitFor('✔ Test message sent');
+    await run.waitFor(`! With these settings ${WARNING}.`);
+    assert.equal(await run.exit(), 0);
+    assert.deepEqual(smtp.logins, [
+      { username: USER, accepted: true },
+      { username: USER, accepted: true },
+    ]);
+    assert.equal(smtp.messages.length, 1);
+  });
+});
+
+describe('the envelope test, through the command', () => {
+  test('--starttls --no-auth against a server that wants AUTH: exit 3 at the envelope, "turn authentication on"', async () => {
+    const smtp = await server({ requireAuth: true });
+    await writeFile(join(folder, 'ca.pem'), smtp.caPem);
+    const result = await runCli(unattended(smtp.port, '--starttls', '--no-auth', '--ca-file', join(folder, 'ca.pem')));
+    await rm(join(folder, 'ca.pem'));
+    assert.equal(result.code, 3, result.stderr + result.stdout);
+    assert.match(result.stdout, /^ {2}✖ Envelope +\d+ ms {2}the server takes mail only from an authenticated account: 530 5\.7\.0 Error: authentication Required$/m);
+    assertIncludes(result.stdout, 'Fix: turn authentication on, with the user name (the full e-mail address Teaming sends from) and password of the account\n');
+    assert.deepEqual(await readdir(folder), []);
+  });
+
+  test('--no-starttls --no-auth against a server that wants STARTTLS first: exit 3, "turn STARTTLS on"', async () => {
+    const smtp = await server({ requireTlsForMail: true, auth: false });
+    const result = await runCli(unattended(smtp.port, '--no-starttls', '--no-auth'));
+    await assertFailedNothingWritten(result, 'the server takes mail only after STARTTLS: 530 5.7.0 Must issue a STARTTLS command first — turn STARTTLS on');
+    assert.match(result.stdout, /^ {2}✖ Envelope +\d+ ms {2}the server takes mail only after STARTTLS/m);
+  });
+
+  test('a user name without a domain: "a bare name is not a valid sender address"; nothing sent as MAIL FROM', async () => {
+    const commands: string[] = [];
+    const bare = await raw(
+      scriptedServer((line) => {
+        commands.push(line);
+        if (line.startsWith('EHLO')) return ['250-bare.test.invalid', '250 AUTH PLAIN'];
+        if (line.startsWith('AUTH PLAIN')) return '235 2.7.0 Authentication successful';
+        return '250 Ok';
+      }),
+    );
+    const result = await runCli(unattended(bare.port, '--no-starttls', '--auth', '--username', 'teaming', '--allow-plaintext-auth'));
+    await assertFailedNothingWritten(
+      result,
+      'the user name "teaming" is not an e-mail address, and Teaming sends its notifications from the user name: a bare name is not a valid sender address — enter the full e-mail address of the account as the user name (the server must accept it for authentication too)',
+    );
+    assert.ok(!commands.some((line) => line.startsWith('MAIL')), commands.join('\n'));
+  });
+
+  test('the wizard: a bare user name is refused as sender, "Change the user name" asks for the address, then it passes', async () => {
+    const smtp = await server({ accounts: { teaming: PASSWORD, [USER]: PASSWORD } });
+    await writeFile(join(folder, 'ca.pem'), smtp.caPem);
+    const run = spawnCli(['--protocol', 'smtp', '--host', 'localhost', '--port', String(smtp.port), '--time-zone', 'UTC', '--starttls', '--auth', '--username', 'teaming', '--allow-all-users', '--ca-file', 'ca.pem'], { cwd: folder });
+    runs.push(run);
+    await answer(run, 'Password', PASSWORD, { echo: '•'.repeat(PASSWORD.length) });
+    await run.waitFor(/ {2}✔ AUTH +\d+ ms {2}AUTH PLAIN accepted for teaming \(/);
+    await run.waitFor('Problem (Envelope): the user name "teaming" is not an e-mail address, and Teaming sends its notifications from the user name: a bare name is not a valid sender address\n');
+    await choose(run, 'The mail server check failed. What now?', 'Change the user name');
+    await answer(run, 'User name or e-mail address', USER, { shown: 'teaming' });
+    await run.waitFor(/ {2}✔ Envelope +\d+ ms {2}MAIL FROM:<teaming@example\.com> 250 2\.1\.0 Accepted; RCPT TO:<teaming@example\.com> 250 2\.1\.5 Accepted\n/);
+    await choose(run, 'Write installer.properties?', 'Write it');
+    await answer(run, 'Send a test message to (e-mail address, blank to skip)');
+    assert.equal(await run.exit(), 0);
+    assert.match(await readFile(join(folder, 'installer.properties'), 'latin1'), /^mail\.smtp\.user=teaming@example\.com$/m);
+  });
+
+  test('a sender the account does not own: exit 3 at the envelope, "the user name must be the full e-mail address"', async () => {
+    const smtp = await server({ accounts: { 'jdoe@corp.example': PASSWORD }, ownAddress: 'john.doe@example.com' });
+    await writeFile(join(folder, 'ca.pem'), smtp.caPem);
+    const result = await runCli(unattended(smtp.port, '--starttls', '--auth', '--username', 'jdoe@corp.example', '--ca-file', join(folder, 'ca.pem')));
+    await rm(join(folder, 'ca.pem'));
+    await assertFailedNothingWritten(
+      result,
+      'the server does not let this account send as jdoe@corp.example: 553 5.1.3 <jdoe@corp.example>: Sender address rejected: not owned by user jdoe@corp.example — the sender must be an address the account owns, and Teaming sends from the user name: the user name must be the full e-mail address of the account',
+    );
+    assert.match(result.stdout, /^ {2}✖ Envelope +\d+ ms {2}the server does not let this account send as jdoe@corp\.example/m);
+    assert.deepEqual(smtp.logins, [{ username: 'jdoe@corp.example', accepted: true }]);
+  });
+
+  test('relay denied for the account: "the account may not send to that domain"', async () => {
+    const relay = await raw(
+      scriptedServer((line) => {
+        if (line.startsWith('EHLO')) return ['250-relay.test.invalid', '250 AUTH PLAIN'];
+        if (line.startsWith('AUTH PLAIN')) return '235 2.7.0 Authentication successful';
+        if (line.startsWith('RCPT')) return '554 5.7.1 <x@elsewhere.example>: Relay access denied';
+        return '250 Ok';
+      }),
+    );
+    const result = await runCli(unattended(relay.port, '--no-starttls', '--auth', '--username', USER, '--allow-plaintext-auth', '--test-recipient', 'x@elsewhere.example'));
+    await assertFailedNothingWritten(
+      result,
+      "the server does not relay to x@elsewhere.example for teaming@example.com: 554 5.7.1 <x@elsewhere.example>: Relay access denied — the account may not send to that domain: ask the mail administrator to let teaming@example.com send to outside addresses (Teaming mails every user), or test with a recipient in the server's own domain",
+    );
+  });
+
+  test('450 and 550 test recipients through check: temporary versus unknown address, each its own fix', async () => {
+    const replies: Record<string, string> = { 'busy@example.com': '450 4.2.0 Mailbox busy, try again later', 'nobody@example.com': '550 5.1.1 User unknown' };
+    const recipients = await raw(
+      scriptedServer((line) => {
+        if (line.startsWith('EHLO')) return ['250-rcpt.test.invalid', '250 SIZE 1000'];
+        if (line.startsWith('RCPT')) return replies[/<(.*)>/.exec(line)![1]!] ?? '250 Ok';
+        return '250 Ok';
+      }),
+    );
+    await writeFile(join(folder, 'installer.properties'), `mail.transport.protocol=smtp\nmail.smtp.host=127.0.0.1\nmail.smtp.port=${recipients.port}\nmail.smtp.auth=false\n`);
+    const busy = await runCli(['check', '--test-recipient', 'busy@example.com']);
+    assert.equal(busy.code, 3);
+    assertIncludes(busy.stdout, 'Problem (Envelope): temporary — the server asks to try again later (450 4.2.0): 450 4.2.0 Mailbox busy, try again later\n');
+    assertIncludes(busy.stdout, 'Fix: nothing in the settings needs to change for this: the server accepted the connection, TLS and authentication settings; try again in a few minutes');
+    const unknown = await runCli(['check', '--test-recipient', 'nobody@example.com']);
+    assert.equal(unknown.code, 3);
+    assertIncludes(unknown.stdout, 'Problem (Envelope): the server does not know the address nobody@example.com: 550 5.1.1 User unknown\nFix: check the test recipient address for a typo; the mailbox may not exist\n');
+  });
+
+  test('a wrong --accept-certificate fingerprint is named as such: "does not match: the server presents …"', async () => {
+    const smtp = await server({ certificate: 'self-signed', auth: false });
+    const wrong = 'AA:'.repeat(31) + 'AA';
+    const result = await runCli(unattended(smtp.port, '--starttls', '--no-auth', '--accept-certificate', wrong));
+    assert.equal(result.code, 3, result.stderr + result.stdout);
+    assertIncludes(result.stdout, `Problem (TLS): the accepted certificate fingerprint ${wrong} does not match: the server presents ${smtp.certificateSha256} (CN=localhost, issued by CN=localhost)\n`);
+    assertIncludes(result.stdout, "Fix: check the fingerprint you gave with --accept-certificate: if the server's certificate was renewed or you copied another one, accept the one shown here only after checking it with the mail administrator\n");
+    assert.deepEqual(await readdir(folder), []);
+  });
+});
