@@ -5,11 +5,11 @@
  * the words and fix printed, what the server received, and the file (or that none was written).
  */
 import assert from 'node:assert/strict';
-import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import { assertIncludes, runCli as runPiped, type CliResult } from '../helpers/cli.ts';
+import { e2eSession } from '../helpers/e2e-session.ts';
 import { answer, choose, spawnCli, type PtyRun } from '../helpers/pty.ts';
 import { scriptedServer, startSmtpServer, type RawServer, type TestSmtpServer } from '../helpers/smtp-servers.ts';
 
@@ -17,36 +17,22 @@ const USER = 'teaming@example.com';
 const PASSWORD = 'Kx3#policy-Probe!pw';
 const WARNING = 'the password crosses the network unencrypted (no TLS): anyone on the network path can read it, and Teaming will send it this way every time';
 
-let folder: string;
-let runs: PtyRun[] = [];
-let servers: { close(): Promise<void> }[] = [];
-
-beforeEach(async () => {
-  folder = await mkdtemp(join(tmpdir(), 'teaming-mail-e2e-policy-'));
-});
-
-afterEach(async () => {
-  for (const run of runs) run.kill();
-  runs = [];
-  await Promise.all(servers.map((server) => server.close()));
-  servers = [];
-  await rm(folder, { recursive: true, force: true });
-});
+const session = e2eSession('e2e-policy');
 
 async function server(options: Parameters<typeof startSmtpServer>[0]): Promise<TestSmtpServer> {
   const started = await startSmtpServer({ accounts: { [USER]: PASSWORD }, ...options });
-  servers.push(started);
+  session.servers.push(started);
   return started;
 }
 
 async function raw(starting: Promise<RawServer>): Promise<RawServer> {
   const started = await starting;
-  servers.push(started);
+  session.servers.push(started);
   return started;
 }
 
 function runCli(args: readonly string[]): Promise<CliResult> {
-  return runPiped(args, { cwd: folder, env: { TEAMING_MAIL_PASSWORD: PASSWORD } });
+  return runPiped(args, { cwd: session.folder, env: { TEAMING_MAIL_PASSWORD: PASSWORD } });
 }
 
 /** Unattended SMTP to 127.0.0.1:port, UTC; the case adds STARTTLS and authentication. */
@@ -62,7 +48,7 @@ function assertNoPassword(result: CliResult): void {
 async function assertFailedNothingWritten(result: CliResult, failure: string): Promise<void> {
   assert.equal(result.code, 3, result.stderr + result.stdout);
   assert.equal(result.stderr, `✖ the mail server check failed: ${failure}; nothing was written (use --no-probe or --force to write anyway)\n`);
-  assert.deepEqual(await readdir(folder), []);
+  assert.deepEqual(await readdir(session.folder), []);
   assertNoPassword(result);
 }
 
@@ -92,7 +78,7 @@ describe('the password and a connection without TLS', () => {
     assertIncludes(result.stdout, `  Connection timeout          15 s\n  Warning: ${WARNING}\n`);
     assert.equal(result.stderr, `! With these settings ${WARNING}. To protect it: teaming-mail-setup --reconfigure -f installer.properties, then turn STARTTLS on or choose SMTPS.\n`);
     assertNoPassword(result);
-    assert.match(await readFile(join(folder, 'installer.properties'), 'latin1'), /^mail\.smtp\.auth=true\nmail\.smtp\.user=teaming@example\.com\n/m);
+    assert.match(await readFile(join(session.folder, 'installer.properties'), 'latin1'), /^mail\.smtp\.auth=true\nmail\.smtp\.user=teaming@example\.com\n/m);
 
     const json = await runCli([...plainArgs(smtp.port, '--allow-plaintext-auth'), '--force', '--json']);
     assert.equal(json.code, 0, json.stderr);
@@ -118,17 +104,17 @@ describe('the password and a connection without TLS', () => {
   });
 
   function startWizard(port: number): PtyRun {
-    const run = spawnCli(['--protocol', 'smtp', '--host', '127.0.0.1', '--port', String(port), '--time-zone', 'UTC', '--no-starttls', '--auth', '--username', USER, '--allow-all-users'], { cwd: folder });
-    runs.push(run);
+    const run = spawnCli(['--protocol', 'smtp', '--host', '127.0.0.1', '--port', String(port), '--time-zone', 'UTC', '--no-starttls', '--auth', '--username', USER, '--allow-all-users'], { cwd: session.folder });
+    session.runs.push(run);
     return run;
   }
 
   test('the wizard offers STARTTLS, SMTPS, unencrypted anyway (not the default) or cancel; "Turn STARTTLS on" passes', async () => {
     const smtp = await server({ mode: 'starttls' });
-    await writeFile(join(folder, 'ca.pem'), smtp.caPem);
+    await writeFile(join(session.folder, 'ca.pem'), smtp.caPem);
     // localhost, the certificate's name: with TLS on, an IP address host would bring the wizard's name question.
-    const run = spawnCli(['--protocol', 'smtp', '--host', 'localhost', '--port', String(smtp.port), '--time-zone', 'UTC', '--no-starttls', '--auth', '--username', USER, '--allow-all-users', '--ca-file', 'ca.pem'], { cwd: folder });
-    runs.push(run);
+    const run = spawnCli(['--protocol', 'smtp', '--host', 'localhost', '--port', String(smtp.port), '--time-zone', 'UTC', '--no-starttls', '--auth', '--username', USER, '--allow-all-users', '--ca-file', 'ca.pem'], { cwd: session.folder });
+    session.runs.push(run);
     await answer(run, 'Password', PASSWORD, { echo: '•'.repeat(PASSWORD.length) });
     await run.waitFor(`Problem (AUTH): the password would cross the network unencrypted: no TLS on this connection, and the server offers STARTTLS on port ${smtp.port}; AUTH was not sent\n`);
     await run.waitFor('Fix: turn STARTTLS on; only if this network path is trusted, send it unencrypted anyway (--allow-plaintext-auth)\n');
@@ -142,7 +128,7 @@ describe('the password and a connection without TLS', () => {
     await answer(run, 'Send a test message to (e-mail address, blank to skip)');
     assert.equal(await run.exit(), 0);
     assert.deepEqual(smtp.logins, [{ username: USER, accepted: true }]);
-    assert.match(await readFile(join(folder, 'installer.properties'), 'latin1'), /^mail\.smtp\.starttls\.enable=true$/m);
+    assert.match(await readFile(join(session.folder, 'installer.properties'), 'latin1'), /^mail\.smtp\.starttls\.enable=true$/m);
     assert.ok(!run.text().includes('Warning:'), run.text());
   });
 
@@ -172,13 +158,13 @@ describe('the password and a connection without TLS', () => {
 describe('the envelope test, through the command', () => {
   test('--starttls --no-auth against a server that wants AUTH: exit 3 at the envelope, "turn authentication on"', async () => {
     const smtp = await server({ requireAuth: true });
-    await writeFile(join(folder, 'ca.pem'), smtp.caPem);
-    const result = await runCli(unattended(smtp.port, '--starttls', '--no-auth', '--ca-file', join(folder, 'ca.pem')));
-    await rm(join(folder, 'ca.pem'));
+    await writeFile(join(session.folder, 'ca.pem'), smtp.caPem);
+    const result = await runCli(unattended(smtp.port, '--starttls', '--no-auth', '--ca-file', join(session.folder, 'ca.pem')));
+    await rm(join(session.folder, 'ca.pem'));
     assert.equal(result.code, 3, result.stderr + result.stdout);
     assert.match(result.stdout, /^ {2}✖ Envelope +\d+ ms {2}the server takes mail only from an authenticated account: 530 5\.7\.0 Error: authentication Required$/m);
     assertIncludes(result.stdout, 'Fix: turn authentication on, with the user name (the full e-mail address Teaming sends from) and password of the account\n');
-    assert.deepEqual(await readdir(folder), []);
+    assert.deepEqual(await readdir(session.folder), []);
   });
 
   test('--no-starttls --no-auth against a server that wants STARTTLS first: exit 3, "turn STARTTLS on"', async () => {
@@ -208,9 +194,9 @@ describe('the envelope test, through the command', () => {
 
   test('the wizard: a bare user name is refused as sender, "Change the user name" asks for the address, then it passes', async () => {
     const smtp = await server({ accounts: { teaming: PASSWORD, [USER]: PASSWORD } });
-    await writeFile(join(folder, 'ca.pem'), smtp.caPem);
-    const run = spawnCli(['--protocol', 'smtp', '--host', 'localhost', '--port', String(smtp.port), '--time-zone', 'UTC', '--starttls', '--auth', '--username', 'teaming', '--allow-all-users', '--ca-file', 'ca.pem'], { cwd: folder });
-    runs.push(run);
+    await writeFile(join(session.folder, 'ca.pem'), smtp.caPem);
+    const run = spawnCli(['--protocol', 'smtp', '--host', 'localhost', '--port', String(smtp.port), '--time-zone', 'UTC', '--starttls', '--auth', '--username', 'teaming', '--allow-all-users', '--ca-file', 'ca.pem'], { cwd: session.folder });
+    session.runs.push(run);
     await answer(run, 'Password', PASSWORD, { echo: '•'.repeat(PASSWORD.length) });
     await run.waitFor(/ {2}✔ AUTH +\d+ ms {2}AUTH PLAIN accepted for teaming \(/);
     await run.waitFor('Problem (Envelope): the user name "teaming" is not an e-mail address, and Teaming sends its notifications from the user name: a bare name is not a valid sender address\n');
@@ -220,14 +206,14 @@ describe('the envelope test, through the command', () => {
     await choose(run, 'Write installer.properties?', 'Write it');
     await answer(run, 'Send a test message to (e-mail address, blank to skip)');
     assert.equal(await run.exit(), 0);
-    assert.match(await readFile(join(folder, 'installer.properties'), 'latin1'), /^mail\.smtp\.user=teaming@example\.com$/m);
+    assert.match(await readFile(join(session.folder, 'installer.properties'), 'latin1'), /^mail\.smtp\.user=teaming@example\.com$/m);
   });
 
   test('a sender the account does not own: exit 3 at the envelope, "the user name must be the full e-mail address"', async () => {
     const smtp = await server({ accounts: { 'jdoe@corp.example': PASSWORD }, ownAddress: 'john.doe@example.com' });
-    await writeFile(join(folder, 'ca.pem'), smtp.caPem);
-    const result = await runCli(unattended(smtp.port, '--starttls', '--auth', '--username', 'jdoe@corp.example', '--ca-file', join(folder, 'ca.pem')));
-    await rm(join(folder, 'ca.pem'));
+    await writeFile(join(session.folder, 'ca.pem'), smtp.caPem);
+    const result = await runCli(unattended(smtp.port, '--starttls', '--auth', '--username', 'jdoe@corp.example', '--ca-file', join(session.folder, 'ca.pem')));
+    await rm(join(session.folder, 'ca.pem'));
     await assertFailedNothingWritten(
       result,
       'the server does not let this account send as jdoe@corp.example: 553 5.1.3 <jdoe@corp.example>: Sender address rejected: not owned by user jdoe@corp.example — the sender must be an address the account owns, and Teaming sends from the user name: the user name must be the full e-mail address of the account',
@@ -261,7 +247,7 @@ describe('the envelope test, through the command', () => {
         return '250 Ok';
       }),
     );
-    await writeFile(join(folder, 'installer.properties'), `mail.transport.protocol=smtp\nmail.smtp.host=127.0.0.1\nmail.smtp.port=${recipients.port}\nmail.smtp.auth=false\n`);
+    await writeFile(join(session.folder, 'installer.properties'), `mail.transport.protocol=smtp\nmail.smtp.host=127.0.0.1\nmail.smtp.port=${recipients.port}\nmail.smtp.auth=false\n`);
     const busy = await runCli(['check', '--test-recipient', 'busy@example.com']);
     assert.equal(busy.code, 3);
     assertIncludes(busy.stdout, 'Problem (Envelope): temporary — the server asks to try again later (450 4.2.0): 450 4.2.0 Mailbox busy, try again later\n');
@@ -278,6 +264,6 @@ describe('the envelope test, through the command', () => {
     assert.equal(result.code, 3, result.stderr + result.stdout);
     assertIncludes(result.stdout, `Problem (TLS): the accepted certificate fingerprint ${wrong} does not match: the server presents ${smtp.certificateSha256} (CN=localhost, issued by CN=localhost)\n`);
     assertIncludes(result.stdout, "Fix: check the fingerprint you gave with --accept-certificate: if the server's certificate was renewed or you copied another one, accept the one shown here only after checking it with the mail administrator\n");
-    assert.deepEqual(await readdir(folder), []);
+    assert.deepEqual(await readdir(session.folder), []);
   });
 });

@@ -5,13 +5,13 @@
  */
 import assert from 'node:assert/strict';
 import { X509Certificate } from 'node:crypto';
-import { mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import { secretForms } from '../../src/probe/redact.ts';
 import { timeStampPreview } from '../../src/settings/time-zones.ts';
 import { runCli as runPiped, type CliResult } from '../helpers/cli.ts';
+import { e2eSession } from '../helpers/e2e-session.ts';
 import { answer, choose, confirm, spawnCli, type PtyRun } from '../helpers/pty.ts';
 import { closedPort, scriptedServer, silentServer, startRawServer, startSmtpServer, type RawServer, type TestSmtpServer } from '../helpers/smtp-servers.ts';
 
@@ -21,44 +21,30 @@ const PASSWORD = 'Kx3#e2e-Probe!pw';
 /** How installer.properties holds it. */
 const STORED_PASSWORD = 'Kx3\\#e2e-Probe\\!pw';
 
-let folder: string;
-let runs: PtyRun[] = [];
-let servers: { close(): Promise<void> }[] = [];
-
-beforeEach(async () => {
-  folder = await mkdtemp(join(tmpdir(), 'teaming-mail-e2e-probe-'));
-});
-
-afterEach(async () => {
-  for (const run of runs) run.kill();
-  runs = [];
-  await Promise.all(servers.map((server) => server.close()));
-  servers = [];
-  await rm(folder, { recursive: true, force: true });
-});
+const session = e2eSession('e2e-probe');
 
 function start(...args: string[]): PtyRun {
-  const run = spawnCli(args, { cwd: folder });
-  runs.push(run);
+  const run = spawnCli(args, { cwd: session.folder });
+  session.runs.push(run);
   return run;
 }
 
 async function server(...args: Parameters<typeof startSmtpServer>): Promise<TestSmtpServer> {
   const started = await startSmtpServer(...args);
-  servers.push(started);
+  session.servers.push(started);
   return started;
 }
 
 /** A misbehaving node:net server from the helpers, closed after the test. */
 async function startedRaw(starting: Promise<RawServer>): Promise<RawServer> {
   const started = await starting;
-  servers.push(started);
+  session.servers.push(started);
   return started;
 }
 
 /** The test CA in the folder, for --ca-file. */
 async function caFile(smtp: TestSmtpServer): Promise<string> {
-  const path = join(folder, 'test-ca.pem');
+  const path = join(session.folder, 'test-ca.pem');
   await writeFile(path, smtp.caPem);
   return path;
 }
@@ -134,7 +120,7 @@ describe('the mail server check in a real terminal', () => {
     await run.waitFor(/! Teaming's Java must trust the mail server's certificate \(CN=localhost\) as well: the check trusted it through a private CA \(--ca-file\)/);
     await choose(run, 'Write installer.properties?', 'Write it');
     await run.waitFor('✔ Wrote installer.properties.\n');
-    const pem = join(folder, 'installer-mail-server.pem');
+    const pem = join(session.folder, 'installer-mail-server.pem');
     await run.waitFor(`Saved it as ${pem}; import it into the running JVM's cacerts (keytool -cacerts), then restart Teaming:\n`);
     await run.waitFor(`  keytool -importcert -noprompt -alias teaming-mail-localhost -file ${pem} -cacerts -storepass changeit\n`);
 
@@ -168,7 +154,7 @@ describe('the mail server check in a real terminal', () => {
     assertNoPassword(run.raw, 'the terminal');
     assertNoPassword(run.text(), 'the terminal');
     assert.equal(
-      await readFile(join(folder, 'installer.properties'), 'latin1'),
+      await readFile(join(session.folder, 'installer.properties'), 'latin1'),
       [
         ...HEADER,
         'mail.transport.protocol=smtp',
@@ -220,7 +206,7 @@ describe('the mail server check in a real terminal', () => {
     assert.equal(smtp.messages.length, 0);
     assertNoPassword(run.raw, 'the terminal');
     assert.ok(!run.raw.includes('wrong-password'), 'the terminal showed the wrong password');
-    const written = await readFile(join(folder, 'installer.properties'), 'latin1');
+    const written = await readFile(join(session.folder, 'installer.properties'), 'latin1');
     assert.ok(written.includes(`\nmail.smtp.password=${STORED_PASSWORD}\n`), written);
     assert.ok(written.includes('\nmail.smtp.ssl.checkserveridentity=false\n'), written);
   });
@@ -245,7 +231,7 @@ describe('the mail server check in a real terminal', () => {
     assert.equal(await run.exit(), 0);
 
     assert.equal(
-      await readFile(join(folder, 'installer.properties'), 'latin1'),
+      await readFile(join(session.folder, 'installer.properties'), 'latin1'),
       [
         ...HEADER,
         'mail.transport.protocol=smtps',
@@ -272,7 +258,7 @@ describe('the mail server check in a real terminal', () => {
     await run.waitFor('✔ Wrote installer.properties.\n');
     assert.equal(await run.exit(), 0);
     assert.ok(!run.text().includes('Send a test message'), run.text());
-    assert.match(await readFile(join(folder, 'installer.properties'), 'latin1'), new RegExp(`^mail\\.smtp\\.port=${port}$`, 'm'));
+    assert.match(await readFile(join(session.folder, 'installer.properties'), 'latin1'), new RegExp(`^mail\\.smtp\\.port=${port}$`, 'm'));
   });
 
   test('"Change the port" after a refused connection: the new port asks STARTTLS again, and the check passes', async () => {
@@ -289,7 +275,7 @@ describe('the mail server check in a real terminal', () => {
     await choose(run, 'Write installer.properties?', 'Write it');
     await answer(run, 'Send a test message to (e-mail address, blank to skip)');
     assert.equal(await run.exit(), 0);
-    const written = await readFile(join(folder, 'installer.properties'), 'latin1');
+    const written = await readFile(join(session.folder, 'installer.properties'), 'latin1');
     assert.match(written, new RegExp(`^mail\\.smtp\\.port=${smtp.port}$`, 'm'));
     assert.match(written, /^mail\.smtp\.starttls\.enable=true$/m);
   });
@@ -309,7 +295,7 @@ describe('the mail server check in a real terminal', () => {
     await choose(run, 'Write installer.properties?', 'Write it');
     await answer(run, 'Send a test message to (e-mail address, blank to skip)');
     assert.equal(await run.exit(), 0);
-    const written = await readFile(join(folder, 'installer.properties'), 'latin1');
+    const written = await readFile(join(session.folder, 'installer.properties'), 'latin1');
     assert.match(written, /^mail\.smtp\.host=127\.0\.0\.1$/m);
     assert.match(written, new RegExp(`^mail\\.smtp\\.port=${smtp.port}$`, 'm'));
   });
@@ -320,7 +306,7 @@ describe('the mail server check in a real terminal', () => {
     await choose(run, 'The mail server check failed. What now?', 'Cancel', 'up');
     await run.waitFor('Cancelled — nothing was written.');
     assert.equal(await run.exit(), 130);
-    assert.deepEqual(await readdir(folder), []);
+    assert.deepEqual(await readdir(session.folder), []);
   });
 });
 
@@ -346,7 +332,7 @@ describe('keys typed while the check runs', () => {
     await run.waitFor(/Mail server OK: plain SMTP, no TLS, no authentication, envelope accepted for postmaster, \d+ ms\n/);
     await choose(run, 'Write installer.properties?', 'Cancel', 'down', 2);
     assert.equal(await run.exit(), 130);
-    assert.deepEqual(await readdir(folder), []);
+    assert.deepEqual(await readdir(session.folder), []);
   });
 
   test('an impatient Enter during a failing check does not choose what to do next', async () => {
@@ -357,7 +343,7 @@ describe('keys typed while the check runs', () => {
     await run.waitFor('Problem (Greeting)');
     await choose(run, 'The mail server check failed. What now?', 'Cancel', 'up');
     assert.equal(await run.exit(), 130);
-    assert.deepEqual(await readdir(folder), []);
+    assert.deepEqual(await readdir(session.folder), []);
   });
 });
 
@@ -395,7 +381,7 @@ describe('the test message, after the file is written', () => {
     await run.waitFor('No test message sent.\n');
     assert.equal(await run.exit(), 0);
     assert.ok(!run.text().includes('nothing was written'), run.text());
-    assert.match(await readFile(join(folder, 'installer.properties'), 'latin1'), /^mail\.smtp\.host=127\.0\.0\.1$/m);
+    assert.match(await readFile(join(session.folder, 'installer.properties'), 'latin1'), /^mail\.smtp\.host=127\.0\.0\.1$/m);
   });
 
   test('Ctrl+C while the test message is on its way: says the file was written, not "nothing was written"', async () => {
@@ -408,7 +394,7 @@ describe('the test message, after the file is written', () => {
     await run.waitFor('Cancelled — installer.properties had already been written.\n');
     assert.equal(await run.exit(), 130);
     assert.ok(!run.text().includes('nothing was written'), run.text());
-    assert.match(await readFile(join(folder, 'installer.properties'), 'latin1'), /^mail\.smtp\.host=127\.0\.0\.1$/m);
+    assert.match(await readFile(join(session.folder, 'installer.properties'), 'latin1'), /^mail\.smtp\.host=127\.0\.0\.1$/m);
   });
 
   test('a refused test message: the diagnosis, and the file stays written', async () => {
@@ -425,7 +411,7 @@ describe('the test message, after the file is written', () => {
     );
     assert.equal(await run.exit(), 0);
     assert.equal(smtp.messages.length, 0);
-    assert.match(await readFile(join(folder, 'installer.properties'), 'latin1'), /^mail\.smtp\.host=127\.0\.0\.1$/m);
+    assert.match(await readFile(join(session.folder, 'installer.properties'), 'latin1'), /^mail\.smtp\.host=127\.0\.0\.1$/m);
   });
 });
 
@@ -443,7 +429,7 @@ describe('a silent server (accepts, never says a word)', () => {
     );
     await choose(run, 'The mail server check failed. What now?', 'Cancel', 'up');
     assert.equal(await run.exit(), 130);
-    assert.deepEqual(await readdir(folder), []);
+    assert.deepEqual(await readdir(session.folder), []);
   });
 
   for (const { how, stop, code } of [
@@ -462,14 +448,14 @@ describe('a silent server (accepts, never says a word)', () => {
       // Long before the check's own end (30 s for the greeting).
       assert.ok(performance.now() - stopped < 10_000);
       assert.ok(!run.text().includes('Problem ('), run.text());
-      assert.deepEqual(await readdir(folder), []);
+      assert.deepEqual(await readdir(session.folder), []);
     });
   }
 });
 
 /** The built command as a plain subprocess: no terminal; the password in TEAMING_MAIL_PASSWORD. */
 function runCli(args: string[]): Promise<CliResult> {
-  return runPiped(args, { cwd: folder, env: { TZ: 'America/New_York', NO_COLOR: undefined, TEAMING_MAIL_PASSWORD: PASSWORD } }, 60_000);
+  return runPiped(args, { cwd: session.folder, env: { TZ: 'America/New_York', NO_COLOR: undefined, TEAMING_MAIL_PASSWORD: PASSWORD } }, 60_000);
 }
 
 /** Every answer for an unattended run against 127.0.0.1:port, with authentication. */
@@ -494,14 +480,14 @@ describe('the mail server check unattended (no terminal)', () => {
     );
     assert.match(failed.stdout, new RegExp(`^ {2}✖ Connect +\\d+ ms {2}connection refused by 127\\.0\\.0\\.1:${port}`, 'm'));
     assertNoPasswordIn(failed);
-    assert.deepEqual(await readdir(folder), []);
+    assert.deepEqual(await readdir(session.folder), []);
 
     const forced = await runCli([...unattended(port), '--force']);
     assert.equal(forced.code, 0, forced.stderr);
     assert.equal(forced.stderr, `! The mail server check failed; writing anyway because of --force.\n${IP_WARNING}${IP_WARNING}`);
     assert.match(forced.stdout, /\n✔ Wrote installer\.properties\.\n$/);
     assertNoPasswordIn(forced);
-    assert.match(await readFile(join(folder, 'installer.properties'), 'latin1'), new RegExp(`^mail\\.smtp\\.port=${port}$`, 'm'));
+    assert.match(await readFile(join(session.folder, 'installer.properties'), 'latin1'), new RegExp(`^mail\\.smtp\\.port=${port}$`, 'm'));
   });
 
   test('--json: stdout is one JSON document whose probe report names the failure, with or without --force', async () => {
@@ -518,7 +504,7 @@ describe('the mail server check unattended (no terminal)', () => {
     // The human lines went to stderr.
     assert.match(failed.stderr, /^Problem \(Connect\): connection refused/m);
     assertNoPasswordIn(failed);
-    assert.deepEqual(await readdir(folder), []);
+    assert.deepEqual(await readdir(session.folder), []);
 
     const forced = await runCli([...unattended(port), '--json', '--force']);
     assert.equal(forced.code, 0, forced.stderr);
@@ -537,7 +523,7 @@ describe('the mail server check unattended (no terminal)', () => {
     assert.equal(setup.code, 0, setup.stderr + setup.stdout);
     assert.match(setup.stdout, /Mail server OK: TLS 1\.3 via STARTTLS, AUTH PLAIN accepted/);
     assertNoPasswordIn(setup);
-    const file = join(folder, 'installer.properties');
+    const file = join(session.folder, 'installer.properties');
 
     const passed = await runCli(['check', '-f', file, '--ca-file', ca]);
     assert.equal(passed.code, 0, passed.stderr + passed.stdout);
