@@ -3,7 +3,6 @@
  * against an address (JavaMail 1.6 refuses even a certificate that lists it), so the wizard offers
  * the DNS names the certificate holds that resolve to that same address, to use instead.
  */
-import { promises as dns } from 'node:dns';
 import { isIP } from 'node:net';
 import type { Output } from '../output.ts';
 import type { Prompter } from './prompter.ts';
@@ -15,6 +14,8 @@ const LOOKUP_TIMEOUT_MS = 3000;
 /** The certificate's DNS names (no wildcards) whose addresses include `address`. */
 export async function namesForAddress(dnsNames: readonly string[], address: string): Promise<string[]> {
   const candidates = [...new Set(dnsNames)].filter((name) => !name.includes('*') && isIP(name) === 0);
+  // node:dns loads here, after a check of an IP host, not with the wizard before its first question.
+  const dns = process.getBuiltinModule('node:dns').promises;
   const resolved = await Promise.all(
     candidates.map(async (name) => {
       // A name that does not resolve in time is not offered.

@@ -1,12 +1,13 @@
 /**
  * The wizard's disk, as a capability (as the probe is one): reading the settings file, making
  * sure it can be written, writing it, and saving the server's certificate beside it. A real run
- * uses `diskFileAccess`; the wizard itself never imports node:fs.
+ * uses `diskFileAccess`; the wizard itself writes nothing (teaming-java.ts only looks whether a
+ * JDK keeps its cacerts under jre/).
  */
-import { mkdir } from 'node:fs/promises';
+import { chmod, mkdir, writeFile } from 'node:fs/promises';
 import { WriteFileError } from '../errors.ts';
 import { checkTarget, loadSettingsFile, missingFolder, writeSettingsFile, type LoadedSettingsFile } from '../settings/settings-file.ts';
-import { saveCertificate, type TrustNeed, type TrustStep } from './teaming-java.ts';
+import type { TrustNeed, TrustStep } from './teaming-java.ts';
 
 export interface FileAccess {
   load(path: string): Promise<LoadedSettingsFile>;
@@ -19,6 +20,21 @@ export interface FileAccess {
   write(path: string, bytes: Buffer, expected: Buffer | undefined): Promise<string | undefined>;
   /** A warning when the certificate could not be saved; undefined when it was. */
   saveCertificate(trust: TrustStep, need: TrustNeed): Promise<string | undefined>;
+}
+
+/**
+ * Save the certificate next to the settings file: public, so mode 0644 (readable by Teaming's
+ * user). The settings file is written already: a failure here is a warning, not an error.
+ */
+async function saveCertificate(trust: TrustStep, need: TrustNeed): Promise<string | undefined> {
+  try {
+    await writeFile(trust.certificateFile, need.pem, { mode: 0o644 });
+    await chmod(trust.certificateFile, 0o644);
+    trust.certificateSaved = true;
+    return undefined;
+  } catch (error) {
+    return `the server's certificate could not be saved as ${trust.certificateFile} (${(error as Error).message}); it is in the check's report (--json: probe.certificate.pem)`;
+  }
 }
 
 export const diskFileAccess: FileAccess = {

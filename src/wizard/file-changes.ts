@@ -33,11 +33,19 @@ const SAFETY_KEYS: Record<string, keyof JavaMailSafety> = {
   'ssl.checkserveridentity': 'checkServerIdentity',
 };
 
-function settingOf(key: string): { setting?: keyof MailSettings; perProtocol: boolean } {
+/** What a managed key stores: an answer, a JavaMail key that follows from the answers, or neither (sendpartial). */
+function settingOf(key: string): { setting?: keyof MailSettings; safety?: keyof JavaMailSafety; perProtocol: boolean } {
   const shared = SHARED_KEY_SETTINGS[key];
   if (shared) return { setting: shared, perProtocol: false };
-  const name = /^mail\.smtps?\.(.+)$/.exec(key)?.[1];
-  return { setting: name === undefined ? undefined : PROTOCOL_KEY_SETTINGS[name], perProtocol: true };
+  const name = /^mail\.smtps?\.(.+)$/.exec(key)?.[1] ?? '';
+  return { setting: PROTOCOL_KEY_SETTINGS[name], safety: SAFETY_KEYS[name], perProtocol: true };
+}
+
+/** A JavaMail key's stored text as yes/no, as the summary sheet shows booleans. */
+function yesNo(raw: string | undefined): string {
+  if (raw === undefined) return '(not set)';
+  const value = raw.trim().toLowerCase();
+  return value === 'true' ? 'yes' : value === 'false' ? 'no' : raw;
 }
 
 /** A stored text as its setting's value, shown as the summary sheet shows it. */
@@ -74,17 +82,15 @@ export function fileChanges(format: SettingsFormat, file: string, before: Buffer
     const from = old(key);
     const to = now(key);
     if (from === to) return [];
-    const { setting, perProtocol } = settingOf(key);
-    const protocol = key.startsWith('mail.smtps.') ? 'SMTPS' : 'SMTP';
-    const safety = SAFETY_KEYS[/^mail\.smtps?\.(.+)$/.exec(key)?.[1] ?? ''];
+    const { setting, safety, perProtocol } = settingOf(key);
+    const protocol = key.startsWith('mail.smtps.') ? 'smtps' : 'smtp';
     if (safety) {
-      const yesNo = (raw: string | undefined) => (raw === undefined ? '(not set)' : raw.trim().toLowerCase() === 'true' ? 'yes' : raw.trim().toLowerCase() === 'false' ? 'no' : raw);
       // After the answers, before the keys that are no answer; the label names the key and so its protocol.
-      const label = JAVAMAIL_SAFETY_LABELS[safety]({ protocol: protocol === 'SMTPS' ? 'smtps' : 'smtp' });
+      const label = JAVAMAIL_SAFETY_LABELS[safety]({ protocol });
       return [{ key, label, from: yesNo(from), to: yesNo(to), rank: order.length - 1 + (Object.values(SAFETY_KEYS).indexOf(safety) + 1) / 3 }];
     }
     const label =
-      setting === undefined ? key : switched && perProtocol ? `${protocol} ${SETTING_LABELS[setting].replace(/^[A-Z](?=[a-z])/, (c) => c.toLowerCase())}` : SETTING_LABELS[setting];
+      setting === undefined ? key : switched && perProtocol ? `${protocol.toUpperCase()} ${SETTING_LABELS[setting].replace(/^[A-Z](?=[a-z])/, (c) => c.toLowerCase())}` : SETTING_LABELS[setting];
     let [fromText, toText] = [shown(setting, from), shown(setting, to)];
     if (setting === 'password') {
       fromText = from === undefined ? fromText : maskPassword(from);

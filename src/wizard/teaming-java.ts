@@ -4,10 +4,10 @@
  * - when the check trusted the certificate only because of --ca-file, --accept-certificate or a
  *   decision in the wizard (a self-signed certificate or one from a private CA), Teaming's JVM must
  *   trust it too, or JavaMail fails with "PKIX path building failed": the server's certificate is
- *   saved as PEM next to the settings file, and the exact `keytool -importcert` command is given,
+ *   saved as PEM next to the settings file (file-access.ts), and the exact `keytool -importcert` command is given,
  *   into the cacerts of the JDK that installer.xml names (Environment/JDK/@JAVA_HOME) when it does.
  */
-import { existsSync, promises as fs } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { basename, dirname, extname, join, resolve } from 'node:path';
 import { identityWarning, javaMailSafety } from '../settings/javamail-safety.ts';
 import type { MailSettings } from '../settings/settings.ts';
@@ -116,21 +116,6 @@ export function trustCommandLines(trust: TrustStep): string[] {
       `${trust.certificateSaved ? 'Saved it as' : 'It would be saved as'} ${trust.certificateFile}; import it into ${trust.trustStore}, then restart Teaming:`,
     `  ${trust.keytoolCommand}`,
   ];
-}
-
-/**
- * Save the certificate next to the settings file: public, so mode 0644 (readable by Teaming's
- * user). The settings file is written already: a failure here is a warning, not an error.
- */
-export async function saveCertificate(trust: TrustStep, need: TrustNeed): Promise<string | undefined> {
-  try {
-    await fs.writeFile(trust.certificateFile, need.pem, { mode: 0o644 });
-    await fs.chmod(trust.certificateFile, 0o644);
-    trust.certificateSaved = true;
-    return undefined;
-  } catch (error) {
-    return `the server's certificate could not be saved as ${trust.certificateFile} (${(error as Error).message}); it is in the check's report (--json: probe.certificate.pem)`;
-  }
 }
 
 /** The JDK that an installer.xml names; undefined for installer.properties or a new file. */
