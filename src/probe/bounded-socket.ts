@@ -4,8 +4,9 @@
  * is complete, an SMTP reply line, and within the limits below. Hand-written, not nodemailer's:
  * SMTPConnection bounds only the size of one response (maxResponseSize, 1 MB), not the length of
  * a line, the number of lines of a reply or what a server sends unasked, and it cannot say which
- * of them a server broke. After a STARTTLS reply the bytes are TLS records, passed on as they
- * come (their first bytes kept, to show them when they are plain text instead).
+ * of them a server broke. After a STARTTLS reply, or from the start under an SMTPS handshake,
+ * the bytes are TLS records, passed on as they come (their first bytes kept, to show them when
+ * they are plain text instead: nodemailer's and Node's TLS errors keep only OpenSSL's message).
  */
 import type net from 'node:net';
 import { Duplex } from 'node:stream';
@@ -16,7 +17,7 @@ export const MAX_LINE_BYTES = 4096;
 export const MAX_REPLY_LINES = 200;
 /** What a server may send without being asked (since our last write); more is a flood. */
 export const MAX_BUFFERED_BYTES = 256 * 1024;
-/** How much of what the server sends after its STARTTLS reply is kept, to show it when it is not TLS. */
+/** How much of what the server sends where TLS is expected is kept, to show it when it is not TLS. */
 const KEPT_BYTES = 80;
 
 export interface Reply {
@@ -70,6 +71,13 @@ export function printable(text: string, max = 120): string {
   return clean.length > max ? `${clean.slice(0, max)}…` : clean;
 }
 
+/** Whether the bytes look like text (an SMTP line, an HTTP answer), not a TLS record. */
+export function looksLikeText(bytes: Buffer): boolean {
+  if (bytes.length === 0) return false;
+  const printable = [...bytes].filter((byte) => (byte >= 0x20 && byte < 0x7f) || byte === 0x0d || byte === 0x0a || byte === 0x09).length;
+  return printable / bytes.length > 0.9;
+}
+
 /**
  * The socket SMTPConnection talks through. `violation` says which bound the server broke (the
  * connection is then destroyed, before SMTPConnection sees the offending line); `bytesSinceWrite`
@@ -85,12 +93,14 @@ export class BoundedSocket extends Duplex {
   private replyLines: string[] = [];
   private replyCode = '';
   private startTlsSent = false;
-  /** After the reply to STARTTLS: TLS records, no lines. */
-  private raw = false;
+  /** After the reply to STARTTLS (or from the start, for SMTPS): TLS records, no lines. */
+  private raw: boolean;
   private kept = Buffer.alloc(0);
 
-  constructor(readonly inner: net.Socket) {
+  /** `tlsFromStart`: under the SMTPS handshake, TLS records from the first byte. */
+  constructor(readonly inner: net.Socket, { tlsFromStart = false }: { tlsFromStart?: boolean } = {}) {
     super({ allowHalfOpen: false });
+    this.raw = tlsFromStart;
     inner.on('data', (chunk: Buffer) => this.onData(chunk));
     inner.on('end', () => {
       this.ended ??= 'closed';
@@ -103,8 +113,8 @@ export class BoundedSocket extends Duplex {
     inner.on('close', () => this.destroy());
   }
 
-  /** What the server sent after its reply to STARTTLS (where TLS was expected). */
-  firstBytesAfterStartTls(): Buffer {
+  /** What the server sent first where TLS was expected (after its reply to STARTTLS, or from the start). */
+  firstTlsBytes(): Buffer {
     return this.kept;
   }
 

@@ -4,8 +4,7 @@
  * and OpenSSL's text, not what the administrator should change.
  */
 import type { MailSettings } from '../settings/settings.ts';
-import { looksLikeText } from './first-bytes.ts';
-import { ChannelError, printable } from './bounded-socket.ts';
+import { ChannelError, looksLikeText, printable } from './bounded-socket.ts';
 import type { Reply } from './bounded-socket.ts';
 import type { FailureKind, ProbeFailure, StageName } from './types.ts';
 

@@ -18,7 +18,6 @@ import { Deadline, DeadlineError } from './deadline.ts';
 import { StageFailure, channelFailure, fail, replyFailure, seconds, tlsFailure } from './failures.ts';
 import { redactDeep, secretForms } from './redact.ts';
 import { describeEnvelope, envelopeAddresses, envelopeRefusal, type EnvelopeAddresses } from './envelope.ts';
-import { recordingFirstBytes } from './first-bytes.ts';
 import { PLAINTEXT_WARNING, authMechanism, plaintextAuthRefusal } from './plaintext-auth.ts';
 import { authRefusal, messageRefusal, recipientRefusal, replyClass, senderRefusal, temporaryFailure } from './replies.ts';
 import { SmtpSession, type SessionError } from './session.ts';
@@ -350,8 +349,8 @@ class ProbeRun {
 
   /** Implicit TLS over `socket`; the certificate is checked before anything secret is sent. */
   private async handshake(socket: net.Socket): Promise<{ value: tls.TLSSocket; detail: string }> {
-    const { stream, firstBytes } = recordingFirstBytes(socket);
-    const secure = startHandshake(stream, this.host, this.options.ca);
+    const raw = new BoundedSocket(socket, { tlsFromStart: true });
+    const secure = startHandshake(raw, this.host, this.options.ca);
     try {
       await this.deadline.race(handshakeDone(secure));
     } catch (error) {
@@ -359,7 +358,7 @@ class ProbeRun {
       if (error instanceof DeadlineError) {
         throw fail('tls', 'timeout', 'the TLS handshake got no answer in time', `port ${this.settings.port} accepts connections but does not answer TLS; if it speaks plain SMTP, choose SMTP with STARTTLS`, { question: 'protocol' });
       }
-      throw tlsFailure(error as NodeJS.ErrnoException, this.settings, true, firstBytes());
+      throw tlsFailure(error as NodeJS.ErrnoException, this.settings, true, raw.firstTlsBytes());
     }
     this.tlsSocket = secure;
     this.checkCertificateOf(secure);
@@ -505,7 +504,7 @@ class ProbeRun {
       const tlsError: NodeJS.ErrnoException = /closed unexpectedly/i.test(problem.message)
         ? Object.assign(new Error('socket disconnected before the TLS handshake ended'), { code: 'ECONNRESET' })
         : Object.assign(new Error(problem.message.replace(/^Error initiating TLS - /, '')), { code: problem.originalCode ?? problem.code });
-      return tlsFailure(tlsError, this.settings, false, this.bounded?.firstBytesAfterStartTls());
+      return tlsFailure(tlsError, this.settings, false, this.bounded?.firstTlsBytes());
     }
     return error;
   }
