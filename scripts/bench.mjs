@@ -33,7 +33,7 @@ import { SMTPServer } from 'smtp-server';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const CLI = join(ROOT, 'bin', 'teaming-mail-setup.js');
-const BUNDLE = join(ROOT, 'dist', 'cli.js');
+const BUNDLE = join(ROOT, 'dist', 'cli.cjs');
 const PEAK_RSS_HOOK = join(ROOT, 'scripts', 'bench-peak-rss.cjs');
 const NODE = process.execPath;
 const FIRST_QUESTION = 'Outbound e-mail protocol';
@@ -426,7 +426,7 @@ function machineLines() {
 }
 
 if (!existsSync(BUNDLE)) {
-  console.error('bench: dist/cli.js is missing: run `npm run bench` (it builds first) or `npm run build`');
+  console.error('bench: dist/cli.cjs is missing: run `npm run bench` (it builds first) or `npm run build`');
   process.exit(1);
 }
 const machine = machineLines();

@@ -1,10 +1,33 @@
-// Bundles the command into dist/: a tiny executable (dist/cli.js, from src/cli/bin.ts) that answers
-// --version itself, the entry point and command line parser in a chunk, and heavy modules
-// (nodemailer, the XML library, smtp-server for the demo) split into chunks that load only when a
-// command needs them.
+// Bundles the command into dist/, for bin/teaming-mail-setup.js to load:
+//
+// - dist/cli.cjs: the program (src/cli/bin.ts and everything it imports, with the libraries the
+//   commands share: commander, Inquirer, zod, chalk, properties-file, nodemailer's SMTPConnection),
+//   one CommonJS file. A module that is imported dynamically still runs only when first imported
+//   (esbuild wraps it), so nodemailer, node:tls and the prompts cost nothing until a command needs them.
+// - dist/cli.cjs.cache: V8's code cache of dist/cli.cjs with every function compiled, made here by
+//   scripts/code-cache.cjs, so that a run of the same Node.js skips parsing and compiling (bin/ says more).
+// - dist/vendor/*.cjs: the libraries only some runs need (luxon for the time-zone preview, the XML
+//   parser for installer.xml, nodemailer's message composer for the test message and its HTTP
+//   client for content given by URL (never, here), smtp-server and
+//   selfsigned for the demo), each a file of its own that loads with require() when first used and
+//   stays out of the program file and its cache.
+//
+// One CommonJS file rather than ES module chunks because V8's code cache, Node 20's only way to skip
+// compiling, is open to scripts (node:vm), not to modules (vm.SourceTextModule needs a flag).
 import { build } from 'esbuild';
+import { execFileSync } from 'node:child_process';
 import { rm } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
+
+/** Package → file name under dist/vendor/. */
+const VENDOR = {
+  luxon: 'luxon',
+  '@xmldom/xmldom': 'xmldom',
+  'nodemailer/lib/mail-composer': 'mail-composer',
+  'nodemailer/lib/fetch': 'nodemailer-fetch',
+  'smtp-server': 'smtp-server',
+  selfsigned: 'selfsigned',
+};
 
 /**
  * Commander requires node:child_process when it loads, only to run executable subcommands, which
@@ -45,7 +68,7 @@ const noColorDetectionForChalk = {
 /**
  * nodemailer's shared module imports its HTTP client (node:http, node:https, node:zlib), used only
  * for message content given by URL, which this command never sends; loading it was about 10 ms of
- * every check. Its importers get a stand-in that loads the client (bundled, as CommonJS) on first use.
+ * every check. Its importers get a stand-in that loads the client (dist/vendor/) on first use.
  */
 const lazyFetchForNodemailer = {
   name: 'lazy-fetch-for-nodemailer',
@@ -61,22 +84,54 @@ const lazyFetchForNodemailer = {
   },
 };
 
+/**
+ * The program's imports of a vendor package, static or dynamic, get a stand-in that requires
+ * ./vendor/NAME.cjs (beside dist/cli.cjs) when it first runs: a require(), not an import(), which
+ * a script compiled by node:vm could not do without a loader of its own.
+ */
+const vendorFiles = {
+  name: 'vendor-files',
+  setup(build) {
+    const names = Object.keys(VENDOR).map((name) => name.replace(/[/.]/g, '\\$&'));
+    build.onResolve({ filter: new RegExp(`^(${names.join('|')})$`) }, (args) =>
+      args.namespace === 'lazy-fetch' || /[\\/]src[\\/]/.test(args.importer) ? { path: args.path, namespace: 'vendor-stub' } : undefined,
+    );
+    build.onLoad({ filter: /.*/, namespace: 'vendor-stub' }, (args) => ({
+      contents: `module.exports = require('./vendor/${VENDOR[args.path]}.cjs');`,
+      loader: 'js',
+    }));
+    build.onResolve({ filter: /^\.\/vendor\//, namespace: 'vendor-stub' }, (args) => ({ path: args.path, external: true }));
+  },
+};
+
+const shared = { bundle: true, format: 'cjs', platform: 'node', target: 'node20.17', minify: true, legalComments: 'linked', logLevel: 'warning' };
+
 await rm(new URL('../dist/', import.meta.url), { recursive: true, force: true });
 await build({
-  entryPoints: [{ in: 'src/cli/bin.ts', out: 'cli' }],
+  ...shared,
+  entryPoints: { cli: 'src/cli/bin.ts' },
   outdir: 'dist',
-  bundle: true,
-  splitting: true,
-  format: 'esm',
-  platform: 'node',
-  target: 'node20.17',
-  minify: true,
-  legalComments: 'linked',
-  chunkNames: 'chunks/[name]-[hash]',
-  banner: {
-    // Bundled CommonJS dependencies call require(); give them one.
-    js: "#!/usr/bin/env node\nimport{createRequire as __cr}from'node:module';const require=__cr(import.meta.url);",
-  },
-  plugins: [lazyChildProcessForCommander, noColorDetectionForChalk, lazyFetchForNodemailer],
-  logLevel: 'warning',
+  outExtension: { '.js': '.cjs' },
+  plugins: [lazyChildProcessForCommander, noColorDetectionForChalk, lazyFetchForNodemailer, vendorFiles],
 });
+// Each vendor file is the package as require() gets it (its CommonJS build, where it has one).
+await build({
+  ...shared,
+  entryPoints: Object.values(VENDOR).map((file) => ({ in: `vendor:${file}`, out: file })),
+  outdir: 'dist/vendor',
+  outExtension: { '.js': '.cjs' },
+  plugins: [
+    {
+      name: 'vendor-entries',
+      setup(build) {
+        build.onResolve({ filter: /^vendor:/ }, (args) => ({ path: args.path.slice('vendor:'.length), namespace: 'vendor' }));
+        build.onLoad({ filter: /.*/, namespace: 'vendor' }, (args) => ({
+          contents: `module.exports = require(${JSON.stringify(Object.keys(VENDOR).find((name) => VENDOR[name] === args.path))});`,
+          resolveDir: fileURLToPath(new URL('..', import.meta.url)),
+          loader: 'js',
+        }));
+      },
+    },
+  ],
+});
+execFileSync(process.execPath, [fileURLToPath(new URL('code-cache.cjs', import.meta.url)), 'dist/cli.cjs'], { stdio: 'inherit' });

@@ -6,6 +6,7 @@
  */
 import { promises as dnsPromises, type LookupAddress } from 'node:dns';
 import net from 'node:net';
+import { ipVersion } from '../settings/ip-address.ts';
 import type { MailSettings } from '../settings/settings.ts';
 import { Deadline, DeadlineError } from './deadline.ts';
 import { connectFailure, connectTimeout, dnsFailure, fail } from './failures.ts';
@@ -18,7 +19,7 @@ const systemLookup: LookupFunction = (hostname, options) => dnsPromises.lookup(h
 
 /** The addresses of `host` (an IP literal needs no lookup), within the deadline. */
 export async function resolveHost(host: string, lookup: LookupFunction | undefined, deadline: Deadline): Promise<{ addresses: LookupAddress[]; detail: string }> {
-  const family = net.isIP(host);
+  const family = ipVersion(host);
   if (family !== 0) return { addresses: [{ address: host, family }], detail: `${host} is an IP address: no lookup` };
   let addresses: LookupAddress[];
   try {
@@ -53,7 +54,7 @@ export async function connectFirst(addresses: LookupAddress[], settings: MailSet
       );
       socket.off('error', onError!);
       socket.setNoDelay(true);
-      const shown = net.isIPv6(entry.address) ? `[${entry.address}]` : entry.address;
+      const shown = ipVersion(entry.address) === 6 ? `[${entry.address}]` : entry.address;
       return { socket, address: entry.address, detail: `connected to ${shown}:${settings.port}` };
     } catch (error) {
       socket.destroy();

@@ -8,6 +8,7 @@
  * policy of when AUTH may be sent (plaintext-auth.ts).
  */
 import net from 'node:net';
+import { ipVersion } from '../settings/ip-address.ts';
 import type tls from 'node:tls';
 import type { MailSettings } from '../settings/settings.ts';
 import { BoundedSocket, ChannelError, parseReply, type Reply } from './bounded-socket.ts';
@@ -457,7 +458,7 @@ class ProbeRun {
   private clientName(): string {
     if (this.options.clientName) return this.options.clientName;
     const address = (this.socket?.localAddress ?? '127.0.0.1').replace(/^::ffff:/, '');
-    return net.isIPv6(address) ? `[IPv6:${address}]` : `[${address}]`;
+    return ipVersion(address) === 6 ? `[IPv6:${address}]` : `[${address}]`;
   }
 
   /** STARTTLS, its handshake and the EHLO after it, by SMTPConnection; then the certificate, before AUTH. */

@@ -4,7 +4,7 @@
  * failed or silent handshake only as ETLS/ETIMEDOUT with OpenSSL's text, where the probe tells a
  * plain-text port, a reset, a silent port and a certificate problem apart.
  */
-import net from 'node:net';
+import { ipVersion } from '../settings/ip-address.ts';
 import type { Duplex } from 'node:stream';
 import type tls from 'node:tls';
 import type { CertificateProblem } from './certificate.ts';
@@ -48,7 +48,7 @@ export function startHandshake(socket: Duplex, host: string, ca: string | undefi
     .connect({
       socket,
       host,
-      servername: net.isIP(host) === 0 ? host : undefined,
+      servername: ipVersion(host) === 0 ? host : undefined,
       rejectUnauthorized: false,
       secureContext: secureContextFor(ca),
     })

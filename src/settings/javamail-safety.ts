@@ -7,7 +7,7 @@
  *   host only when asked. With the host given as an IP address JavaMail 1.6 refuses even a
  *   certificate that lists the address, so an address host gets `false` (and a warning).
  */
-import { isIP } from 'node:net';
+import { ipVersion } from './ip-address.ts';
 import type { MailSettings } from './settings.ts';
 
 export interface JavaMailSafety {
@@ -16,7 +16,7 @@ export interface JavaMailSafety {
 }
 
 export function javaMailSafety(settings: Pick<MailSettings, 'protocol' | 'starttls' | 'host'>): JavaMailSafety {
-  return { starttlsRequired: settings.protocol === 'smtp' && settings.starttls, checkServerIdentity: isIP(settings.host) === 0 };
+  return { starttlsRequired: settings.protocol === 'smtp' && settings.starttls, checkServerIdentity: ipVersion(settings.host) === 0 };
 }
 
 /** Does Teaming's JavaMail speak TLS with these settings (SMTPS, or SMTP with STARTTLS)? */

@@ -2,7 +2,7 @@
  * One zod schema per answer: the single source of truth for prompts, flags, the answers file
  * and values read back from a settings file. Each message names the field and the fix.
  */
-import { isIPv4, isIPv6 } from 'node:net';
+import { ipVersion } from './ip-address.ts';
 import * as z from 'zod';
 import { canonicalTimeZone, isValidTimeZone } from './time-zone-names.ts';
 
@@ -57,7 +57,7 @@ function hostMistake(value: string): string {
 export const hostSchema = withoutControlCharacters('host')
   .transform((value) => unbracket(value.trim()))
   .refine((value) => value.length > 0, { error: 'host is required: the name or address of the mail server', abort: true })
-  .refine((value) => isIPv4(value) || isIPv6(value) || isHostName(value), { error: (issue) => hostMistake(String(issue.input)) });
+  .refine((value) => ipVersion(value) !== 0 || isHostName(value), { error: (issue) => hostMistake(String(issue.input)) });
 
 /**
  * A whole number from `min` to `max`, given as a number or as digits (flags and prompts give text);

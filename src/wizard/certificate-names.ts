@@ -3,17 +3,17 @@
  * against an address (JavaMail 1.6 refuses even a certificate that lists it), so the wizard offers
  * the DNS names the certificate holds that resolve to that same address, to use instead.
  */
-import { isIP } from 'node:net';
 import type { Output } from '../output.ts';
 import type { Prompter } from './prompter.ts';
 import { usesTls } from '../settings/javamail-safety.ts';
 import type { MailSettings } from '../settings/settings.ts';
+import { ipVersion } from '../settings/ip-address.ts';
 
 const LOOKUP_TIMEOUT_MS = 3000;
 
 /** The certificate's DNS names (no wildcards) whose addresses include `address`. */
 export async function namesForAddress(dnsNames: readonly string[], address: string): Promise<string[]> {
-  const candidates = [...new Set(dnsNames)].filter((name) => !name.includes('*') && isIP(name) === 0);
+  const candidates = [...new Set(dnsNames)].filter((name) => !name.includes('*') && ipVersion(name) === 0);
   // node:dns loads here, after a check of an IP host, not with the wizard before its first question.
   const dns = process.getBuiltinModule('node:dns').promises;
   const resolved = await Promise.all(
@@ -32,7 +32,7 @@ export async function namesForAddress(dnsNames: readonly string[], address: stri
  * address (or when there is nothing to offer).
  */
 export async function offerCertificateName(settings: MailSettings, report: unknown, prompt: Prompter, out: Output): Promise<string | undefined> {
-  if (isIP(settings.host) === 0 || !usesTls(settings)) return undefined;
+  if (ipVersion(settings.host) === 0 || !usesTls(settings)) return undefined;
   const dnsNames = (report as { certificate?: { dnsNames?: string[] } } | undefined)?.certificate?.dnsNames ?? [];
   const names = await namesForAddress(dnsNames, settings.host);
   if (names.length === 0) return undefined;
