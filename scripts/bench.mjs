@@ -16,11 +16,15 @@
  *   node scripts/bench.mjs [--runs N] [--only WORD]
  *
  * --runs (or BENCH_RUNS): rounds per figure, default 20, at least 10. --only: just the figures
- * whose name holds WORD (version, help, question, check, swaks, detection, memory).
+ * whose name holds WORD (version, help, question, check, swaks, detection, memory, cache).
+ *
+ * Two rows have no target: the first question and `check` of a copy without the code cache that
+ * the build makes (dist/cli.cjs.cache), which is how the program runs on a Node.js other than the
+ * one that built it.
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -256,6 +260,21 @@ function memoryCells(peaks, pass) {
   };
 }
 
+/**
+ * bin/ and dist/ copied without dist/cli.cjs.cache: the program as another Node.js runs it (V8
+ * takes no cache made by another version), compiled from its source on every run.
+ */
+async function uncachedCopy(dir) {
+  const copy = join(dir, 'uncached');
+  await cp(join(ROOT, 'bin'), join(copy, 'bin'), { recursive: true });
+  await cp(join(ROOT, 'dist'), join(copy, 'dist'), { recursive: true });
+  await rm(join(copy, 'dist', 'cli.cjs.cache'));
+  return join(copy, 'bin', 'teaming-mail-setup.js');
+}
+
+/** A row for comparison, with no target of its own. */
+const comparisonCells = ({ subject, baseline }, baselineLabel) => ({ ...ratioCells({ subject, baseline }, Infinity, baselineLabel), pass: undefined });
+
 /** `node bin/teaming-mail-setup.js ARGS`, failing the row unless its output passes `expected`. */
 const cliPrinting = (args, expected, what) => async () => {
   const { ms: time, output } = await runNode([CLI, ...args]);
@@ -270,7 +289,7 @@ async function measure(dir, tls, probe, notes) {
     process.stderr.write(`bench: ${figure}…\n`);
     try {
       const cells = await produce();
-      rows.push([figure, cells.median, cells.baseline, cells.ratio, target, cells.pass ? 'pass' : 'FAIL']);
+      rows.push([figure, cells.median, cells.baseline, cells.ratio, target, cells.pass === undefined ? '—' : cells.pass ? 'pass' : 'FAIL']);
     } catch (error) {
       if (!(error instanceof Misbehaved)) throw error;
       rows.push([figure, '—', '—', '—', target, `FAIL (${error.message.replace(/\|/g, '/')})`]);
@@ -292,6 +311,12 @@ async function measure(dir, tls, probe, notes) {
     const nodeOnPty = async () => (await runOnPty(['-e', '0'], { cwd: emptyDir })).ms;
     const firstQuestion = async () => (await runOnPty([CLI], { cwd: emptyDir, until: FIRST_QUESTION })).ms;
     return ratioCells(await sideBySide(nodeOnPty, firstQuestion), 1.5, 'node -e 0 on a pty');
+  });
+  const uncached = wanted('code cache') || wanted('question') || wanted('check') ? await uncachedCopy(dir) : undefined;
+  await row('first question, without the code cache', 'for comparison', async () => {
+    const nodeOnPty = async () => (await runOnPty(['-e', '0'], { cwd: emptyDir })).ms;
+    const firstQuestion = async () => (await runOnPty([uncached], { cwd: emptyDir, until: FIRST_QUESTION })).ms;
+    return comparisonCells(await sideBySide(nodeOnPty, firstQuestion), 'node -e 0 on a pty');
   });
 
   const checkFigure = '`check -f F --ca-file CA`, STARTTLS + AUTH on 127.0.0.1';
@@ -320,6 +345,14 @@ async function measure(dir, tls, probe, notes) {
       if (missing) notes.push(`${swaksFigure}: not measured: ${missing}.`);
       else await row(swaksFigure, '≤ 1.5 × swaks', async () => ratioCells(await sideBySide(swaks, check), 1.5, 'swaks'));
       await row(checkFigure, '≤ 2.2 ×', async () => ratioCells(await sideBySide(nodeBaseline, check), 2.2));
+      await row('`check`, without the code cache', 'for comparison', async () => {
+        const uncachedCheck = async () => {
+          const { ms: time, output } = await runNode([uncached, ...checkArgs.slice(1)], { cwd: dir });
+          if (!output.includes('Mail server OK')) throw new Misbehaved(`check did not pass: ${lastLines(output)}`);
+          return time;
+        };
+        return comparisonCells(await sideBySide(nodeBaseline, uncachedCheck), 'node -e 0');
+      });
       await row(checkMemoryFigure, '≤ 45 MB', async () => {
         const nodeRun = (env) => runNode(['--require', PEAK_RSS_HOOK, '-e', '0'], { env });
         const checkRun = (env) => runNode(['--require', PEAK_RSS_HOOK, ...checkArgs], { cwd: dir, env });
