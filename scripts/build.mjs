@@ -117,7 +117,7 @@ await build({
 // Each vendor file is the package as require() gets it (its CommonJS build, where it has one).
 await build({
   ...shared,
-  entryPoints: Object.values(VENDOR).map((file) => ({ in: `vendor:${file}`, out: file })),
+  entryPoints: Object.entries(VENDOR).map(([name, file]) => ({ in: `vendor:${name}`, out: file })),
   outdir: 'dist/vendor',
   outExtension: { '.js': '.cjs' },
   plugins: [
@@ -126,7 +126,7 @@ await build({
       setup(build) {
         build.onResolve({ filter: /^vendor:/ }, (args) => ({ path: args.path.slice('vendor:'.length), namespace: 'vendor' }));
         build.onLoad({ filter: /.*/, namespace: 'vendor' }, (args) => ({
-          contents: `module.exports = require(${JSON.stringify(Object.keys(VENDOR).find((name) => VENDOR[name] === args.path))});`,
+          contents: `module.exports = require(${JSON.stringify(args.path)});`,
           resolveDir: fileURLToPath(new URL('..', import.meta.url)),
           loader: 'js',
         }));

@@ -44,7 +44,8 @@ function reporting(name: string): { env: Record<string, string>; read: () => Pro
 
 const loadedOf = (loaded: Loaded, names: readonly string[]) => names.filter((name) => loaded.builtins.includes(name));
 
-function plainFile(port: number, extra: Record<string, string> = {}): string {
+/** A plain SMTP settings file for 127.0.0.1:PORT, with `extra` keys laid over it. */
+function settingsFile(port: number, extra: Record<string, string> = {}): string {
   return propertiesText({
     'mail.transport.protocol': 'smtp',
     'mail.smtp.host': '127.0.0.1',
@@ -60,7 +61,7 @@ function plainFile(port: number, extra: Record<string, string> = {}): string {
 describe('what a run loads', () => {
   test('--help and show: no network module and no vendor file', async () => {
     const file = join(folder, 'installer.properties');
-    await writeFile(file, plainFile(2525));
+    await writeFile(file, settingsFile(2525));
     for (const [name, args] of [
       ['help', ['--help']],
       ['show', ['show', '-f', file]],
@@ -95,7 +96,8 @@ describe('what a run loads', () => {
       const file = join(folder, 'starttls.properties');
       await writeFile(
         file,
-        plainFile(server.port, {
+        settingsFile(server.port, {
+          // A name the test certificate holds, as a mail host is usually given.
           'mail.smtp.host': 'localhost',
           'mail.smtp.auth': 'true',
           'mail.smtp.user': TEST_USER,
