@@ -189,7 +189,6 @@ function exitCodeFor(error: unknown, out: Output, json: boolean): number {
     if (json) out.json({ result: 'error', exitCode, errors: messages, ...probe });
     return exitCode;
   };
-  if ((error as Error | undefined)?.name === 'ExitPromptError') error = new CancelledError();
   if (error instanceof CancelledError) {
     out.line(cancelledMessage());
     if (json) out.json({ result: 'cancelled', exitCode: error.exitCode });

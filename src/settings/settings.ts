@@ -5,24 +5,12 @@
  *
  * The outbound e-mail settings of a Teaming site: what the wizard asks and the file stores.
  */
-export type Protocol = 'smtp' | 'smtps';
+import type * as z from 'zod';
+import type { mailSettingsSchema } from './schemas.ts';
 
-export interface MailSettings {
-  protocol: Protocol;
-  host: string;
-  port: number;
-  /** Upgrade a plain SMTP connection with STARTTLS. Always false for SMTPS (TLS from the first byte). */
-  starttls: boolean;
-  /** IANA zone that stamps notification e-mails. */
-  timeZone: string;
-  auth: boolean;
-  /** User name or full e-mail address; '' without authentication. Also the sender of notifications. */
-  username: string;
-  /** '' when there is none. */
-  password: string;
-  allowSendToAllUsers: boolean;
-  connectionTimeoutMs: number;
-}
+/** One site's outbound e-mail settings, as the schema in schemas.ts gives them. */
+export type MailSettings = z.infer<typeof mailSettingsSchema>;
+export type Protocol = MailSettings['protocol'];
 
 export const DEFAULT_PORT: Record<Protocol, number> = { smtp: 25, smtps: 465 };
 export const DEFAULT_CONNECTION_TIMEOUT_MS = 15000;
@@ -59,20 +47,6 @@ export const MASKED_PASSWORD = '••••••';
 export function maskPassword(password: string): string {
   return password === '' ? '(none)' : MASKED_PASSWORD;
 }
-
-/** Labels used wherever a setting is named to a person (summary sheet, change list, errors). */
-export const SETTING_LABELS: Record<keyof MailSettings, string> = {
-  protocol: 'Protocol',
-  host: 'Mail host',
-  port: 'Port',
-  starttls: 'STARTTLS',
-  timeZone: 'Time zone',
-  auth: 'Authentication',
-  username: 'User name',
-  password: 'Password',
-  allowSendToAllUsers: 'Allow sending to All Users',
-  connectionTimeoutMs: 'Connection timeout',
-};
 
 /** Whether Teaming, with these settings, sends the password without TLS (SMTP, no STARTTLS, AUTH on). */
 export function sendsPasswordInClear(settings: Partial<Pick<MailSettings, 'protocol' | 'starttls' | 'auth'>>): boolean {

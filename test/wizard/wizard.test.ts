@@ -11,7 +11,7 @@ import type { MailSettings } from '../../src/settings/settings.ts';
 import { runWizard, type ProbeCapability, type WizardCapabilities, type WizardOptions } from '../../src/wizard/wizard.ts';
 import { assertChangesMatchDiff } from '../helpers/file-diff.ts';
 import { capturedOutput, scriptedPrompter } from '../helpers/scripted.ts';
-import { propertiesText } from '../helpers/properties-text.ts';
+import { propertiesText } from '../helpers/fixtures.ts';
 
 const NOW = new Date('2026-12-01T17:00:00Z');
 

@@ -2,6 +2,7 @@
  * The wizard's last step: write the file (unless nothing changed), or show it for --dry-run; save
  * the certificate Teaming's JVM must trust; say what Teaming's Java needs; offer a test message.
  */
+import { CancelledError } from '../../errors.ts';
 import type { FileAccess } from '../file-access.ts';
 import type { Output } from '../../output.ts';
 import type { Prompter } from '../prompter.ts';
@@ -111,7 +112,7 @@ async function offerTestMessage(settings: MailSettings, path: string, caps: Writ
     });
   } catch (error) {
     // Ctrl+C at this last, optional question skips it: the file is written, the run is done.
-    if ((error as Error | undefined)?.name !== 'ExitPromptError') throw error;
+    if (!(error instanceof CancelledError)) throw error;
     caps.out.line('No test message sent.');
     return;
   }

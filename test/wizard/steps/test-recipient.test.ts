@@ -8,8 +8,7 @@ import type { FileAccess } from '../../../src/wizard/file-access.ts';
 import { parseInvocation } from '../../../src/cli/invocation.ts';
 import { check, testRecipientSchema } from '../../../src/settings/schemas.ts';
 import { writeStep, type WriteStep } from '../../../src/wizard/steps/write.ts';
-import { PLAIN_SMTP } from '../../helpers/fixtures.ts';
-import { propertiesText } from '../../helpers/properties-text.ts';
+import { PLAIN_SMTP, propertiesText } from '../../helpers/fixtures.ts';
 import { capturedOutput, scriptedPrompter } from '../../helpers/scripted.ts';
 
 const ADDRESS = 'test recipient must be one e-mail address, such as admin@example.com';
