@@ -6,6 +6,7 @@ import { Option } from 'commander';
 import leven from 'leven';
 import { check } from '../settings/schemas.ts';
 import type { MailSettings } from '../settings/settings.ts';
+import type { CommandLineWords } from '../wizard/command-line-words.ts';
 import { QUESTION, QUESTIONS, type GivenInAdvance, type QuestionId } from '../wizard/questions/index.ts';
 
 /** The password is never a flag's value (it would show in the process list); these give it instead. */
@@ -43,6 +44,15 @@ export function howToAnswer(setting: QuestionId): string {
   const field = ANSWER_FIELDS.find((candidate) => candidate.id === setting);
   return `give ${field ? `${field.flags} (answers file: "${field.given.answersKey}")` : PASSWORD_SOURCES}`;
 }
+
+/** The command line's words in the wizard's messages (the wizard names no flag itself). */
+export const COMMAND_LINE_WORDS: CommandLineWords = {
+  howToAnswer,
+  keepOrReplace: 'add --reconfigure to change them, or --force to replace them',
+  reconfigure: (path) => `teaming-mail-setup --reconfigure -f ${path}`,
+  force: '--force',
+  writeAnyway: 'use --no-probe or --force to write anyway',
+};
 
 /** Each key, and its flag's name ("allowAllUsers" for --allow-all-users), leads to the key. */
 const KEY_ALIASES: readonly (readonly [alias: string, key: string])[] = ANSWER_FIELDS.flatMap(({ given: { answersKey }, attribute }) => [

@@ -13,7 +13,13 @@ export type MailSettings = z.infer<typeof mailSettingsSchema>;
 export type Protocol = MailSettings['protocol'];
 
 export const DEFAULT_PORT: Record<Protocol, number> = { smtp: 25, smtps: 465 };
-export const DEFAULT_CONNECTION_TIMEOUT_MS = 15000;
+/** What a setting is when nothing gives it: the questions' defaults and completeSettings'. */
+export const DEFAULTS = {
+  protocol: 'smtp',
+  auth: false,
+  allowSendToAllUsers: true,
+  connectionTimeoutMs: 15000,
+} satisfies Partial<MailSettings>;
 export const SUBMISSION_PORT = 587;
 
 /** The default for the STARTTLS question: yes on the submission port, where servers require it. */
@@ -26,8 +32,8 @@ export function defaultStarttls(port: number): boolean {
  * session reads it (no STARTTLS on SMTPS, no account without authentication).
  */
 export function completeSettings(given: Partial<MailSettings> & Pick<MailSettings, 'host' | 'timeZone'>): MailSettings {
-  const protocol = given.protocol ?? 'smtp';
-  const auth = given.auth ?? false;
+  const protocol = given.protocol ?? DEFAULTS.protocol;
+  const auth = given.auth ?? DEFAULTS.auth;
   return {
     protocol,
     host: given.host,
@@ -37,8 +43,8 @@ export function completeSettings(given: Partial<MailSettings> & Pick<MailSetting
     auth,
     username: auth ? (given.username ?? '') : '',
     password: auth ? (given.password ?? '') : '',
-    allowSendToAllUsers: given.allowSendToAllUsers ?? true,
-    connectionTimeoutMs: given.connectionTimeoutMs ?? DEFAULT_CONNECTION_TIMEOUT_MS,
+    allowSendToAllUsers: given.allowSendToAllUsers ?? DEFAULTS.allowSendToAllUsers,
+    connectionTimeoutMs: given.connectionTimeoutMs ?? DEFAULTS.connectionTimeoutMs,
   };
 }
 

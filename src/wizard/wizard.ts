@@ -6,9 +6,10 @@
  * The wizard: ask everything first (or take it from flags), then probe, then show the summary
  * sheet and write. Interactive and unattended runs share this one path; only where the answers
  * come from differs. The disk, the probe and the prompts are capabilities; the command line's
- * words for a missing answer come in with the options (howToAnswer).
+ * words (a missing answer's flag, --force, --reconfigure) come in with the options.
  */
 import { AnswersError, CancelledError, UsageError } from '../errors.ts';
+import type { CommandLineWords } from './command-line-words.ts';
 import type { FileAccess } from './file-access.ts';
 import type { Output } from '../output.ts';
 import type { Prompter } from './prompter.ts';
@@ -39,8 +40,8 @@ export interface WizardOptions {
   defaults?: Partial<MailSettings>;
   /** Unattended: invalid answers given in advance, reported together with the missing ones. */
   rejected?: { problems: string[]; settings: readonly (keyof MailSettings)[] };
-  /** Unattended: how a missing answer can be given ('give --host (answers file: "host")'), in the command line's words. */
-  howToAnswer: (setting: QuestionId) => string;
+  /** The command line's words for the messages that name a flag (a missing answer, --force, --reconfigure). */
+  commandLine: CommandLineWords;
 }
 
 export interface WizardCapabilities {
@@ -93,7 +94,7 @@ async function answerQuestions(ctx: StepContext, options: WizardOptions, only?: 
       continue;
     }
     if (defaultValue === undefined && options.rejected?.settings.includes(question.id)) continue;
-    if (defaultValue === undefined) missing.push(`missing ${question.label.toLowerCase()}: ${options.howToAnswer(question.id)}`);
+    if (defaultValue === undefined) missing.push(`missing ${question.label.toLowerCase()}: ${options.commandLine.howToAnswer(question.id)}`);
     else Object.assign(ctx.draft, { [question.id]: defaultValue });
   }
   const problems = [...(options.rejected?.problems ?? []), ...missing];
@@ -129,7 +130,7 @@ async function chooseMode(loaded: LoadedSettingsFile, options: WizardOptions, ca
   if (!options.interactive) {
     if (options.force) return false;
     throw new UsageError(
-      `${loaded.path} already holds outbound e-mail settings: add --reconfigure to change them, or --force to replace them`,
+      `${loaded.path} already holds outbound e-mail settings: ${options.commandLine.keepOrReplace}`,
     );
   }
   const choice = await caps.prompt.select<'reconfigure' | 'replace' | 'cancel'>({
@@ -179,6 +180,7 @@ export async function runWizard(options: WizardOptions, caps: WizardCapabilities
     const { settings, report, passed, trust } = await probeUntilDecided(ctx, {
       interactive: options.interactive,
       force: options.force,
+      commandLine: options.commandLine,
       probe: caps.probe,
       run,
       settings: () => draftSettings(ctx, options),
@@ -223,11 +225,11 @@ export async function runWizard(options: WizardOptions, caps: WizardCapabilities
       }
     }
     const result = await writeStep(
-      { loaded, settings, changes, reconfiguring, interactive: options.interactive, dryRun: options.dryRun, probe: report, checkPassed: passed, run, java: { notes, trust } },
+      { loaded, settings, changes, reconfiguring, commandLine: options.commandLine, interactive: options.interactive, dryRun: options.dryRun, probe: report, checkPassed: passed, run, java: { notes, trust } },
       caps,
     );
     // The last word, whatever was written: such settings are a standing risk.
-    if (result.passwordUnencrypted) out.warn(`With these settings ${PLAINTEXT_WARNING}. To protect it: teaming-mail-setup --reconfigure -f ${loaded.path}, then turn STARTTLS on or choose SMTPS.`);
+    if (result.passwordUnencrypted) out.warn(`With these settings ${PLAINTEXT_WARNING}. To protect it: ${options.commandLine.reconfigure(loaded.path)}, then turn STARTTLS on or choose SMTPS.`);
     return result;
   }
 }

@@ -1,5 +1,6 @@
 /** Whether users may e-mail the All Users group. */
 import { booleanSchema } from '../../settings/schemas.ts';
+import { DEFAULTS } from '../../settings/settings.ts';
 import { defineQuestion } from './question.ts';
 
 export const allowAllUsersQuestion = defineQuestion({
@@ -13,7 +14,7 @@ export const allowAllUsersQuestion = defineQuestion({
     answersKey: 'allowSendToAllUsers',
     schema: booleanSchema('allowSendToAllUsers'),
   },
-  defaultValue: (_draft, stored) => stored.allowSendToAllUsers ?? true,
+  defaultValue: (_draft, stored) => stored.allowSendToAllUsers ?? DEFAULTS.allowSendToAllUsers,
   async ask({ prompt, out }, defaultValue) {
     out.help('On a large site, one message to All Users becomes an e-mail to every user.');
     return prompt.confirm({ message: 'Allow users to send e-mail to the All Users group?', default: defaultValue });

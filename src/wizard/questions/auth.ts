@@ -1,5 +1,6 @@
 /** Whether the mail server requires authentication; the account questions follow when it does. */
 import { booleanSchema } from '../../settings/schemas.ts';
+import { DEFAULTS } from '../../settings/settings.ts';
 import { defineQuestion } from './question.ts';
 
 export const authQuestion = defineQuestion({
@@ -13,7 +14,7 @@ export const authQuestion = defineQuestion({
     answersKey: 'auth',
     schema: booleanSchema('auth'),
   },
-  defaultValue: (_draft, stored) => stored.auth ?? false,
+  defaultValue: (_draft, stored) => stored.auth ?? DEFAULTS.auth,
   async ask({ prompt, out }, defaultValue) {
     out.help('Many mail servers accept mail only from an authenticated account.');
     return prompt.confirm({ message: 'Does the mail server require authentication?', default: defaultValue });

@@ -3,7 +3,7 @@
  * else the default. Given in seconds, stored in milliseconds (JavaMail's unit).
  */
 import { connectionTimeoutSecondsSchema } from '../../settings/schemas.ts';
-import { DEFAULT_CONNECTION_TIMEOUT_MS } from '../../settings/settings.ts';
+import { DEFAULTS } from '../../settings/settings.ts';
 import { defineQuestion } from './question.ts';
 
 export const connectionTimeoutQuestion = defineQuestion({
@@ -11,11 +11,11 @@ export const connectionTimeoutQuestion = defineQuestion({
   label: 'Connection timeout',
   asked: 'never',
   given: {
-    flags: [{ flag: '--connection-timeout <seconds>', help: `JavaMail connection timeout (default: ${DEFAULT_CONNECTION_TIMEOUT_MS / 1000})` }],
+    flags: [{ flag: '--connection-timeout <seconds>', help: `JavaMail connection timeout (default: ${DEFAULTS.connectionTimeoutMs / 1000})` }],
     answersKey: 'connectionTimeout',
     schema: connectionTimeoutSecondsSchema.transform((seconds) => seconds * 1000),
     toAnswer: (ms) => Math.round(ms / 1000),
   },
   display: (ms) => `${ms / 1000} s`,
-  defaultValue: (_draft, stored) => stored.connectionTimeoutMs ?? DEFAULT_CONNECTION_TIMEOUT_MS,
+  defaultValue: (_draft, stored) => stored.connectionTimeoutMs ?? DEFAULTS.connectionTimeoutMs,
 });

@@ -1,13 +1,14 @@
 /** Which protocol Teaming's JavaMail speaks to the mail server: SMTP (STARTTLS possible) or SMTPS. */
 import { protocolSchema } from '../../settings/schemas.ts';
+import { DEFAULTS } from '../../settings/settings.ts';
 import { defineQuestion } from './question.ts';
 
 export const protocolQuestion = defineQuestion({
   id: 'protocol',
   label: 'Protocol',
-  given: { flags: [{ flag: '--protocol <protocol>', help: 'smtp or smtps (default: smtp)' }], answersKey: 'protocol', schema: protocolSchema },
+  given: { flags: [{ flag: '--protocol <protocol>', help: `smtp or smtps (default: ${DEFAULTS.protocol})` }], answersKey: 'protocol', schema: protocolSchema },
   display: (protocol) => protocol.toUpperCase(),
-  defaultValue: (_draft, stored) => stored.protocol ?? 'smtp',
+  defaultValue: (_draft, stored) => stored.protocol ?? DEFAULTS.protocol,
   // The usual port differs by protocol; STARTTLS depends on the port in turn.
   dependents: ['port'],
   ask: ({ prompt }, defaultValue) =>

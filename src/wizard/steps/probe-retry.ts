@@ -8,6 +8,7 @@ import type { Output } from '../../output.ts';
 import type { FailureKind } from '../../probe/index.ts';
 import { DEFAULT_PORT, type MailSettings } from '../../settings/settings.ts';
 import { labelOf, type QuestionId, type StepContext } from '../questions/index.ts';
+import type { CommandLineWords } from '../command-line-words.ts';
 import type { TrustNeed } from '../teaming-java.ts';
 
 /** What the probe step needs from a probe: a verdict, and on failure the question to revisit. */
@@ -39,6 +40,7 @@ export interface ProbeOutcome {
 export interface ProbeLoop {
   interactive: boolean;
   force: boolean;
+  commandLine: CommandLineWords;
   /** undefined: --no-probe. */
   probe?: ProbeCapability;
   run: ProbeRunOptions;
@@ -95,11 +97,11 @@ export async function probeUntilDecided(ctx: StepContext, loop: ProbeLoop): Prom
     }
     if (!loop.interactive) {
       if (loop.force) {
-        ctx.out.warn('The mail server check failed; writing anyway because of --force.');
+        ctx.out.warn(`The mail server check failed; writing anyway because of ${loop.commandLine.force}.`);
         return { settings, report: verdict.report, passed: false, trust: verdict.trust };
       }
       throw new ProbeFailedError(
-        `the mail server check failed${failure ? `: ${failure.message} — ${failure.advice}` : ''}; nothing was written (use --no-probe or --force to write anyway)`,
+        `the mail server check failed${failure ? `: ${failure.message} — ${failure.advice}` : ''}; nothing was written (${loop.commandLine.writeAnyway})`,
         verdict.report,
       );
     }

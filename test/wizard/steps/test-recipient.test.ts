@@ -5,6 +5,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { FileAccess } from '../../../src/wizard/file-access.ts';
+import { COMMAND_LINE_WORDS } from '../../../src/cli/answers.ts';
 import { parseInvocation } from '../../../src/cli/invocation.ts';
 import { check, testRecipientSchema } from '../../../src/settings/schemas.ts';
 import { writeStep, type WriteStep } from '../../../src/wizard/steps/write.ts';
@@ -37,6 +38,7 @@ function step(overrides: Partial<WriteStep> = {}): WriteStep {
     settings: { ...PLAIN_SMTP, starttls: true },
     changes: [],
     reconfiguring: false,
+    commandLine: COMMAND_LINE_WORDS,
     interactive: true,
     dryRun: false,
     probe: {},
