@@ -15,7 +15,7 @@ import { starttlsQuestion } from './starttls.ts';
 import { timeZoneQuestion } from './time-zone.ts';
 import { usernameQuestion } from './username.ts';
 
-export type { Flag, GivenInAdvance, Question, QuestionId, SecretSources, StepContext } from './question.ts';
+export type { GivenInAdvance, Question, QuestionId, StepContext } from './question.ts';
 
 /** Each setting's question, by its id, in the installer's order. */
 export const QUESTION: { readonly [K in QuestionId]: Question<K> } = {
