@@ -8,11 +8,11 @@ import { check } from '../settings/schemas.ts';
 import type { MailSettings } from '../settings/settings.ts';
 import type { CommandLineWords } from '../wizard/command-line-words.ts';
 import { QUESTION, QUESTIONS, type GivenInAdvance, type QuestionId } from '../wizard/questions/index.ts';
+import { passwordSources } from '../wizard/questions/password.ts';
 
 /** The password is never a flag's value (it would show in the process list); these give it instead. */
-const PASSWORD = QUESTION.password.secret!;
-export const PASSWORD_ENV = PASSWORD.env;
-export const PASSWORD_SOURCES = `${PASSWORD.flags.map(({ flag }) => flagWord(flag)).join(', ')} or ${PASSWORD_ENV}`;
+export const PASSWORD_ENV = passwordSources.env;
+const PASSWORD_SOURCES = `${passwordSources.flags.map(({ flag }) => flagWord(flag)).join(', ')} or ${PASSWORD_ENV}`;
 
 /** '--port <port>' → '--port'. */
 function flagWord(flag: string): string {

@@ -4,18 +4,21 @@
  */
 import { passwordSchema, validator } from '../../settings/schemas.ts';
 import { maskPassword } from '../../settings/settings.ts';
-import { defineQuestion } from './question.ts';
+import { defineQuestion, type SecretSources } from './question.ts';
+
+/** Where the command line reads the password from. */
+export const passwordSources: SecretSources = {
+  flags: [
+    { flag: '--password-file <path>', help: 'read the password from this file (first line)' },
+    { flag: '--password-stdin', help: 'read the password from standard input' },
+  ],
+  env: 'TEAMING_MAIL_PASSWORD',
+};
 
 export const passwordQuestion = defineQuestion({
   id: 'password',
   label: 'Password',
-  secret: {
-    flags: [
-      { flag: '--password-file <path>', help: 'read the password from this file (first line)' },
-      { flag: '--password-stdin', help: 'read the password from standard input' },
-    ],
-    env: 'TEAMING_MAIL_PASSWORD',
-  },
+  secret: passwordSources,
   display: maskPassword,
   applies: (draft) => draft.auth === true,
   defaultValue: (_draft, stored) => stored.password ?? '',
