@@ -1,7 +1,8 @@
 /**
  * Layer src/wizard/: the flow, its questions (questions/: one definition per question), its steps
- * (steps/: the probe retry, the write), the summary sheet and change list, the prompter, what Teaming's Java needs. It may import
- * probe, settings and the leaf modules; never the command line (cli/) or the demo.
+ * (steps/: the probe retry, the write), the summary sheet and change list, the prompter, what
+ * Teaming's Java needs. It may import probe, settings and the leaf modules; never the command line
+ * (cli/) or the demo.
  *
  * The wizard: ask everything first (or take it from flags), then probe, then show the summary
  * sheet and write. Interactive and unattended runs share this one path; only where the answers
