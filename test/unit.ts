@@ -1,7 +1,7 @@
 /**
  * `npm run test:unit`: the pure core, the steps and the schemas, in one process (seconds, not the
  * full suite's minute): no subprocess, no pseudo-terminal, no network server. Every question's
- * test in test/wizard/steps/ joins by its folder; `npm test` runs these files too, each on its own.
+ * test in test/wizard/questions/ (and each step's in test/wizard/steps/) joins by its folder; `npm test` runs these files too, each on its own.
  */
 import { readdirSync } from 'node:fs';
 
@@ -19,5 +19,10 @@ const CORE = [
   'architecture',
 ];
 
-const steps = readdirSync(new URL('./wizard/steps/', import.meta.url)).filter((name) => name.endsWith('.test.ts'));
-for (const name of [...CORE.map((core) => `./${core}.test.ts`), ...steps.sort().map((step) => `./wizard/steps/${step}`)]) await import(name);
+const byFolder = ['wizard/questions', 'wizard/steps'].flatMap((folder) =>
+  readdirSync(new URL(`./${folder}/`, import.meta.url))
+    .filter((name) => name.endsWith('.test.ts'))
+    .sort()
+    .map((name) => `./${folder}/${name}`),
+);
+for (const name of [...CORE.map((core) => `./${core}.test.ts`), ...byFolder]) await import(name);

@@ -2,93 +2,62 @@
  * Answers given in advance: flags and the --answers JSON file, validated by the same schemas as
  * the prompts. Flags override the file. Every problem is collected, so all are reported at once.
  */
-import type { z } from 'zod';
-import {
-  booleanSchema,
-  check,
-  connectionTimeoutSecondsSchema,
-  hostSchema,
-  portSchema,
-  protocolSchema,
-  timeZoneSchema,
-  usernameSchema,
-} from '../settings/schemas.ts';
+import { Option } from 'commander';
+import leven from 'leven';
+import { check } from '../settings/schemas.ts';
 import type { MailSettings } from '../settings/settings.ts';
+import type { CommandLineWords } from '../wizard/command-line-words.ts';
+import { QUESTION, QUESTIONS, type GivenInAdvance, type QuestionId } from '../wizard/questions/index.ts';
+import { passwordSources } from '../wizard/questions/password.ts';
 
 /** The password is never a flag's value (it would show in the process list); these give it instead. */
-export const PASSWORD_ENV = 'TEAMING_MAIL_PASSWORD';
-export const PASSWORD_SOURCES = `--password-file, --password-stdin or ${PASSWORD_ENV}`;
+export const PASSWORD_ENV = passwordSources.env;
+const PASSWORD_SOURCES = `${passwordSources.flags.map(({ flag }) => flagWord(flag)).join(', ')} or ${PASSWORD_ENV}`;
 
-/** The commander option attributes of the answer flags (`allowAllUsers` for --allow-all-users). */
-export type AnswerOption = 'protocol' | 'host' | 'port' | 'starttls' | 'timeZone' | 'auth' | 'username' | 'allowAllUsers' | 'connectionTimeout';
-
-/** The answers given as flags, as typed (text, or on/off); checked by each answer's schema in presetAnswers. */
-export type AnswerFlags = { readonly [option in AnswerOption]?: string | boolean };
-
-/** A question that can be answered in advance: its answers-file key, its flag, its schema. */
-interface AnswerField {
-  key: string;
-  flag: string;
-  /** The commander option attribute holding the flag's value. */
-  option: AnswerOption;
-  setting: keyof MailSettings;
-  schema: z.ZodType<unknown>;
-  toSetting?: (value: never) => unknown;
-  fromSetting?: (value: never) => unknown;
+/** '--port <port>' → '--port'. */
+function flagWord(flag: string): string {
+  return flag.split(' ')[0]!;
 }
 
-export const ANSWER_FIELDS: readonly AnswerField[] = [
-  { key: 'protocol', flag: '--protocol', option: 'protocol', setting: 'protocol', schema: protocolSchema },
-  { key: 'host', flag: '--host', option: 'host', setting: 'host', schema: hostSchema },
-  { key: 'port', flag: '--port', option: 'port', setting: 'port', schema: portSchema },
-  { key: 'starttls', flag: '--starttls/--no-starttls', option: 'starttls', setting: 'starttls', schema: booleanSchema('starttls') },
-  { key: 'timeZone', flag: '--time-zone', option: 'timeZone', setting: 'timeZone', schema: timeZoneSchema },
-  { key: 'auth', flag: '--auth/--no-auth', option: 'auth', setting: 'auth', schema: booleanSchema('auth') },
-  { key: 'username', flag: '--username', option: 'username', setting: 'username', schema: usernameSchema },
-  {
-    key: 'allowSendToAllUsers',
-    flag: '--allow-all-users/--no-allow-all-users',
-    option: 'allowAllUsers',
-    setting: 'allowSendToAllUsers',
-    schema: booleanSchema('allowSendToAllUsers'),
-  },
-  {
-    key: 'connectionTimeout',
-    flag: '--connection-timeout',
-    option: 'connectionTimeout',
-    setting: 'connectionTimeoutMs',
-    schema: connectionTimeoutSecondsSchema,
-    toSetting: (seconds: number) => seconds * 1000,
-    fromSetting: (ms: number) => Math.round(ms / 1000),
-  },
-];
+/** The answers given as flags, as typed (text, or on/off), by commander's option attribute (`allowAllUsers` for --allow-all-users); checked in presetAnswers. */
+export type AnswerFlags = Readonly<Record<string, string | boolean | undefined>>;
 
-export const ANSWER_KEYS = ANSWER_FIELDS.map((field) => field.key);
+/** A question that can be answered in advance, with its command-line names. */
+interface AnswerField {
+  id: QuestionId;
+  given: GivenInAdvance<MailSettings[QuestionId]>;
+  /** The commander option attribute holding the flag's value. */
+  attribute: string;
+  /** How messages name the flag: '--port', '--starttls/--no-starttls'. */
+  flags: string;
+}
+
+/** Derived from the question definitions (wizard/questions/), in their order. */
+export const ANSWER_FIELDS: readonly AnswerField[] = QUESTIONS.flatMap(({ id, given }) =>
+  given ? [{ id, given, attribute: new Option(given.flags[0].flag).attributeName(), flags: given.flags.map(({ flag }) => flagWord(flag)).join('/') }] : [],
+);
+
+export const ANSWER_KEYS = ANSWER_FIELDS.map((field) => field.given.answersKey);
 
 /** How to answer a setting without the question: its flag and answers-file key (the password: its sources). */
-export function howToAnswer(setting: keyof MailSettings): string {
-  const field = ANSWER_FIELDS.find((candidate) => candidate.setting === setting);
-  return `give ${field ? `${field.flag} (answers file: "${field.key}")` : PASSWORD_SOURCES}`;
+export function howToAnswer(setting: QuestionId): string {
+  const field = ANSWER_FIELDS.find((candidate) => candidate.id === setting);
+  return `give ${field ? `${field.flags} (answers file: "${field.given.answersKey}")` : PASSWORD_SOURCES}`;
 }
 
-function editDistance(a: string, b: string): number {
-  const row = Array.from({ length: b.length + 1 }, (_, index) => index);
-  for (let i = 1; i <= a.length; i++) {
-    let diagonal = row[0]!;
-    row[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const above = row[j]!;
-      row[j] = Math.min(row[j]! + 1, row[j - 1]! + 1, diagonal + (a[i - 1] === b[j - 1] ? 0 : 1));
-      diagonal = above;
-    }
-  }
-  return row[b.length]!;
-}
+/** The command line's words in the wizard's messages (the wizard names no flag itself). */
+export const COMMAND_LINE_WORDS: CommandLineWords = {
+  howToAnswer,
+  keepOrReplace: 'add --reconfigure to change them, or --force to replace them',
+  reconfigure: (path) => `teaming-mail-setup --reconfigure -f ${path}`,
+  force: '--force',
+  writeAnyway: 'use --no-probe or --force to write anyway',
+};
 
 /** Each key, and its flag's name ("allowAllUsers" for --allow-all-users), leads to the key. */
-const KEY_ALIASES: readonly (readonly [alias: string, key: string])[] = ANSWER_FIELDS.flatMap((field) => [
-  [field.key.toLowerCase(), field.key] as const,
-  [field.option.toLowerCase(), field.key] as const,
+const KEY_ALIASES: readonly (readonly [alias: string, key: string])[] = ANSWER_FIELDS.flatMap(({ given: { answersKey }, attribute }) => [
+  [answersKey.toLowerCase(), answersKey] as const,
+  [attribute.toLowerCase(), answersKey] as const,
 ]);
 
 /** The known key nearest to an unknown one ("hostname" → "host", "allow-all-users" → "allowSendToAllUsers"), if any is close. */
@@ -98,7 +67,7 @@ export function nearestKey(unknown: string): string | undefined {
   for (const [alias, key] of KEY_ALIASES) {
     // One word inside the other ("mailhost", "tls") is close, unless it is just a letter or two.
     const contained = Math.min(lower.length, alias.length) >= 3 && (lower.includes(alias) || alias.includes(lower));
-    const score = contained ? 1 : editDistance(lower, alias);
+    const score = contained ? 1 : leven(lower, alias);
     if (!best || score < best.score) best = { key, score };
   }
   return best && best.score <= Math.max(2, Math.floor(unknown.length / 3)) ? best.key : undefined;
@@ -135,19 +104,19 @@ export function presetAnswers(flags: AnswerFlags, file?: { name: string; content
       }
     }
   }
-  for (const field of ANSWER_FIELDS) {
-    const flagValue = flags[field.option];
-    const fileValue = fromFile[field.key];
+  for (const { id, given, attribute, flags: flagWords } of ANSWER_FIELDS) {
+    const flagValue = flags[attribute];
+    const fileValue = fromFile[given.answersKey];
     const [value, source] =
-      flagValue !== undefined ? [flagValue, field.flag] : fileValue !== undefined ? [fileValue, `${file!.name}: ${field.key}`] : [undefined, ''];
+      flagValue !== undefined ? [flagValue, flagWords] : fileValue !== undefined ? [fileValue, `${file!.name}: ${given.answersKey}`] : [undefined, ''];
     if (value === undefined) continue;
-    const result = check(field.schema, value);
+    const result = check(given.schema, value);
     if (!result.ok) {
       problems.push(`${source}: ${result.message}`);
-      rejected.push(field.setting);
+      rejected.push(id);
       continue;
     }
-    Object.assign(settings, { [field.setting]: field.toSetting ? field.toSetting(result.value as never) : result.value });
+    Object.assign(settings, { [id]: result.value });
   }
   return { settings, problems, rejected };
 }
@@ -155,11 +124,10 @@ export function presetAnswers(flags: AnswerFlags, file?: { name: string; content
 /** The answers file a run can be replayed from; never the password. */
 export function answersFileContent(settings: MailSettings): Record<string, unknown> {
   const content: Record<string, unknown> = {};
-  for (const field of ANSWER_FIELDS) {
-    if (field.key === 'username' && !settings.auth) continue;
-    if (field.key === 'starttls' && settings.protocol !== 'smtp') continue;
-    const value = settings[field.setting];
-    content[field.key] = field.fromSetting ? field.fromSetting(value as never) : value;
+  for (const { id, given } of ANSWER_FIELDS) {
+    // What does not apply (the user name without authentication, STARTTLS with SMTPS) is not an answer.
+    if (!QUESTION[id].applies(settings)) continue;
+    content[given.answersKey] = given.toAnswer ? given.toAnswer(settings[id]) : settings[id];
   }
   return content;
 }

@@ -3,7 +3,7 @@
  * `check` / `show`, and turn every error into one clear message and its exit code.
  */
 import { readFile, writeFile } from 'node:fs/promises';
-import { answersFileContent, howToAnswer, PASSWORD_ENV, presetAnswers, type PresetAnswers } from './answers.ts';
+import { answersFileContent, COMMAND_LINE_WORDS, PASSWORD_ENV, presetAnswers, type PresetAnswers } from './answers.ts';
 import { AnswersError, CancelledError, CliError, EXIT, ProbeFailedError, UsageError, WriteFileError } from '../errors.ts';
 import { diskFileAccess } from '../wizard/file-access.ts';
 import { createOutput, type Output } from '../output.ts';
@@ -139,7 +139,7 @@ async function wizard(invocation: WizardInvocation, out: Output): Promise<Wizard
       allowPlaintextAuth: invocation.probe?.allowPlaintextAuth === true,
       preset,
       rejected: { problems, settings: rejected },
-      howToAnswer,
+      commandLine: COMMAND_LINE_WORDS,
     },
     {
       prompt: inquirerPrompter({ output: invocation.json ? process.stderr : process.stdout }),
@@ -189,7 +189,6 @@ function exitCodeFor(error: unknown, out: Output, json: boolean): number {
     if (json) out.json({ result: 'error', exitCode, errors: messages, ...probe });
     return exitCode;
   };
-  if ((error as Error | undefined)?.name === 'ExitPromptError') error = new CancelledError();
   if (error instanceof CancelledError) {
     out.line(cancelledMessage());
     if (json) out.json({ result: 'cancelled', exitCode: error.exitCode });
@@ -253,7 +252,7 @@ export async function runCommand(invocation: Invocation, exit: (code: number) =>
     }
     if (invocation.command === 'check') return await checkCommand(invocation, out);
     const { runDemo } = await import('../demo/demo.ts');
-    return await runDemo(out, howToAnswer);
+    return await runDemo(out, COMMAND_LINE_WORDS);
   } catch (error) {
     return exitCodeFor(error, out, json);
   }

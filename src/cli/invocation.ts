@@ -5,6 +5,7 @@
  */
 import * as z from 'zod';
 import { ANSWER_FIELDS, type AnswerFlags } from './answers.ts';
+import { DEFAULT_PROBE_TIMEOUT_SECONDS } from './probe-timeout.ts';
 import { probeTimeoutSecondsSchema, testRecipientSchema } from '../settings/schemas.ts';
 
 export type CommandName = 'wizard' | 'check' | 'show' | 'demo';
@@ -66,7 +67,7 @@ const on = z.boolean().optional().transform((value) => value === true);
 const text = (field: string) => z.string({ error: `${field} must be text` }).optional();
 
 const probeShape = {
-  probeTimeout: probeTimeoutSecondsSchema.optional().transform((seconds) => (seconds ?? 10) * 1000),
+  probeTimeout: probeTimeoutSecondsSchema.optional().transform((seconds) => (seconds ?? DEFAULT_PROBE_TIMEOUT_SECONDS) * 1000),
   testRecipient: testRecipientSchema.optional(),
   caFile: text('CA file'),
   acceptCertificate: text('certificate fingerprint'),
@@ -75,14 +76,12 @@ const probeShape = {
 
 const commonShape = { file: z.string({ error: 'file must be text' }).optional().transform((file) => file ?? 'installer.properties'), json: on };
 
-const answerShape = Object.fromEntries(ANSWER_FIELDS.map((field) => [field.option, z.union([z.string(), z.boolean()]).optional()])) as {
-  [option in keyof AnswerFlags]-?: z.ZodOptional<z.ZodUnion<[z.ZodString, z.ZodBoolean]>>;
-};
+/** An answer flag's value as commander gives it: text, or on/off (checked by its question's schema in answers.ts). */
+const answerFlag = z.union([z.string(), z.boolean()]).optional();
 
 const wizardSchema = z.object({
   ...commonShape,
   ...probeShape,
-  ...answerShape,
   reconfigure: on,
   nonInteractive: on,
   force: on,
@@ -133,8 +132,12 @@ function probeFlags(options: z.infer<typeof checkSchema>): ProbeFlags {
 
 function wizardInvocation(options: CommandLineOptions): WizardInvocation {
   const { value, problems } = parse(wizardSchema, options);
-  const answers: { -readonly [option in keyof AnswerFlags]: AnswerFlags[option] } = {};
-  for (const field of ANSWER_FIELDS) answers[field.option] = value[field.option];
+  const answers: Record<string, string | boolean | undefined> = {};
+  for (const { attribute } of ANSWER_FIELDS) {
+    const given = answerFlag.safeParse(options[attribute]);
+    if (given.success) answers[attribute] = given.data;
+    else problems.push(`${flagName(attribute)}: must be text`);
+  }
   const unusedProbeFlags = value.probe
     ? []
     : [

@@ -4,7 +4,9 @@
  */
 import { Command, Option } from 'commander';
 import type { CommandLineOptions, CommandName } from './invocation.ts';
+import { DEFAULT_PROBE_TIMEOUT_SECONDS } from './probe-timeout.ts';
 import { VERSION } from '../version.ts';
+import { QUESTIONS } from '../wizard/questions/index.ts';
 
 const ANSWERS = 'Answers (each skips its question):';
 const PROBE = 'Mail server check:';
@@ -28,7 +30,7 @@ Exit codes:
 /** The options of the mail server check, shared by the wizard and `check`. */
 function probeOptions(): Option[] {
   return [
-    new Option('--probe-timeout <seconds>', 'limit for the whole check').default(10),
+    new Option('--probe-timeout <seconds>', 'limit for the whole check').default(DEFAULT_PROBE_TIMEOUT_SECONDS),
     new Option('--test-recipient <address>', 'send a test message to this address'),
     new Option('--ca-file <pem>', 'trust this CA certificate (PEM) for the server\'s TLS certificate'),
     new Option('--accept-certificate <sha256>', 'accept the server certificate with this SHA-256 fingerprint (self-signed)'),
@@ -40,8 +42,10 @@ function fileOption() {
   return new Option('-f, --file <path>', 'the settings file: installer.properties, or installer.xml').default('installer.properties');
 }
 
-/** The program; `run` gets commander's option values as they are: invocation.ts checks every one by its schema. */
-/** `run` runs a command with its parsed options; the entry point turns its outcome into the exit code. */
+/**
+ * The program. `run` runs a command with commander's option values as they are (invocation.ts
+ * checks every one by its schema); the entry point turns its outcome into the exit code.
+ */
 export function buildProgram(run: (command: CommandName, options: CommandLineOptions) => Promise<void>): Command {
   const program = new Command('teaming-mail-setup')
     .description('Set up the outbound e-mail of a Kablink Teaming site: ask, check the mail server, write the settings file.')
@@ -56,21 +60,10 @@ export function buildProgram(run: (command: CommandName, options: CommandLineOpt
   program.option('--reconfigure', 'change an existing file: its values become the defaults; only the changes are written');
   program.option('--non-interactive', 'never ask: take answers from flags and --answers; list every missing one and exit 2');
 
+  // Each question's flags (question definitions, in their order), then the answers file's.
+  const answerFlags = QUESTIONS.flatMap(({ given, secret }) => [...(given?.flags ?? []), ...(secret?.flags ?? [])]);
   for (const option of [
-    new Option('--protocol <protocol>', 'smtp or smtps (default: smtp)'),
-    new Option('--host <host>', 'mail server: host name, IPv4 or IPv6 address'),
-    new Option('--port <port>', 'port (default: 25 for smtp, 465 for smtps)'),
-    new Option('--starttls', 'upgrade smtp with STARTTLS (default: yes on port 587)'),
-    new Option('--no-starttls', 'do not use STARTTLS'),
-    new Option('--time-zone <zone>', 'IANA time zone of notification time stamps (default: this machine\'s)'),
-    new Option('--auth', 'the server requires authentication'),
-    new Option('--no-auth', 'the server needs no authentication (default)'),
-    new Option('--username <name>', 'user name or full e-mail address (also the sender of notifications)'),
-    new Option('--password-file <path>', 'read the password from this file (first line)'),
-    new Option('--password-stdin', 'read the password from standard input'),
-    new Option('--allow-all-users', 'users may e-mail the All Users group (default)'),
-    new Option('--no-allow-all-users', 'users may not e-mail the All Users group'),
-    new Option('--connection-timeout <seconds>', 'JavaMail connection timeout (default: 15)'),
+    ...answerFlags.map(({ flag, help }) => new Option(flag, help)),
     new Option('--answers <file>', 'JSON answers file; flags override it'),
     new Option('--write-answers <file>', 'save the answers (never the password) to replay on other servers'),
   ]) {

@@ -18,8 +18,8 @@ import { runWizard, type WizardOptions } from '../wizard/wizard.ts';
 
 export const DEMO_RECIPIENT = 'administrator@demo.test';
 
-/** `howToAnswer`: the command line's words for an answer the wizard lacks (it asks them all here). */
-export async function runDemo(out: Output, howToAnswer: WizardOptions['howToAnswer']): Promise<number> {
+/** `commandLine`: the command line's words for the wizard's messages that name a flag. */
+export async function runDemo(out: Output, commandLine: WizardOptions['commandLine']): Promise<number> {
   if (!process.stdin.isTTY) throw new UsageError('demo runs the interactive wizard: start it in a terminal');
   const server = await startDemoServer();
   let folder: string | undefined;
@@ -40,7 +40,7 @@ export async function runDemo(out: Output, howToAnswer: WizardOptions['howToAnsw
         force: false,
         dryRun: false,
         preset: {},
-        howToAnswer,
+        commandLine,
         defaults: {
           protocol: 'smtp',
           // The name its certificate holds, not the address it listens on: Teaming's JavaMail checks a name only.

@@ -129,6 +129,27 @@ export const testRecipientSchema = withoutControlCharacters('test recipient')
 export const connectionTimeoutMsSchema = wholeNumber('connection timeout must be a whole number of milliseconds from 1000 to 600000', 1000, 600000);
 
 /**
+ * One site's outbound e-mail settings, complete (settings.ts: MailSettings). Each value as it is
+ * stored: the user name may be blank (no authentication), the timeout is in milliseconds.
+ */
+export const mailSettingsSchema = z.object({
+  protocol: protocolSchema,
+  host: hostSchema,
+  port: portSchema,
+  /** Upgrade a plain SMTP connection with STARTTLS. Always false for SMTPS (TLS from the first byte). */
+  starttls: z.boolean(),
+  /** IANA zone that stamps notification e-mails. */
+  timeZone: timeZoneSchema,
+  auth: z.boolean(),
+  /** User name or full e-mail address; '' without authentication. Also the sender of notifications. */
+  username: plainText('user name'),
+  /** '' when there is none. */
+  password: passwordSchema,
+  allowSendToAllUsers: z.boolean(),
+  connectionTimeoutMs: connectionTimeoutMsSchema,
+});
+
+/**
  * Check one value with one schema; the first message, or the parsed value.
  * Used by every prompt's inline validation, so a prompt shows exactly what a flag would.
  */

@@ -5,27 +5,21 @@
  *
  * The outbound e-mail settings of a Teaming site: what the wizard asks and the file stores.
  */
-export type Protocol = 'smtp' | 'smtps';
+import type * as z from 'zod';
+import type { mailSettingsSchema } from './schemas.ts';
 
-export interface MailSettings {
-  protocol: Protocol;
-  host: string;
-  port: number;
-  /** Upgrade a plain SMTP connection with STARTTLS. Always false for SMTPS (TLS from the first byte). */
-  starttls: boolean;
-  /** IANA zone that stamps notification e-mails. */
-  timeZone: string;
-  auth: boolean;
-  /** User name or full e-mail address; '' without authentication. Also the sender of notifications. */
-  username: string;
-  /** '' when there is none. */
-  password: string;
-  allowSendToAllUsers: boolean;
-  connectionTimeoutMs: number;
-}
+/** One site's outbound e-mail settings, as the schema in schemas.ts gives them. */
+export type MailSettings = z.infer<typeof mailSettingsSchema>;
+export type Protocol = MailSettings['protocol'];
 
 export const DEFAULT_PORT: Record<Protocol, number> = { smtp: 25, smtps: 465 };
-export const DEFAULT_CONNECTION_TIMEOUT_MS = 15000;
+/** What a setting is when nothing gives it: the questions' defaults and completeSettings'. */
+export const DEFAULTS = {
+  protocol: 'smtp',
+  auth: false,
+  allowSendToAllUsers: true,
+  connectionTimeoutMs: 15000,
+} satisfies Partial<MailSettings>;
 export const SUBMISSION_PORT = 587;
 
 /** The default for the STARTTLS question: yes on the submission port, where servers require it. */
@@ -38,8 +32,8 @@ export function defaultStarttls(port: number): boolean {
  * session reads it (no STARTTLS on SMTPS, no account without authentication).
  */
 export function completeSettings(given: Partial<MailSettings> & Pick<MailSettings, 'host' | 'timeZone'>): MailSettings {
-  const protocol = given.protocol ?? 'smtp';
-  const auth = given.auth ?? false;
+  const protocol = given.protocol ?? DEFAULTS.protocol;
+  const auth = given.auth ?? DEFAULTS.auth;
   return {
     protocol,
     host: given.host,
@@ -49,8 +43,8 @@ export function completeSettings(given: Partial<MailSettings> & Pick<MailSetting
     auth,
     username: auth ? (given.username ?? '') : '',
     password: auth ? (given.password ?? '') : '',
-    allowSendToAllUsers: given.allowSendToAllUsers ?? true,
-    connectionTimeoutMs: given.connectionTimeoutMs ?? DEFAULT_CONNECTION_TIMEOUT_MS,
+    allowSendToAllUsers: given.allowSendToAllUsers ?? DEFAULTS.allowSendToAllUsers,
+    connectionTimeoutMs: given.connectionTimeoutMs ?? DEFAULTS.connectionTimeoutMs,
   };
 }
 
@@ -59,20 +53,6 @@ export const MASKED_PASSWORD = '••••••';
 export function maskPassword(password: string): string {
   return password === '' ? '(none)' : MASKED_PASSWORD;
 }
-
-/** Labels used wherever a setting is named to a person (summary sheet, change list, errors). */
-export const SETTING_LABELS: Record<keyof MailSettings, string> = {
-  protocol: 'Protocol',
-  host: 'Mail host',
-  port: 'Port',
-  starttls: 'STARTTLS',
-  timeZone: 'Time zone',
-  auth: 'Authentication',
-  username: 'User name',
-  password: 'Password',
-  allowSendToAllUsers: 'Allow sending to All Users',
-  connectionTimeoutMs: 'Connection timeout',
-};
 
 /** Whether Teaming, with these settings, sends the password without TLS (SMTP, no STARTTLS, AUTH on). */
 export function sendsPasswordInClear(settings: Partial<Pick<MailSettings, 'protocol' | 'starttls' | 'auth'>>): boolean {

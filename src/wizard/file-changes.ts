@@ -7,7 +7,8 @@
 import { JAVAMAIL_SAFETY_LABELS, type JavaMailSafety } from '../settings/javamail-safety.ts';
 import { ALL_USERS_KEY, managedKeys, PROTOCOL_KEY, TIME_ZONE_KEY } from '../settings/managed-settings.ts';
 import type { SettingsFormat } from '../settings/settings-format.ts';
-import { maskPassword, MASKED_PASSWORD, SETTING_LABELS, type MailSettings } from '../settings/settings.ts';
+import { maskPassword, MASKED_PASSWORD, type MailSettings } from '../settings/settings.ts';
+import { labelOf, QUESTIONS } from './questions/index.ts';
 import { displayValue, type SettingChange } from './summary-sheet.ts';
 
 /** The setting a protocol's key `mail.<protocol>.<name>` stores, by its name. */
@@ -77,7 +78,7 @@ export function fileChanges(format: SettingsFormat, file: string, before: Buffer
   const other = settings.protocol === 'smtp' ? 'smtps' : 'smtp';
   // Both protocols' keys: the other protocol's must not change, and if one did, the list would say so.
   const keys = new Set([...managedKeys(settings), ...managedKeys({ ...settings, protocol: other })].map(([key]) => key));
-  const order = Object.keys(SETTING_LABELS);
+  const order: string[] = QUESTIONS.map((question) => question.id);
   const rows = [...keys].flatMap((key): (SettingChange & { rank: number })[] => {
     const from = old(key);
     const to = now(key);
@@ -90,7 +91,7 @@ export function fileChanges(format: SettingsFormat, file: string, before: Buffer
       return [{ key, label, from: yesNo(from), to: yesNo(to), rank: order.length - 1 + (Object.values(SAFETY_KEYS).indexOf(safety) + 1) / 3 }];
     }
     const label =
-      setting === undefined ? key : switched && perProtocol ? `${protocol.toUpperCase()} ${SETTING_LABELS[setting].replace(/^[A-Z](?=[a-z])/, (c) => c.toLowerCase())}` : SETTING_LABELS[setting];
+      setting === undefined ? key : switched && perProtocol ? `${protocol.toUpperCase()} ${labelOf(setting).replace(/^[A-Z](?=[a-z])/, (c) => c.toLowerCase())}` : labelOf(setting);
     let [fromText, toText] = [shown(setting, from), shown(setting, to)];
     if (setting === 'password') {
       fromText = from === undefined ? fromText : maskPassword(from);

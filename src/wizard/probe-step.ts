@@ -7,7 +7,7 @@ import type { Output } from '../output.ts';
 import type { FailureKind, ProbeOptions, ProbeReport } from '../probe/index.ts';
 import { completeSettings, sendsPasswordInClear, type MailSettings } from '../settings/settings.ts';
 import { loadOutboundSettings } from '../settings/settings-file.ts';
-import type { QuestionId } from './steps/context.ts';
+import type { QuestionId } from './questions/index.ts';
 import { trustNeedOf } from './teaming-java.ts';
 import type { ProbeCapability, ProbeRunOptions, ProbeVerdict } from './wizard.ts';
 

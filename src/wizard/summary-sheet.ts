@@ -1,39 +1,25 @@
 /** The "Basic Teaming Installation Summary Sheet" for outbound e-mail, and what a reconfiguration changes. */
 import type { ChalkInstance } from 'chalk';
-import { maskPassword, PLAINTEXT_WARNING, sendsPasswordInClear, SETTING_LABELS, type MailSettings } from '../settings/settings.ts';
+import { PLAINTEXT_WARNING, sendsPasswordInClear, type MailSettings } from '../settings/settings.ts';
+import { labelOf, QUESTION, QUESTIONS, type QuestionId } from './questions/index.ts';
 
-type SheetValue = string | number | boolean | undefined;
-
-export function displayValue(key: keyof MailSettings, value: SheetValue): string {
+/** A value as its question shows it (absent: "(not set)"; a yes/no question: yes or no). */
+export function displayValue<K extends QuestionId>(key: K, value: MailSettings[K] | undefined): string {
   if (value === undefined) return '(not set)';
-  switch (key) {
-    case 'password':
-      return maskPassword(String(value));
-    case 'protocol':
-      return String(value).toUpperCase();
-    case 'connectionTimeoutMs':
-      return `${Number(value) / 1000} s`;
-    case 'username':
-      return value === '' ? '(none)' : String(value);
-    default:
-      return typeof value === 'boolean' ? (value ? 'yes' : 'no') : String(value);
-  }
+  const { display } = QUESTION[key];
+  if (display) return display(value);
+  return typeof value === 'boolean' ? (value ? 'yes' : 'no') : String(value);
 }
 
 /** The settings that apply, in the installer's order (STARTTLS only for SMTP, the account only with authentication). */
-export function sheetRows(settings: Partial<MailSettings>): [keyof MailSettings, string][] {
-  const keys = (Object.keys(SETTING_LABELS) as (keyof MailSettings)[]).filter((key) => {
-    if (key === 'starttls') return settings.protocol !== 'smtps';
-    if (key === 'username' || key === 'password') return settings.auth === true;
-    return true;
-  });
-  return keys.map((key) => [key, displayValue(key, settings[key])]);
+export function sheetRows(settings: Partial<MailSettings>): [QuestionId, string][] {
+  return QUESTIONS.filter((question) => question.applies(settings)).map(({ id }) => [id, displayValue(id, settings[id])]);
 }
 
 export function summarySheet(settings: Partial<MailSettings>, style: ChalkInstance, title = 'Outbound e-mail'): string[] {
   const rows = sheetRows(settings);
-  const width = Math.max(...rows.map(([key]) => SETTING_LABELS[key].length));
-  const lines = [style.bold(title), ...rows.map(([key, value]) => `  ${SETTING_LABELS[key].padEnd(width)}  ${value}`)];
+  const width = Math.max(...rows.map(([key]) => labelOf(key).length));
+  const lines = [style.bold(title), ...rows.map(([key, value]) => `  ${labelOf(key).padEnd(width)}  ${value}`)];
   if (sendsPasswordInClear(settings)) lines.push(style.yellow(`  Warning: ${PLAINTEXT_WARNING}`));
   return lines;
 }
@@ -51,11 +37,11 @@ export interface SettingChange {
 /** What differs between the stored settings and the new ones, password masked. */
 export function settingChanges(before: Partial<MailSettings>, after: MailSettings): SettingChange[] {
   const shown = new Set(sheetRows(after).map(([key]) => key));
-  return (Object.keys(SETTING_LABELS) as (keyof MailSettings)[])
+  return QUESTIONS.map(({ id }) => id)
     .filter((key) => shown.has(key) && before[key] !== after[key])
     .map((key) => ({
       setting: key,
-      label: SETTING_LABELS[key],
+      label: labelOf(key),
       from: displayValue(key, before[key]),
       to: key === 'password' && before.password ? 'a new password' : displayValue(key, after[key]),
     }));

@@ -1,26 +1,27 @@
 /**
- * Layer src/wizard/: the flow, its steps (steps/: one file per question, the probe retry, the
- * write), the summary sheet and change list, the prompter, what Teaming's Java needs. It may import
- * probe, settings and the leaf modules; never the command line (cli/) or the demo.
+ * Layer src/wizard/: the flow, its questions (questions/: one definition per question), its steps
+ * (steps/: the probe retry, the write), the summary sheet and change list, the prompter, what
+ * Teaming's Java needs. It may import probe, settings and the leaf modules; never the command line
+ * (cli/) or the demo.
  *
  * The wizard: ask everything first (or take it from flags), then probe, then show the summary
  * sheet and write. Interactive and unattended runs share this one path; only where the answers
  * come from differs. The disk, the probe and the prompts are capabilities; the command line's
- * words for a missing answer come in with the options (howToAnswer).
+ * words (a missing answer's flag, --force, --reconfigure) come in with the options.
  */
 import { AnswersError, CancelledError, UsageError } from '../errors.ts';
+import type { CommandLineWords } from './command-line-words.ts';
 import type { FileAccess } from './file-access.ts';
 import type { Output } from '../output.ts';
 import type { Prompter } from './prompter.ts';
-import { completeSettings, PLAINTEXT_WARNING, SETTING_LABELS, type MailSettings } from '../settings/settings.ts';
+import { completeSettings, PLAINTEXT_WARNING, type MailSettings } from '../settings/settings.ts';
 import { fileChanges } from './file-changes.ts';
 import { missingFolderError, renderSettingsFile, storedByProtocol, type LoadedSettingsFile } from '../settings/settings-file.ts';
 import { formatFor } from '../settings/settings-format.ts';
 import { offerCertificateName } from './certificate-names.ts';
 import { changeLines, displayValue, settingChanges, summarySheet, type SettingChange } from './summary-sheet.ts';
 import { javaHomeFor, teamingJava, teamingJavaLines } from './teaming-java.ts';
-import type { QuestionId, StepContext } from './steps/context.ts';
-import { QUESTIONS } from './steps/index.ts';
+import { QUESTIONS, type QuestionId, type StepContext } from './questions/index.ts';
 import { probeUntilDecided, type ProbeCapability, type ProbeRunOptions } from './steps/probe-retry.ts';
 import { writeStep, type TestMessageCapability, type WriteResult } from './steps/write.ts';
 
@@ -40,8 +41,8 @@ export interface WizardOptions {
   defaults?: Partial<MailSettings>;
   /** Unattended: invalid answers given in advance, reported together with the missing ones. */
   rejected?: { problems: string[]; settings: readonly (keyof MailSettings)[] };
-  /** Unattended: how a missing answer can be given ('give --host (answers file: "host")'), in the command line's words. */
-  howToAnswer: (setting: QuestionId) => string;
+  /** The command line's words for the messages that name a flag (a missing answer, --force, --reconfigure). */
+  commandLine: CommandLineWords;
 }
 
 export interface WizardCapabilities {
@@ -59,12 +60,11 @@ export interface WizardCapabilities {
 export type WizardResult = WriteResult;
 
 /**
- * Answers that depend on another: when that one changes on a second visit, they are asked again
- * with fresh defaults (587 is no SMTPS port; moving to 587 suggests STARTTLS).
+ * Fill the draft in the installer's order: a preset answer, else the question (or its default when
+ * unattended). `only`: ask that question again ("Change one answer", or after a failed check), and
+ * those that depend on it if its answer changes. A question not asked in the flow is left to
+ * draftSettings unless it is the one asked again.
  */
-const DEPENDENTS: Partial<Record<QuestionId, QuestionId[]>> = { protocol: ['port'], port: ['starttls'] };
-
-/** Fill the draft in the installer's order: a preset answer, else the question (or its default when unattended). */
 async function answerQuestions(ctx: StepContext, options: WizardOptions, only?: QuestionId): Promise<void> {
   const missing: string[] = [];
   const again = new Set<QuestionId>(only ? [only] : []);
@@ -75,28 +75,28 @@ async function answerQuestions(ctx: StepContext, options: WizardOptions, only?: 
     }
     const preset = options.preset[question.id];
     const revisit = again.has(question.id);
-    if (!revisit && ctx.draft[question.id] !== undefined) continue;
+    if (!revisit && (ctx.draft[question.id] !== undefined || question.asked !== 'always')) continue;
     if (preset !== undefined && !revisit) {
       Object.assign(ctx.draft, { [question.id]: preset });
       continue;
     }
-    // A question asked again ("Change one answer", or after a failed check) offers the current answer.
-    const current = revisit ? ctx.draft[question.id] : undefined;
+    // A question asked again offers the current answer (one not asked in the flow: its flag's, as draftSettings).
+    const current = revisit ? (ctx.draft[question.id] ?? (question.asked === 'always' ? undefined : preset)) : undefined;
     const defaultValue = current ?? question.defaultValue(ctx.draft, storedFor(ctx));
-    if (!options.interactive) {
-      if (defaultValue === undefined && options.rejected?.settings.includes(question.id)) continue;
-      if (defaultValue === undefined) missing.push(`missing ${SETTING_LABELS[question.id].toLowerCase()}: ${options.howToAnswer(question.id)}`);
-      else Object.assign(ctx.draft, { [question.id]: defaultValue });
+    if (options.interactive && question.ask) {
+      const answer = await question.ask(ctx, defaultValue);
+      if (revisit && answer !== current) {
+        for (const dependent of question.dependents) {
+          delete ctx.draft[dependent];
+          again.add(dependent);
+        }
+      }
+      Object.assign(ctx.draft, { [question.id]: answer });
       continue;
     }
-    const answer = await question.ask(ctx as never, defaultValue as never);
-    if (revisit && answer !== current) {
-      for (const dependent of DEPENDENTS[question.id] ?? []) {
-        delete ctx.draft[dependent];
-        again.add(dependent);
-      }
-    }
-    Object.assign(ctx.draft, { [question.id]: answer });
+    if (defaultValue === undefined && options.rejected?.settings.includes(question.id)) continue;
+    if (defaultValue === undefined) missing.push(`missing ${question.label.toLowerCase()}: ${options.commandLine.howToAnswer(question.id)}`);
+    else Object.assign(ctx.draft, { [question.id]: defaultValue });
   }
   const problems = [...(options.rejected?.problems ?? []), ...missing];
   if (problems.length > 0) throw new AnswersError(problems);
@@ -107,14 +107,18 @@ function storedFor(ctx: StepContext): Partial<MailSettings> {
   return (ctx.draft.protocol && ctx.storedByProtocol?.[ctx.draft.protocol]) || ctx.stored;
 }
 
-/** The draft as settings; the connection timeout is not asked, so it comes from a flag or the file. */
-function draftSettings(draft: Partial<MailSettings>, options: WizardOptions, stored: Partial<MailSettings>): MailSettings {
-  return completeSettings({
-    ...draft,
-    host: draft.host!,
-    timeZone: draft.timeZone!,
-    connectionTimeoutMs: options.preset.connectionTimeoutMs ?? stored.connectionTimeoutMs,
-  });
+/**
+ * The draft as settings. A question not asked in the flow (and not asked again) takes its flag's
+ * value, else its default from the stored values of the protocol chosen.
+ */
+function draftSettings(ctx: StepContext, options: WizardOptions): MailSettings {
+  const draft = { ...ctx.draft };
+  for (const question of QUESTIONS) {
+    if (question.asked === 'always' || draft[question.id] !== undefined || !question.applies(draft)) continue;
+    const value = options.preset[question.id] ?? question.defaultValue(draft, storedFor(ctx));
+    Object.assign(draft, { [question.id]: value });
+  }
+  return completeSettings({ ...draft, host: draft.host!, timeZone: draft.timeZone! });
 }
 
 /** An existing file with outbound settings is never silently replaced. */
@@ -127,7 +131,7 @@ async function chooseMode(loaded: LoadedSettingsFile, options: WizardOptions, ca
   if (!options.interactive) {
     if (options.force) return false;
     throw new UsageError(
-      `${loaded.path} already holds outbound e-mail settings: add --reconfigure to change them, or --force to replace them`,
+      `${loaded.path} already holds outbound e-mail settings: ${options.commandLine.keepOrReplace}`,
     );
   }
   const choice = await caps.prompt.select<'reconfigure' | 'replace' | 'cancel'>({
@@ -142,16 +146,17 @@ async function chooseMode(loaded: LoadedSettingsFile, options: WizardOptions, ca
   return choice === 'reconfigure';
 }
 
-async function pickQuestion(ctx: StepContext): Promise<QuestionId> {
-  const applicable = QUESTIONS.filter((question) => question.applies(ctx.draft));
+/** "Change one answer": the questions that apply and can be asked, each with its current answer. */
+async function pickQuestion(ctx: StepContext, settings: MailSettings): Promise<QuestionId> {
+  const changeable = QUESTIONS.filter((question) => question.ask && question.applies(settings));
   return ctx.prompt.select<QuestionId>({
     message: 'Which answer?',
-    choices: applicable.map((question) => ({
+    choices: changeable.map((question) => ({
       value: question.id,
-      name: `${SETTING_LABELS[question.id]} (${displayValue(question.id, ctx.draft[question.id])})`,
-      short: SETTING_LABELS[question.id],
+      name: `${question.label} (${displayValue(question.id, settings[question.id])})`,
+      short: question.label,
     })),
-    pageSize: applicable.length,
+    pageSize: changeable.length,
   });
 }
 
@@ -176,9 +181,10 @@ export async function runWizard(options: WizardOptions, caps: WizardCapabilities
     const { settings, report, passed, trust } = await probeUntilDecided(ctx, {
       interactive: options.interactive,
       force: options.force,
+      commandLine: options.commandLine,
       probe: caps.probe,
       run,
-      settings: () => draftSettings(ctx.draft, options, storedFor(ctx)),
+      settings: () => draftSettings(ctx, options),
       reask: (question) => answerQuestions(ctx, options, question),
     });
     if (options.interactive && keptAddress !== settings.host) {
@@ -215,16 +221,16 @@ export async function runWizard(options: WizardOptions, caps: WizardCapabilities
       });
       if (next === 'cancel') throw new CancelledError();
       if (next === 'change') {
-        await answerQuestions(ctx, options, await pickQuestion(ctx));
+        await answerQuestions(ctx, options, await pickQuestion(ctx, settings));
         continue;
       }
     }
     const result = await writeStep(
-      { loaded, settings, changes, reconfiguring, interactive: options.interactive, dryRun: options.dryRun, probe: report, checkPassed: passed, run, java: { notes, trust } },
+      { loaded, settings, changes, reconfiguring, commandLine: options.commandLine, interactive: options.interactive, dryRun: options.dryRun, probe: report, checkPassed: passed, run, java: { notes, trust } },
       caps,
     );
     // The last word, whatever was written: such settings are a standing risk.
-    if (result.passwordUnencrypted) out.warn(`With these settings ${PLAINTEXT_WARNING}. To protect it: teaming-mail-setup --reconfigure -f ${loaded.path}, then turn STARTTLS on or choose SMTPS.`);
+    if (result.passwordUnencrypted) out.warn(`With these settings ${PLAINTEXT_WARNING}. To protect it: ${options.commandLine.reconfigure(loaded.path)}, then turn STARTTLS on or choose SMTPS.`);
     return result;
   }
 }

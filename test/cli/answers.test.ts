@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { assertRefused, run, type RunResult, UNATTENDED } from '../helpers/cli.ts';
 import { listing, readText, tempFolder } from '../helpers/files.ts';
-import { propertiesText } from '../helpers/properties-text.ts';
+import { propertiesText } from '../helpers/fixtures.ts';
 
 async function withAnswers(content: string, flags: string[] = []): Promise<{ cwd: string; result: RunResult }> {
   const cwd = await tempFolder();

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { before, describe, test } from 'node:test';
 import { runCli } from '../helpers/cli.ts';
 import { tempFolder } from '../helpers/files.ts';
-import { propertiesText } from '../helpers/properties-text.ts';
+import { propertiesText } from '../helpers/fixtures.ts';
 import { KEYS, spawnCli } from '../helpers/pty.ts';
 import { startSmtpServer, TEST_PASSWORD, TEST_USER } from '../helpers/smtp-servers.ts';
 

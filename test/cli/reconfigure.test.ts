@@ -7,7 +7,7 @@ import { PLAINTEXT_WARNING } from '../../src/settings/settings.ts';
 import { assertEndsWith, assertIncludes, assertRefused, ESCAPED_PASSWORD, PASSWORD, run, UNATTENDED } from '../helpers/cli.ts';
 import { assertChangesMatchDiff } from '../helpers/file-diff.ts';
 import { listing, readText, tempFolder } from '../helpers/files.ts';
-import { propertiesText } from '../helpers/properties-text.ts';
+import { propertiesText } from '../helpers/fixtures.ts';
 
 /** An installer.properties an administrator has lived with: comments, other keys, the password stored. */
 const EXISTING =

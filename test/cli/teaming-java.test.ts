@@ -12,7 +12,7 @@ import { after, before, describe, test } from 'node:test';
 import { run, UNATTENDED } from '../helpers/cli.ts';
 import { listing, readText, tempFolder } from '../helpers/files.ts';
 import { startSmtpServer, TEST_PASSWORD, TEST_USER, type TestSmtpServer } from '../helpers/smtp-servers.ts';
-import { propertiesText } from '../helpers/properties-text.ts';
+import { propertiesText } from '../helpers/fixtures.ts';
 
 const FIXTURE = readFileSync(new URL('../fixtures/installer.xml', import.meta.url));
 

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { listing, readText, tempFolder } from '../helpers/files.ts';
 import { spawnCli } from '../helpers/pty.ts';
-import { propertiesText } from '../helpers/properties-text.ts';
+import { propertiesText } from '../helpers/fixtures.ts';
 
 const ALL_ANSWERS = [
   '--no-probe',

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { assertEndsWith, assertIncludes, assertRefused, ESCAPED_PASSWORD, PASSWORD, run, UNATTENDED } from '../helpers/cli.ts';
 import { exists, listing, readText, tempFolder } from '../helpers/files.ts';
-import { propertiesText } from '../helpers/properties-text.ts';
+import { propertiesText } from '../helpers/fixtures.ts';
 
 const ALL_FLAGS = [
   '--protocol', 'smtp',

@@ -17,7 +17,7 @@ import { readInstallerProperties } from '../../src/settings/installer-properties
 import { probeSmtp } from '../../src/probe/index.ts';
 import { completeSettings } from '../../src/settings/settings.ts';
 import { runCli } from '../helpers/cli.ts';
-import { propertiesText } from '../helpers/properties-text.ts';
+import { propertiesText } from '../helpers/fixtures.ts';
 import { tempFolder } from '../helpers/files.ts';
 import { javaMailSend, keytool, type JavaMailSend } from '../helpers/javamail.ts';
 import { startSmtpServer, testCertificates, TEST_PASSWORD, TEST_USER, type TestSmtpServer, type TestSmtpServerOptions } from '../helpers/smtp-servers.ts';

@@ -1,3 +1,7 @@
+/**
+ * The tests' shared fixtures: one complete settings object that tests change field by field, and
+ * the exact text of an installer.properties for a test's expectation.
+ */
 import type { MailSettings } from '../../src/settings/settings.ts';
 
 /** Plain SMTP on port 25 with authentication: a base that tests change field by field. */
@@ -13,3 +17,18 @@ export const PLAIN_SMTP: MailSettings = {
   allowSendToAllUsers: true,
   connectionTimeoutMs: 15000,
 };
+
+/** The two comment lines a new file starts with. */
+export const HEADER =
+  '# Kablink Teaming: outbound e-mail settings (JavaMail session properties).\n' +
+  '# Written by teaming-mail-setup; lines it does not manage are kept as they are.\n';
+
+/**
+ * The exact text of an installer.properties, for a test's expectation, from a readable list of
+ * keys in file order: the wizard's header (unless `header: false`), then one `key=value` line each.
+ * Values are given as the file holds them (escaped); nothing here calls the product's writer. Keys
+ * keep the order they are written in (property names are never array indexes, so JavaScript keeps it too).
+ */
+export function propertiesText(keys: Readonly<Record<string, string>>, { header = true }: { header?: boolean } = {}): string {
+  return (header ? HEADER : '') + Object.entries(keys).map(([key, value]) => `${key}=${value}\n`).join('');
+}

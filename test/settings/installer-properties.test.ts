@@ -4,19 +4,16 @@ import { SettingsFileError } from '../../src/errors.ts';
 import { readInstallerProperties, writeInstallerProperties } from '../../src/settings/installer-properties.ts';
 import { propertiesFormat } from '../../src/settings/settings-format.ts';
 import type { MailSettings } from '../../src/settings/settings.ts';
-import { propertiesText } from '../helpers/properties-text.ts';
+import { PLAIN_SMTP, propertiesText } from '../helpers/fixtures.ts';
 
 const SMTP: MailSettings = {
-  protocol: 'smtp',
-  host: 'mail.example.com',
+  ...PLAIN_SMTP,
   port: 587,
   starttls: true,
   timeZone: 'America/New_York',
-  auth: true,
   username: 'admin@example.com',
   password: 's3cret',
   allowSendToAllUsers: false,
-  connectionTimeoutMs: 15000,
 };
 
 /** The file's bytes after writing `settings` over `existing` (given as Latin-1 text), as Latin-1 text. */

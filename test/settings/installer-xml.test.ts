@@ -9,6 +9,7 @@ import { javaHomeOf, xmlFormat } from '../../src/settings/installer-xml.ts';
 import { loadSettingsFile, renderSettingsFile } from '../../src/settings/settings-file.ts';
 import { formatFor } from '../../src/settings/settings-format.ts';
 import type { MailSettings } from '../../src/settings/settings.ts';
+import { PLAIN_SMTP } from '../helpers/fixtures.ts';
 
 const FILE = '/etc/teaming/installer.xml';
 const FIXTURE = readFileSync(new URL('../fixtures/installer.xml', import.meta.url), 'utf8');
@@ -30,26 +31,14 @@ function replaceAll(text: string, pairs: [string, string][]): string {
 }
 
 /** The fixture's outbound settings, complete. */
-const FIXTURE_SETTINGS: MailSettings = {
-  protocol: 'smtp',
-  host: 'mail.example.com',
-  port: 25,
-  starttls: false,
-  timeZone: 'America/New_York',
-  auth: false,
-  username: '',
-  password: '',
-  allowSendToAllUsers: true,
-  connectionTimeoutMs: 15000,
-};
+const FIXTURE_SETTINGS: MailSettings = { ...PLAIN_SMTP, timeZone: 'America/New_York', auth: false, username: '', password: '' };
 
 const NEW_SMTP: MailSettings = {
-  protocol: 'smtp',
+  ...PLAIN_SMTP,
   host: 'smtp.neu.example',
   port: 587,
   starttls: true,
   timeZone: 'Europe/Berlin',
-  auth: true,
   username: 'notify@example.com',
   password: 'pa&ss<"word>',
   allowSendToAllUsers: false,

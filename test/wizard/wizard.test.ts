@@ -3,7 +3,7 @@ import { mkdtemp, readFile, readdir, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { howToAnswer } from '../../src/cli/answers.ts';
+import { COMMAND_LINE_WORDS } from '../../src/cli/answers.ts';
 import { AnswersError, CancelledError, ProbeFailedError, UsageError } from '../../src/errors.ts';
 import { diskFileAccess } from '../../src/wizard/file-access.ts';
 import type { Prompter } from '../../src/wizard/prompter.ts';
@@ -11,7 +11,7 @@ import type { MailSettings } from '../../src/settings/settings.ts';
 import { runWizard, type ProbeCapability, type WizardCapabilities, type WizardOptions } from '../../src/wizard/wizard.ts';
 import { assertChangesMatchDiff } from '../helpers/file-diff.ts';
 import { capturedOutput, scriptedPrompter } from '../helpers/scripted.ts';
-import { propertiesText } from '../helpers/properties-text.ts';
+import { propertiesText } from '../helpers/fixtures.ts';
 
 const NOW = new Date('2026-12-01T17:00:00Z');
 
@@ -20,7 +20,7 @@ async function folder(): Promise<string> {
 }
 
 function options(file: string, overrides: Partial<WizardOptions> = {}): WizardOptions {
-  return { file, reconfigure: false, interactive: true, force: false, dryRun: false, preset: {}, howToAnswer, ...overrides };
+  return { file, reconfigure: false, interactive: true, force: false, dryRun: false, preset: {}, commandLine: COMMAND_LINE_WORDS, ...overrides };
 }
 
 /** A real run's capabilities, with these prompts (and output, probe… when given). */

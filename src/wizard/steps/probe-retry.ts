@@ -5,16 +5,18 @@
  */
 import { CancelledError, ProbeFailedError } from '../../errors.ts';
 import type { Output } from '../../output.ts';
-import { DEFAULT_PORT, SETTING_LABELS, type MailSettings } from '../../settings/settings.ts';
+import type { FailureKind } from '../../probe/index.ts';
+import { DEFAULT_PORT, type MailSettings } from '../../settings/settings.ts';
+import { labelOf, type QuestionId, type StepContext } from '../questions/index.ts';
+import type { CommandLineWords } from '../command-line-words.ts';
 import type { TrustNeed } from '../teaming-java.ts';
-import type { QuestionId, StepContext } from './context.ts';
 
 /** What the probe step needs from a probe: a verdict, and on failure the question to revisit. */
 export interface ProbeVerdict {
   ok: boolean;
   /** A JSON-safe report (never the password). */
   report: unknown;
-  failure?: { kind?: string; question?: QuestionId; suggestion?: Partial<MailSettings>; message: string; advice: string };
+  failure?: { kind?: FailureKind; question?: QuestionId; suggestion?: Partial<MailSettings>; message: string; advice: string };
   /** The check trusted the certificate for a reason Teaming's JVM does not share (--ca-file, a fingerprint…). */
   trust?: TrustNeed;
 }
@@ -38,6 +40,7 @@ export interface ProbeOutcome {
 export interface ProbeLoop {
   interactive: boolean;
   force: boolean;
+  commandLine: CommandLineWords;
   /** undefined: --no-probe. */
   probe?: ProbeCapability;
   run: ProbeRunOptions;
@@ -73,7 +76,7 @@ function describeSuggestion(suggestion: Partial<MailSettings>): string {
   return Object.entries(suggestion)
     .filter(([key]) => !(key === 'starttls' && suggestion.protocol === 'smtps')) // SMTPS has no STARTTLS
     .map(([key, value]) => {
-      const label = key === 'starttls' ? 'STARTTLS' : SETTING_LABELS[key as keyof MailSettings].toLowerCase();
+      const label = key === 'starttls' ? 'STARTTLS' : labelOf(key as QuestionId).toLowerCase();
       const shown = typeof value === 'boolean' ? (value ? 'on' : 'off') : key === 'protocol' ? String(value).toUpperCase() : value;
       return `${label} ${shown}`;
     })
@@ -94,11 +97,11 @@ export async function probeUntilDecided(ctx: StepContext, loop: ProbeLoop): Prom
     }
     if (!loop.interactive) {
       if (loop.force) {
-        ctx.out.warn('The mail server check failed; writing anyway because of --force.');
+        ctx.out.warn(`The mail server check failed; writing anyway because of ${loop.commandLine.force}.`);
         return { settings, report: verdict.report, passed: false, trust: verdict.trust };
       }
       throw new ProbeFailedError(
-        `the mail server check failed${failure ? `: ${failure.message} — ${failure.advice}` : ''}; nothing was written (use --no-probe or --force to write anyway)`,
+        `the mail server check failed${failure ? `: ${failure.message} — ${failure.advice}` : ''}; nothing was written (${loop.commandLine.writeAnyway})`,
         verdict.report,
       );
     }
@@ -106,7 +109,7 @@ export async function probeUntilDecided(ctx: StepContext, loop: ProbeLoop): Prom
     const suggestion = failure?.suggestion;
     const choices: { value: Next; name: string }[] = [
       ...(suggestion ? [{ value: 'suggestion' as Next, name: `Use the working settings (${describeSuggestion(suggestion)})` }] : []),
-      ...(failure?.question ? [{ value: 'change' as Next, name: `Change the ${SETTING_LABELS[failure.question].toLowerCase()}` }] : []),
+      ...(failure?.question ? [{ value: 'change' as Next, name: `Change the ${labelOf(failure.question).toLowerCase()}` }] : []),
       // A connection that failed on the port may as well be the wrong server.
       ...(failure?.question === 'port' ? [{ value: 'host' as Next, name: 'Change the mail host' }] : []),
       { value: 'retry', name: 'Try again' },

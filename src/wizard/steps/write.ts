@@ -2,6 +2,8 @@
  * The wizard's last step: write the file (unless nothing changed), or show it for --dry-run; save
  * the certificate Teaming's JVM must trust; say what Teaming's Java needs; offer a test message.
  */
+import { CancelledError } from '../../errors.ts';
+import type { CommandLineWords } from '../command-line-words.ts';
 import type { FileAccess } from '../file-access.ts';
 import type { Output } from '../../output.ts';
 import type { Prompter } from '../prompter.ts';
@@ -35,6 +37,8 @@ export interface WriteStep {
   settings: MailSettings;
   changes: SettingChange[];
   reconfiguring: boolean;
+  /** For the advice after a test message that failed: the command that changes a setting. */
+  commandLine: Pick<CommandLineWords, 'reconfigure'>;
   interactive: boolean;
   dryRun: boolean;
   probe: unknown;
@@ -68,7 +72,7 @@ export async function writeStep(step: WriteStep, caps: WriteCapabilities): Promi
   if (unsaved) out.warn(unsaved);
   tellTeamingJava(java.notes, out);
   // A test message through settings that just failed the check would only fail again.
-  if (written && step.interactive && step.checkPassed) await offerTestMessage(settings, loaded.path, caps, step.run);
+  if (written && step.interactive && step.checkPassed) await offerTestMessage(settings, loaded.path, caps, step);
   return written ? { ...base, result: 'written', backup: written.backup } : { ...base, result: 'unchanged' };
 }
 
@@ -100,7 +104,7 @@ function tellTeamingJava(notes: TeamingJava, out: Output): void {
 const checkRecipient = validator(testRecipientSchema);
 
 /** The last, optional step: a real message through the server, to a mailbox the administrator can read. */
-async function offerTestMessage(settings: MailSettings, path: string, caps: WriteCapabilities, run: ProbeRunOptions): Promise<void> {
+async function offerTestMessage(settings: MailSettings, path: string, caps: WriteCapabilities, { run, commandLine }: WriteStep): Promise<void> {
   if (!caps.sendTestMessage) return;
   let recipient: string;
   try {
@@ -111,13 +115,13 @@ async function offerTestMessage(settings: MailSettings, path: string, caps: Writ
     });
   } catch (error) {
     // Ctrl+C at this last, optional question skips it: the file is written, the run is done.
-    if ((error as Error | undefined)?.name !== 'ExitPromptError') throw error;
+    if (!(error instanceof CancelledError)) throw error;
     caps.out.line('No test message sent.');
     return;
   }
   if (recipient.trim() === '') return;
   if (!(await caps.sendTestMessage(settings, recipient.trim(), caps.out, run))) {
     // The advice above names a setting; the file is already written with the current one.
-    caps.out.warn(`The test message was not sent; ${path} is written as shown above. To change a setting: teaming-mail-setup --reconfigure -f ${path}`);
+    caps.out.warn(`The test message was not sent; ${path} is written as shown above. To change a setting: ${commandLine.reconfigure(path)}`);
   }
 }

@@ -5,11 +5,11 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { FileAccess } from '../../../src/wizard/file-access.ts';
+import { COMMAND_LINE_WORDS } from '../../../src/cli/answers.ts';
 import { parseInvocation } from '../../../src/cli/invocation.ts';
 import { check, testRecipientSchema } from '../../../src/settings/schemas.ts';
 import { writeStep, type WriteStep } from '../../../src/wizard/steps/write.ts';
-import { PLAIN_SMTP } from '../../helpers/fixtures.ts';
-import { propertiesText } from '../../helpers/properties-text.ts';
+import { PLAIN_SMTP, propertiesText } from '../../helpers/fixtures.ts';
 import { capturedOutput, scriptedPrompter } from '../../helpers/scripted.ts';
 
 const ADDRESS = 'test recipient must be one e-mail address, such as admin@example.com';
@@ -38,6 +38,7 @@ function step(overrides: Partial<WriteStep> = {}): WriteStep {
     settings: { ...PLAIN_SMTP, starttls: true },
     changes: [],
     reconfiguring: false,
+    commandLine: COMMAND_LINE_WORDS,
     interactive: true,
     dryRun: false,
     probe: {},

@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { check, protocolSchema } from '../../../src/settings/schemas.ts';
-import { protocolQuestion } from '../../../src/wizard/steps/protocol.ts';
+import { protocolQuestion } from '../../../src/wizard/questions/protocol.ts';
 import { ask, flagRefusal } from '../../helpers/steps.ts';
 
 test('schema: smtp or smtps, nothing else; --protocol is refused in the same words', () => {

@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { check, hostSchema } from '../../../src/settings/schemas.ts';
-import { hostQuestion } from '../../../src/wizard/steps/server.ts';
+import { hostQuestion } from '../../../src/wizard/questions/host.ts';
 import { ask, flagRefusal } from '../../helpers/steps.ts';
 
 const SPACES = 'host must not contain spaces: a host name is one word, such as mail.example.com';

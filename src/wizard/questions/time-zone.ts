@@ -1,6 +1,8 @@
+/** The IANA zone that stamps notifications: searched by name, or browsed region by region. */
 import type { Choice, Prompter } from '../prompter.ts';
+import { timeZoneSchema } from '../../settings/schemas.ts';
 import { browseTimeZones, COMMON_ZONES, machineTimeZone, searchTimeZones } from '../../settings/time-zone-names.ts';
-import type { Question } from './context.ts';
+import { defineQuestion } from './question.ts';
 
 const BROWSE = '\u0000browse';
 const BACK = '\u0000back';
@@ -46,9 +48,14 @@ async function browse(prompt: Prompter): Promise<string | undefined> {
   }
 }
 
-export const timeZoneQuestion: Question<'timeZone'> = {
+export const timeZoneQuestion = defineQuestion({
   id: 'timeZone',
-  applies: () => true,
+  label: 'Time zone',
+  given: {
+    flags: [{ flag: '--time-zone <zone>', help: 'IANA time zone of notification time stamps (default: this machine\'s)' }],
+    answersKey: 'timeZone',
+    schema: timeZoneSchema,
+  },
   defaultValue: (_draft, stored) => stored.timeZone ?? machineTimeZone(),
   async ask({ prompt, out, now }, defaultValue) {
     out.help('Notifications of scheduled events are time-stamped in this zone.');
@@ -69,4 +76,4 @@ export const timeZoneQuestion: Question<'timeZone'> = {
     out.help(`Notifications will be stamped like: ${timeStampPreview(zone, now())}`);
     return zone;
   },
-};
+});

@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { booleanSchema, check } from '../../../src/settings/schemas.ts';
-import { authQuestion } from '../../../src/wizard/steps/authentication.ts';
+import { authQuestion } from '../../../src/wizard/questions/auth.ts';
 import { ask } from '../../helpers/steps.ts';
 
 test('schema: yes or no, in the answers file as true/false/yes/no', () => {

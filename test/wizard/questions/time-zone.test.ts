@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { check, timeZoneSchema } from '../../../src/settings/schemas.ts';
-import { timeZoneQuestion } from '../../../src/wizard/steps/time-zone.ts';
+import { timeZoneQuestion } from '../../../src/wizard/questions/time-zone.ts';
 import { machineTimeZone } from '../../../src/settings/time-zone-names.ts';
 import { ask, flagRefusal } from '../../helpers/steps.ts';
 

@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { booleanSchema, check } from '../../../src/settings/schemas.ts';
-import { starttlsQuestion } from '../../../src/wizard/steps/server.ts';
+import { starttlsQuestion } from '../../../src/wizard/questions/starttls.ts';
 import { ask, flagRefusal } from '../../helpers/steps.ts';
 
 test('schema: yes or no, in the answers file as true/false/yes/no', () => {

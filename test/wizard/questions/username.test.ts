@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { check, usernameSchema } from '../../../src/settings/schemas.ts';
-import { usernameQuestion } from '../../../src/wizard/steps/authentication.ts';
+import { usernameQuestion } from '../../../src/wizard/questions/username.ts';
 import { ask, flagRefusal } from '../../helpers/steps.ts';
 
 const REQUIRED = 'user name is required when the server needs authentication: a user name or a full e-mail address';

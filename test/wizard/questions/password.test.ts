@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { check, passwordSchema } from '../../../src/settings/schemas.ts';
-import { passwordQuestion } from '../../../src/wizard/steps/authentication.ts';
+import { passwordQuestion } from '../../../src/wizard/questions/password.ts';
 import { ask } from '../../helpers/steps.ts';
 
 test('schema: any text but NUL, as typed; the prompt refuses in the same words', async () => {

@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { check, portSchema } from '../../../src/settings/schemas.ts';
-import { portQuestion } from '../../../src/wizard/steps/server.ts';
+import { portQuestion } from '../../../src/wizard/questions/port.ts';
 import { ask, flagRefusal } from '../../helpers/steps.ts';
 
 const PORT = 'port must be a whole number from 1 to 65535';

@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { booleanSchema, check } from '../../../src/settings/schemas.ts';
-import { allUsersQuestion } from '../../../src/wizard/steps/all-users.ts';
+import { allowAllUsersQuestion } from '../../../src/wizard/questions/allow-all-users.ts';
 import { ask } from '../../helpers/steps.ts';
 
 test('schema: yes or no, in the answers file as true/false/yes/no', () => {
@@ -11,13 +11,13 @@ test('schema: yes or no, in the answers file as true/false/yes/no', () => {
 });
 
 test('prompt: a yes/no question, with what it costs on a large site', async () => {
-  const { answer, asked, screen } = await ask(allUsersQuestion, [['Allow users to send e-mail to the All Users group?', false]]);
+  const { answer, asked, screen } = await ask(allowAllUsersQuestion, [['Allow users to send e-mail to the All Users group?', false]]);
   assert.equal(answer, false);
   assert.equal(asked[0]?.kind, 'confirm');
   assert.equal(screen, 'On a large site, one message to All Users becomes an e-mail to every user.\n');
 });
 
 test('default: yes, as Teaming\'s installer; or the stored answer', () => {
-  assert.equal(allUsersQuestion.defaultValue({}, {}), true);
-  assert.equal(allUsersQuestion.defaultValue({}, { allowSendToAllUsers: false }), false);
+  assert.equal(allowAllUsersQuestion.defaultValue({}, {}), true);
+  assert.equal(allowAllUsersQuestion.defaultValue({}, { allowSendToAllUsers: false }), false);
 });
