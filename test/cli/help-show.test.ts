@@ -95,7 +95,8 @@ describe('--help', { concurrency: true }, () => {
           '\n' +
           'Exit codes:\n' +
           '  0 done   1 internal error   2 usage, invalid answers or unreadable file\n' +
-          '  3 mail server check failed, nothing written   4 file could not be written   130 cancelled\n\n',
+          '  3 mail server check failed, nothing written   4 file could not be written   130 cancelled\n' +
+          '  129 terminal closed and 143 terminated: as cancelled\n\n',
       ),
       result.stdout,
     );
@@ -238,6 +239,6 @@ describe('show [-f FILE]', { concurrency: true }, () => {
     assertRefused(empty, '✖ other.properties: holds no outbound e-mail settings: run teaming-mail-setup -f other.properties to add them\n');
     assert.equal(bad.code, 2);
     assert.equal(bad.stderr, '✖ bad.properties:3: mail.smtp.auth: mail.smtp.auth must be true or false (fix or remove this line, then run again)\n');
-    assert.deepEqual(JSON.parse(bad.stdout), { result: 'error', exitCode: 2, errors: [bad.stderr.slice(2, -1)] });
+    assert.deepEqual(JSON.parse(bad.stdout), { result: 'error', exitCode: 2, errors: [bad.stderr.slice(2, -1)], problems: [{ message: bad.stderr.slice(2, -1) }] });
   });
 });
