@@ -16,7 +16,7 @@ import { createProbe } from '../wizard/probe-step.ts';
 import { inquirerPrompter } from '../wizard/prompter.ts';
 import { runWizard, type WizardOptions } from '../wizard/wizard.ts';
 
-export const DEMO_RECIPIENT = 'administrator@demo.test';
+const DEMO_RECIPIENT = 'administrator@demo.test';
 
 /** `howToAnswer`: the command line's words for an answer the wizard lacks (it asks them all here). */
 export async function runDemo(out: Output, howToAnswer: WizardOptions['howToAnswer']): Promise<number> {

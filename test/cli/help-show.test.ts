@@ -16,7 +16,7 @@ const NO_DEFAULT = new Set(['--host', '--username', '--password-file', '--answer
 /** The help text of each option: from its flags to the next option or heading. */
 function helpEntries(help: string): Map<string, string> {
   const entries = new Map<string, string>();
-  const blocks = help.split(/\n(?=  -|\S)/);
+  const blocks = help.split(/\n(?= {2}-|\S)/);
   for (const block of blocks) {
     const flags = /^ {2}(-[^\s,]+(?:, --\S+)?(?: <[^>]+>)?)/.exec(block)?.[1];
     if (flags) entries.set(flags, block.replace(/\s+/g, ' '));
@@ -29,7 +29,10 @@ function helpGroups(help: string): Map<string, string[]> {
   const groups = new Map<string, string[]>();
   let heading = '';
   for (const line of help.split('\n')) {
-    if (/^\S.*:$/.test(line)) groups.set((heading = line), []);
+    if (/^\S.*:$/.test(line)) {
+      heading = line;
+      groups.set(heading, []);
+    }
     const flags = /^ {2}(-[^\s,]+(?:, --\S+)?(?: <[^>]+>)?)/.exec(line)?.[1];
     if (flags) groups.get(heading)?.push(flags);
   }

@@ -281,7 +281,7 @@ describe('--write-answers saves a replayable answers file, never the password', 
     const answers = await readFile(join(first, 'answers.json'), 'utf8');
     assert.equal(
       answers,
-      JSON.stringify(
+      `${JSON.stringify(
         {
           protocol: 'smtp',
           host: 'mail.example.com',
@@ -295,7 +295,7 @@ describe('--write-answers saves a replayable answers file, never the password', 
         },
         null,
         2,
-      ) + '\n',
+      )}\n`,
     );
     assertNoPassword(answers);
 
