@@ -1,5 +1,5 @@
 /**
- * The program's entry (dist/cli.cjs, loaded by bin/teaming-mail-setup.js). `--version` alone is answered here, before the command line
+ * The program's entry (dist/cli.js, imported by bin/teaming-mail-setup.js). `--version` alone is answered here, before the command line
  * parser and everything behind it loads; anything else goes to the entry point in main.ts.
  */
 import { VERSION } from '../version.ts';

@@ -4,7 +4,7 @@
  */
 import { readFile, writeFile } from 'node:fs/promises';
 import { answersFileContent, COMMAND_LINE_WORDS, PASSWORD_ENV, presetAnswers, type PresetAnswers } from './answers.ts';
-import { AnswersError, CancelledError, CliError, EXIT, ProbeFailedError, UsageError, WriteFileError } from '../errors.ts';
+import { AnswersError, CancelledError, CliError, EXIT, errorDocument, errorLines, ProbeFailedError, UsageError, WriteFileError } from '../errors.ts';
 import { diskFileAccess } from '../wizard/file-access.ts';
 import { createOutput, type Output } from '../output.ts';
 import { inquirerPrompter } from '../wizard/prompter.ts';
@@ -42,7 +42,9 @@ async function presetPassword(given: WizardInvocation['password'], interactive: 
     password = text.replace(/^\uFEFF/, '').split(/\r\n|\n|\r/)[0]!;
   } else if (given.stdin) {
     if (interactive || process.stdin.isTTY) {
-      throw new UsageError('--password-stdin needs --non-interactive and the password piped in: printf %s "$PASSWORD" | teaming-mail-setup --password-stdin --non-interactive …');
+      throw new UsageError('--password-stdin needs --non-interactive and the password piped in', {
+        fix: 'printf %s "$PASSWORD" | teaming-mail-setup --password-stdin --non-interactive …',
+      });
     }
     password = (await readStdin()).replace(/\r?\n$/, '');
   } else if (fromEnv !== undefined) {
@@ -56,13 +58,13 @@ async function presetPassword(given: WizardInvocation['password'], interactive: 
 
 async function readAnswersFile(path: string): Promise<{ name: string; content: unknown }> {
   const text = await readFile(path, 'utf8').catch((error: Error) => {
-    throw new UsageError(`--answers: cannot read ${path}: ${error.message}`);
+    throw new UsageError(`--answers: cannot read ${path}`, { detail: error.message });
   });
   try {
     // A byte-order mark, as some Windows editors save it, is no reason to refuse the file.
     return { name: path, content: JSON.parse(text.replace(/^\uFEFF/, '')) };
   } catch (error) {
-    throw new UsageError(`--answers: ${path} is not valid JSON: ${(error as Error).message}`);
+    throw new UsageError(`--answers: ${path} is not valid JSON`, { detail: (error as Error).message });
   }
 }
 
@@ -88,7 +90,7 @@ async function gatherPreset(invocation: WizardInvocation): Promise<PresetAnswers
 
 async function readCaFile(path: string): Promise<string> {
   const pem = await readFile(path, 'utf8').catch((error: Error) => {
-    throw new UsageError(`--ca-file: cannot read ${path}: ${error.message}`);
+    throw new UsageError(`--ca-file: cannot read ${path}`, { detail: error.message });
   });
   if (!pem.includes('-----BEGIN CERTIFICATE-----')) {
     throw new UsageError(`--ca-file: ${path} holds no PEM certificate (a "-----BEGIN CERTIFICATE-----" block)`);
@@ -124,9 +126,9 @@ async function wizard(invocation: WizardInvocation, out: Output): Promise<Wizard
   // A refused flag is a usage error before anything else, as commander's own; unattended, it is listed with the rest.
   if (interactive && invocation.problems.length > 0) throw new AnswersError(invocation.problems);
   if (interactive && !process.stdin.isTTY) {
-    throw new UsageError(
-      'no terminal to ask the questions on: to run unattended, add --non-interactive and give the answers as flags or with --answers FILE (see --help)',
-    );
+    throw new UsageError('no terminal to ask the questions on', {
+      fix: 'to run unattended, add --non-interactive and give the answers as flags or with --answers FILE (see --help)',
+    });
   }
   const { settings: preset, problems, rejected } = await gatherPreset(invocation);
   const result = await runWizard(
@@ -155,7 +157,7 @@ async function wizard(invocation: WizardInvocation, out: Output): Promise<Wizard
   } else if (path !== undefined) {
     await writeFile(path, `${JSON.stringify(answersFileContent(result.settings), null, 2)}\n`).catch((error: Error) => {
       const settings = result.result === 'written' ? `; ${result.file} was written` : '';
-      throw new WriteFileError(`--write-answers: cannot write ${path}: ${error.message}${settings}`);
+      throw new WriteFileError(`--write-answers: cannot write ${path}`, { detail: `${error.message}${settings}` });
     });
     out.success(`Saved the answers to ${path} (without the password).`);
   }
@@ -182,22 +184,22 @@ function cancelledMessage(): string {
 
 /** Turn any error into its message(s) and exit code. */
 function exitCodeFor(error: unknown, out: Output, json: boolean): number {
-  const failure = (exitCode: number, messages: string[]) => {
-    for (const message of messages) out.error(message);
-    // A failed check's report goes with it: scripts need its failure kind, not only the sentence.
-    const probe = error instanceof ProbeFailedError && error.report !== undefined ? { probe: error.report } : {};
-    if (json) out.json({ result: 'error', exitCode, errors: messages, ...probe });
-    return exitCode;
-  };
   if (error instanceof CancelledError) {
     out.line(cancelledMessage());
     if (json) out.json({ result: 'cancelled', exitCode: error.exitCode });
     return error.exitCode;
   }
-  if (error instanceof AnswersError) return failure(error.exitCode, error.problems);
-  if (error instanceof CliError) return failure(error.exitCode, [error.message]);
-  const detail = process.env.DEBUG ? ((error as Error)?.stack ?? String(error)) : String((error as Error)?.message ?? error);
-  return failure(EXIT.internal, [`internal error: ${detail} (please report this; rerun with DEBUG=1 for details)`]);
+  const failure =
+    error instanceof CliError
+      ? error
+      : new CliError('internal error', EXIT.internal, {
+          detail: process.env.DEBUG ? ((error as Error)?.stack ?? String(error)) : String((error as Error)?.message ?? error),
+          fix: 'please report this; rerun with DEBUG=1 for details',
+        });
+  for (const line of errorLines(failure)) out.error(line);
+  // A failed check's report goes with it: scripts need its failure kind, not only the sentence.
+  if (json) out.json(errorDocument(failure, failure instanceof ProbeFailedError && failure.report !== undefined ? { probe: failure.report } : {}));
+  return failure.exitCode;
 }
 
 /**
@@ -215,9 +217,9 @@ function exitOnSignals(out: Output, json: boolean, exit: (code: number) => never
     exit(code);
   };
   process.on('SIGINT', stop(EXIT.cancelled));
-  process.on('SIGTERM', stop(143));
-  // The terminal closed (an SSH session dropped): same as a cancel, 128 + SIGHUP.
-  process.on('SIGHUP', stop(129));
+  process.on('SIGTERM', stop(EXIT.terminated));
+  // The terminal closed (an SSH session dropped): same as a cancel.
+  process.on('SIGHUP', stop(EXIT.hangUp));
 }
 
 /** Options that only matter to the check, given with --no-probe: say so rather than ignore them. */

@@ -54,7 +54,7 @@ export interface ShowInvocation extends Parsed {
   file: string;
 }
 
-export interface DemoInvocation extends Parsed {
+interface DemoInvocation extends Parsed {
   command: 'demo';
 }
 

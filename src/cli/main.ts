@@ -8,7 +8,7 @@
  * error into a message and an exit code. Heavy modules load only when a command needs them.
  */
 import { buildProgram } from './program.ts';
-import { EXIT } from '../errors.ts';
+import { EXIT, errorDocument, UsageError } from '../errors.ts';
 
 /** A closed pipe (`teaming-mail-setup show | head`) ends the output quietly, not with a stack trace. */
 function quietOnClosedPipe(stream: NodeJS.WriteStream): void {
@@ -31,7 +31,7 @@ async function main(): Promise<void> {
     command.exitOverride((error) => {
       if (error.exitCode === 0) process.exit(EXIT.ok);
       if (process.argv.includes('--json')) {
-        const document = { result: 'error', exitCode: EXIT.usage, errors: [error.message.replace(/^error: /, '')] };
+        const document = errorDocument(new UsageError(error.message.replace(/^error: /, '')));
         process.stdout.write(`${JSON.stringify(document, null, 2)}\n`);
       }
       process.exit(EXIT.usage);

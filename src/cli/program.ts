@@ -25,6 +25,7 @@ Examples:
 Exit codes:
   0 done   1 internal error   2 usage, invalid answers or unreadable file
   3 mail server check failed, nothing written   4 file could not be written   130 cancelled
+  129 terminal closed and 143 terminated: as cancelled
 `;
 
 /** The options of the mail server check, shared by the wizard and `check`. */

@@ -5,7 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 
-export interface ReceivedMessage {
+interface ReceivedMessage {
   from: string;
   to: string[];
   raw: string;
@@ -33,7 +33,7 @@ export interface DemoServerOptions {
   port?: number;
 }
 
-export async function generateCertificate(hostNames: string[] = ['localhost']): Promise<{ key: string; cert: string }> {
+async function generateCertificate(hostNames: string[] = ['localhost']): Promise<{ key: string; cert: string }> {
   // CommonJS: its functions are on module.exports, the default export (bundled or not).
   const { generate } = (await import('selfsigned')).default;
   const result = await generate([{ name: 'commonName', value: hostNames[0] ?? 'localhost' }], {

@@ -16,7 +16,7 @@ import { createProbe } from '../wizard/probe-step.ts';
 import { inquirerPrompter } from '../wizard/prompter.ts';
 import { runWizard, type WizardOptions } from '../wizard/wizard.ts';
 
-export const DEMO_RECIPIENT = 'administrator@demo.test';
+const DEMO_RECIPIENT = 'administrator@demo.test';
 
 /** `commandLine`: the command line's words for the wizard's messages that name a flag. */
 export async function runDemo(out: Output, commandLine: WizardOptions['commandLine']): Promise<number> {

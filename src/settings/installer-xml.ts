@@ -47,8 +47,8 @@ import {
  * it); the roots known from real files are these. A document without EmailSettings is taken for
  * an installer.xml only when its root is one of them.
  */
-export const ROOT_ELEMENT = 'InstallerConfig';
-export const INSTALLER_ROOTS: readonly string[] = ['Installer', 'InstallerConfig'];
+const ROOT_ELEMENT = 'InstallerConfig';
+const INSTALLER_ROOTS: readonly string[] = ['Installer', 'InstallerConfig'];
 
 type Section = 'Outbound' | 'Resource';
 
@@ -285,7 +285,7 @@ export const xmlFormat: SettingsFormat = {
 };
 
 /** Refuse a reference to a declared entity inside an attribute the wizard manages. */
-export function refuseManagedEntities(source: XmlSource, elements: (Element | undefined)[], managed: (name: string) => boolean): void {
+function refuseManagedEntities(source: XmlSource, elements: (Element | undefined)[], managed: (name: string) => boolean): void {
   if (source.entities.size === 0) return;
   for (const element of elements) {
     for (const attribute of Array.from(element?.attributes ?? [])) {

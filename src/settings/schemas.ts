@@ -6,7 +6,6 @@ import { ipVersion } from './ip-address.ts';
 import * as z from 'zod';
 import { canonicalTimeZone, isValidTimeZone } from './time-zone-names.ts';
 
-// eslint-disable-next-line no-control-regex
 const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
 
 function withoutControlCharacters(field: string) {

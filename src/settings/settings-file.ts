@@ -8,6 +8,7 @@
  */
 import { constants, promises as fs, type Stats } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
+import escapeStringRegexp from 'escape-string-regexp';
 import { SettingsFileError, WriteFileError } from '../errors.ts';
 import type { StoredSettings } from './managed-settings.ts';
 import { formatFor } from './settings-format.ts';
@@ -186,8 +187,7 @@ async function replaceAtomically(target: string, bytes: Buffer, owner?: { uid: n
  * next run (holding the lock) removes those of this file, its backup and its lock whose process is gone.
  */
 async function removeStaleTemporaries(path: string): Promise<void> {
-  const name = basename(path).replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-  const pattern = new RegExp(`^\\.${name}(?:\\.bak|\\.lock)?\\.(\\d+)\\.[0-9a-f]{8}\\.tmp$`);
+  const pattern = new RegExp(`^\\.${escapeStringRegexp(basename(path))}(?:\\.bak|\\.lock)?\\.(\\d+)\\.[0-9a-f]{8}\\.tmp$`);
   const folder = dirname(path);
   for (const entry of await fs.readdir(folder).catch(() => [])) {
     const pid = Number(pattern.exec(entry)?.[1]);

@@ -9,6 +9,7 @@
  * text at those positions, and everything else is kept as it was.
  */
 import { DOMParser, type Attr, type Document, type Element, type Node } from '@xmldom/xmldom';
+import escapeStringRegexp from 'escape-string-regexp';
 import { SettingsFileError } from '../errors.ts';
 import { declaredEntities, ENTITIES_REFUSED, markupReference, type DeclaredEntities } from './xml-entities.ts';
 
@@ -173,7 +174,7 @@ function mismatchedEndTag(text: string, message: string, locator: { lineNumber?:
   const [, open, close] = names;
   const starts = lineStarts(text);
   const from = (starts[locator.lineNumber - 1] ?? 0) + (locator.columnNumber ?? 1) - 1;
-  const pattern = new RegExp(`</${close!.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?=[\\s>])`, 'g');
+  const pattern = new RegExp(`</${escapeStringRegexp(close!)}(?=[\\s>])`, 'g');
   pattern.lastIndex = from;
   const at = pattern.exec(text)?.index;
   if (at === undefined) return undefined;

@@ -16,7 +16,7 @@ const NO_DEFAULT = new Set(['--host', '--username', '--password-file', '--answer
 /** The help text of each option: from its flags to the next option or heading. */
 function helpEntries(help: string): Map<string, string> {
   const entries = new Map<string, string>();
-  const blocks = help.split(/\n(?=  -|\S)/);
+  const blocks = help.split(/\n(?= {2}-|\S)/);
   for (const block of blocks) {
     const flags = /^ {2}(-[^\s,]+(?:, --\S+)?(?: <[^>]+>)?)/.exec(block)?.[1];
     if (flags) entries.set(flags, block.replace(/\s+/g, ' '));
@@ -29,7 +29,10 @@ function helpGroups(help: string): Map<string, string[]> {
   const groups = new Map<string, string[]>();
   let heading = '';
   for (const line of help.split('\n')) {
-    if (/^\S.*:$/.test(line)) groups.set((heading = line), []);
+    if (/^\S.*:$/.test(line)) {
+      heading = line;
+      groups.set(heading, []);
+    }
     const flags = /^ {2}(-[^\s,]+(?:, --\S+)?(?: <[^>]+>)?)/.exec(line)?.[1];
     if (flags) groups.get(heading)?.push(flags);
   }
@@ -95,7 +98,8 @@ describe('--help', { concurrency: true }, () => {
           '\n' +
           'Exit codes:\n' +
           '  0 done   1 internal error   2 usage, invalid answers or unreadable file\n' +
-          '  3 mail server check failed, nothing written   4 file could not be written   130 cancelled\n\n',
+          '  3 mail server check failed, nothing written   4 file could not be written   130 cancelled\n' +
+          '  129 terminal closed and 143 terminated: as cancelled\n\n',
       ),
       result.stdout,
     );
@@ -238,6 +242,6 @@ describe('show [-f FILE]', { concurrency: true }, () => {
     assertRefused(empty, '✖ other.properties: holds no outbound e-mail settings: run teaming-mail-setup -f other.properties to add them\n');
     assert.equal(bad.code, 2);
     assert.equal(bad.stderr, '✖ bad.properties:3: mail.smtp.auth: mail.smtp.auth must be true or false (fix or remove this line, then run again)\n');
-    assert.deepEqual(JSON.parse(bad.stdout), { result: 'error', exitCode: 2, errors: [bad.stderr.slice(2, -1)] });
+    assert.deepEqual(JSON.parse(bad.stdout), { result: 'error', exitCode: 2, errors: [bad.stderr.slice(2, -1)], problems: [{ message: bad.stderr.slice(2, -1) }] });
   });
 });

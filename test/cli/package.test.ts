@@ -1,10 +1,12 @@
 /**
  * The published package: only the bundle, the README and package.json go in, and the packed
- * tarball installs globally and runs from its bin link, in a folder of its own.
+ * tarball installs globally and runs from its bin link, in a folder of its own, with no dependency
+ * installed beside it (the bundle holds every library it uses).
  */
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -25,20 +27,21 @@ after(async () => {
 });
 
 describe('the npm package', () => {
-  test('npm pack ships bin/, dist/ (the program, its code cache, the vendor files), README.md and package.json only: no sources, tests, maps or temporary files', async () => {
+  test('npm pack ships bin/, dist/ (the program and its chunks), README.md and package.json only: no sources, tests, maps or temporary files', async () => {
     const { stdout } = await run('npm', ['pack', '--dry-run', '--json', ...NPM_FLAGS], { cwd: ROOT });
     const [packed] = JSON.parse(stdout) as [{ files: { path: string }[] }];
     const paths = packed.files.map((file) => file.path);
     const { bin } = JSON.parse(await readFile(join(ROOT, 'package.json'), 'utf8')) as { bin: Record<string, string> };
     for (const target of Object.values(bin)) assert.ok(paths.includes(target), `the bin ${target} is not packed`);
-    for (const file of ['dist/cli.cjs', 'dist/cli.cjs.cache', 'dist/vendor/luxon.cjs', 'dist/vendor/xmldom.cjs']) assert.ok(paths.includes(file), `${file} is not packed`);
+    assert.ok(paths.includes('dist/cli.js'), 'dist/cli.js is not packed');
+    assert.ok(paths.some((path) => path.startsWith('dist/chunks/')), 'dist/chunks/ is not packed');
     for (const path of paths) {
-      assert.match(path, /^(bin\/teaming-mail-setup\.js$|bin\/package\.json$|dist\/|README\.md$|package\.json$|LICEN[CS]E(\.\w+)?$)/, `${path} should not be packed`);
+      assert.match(path, /^(bin\/teaming-mail-setup\.js$|dist\/|README\.md$|package\.json$|LICEN[CS]E(\.\w+)?$)/, `${path} should not be packed`);
       assert.doesNotMatch(path, /(^|\/)(src|test|node_modules)\/|\.map$|\.tmp$|\.lock$|\.bak$|\.ts$/, `${path} should not be packed`);
     }
   });
 
-  test('the tarball installs globally into a temporary prefix, and its bin runs: --version (with the code cache) and a dry run', async () => {
+  test('the tarball installs globally into a temporary prefix, and its bin runs with no other package installed (self-contained): --version and a dry run', async () => {
     await run('npm', ['pack', '--pack-destination', folder, ...NPM_FLAGS], { cwd: ROOT });
     const { version } = JSON.parse(await readFile(join(ROOT, 'package.json'), 'utf8')) as { version: string };
     const prefix = join(folder, 'prefix');
@@ -48,9 +51,10 @@ describe('the npm package', () => {
       timeout: 120_000,
     });
     const bin = join(prefix, 'bin', 'teaming-mail-setup');
-    const versionRun = await run(bin, ['--version'], { cwd: folder, env: { ...process.env, NODE_DEBUG: 'teaming-mail-setup' } });
+    assert.deepEqual(await readdir(join(prefix, 'lib', 'node_modules')), ['teaming-mail-setup'], 'the package installs no dependency');
+    assert.equal(existsSync(join(prefix, 'lib', 'node_modules', 'teaming-mail-setup', 'node_modules')), false, 'the package installs no dependency');
+    const versionRun = await run(bin, ['--version'], { cwd: folder });
     assert.equal(versionRun.stdout.trim(), version);
-    assert.match(versionRun.stderr, /^TEAMING-MAIL-SETUP \d+: code cache used$/m);
     const dryRun = await run(bin, ['--non-interactive', '--no-probe', '--dry-run', '--host', 'mail.example.com', '--time-zone', 'UTC', '--no-auth'], { cwd: folder });
     assert.match(dryRun.stdout, /^mail\.smtp\.host=mail\.example\.com$/m);
   });

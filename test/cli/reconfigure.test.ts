@@ -248,6 +248,7 @@ describe('--json: one JSON document on stdout, messages on stderr', { concurrenc
       result: 'error',
       exitCode: 2,
       errors: ['missing mail host: give --host (answers file: "host")', 'missing user name: give --username (answers file: "username")'],
+      problems: [{ message: 'missing mail host: give --host (answers file: "host")' }, { message: 'missing user name: give --username (answers file: "username")' }],
     });
     assert.equal(
       result.stderr,
@@ -260,7 +261,12 @@ describe('--json: one JSON document on stdout, messages on stderr', { concurrenc
     const result = await run([...UNATTENDED, '--json', '--port'], { cwd });
     assert.equal(result.code, 2);
     assert.equal(result.stderr, "error: option '--port <port>' argument missing\n");
-    assert.deepEqual(JSON.parse(result.stdout), { result: 'error', exitCode: 2, errors: ["option '--port <port>' argument missing"] });
+    assert.deepEqual(JSON.parse(result.stdout), {
+      result: 'error',
+      exitCode: 2,
+      errors: ["option '--port <port>' argument missing"],
+      problems: [{ message: "option '--port <port>' argument missing" }],
+    });
   });
 });
 
@@ -275,7 +281,7 @@ describe('--write-answers saves a replayable answers file, never the password', 
     const answers = await readFile(join(first, 'answers.json'), 'utf8');
     assert.equal(
       answers,
-      JSON.stringify(
+      `${JSON.stringify(
         {
           protocol: 'smtp',
           host: 'mail.example.com',
@@ -289,7 +295,7 @@ describe('--write-answers saves a replayable answers file, never the password', 
         },
         null,
         2,
-      ) + '\n',
+      )}\n`,
     );
     assertNoPassword(answers);
 

@@ -156,7 +156,7 @@ before(async () => {
   const all = Object.values(cases);
   for (const c of all) c.seen = snapshot(c.recorded);
   const results = await javaMailSend(RECIPIENT, all.map((c) => c.file), trustStore);
-  all.forEach((c, index) => (c.javaMail = results[index]));
+  for (const [index, c] of all.entries()) c.javaMail = results[index];
 });
 
 after(() => Promise.all(servers.map((server) => server.close())));

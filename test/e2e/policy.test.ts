@@ -259,7 +259,7 @@ describe('the envelope test, through the command', () => {
 
   test('a wrong --accept-certificate fingerprint is named as such: "does not match: the server presents …"', async () => {
     const smtp = await server({ certificate: 'self-signed', auth: false });
-    const wrong = 'AA:'.repeat(31) + 'AA';
+    const wrong = `${'AA:'.repeat(31)}AA`;
     const result = await runCli(unattended(smtp.port, '--starttls', '--no-auth', '--accept-certificate', wrong));
     assert.equal(result.code, 3, result.stderr + result.stdout);
     assertIncludes(result.stdout, `Problem (TLS): the accepted certificate fingerprint ${wrong} does not match: the server presents ${smtp.certificateSha256} (CN=localhost, issued by CN=localhost)\n`);

@@ -241,7 +241,7 @@ export const closeOnAcceptServer = () => startRawServer((socket) => socket.end()
 
 /** Sends an endless line: 'X' forever, never a line end. */
 export const endlessLineServer = () =>
-  startRawServer((socket) => every(socket, 5, () => void socket.write('220 ' + 'X'.repeat(2048))));
+  startRawServer((socket) => every(socket, 5, () => void socket.write(`220 ${'X'.repeat(2048)}`)));
 
 /** Trickles a valid greeting, one byte a second. */
 export const tricklingServer = () =>

@@ -209,7 +209,7 @@ describe('probe policy: the envelope test ends every check', () => {
     assert.match(report.stages.find((stage) => stage.name === 'envelope')?.detail ?? '', /\(authentication off: these settings name no sender, so the test recipient stands in as the sender\)$/);
   });
 
-  let servers: TestSmtpServer[] = [];
+  const servers: TestSmtpServer[] = [];
   after(() => Promise.all(servers.map((server) => server.close())));
   async function smtp(options: Parameters<typeof startSmtpServer>[0]): Promise<TestSmtpServer> {
     const started = await startSmtpServer(options);

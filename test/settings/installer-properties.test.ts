@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { SettingsFileError } from '../../src/errors.ts';
-import { readInstallerProperties, writeInstallerProperties } from '../../src/settings/installer-properties.ts';
+import { readInstallerProperties } from '../../src/settings/installer-properties.ts';
 import { propertiesFormat } from '../../src/settings/settings-format.ts';
 import type { MailSettings } from '../../src/settings/settings.ts';
 import { PLAIN_SMTP, propertiesText } from '../helpers/fixtures.ts';

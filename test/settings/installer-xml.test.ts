@@ -413,7 +413,7 @@ describe('installer.xml: the root element, as liberal as Teaming', () => {
   test('a known installer root without EmailSettings gets the section; another root without it is refused', () => {
     const installer = '<Installer>\n  <Network/>\n</Installer>\n';
     assert.deepEqual(read(installer), { hasOutbound: false, settings: {} });
-    assert.match(write(installer, FIXTURE_SETTINGS).toString('utf8'), /^<Installer>\n  <Network\/>\n  <EmailSettings>\n    <Outbound defaultTZ="America\/New_York"[\s\S]*<\/EmailSettings>\n<\/Installer>\n$/);
+    assert.match(write(installer, FIXTURE_SETTINGS).toString('utf8'), /^<Installer>\n {2}<Network\/>\n {2}<EmailSettings>\n {4}<Outbound defaultTZ="America\/New_York"[\s\S]*<\/EmailSettings>\n<\/Installer>\n$/);
     assertSettingsFileError(() => read('<Settings>\n  <Network/>\n</Settings>\n'), {
       line: 1,
       column: 1,

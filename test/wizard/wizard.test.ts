@@ -72,7 +72,7 @@ test('a new configuration asks every question in the installer order and writes 
   assert.equal(asked.find((question) => question.message === 'Port')?.default, '25');
   assert.equal(asked.find((question) => question.message === 'Use STARTTLS?')?.default, true);
   const screen = text();
-  assert.match(screen, /\n  Password {20}••••••\n/);
+  assert.match(screen, /\n {2}Password {20}••••••\n/);
   assert.match(screen, /Notifications will be stamped like: Tue 1 Dec 2026 10:00 MST/);
   assert.doesNotMatch(screen, /pa ss=wörd/);
   assert.match(screen, /✔ Wrote .*installer\.properties\./);
