@@ -1,14 +1,14 @@
 /**
- * The TLS handshake the probe makes itself: SMTPS (before SMTPConnection gets the socket, marked
- * `secured`) and the try of a silent port with TLS. Not nodemailer's: its implicit TLS reports a
- * failed or silent handshake only as ETLS/ETIMEDOUT with OpenSSL's text, where the probe tells a
- * plain-text port, a reset, a silent port and a certificate problem apart.
+ * The TLS handshakes the probe makes itself: SMTPS, STARTTLS and the try of a silent port with
+ * TLS. Not nodemailer's: its TLS reports a failed or silent handshake only as ETLS/ETIMEDOUT with
+ * OpenSSL's text, where the probe tells a plain-text port, a reset, a silent port and a
+ * certificate problem apart.
  */
 import { ipVersion } from '../settings/ip-address.ts';
 import type { Duplex } from 'node:stream';
 import type tls from 'node:tls';
 import type { CertificateProblem } from './certificate.ts';
-import { ignore } from './connect.ts';
+import { ignore } from './stages/connect.ts';
 import { fail, type StageFailure } from './failures.ts';
 import { plainText } from './bounded-socket.ts';
 import type { CertificateInfo } from './types.ts';

@@ -90,7 +90,7 @@ describe('what a run loads', () => {
     assert.deepEqual(loaded.vendor, []);
   });
 
-  test('check with STARTTLS: TLS (nodemailer loads it with SMTPConnection), but no HTTP client, compression or vendor file', async () => {
+  test('check with STARTTLS: TLS, but no HTTP client, compression or vendor file', async () => {
     const server = await startSmtpServer({ mode: 'starttls' });
     try {
       const file = join(folder, 'starttls.properties');

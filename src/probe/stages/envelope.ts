@@ -1,13 +1,31 @@
 /**
- * The envelope test that ends every check: MAIL FROM the sender Teaming will use, RCPT TO the test
- * recipient (else that sender), then RSET — nothing is sent. Which addresses, and what a refusal
- * means (replies.ts), are decided here without the socket; nodemailer's SMTPConnection speaks the
- * commands (session.ts). Not nodemailer's: it has no notion of the sender Teaming will use.
+ * The envelope stage that ends every check: MAIL FROM the sender Teaming will use, RCPT TO the
+ * test recipient (else that sender); without a test message nothing is sent. Which addresses, and
+ * what a refusal means (replies.ts), are decided without the socket; the commands go on the
+ * probe's channel (see smtp-channel.ts for why not through nodemailer: its send() always goes on to
+ * DATA). Not nodemailer's either: it has no notion of the sender Teaming will use.
  */
-import type { MailSettings } from '../settings/settings.ts';
-import { fail, type StageFailure } from './failures.ts';
-import { recipientRefusal, senderRefusal } from './replies.ts';
-import type { Reply } from './bounded-socket.ts';
+import type { MailSettings } from '../../settings/settings.ts';
+import { fail, StageFailure } from '../failures.ts';
+import { recipientRefusal, senderRefusal, type Reply } from '../replies.ts';
+import type { ProbeSession, StageResult } from './session.ts';
+
+/** MAIL FROM and, once it is accepted, RCPT TO; each reply diagnosed on its own. */
+export async function envelopeStage(session: ProbeSession, testRecipient: string | undefined): Promise<StageResult<EnvelopeAddresses>> {
+  const { settings } = session;
+  const addresses = envelopeAddresses(settings, testRecipient);
+  if (addresses instanceof StageFailure) throw addresses;
+  session.envelope = { ...addresses };
+  session.smtp.send(`MAIL FROM:<${addresses.from}>`);
+  const mail = await session.reply();
+  if (mail.code !== 250) throw senderRefusal(mail, settings, addresses.from);
+  session.smtp.send(`RCPT TO:<${addresses.to}>`);
+  const rcpt = await session.reply();
+  const refusal = envelopeRefusal(settings, addresses, mail, rcpt);
+  if (refusal) throw refusal;
+  session.envelope = { ...addresses, mail: mail.raw, rcpt: rcpt.raw };
+  return { value: addresses, detail: describeEnvelope(addresses, mail, rcpt) };
+}
 
 export interface EnvelopeAddresses {
   /** '' is the null sender `<>`. */

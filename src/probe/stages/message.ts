@@ -1,8 +1,33 @@
 /**
- * The test message: its text, composed by nodemailer's MailComposer; nodemailer's SMTPConnection
- * sends it (session.ts), dot-stuffing and all. Hand-written here only what Teaming's message says.
+ * The test message stage: its text, composed by nodemailer's MailComposer (what nodemailer does
+ * well: headers, encodings, line lengths), sent after the envelope with DATA on the probe's channel
+ * (see smtp-channel.ts for why not through SMTPConnection's send()). Hand-written here only what
+ * Teaming's message says, and DATA's dot-stuffing (RFC 5321 4.5.2).
  */
-import type { MailSettings } from '../settings/settings.ts';
+import type { MailSettings } from '../../settings/settings.ts';
+import { messageRefusal } from '../replies.ts';
+import type { ProbeSession, StageResult } from './session.ts';
+
+/** DATA, the message, and the server's acceptance of it. */
+export async function messageStage(session: ProbeSession, message: Buffer, to: string): Promise<StageResult<Acceptance>> {
+  const channel = session.smtp;
+  channel.send('DATA');
+  const data = await session.reply();
+  if (data.code !== 354) throw messageRefusal(data, false);
+  channel.write(dotStuffed(message));
+  channel.send({ line: '.', shown: `(the message, ${message.length} bytes) .` });
+  const done = await session.reply();
+  if (done.code !== 250) throw messageRefusal(done, true);
+  const accepted = acceptance(done.raw);
+  session.accepted = accepted;
+  return { value: accepted, detail: `accepted for ${to}: ${accepted.reply}` };
+}
+
+/** The message as DATA carries it: a leading dot doubled on every line, ending in CRLF. */
+function dotStuffed(message: Buffer): Buffer {
+  const text = message.toString('latin1').replace(/(^|\r\n)\./g, '$1..');
+  return Buffer.from(text.endsWith('\r\n') ? text : `${text}\r\n`, 'latin1');
+}
 
 export interface TestMessageInput {
   from: string;
@@ -14,7 +39,7 @@ export interface TestMessageInput {
 
 /** The body line a recipient (and the tests) look for; luxon, which formats it, loads only to send a message. */
 export async function timeStampLine(timeZone: string, now: Date): Promise<string> {
-  const { timeStampPreview } = await import('../settings/time-zones.ts');
+  const { timeStampPreview } = await import('../../settings/time-zones.ts');
   return `Notification time stamp: ${timeStampPreview(timeZone, now)} (${timeZone})`;
 }
 

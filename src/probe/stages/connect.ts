@@ -1,19 +1,31 @@
 /**
- * DNS and the TCP connect over each address in turn, before SMTPConnection gets the socket. Not
+ * The DNS and connect stages: the lookup, and the TCP connect over each address in turn. Not
  * nodemailer's: its connect reports one error for the whole attempt (ECONNECTION/ETIMEDOUT), where
  * the probe names the lookup and the connect as stages of their own, each with its own diagnosis,
  * uses the lookup the caller injects, and gives each address its share of the probe's deadline.
  */
 import { promises as dnsPromises, type LookupAddress } from 'node:dns';
 import net from 'node:net';
-import { ipVersion } from '../settings/ip-address.ts';
-import type { MailSettings } from '../settings/settings.ts';
-import { Deadline, DeadlineError } from './deadline.ts';
-import { connectFailure, connectTimeout, dnsFailure, fail } from './failures.ts';
-import type { LookupFunction } from './types.ts';
+import { ipVersion } from '../../settings/ip-address.ts';
+import type { MailSettings } from '../../settings/settings.ts';
+import { Deadline, DeadlineError } from '../deadline.ts';
+import { connectFailure, connectTimeout, dnsFailure, fail } from '../failures.ts';
+import type { LookupFunction } from '../types.ts';
+import type { ProbeSession, StageResult } from './session.ts';
 
 /** Every socket keeps a listener for 'error' as long as it lives: an unheard one would end the process. */
 export const ignore = (): void => {};
+
+export function lookupStage(session: ProbeSession): Promise<StageResult<LookupAddress[]>> {
+  return resolveHost(session.host, session.options.lookup, session.deadline).then(({ addresses, detail }) => ({ value: addresses, detail }));
+}
+
+export async function connectStage(session: ProbeSession, addresses: LookupAddress[]): Promise<StageResult<net.Socket>> {
+  const { socket, address, detail } = await connectFirst(addresses, session.settings, session.deadline);
+  session.address = address;
+  session.socket = socket;
+  return { value: socket, detail };
+}
 
 const systemLookup: LookupFunction = (hostname, options) => dnsPromises.lookup(hostname, options);
 
