@@ -36,6 +36,9 @@ export class ChannelError extends Error {
   }
 }
 
+/** Every socket keeps a listener for 'error' as long as it lives: an unheard one would end the process. */
+export const ignore = (): void => {};
+
 /** Text a peer chose, with control and format characters (terminal escapes, bidi overrides) masked. */
 export function plainText(text: string): string {
   return text.replace(/\t/g, ' ').replace(/[\p{Cc}\p{Cf}]/gu, '·');

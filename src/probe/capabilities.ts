@@ -26,6 +26,11 @@ export function parseCapabilities(lines: readonly string[]): ServerCapabilities 
   return capabilities;
 }
 
+/** Whether the server lists `keyword` (PIPELINING, CHUNKING…) among its capabilities. */
+export function offers(capabilities: ServerCapabilities | undefined, keyword: string): boolean {
+  return capabilities?.keywords.includes(keyword) === true;
+}
+
 function formatSize(bytes: number): string {
   if (bytes === 0) return 'SIZE (no limit)';
   const mb = bytes / (1024 * 1024);

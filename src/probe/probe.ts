@@ -12,11 +12,12 @@ import { redactDeep, secretForms } from './redact.ts';
 import { authStage } from './stages/auth.ts';
 import { connectStage, lookupStage } from './stages/connect.ts';
 import { ehloStage } from './stages/ehlo.ts';
-import { envelopeStage } from './stages/envelope.ts';
+import { envelopeAddresses, envelopeStage } from './stages/envelope.ts';
 import { greetingStage } from './stages/greeting.ts';
-import { buildTestMessage, messageStage } from './stages/message.ts';
+import { buildTestMessage, messageOpening, messageStage } from './stages/message.ts';
 import { ProbeSession, type StageResult } from './stages/session.ts';
 import { smtpsStage, starttlsOffDetail, starttlsStage } from './stages/tls.ts';
+import type { Command } from './smtp-channel.ts';
 import { buildReport } from './summary.ts';
 import { DEFAULT_PROBE_TIMEOUT_MS, type ProbeFailure, type ProbeOptions, type ProbeReport, type ProbeStage, type StageName } from './types.ts';
 
@@ -38,6 +39,11 @@ class ProbeRun {
   async execute(): Promise<void> {
     const { session } = this;
     const { settings, options } = session;
+    const test = options.testMessage;
+    const envelope = envelopeAddresses(settings, test?.to ?? options.testRecipient);
+    // The test message is composed while the network answers: it may go out with the envelope.
+    const message = test && !(envelope instanceof StageFailure) ? buildTestMessage({ from: envelope.from, to: envelope.to, timeZone: test.timeZone, settings }) : undefined;
+    message?.catch(() => {}); // awaited at the envelope, or never when an earlier stage failed
     const addresses = await this.stage('dns', () => lookupStage(session));
     await this.stage('connect', () => connectStage(session, addresses));
     if (settings.protocol === 'smtps') await this.stage('tls', () => smtpsStage(session));
@@ -49,19 +55,21 @@ class ProbeRun {
     }
     if (settings.auth) await this.stage('auth', () => authStage(session));
     else this.skip('auth', 'authentication off');
-    const test = options.testMessage;
-    const envelope = await this.stage('envelope', () => envelopeStage(session, test?.to ?? options.testRecipient));
-    if (!test) {
-      // The envelope test sent nothing: the transaction is dropped.
-      session.smtp.send('RSET');
+    if (!message) {
+      await this.stage('envelope', () => envelopeStage(session, envelope));
+      // Nothing was sent: QUIT drops the transaction; its reply is not waited for.
       session.smtp.quit();
       this.skip('message', 'no test message requested');
       return;
     }
-    await this.stage('message', async () => {
-      const message = await buildTestMessage({ from: envelope.from, to: envelope.to, timeZone: test.timeZone, settings });
-      return messageStage(session, message, envelope.to);
+    let content: Buffer | undefined;
+    let opening: Command[] = [];
+    const { thenSent } = await this.stage('envelope', async () => {
+      content = await message;
+      opening = messageOpening(session, content);
+      return envelopeStage(session, envelope, opening);
     });
+    await this.stage('message', () => messageStage(session, content!, test!.to, thenSent ? undefined : opening));
     session.smtp.quit();
   }
 

@@ -19,11 +19,8 @@ import { parseReply, type Reply } from './replies.ts';
 const SHOWN_REPLY_LINES = 20;
 const SMTP_LINE = /^([2-5]\d\d)(?:([ -]).*)?$/;
 
-/** One command line; `shown` is what the transcript says instead (a secret masked). */
-export interface Command {
-  line: string;
-  shown?: string;
-}
+/** One command line, `shown` in the transcript instead when it holds a secret; or raw bytes (a message) and what the transcript says of them. */
+export type Command = string | { line: string; shown?: string } | { data: Buffer; shown: string };
 
 export class SmtpChannel {
   /** The bound the server broke, if it did (the connection is then destroyed). */
@@ -50,17 +47,15 @@ export class SmtpChannel {
     this.listen();
   }
 
-  /** Writes `commands` in one flight (one write, so one segment where they fit). */
-  send(...commands: (Command | string)[]): void {
-    const lines = commands.map((command) => (typeof command === 'string' ? { line: command } : command));
-    for (const { line, shown } of lines) this.transcript.push(`C: ${printable(shown ?? line, 300)}`);
+  /**
+   * Writes `commands` in one flight: one write, so one segment where they fit, and no wait between
+   * them (RFC 2920 pipelining, when the caller sends more than one).
+   */
+  send(...commands: Command[]): void {
+    const parts = commands.map((command) => (typeof command === 'string' ? { line: command } : command));
+    for (const part of parts) this.transcript.push(`C: ${printable('data' in part ? part.shown : (part.shown ?? part.line), 300)}`);
     if (this.failure || this.stream.destroyed) return;
-    this.stream.write(lines.map(({ line }) => `${line}\r\n`).join(''));
-  }
-
-  /** Writes raw bytes (a message's content). */
-  write(bytes: Buffer): void {
-    if (!this.failure && !this.stream.destroyed) this.stream.write(bytes);
+    this.stream.write(Buffer.concat(parts.map((part) => ('data' in part ? part.data : Buffer.from(`${part.line}\r\n`, 'utf8')))));
   }
 
   /** The next reply, in the order the server sent them. */

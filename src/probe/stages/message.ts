@@ -1,21 +1,38 @@
 /**
  * The test message stage: its text, composed by nodemailer's MailComposer (what nodemailer does
- * well: headers, encodings, line lengths), sent after the envelope with DATA on the probe's channel
- * (see smtp-channel.ts for why not through SMTPConnection's send()). Hand-written here only what
- * Teaming's message says, and DATA's dot-stuffing (RFC 5321 4.5.2).
+ * well: headers, encodings, line lengths), sent after the envelope on the probe's channel (see
+ * smtp-channel.ts for why not through SMTPConnection's send(), which sends neither BDAT nor
+ * pipelines). BDAT (RFC 3030) where the server offers CHUNKING: the command and the whole message
+ * in one flight, one reply; else DATA, its 354, then the message. Where the server offers
+ * PIPELINING the opening (BDAT and the message, or DATA) goes in the envelope's flight
+ * (stages/envelope.ts). Hand-written here only what Teaming's message says, and DATA's
+ * dot-stuffing (RFC 5321 4.5.2).
  */
 import type { MailSettings } from '../../settings/settings.ts';
+import { offers } from '../capabilities.ts';
 import { messageRefusal } from '../replies.ts';
+import type { Command } from '../smtp-channel.ts';
 import type { ProbeSession, StageResult } from './session.ts';
 
-/** DATA, the message, and the server's acceptance of it. */
-export async function messageStage(session: ProbeSession, message: Buffer, to: string): Promise<StageResult<Acceptance>> {
+/** What opens the message: BDAT with the whole message where CHUNKING is offered, else DATA. */
+export function messageOpening(session: ProbeSession, message: Buffer): Command[] {
+  if (!offers(session.capabilities, 'CHUNKING')) return ['DATA'];
+  return [`BDAT ${message.length} LAST`, { data: message, shown: `(the message, ${message.length} bytes)` }];
+}
+
+/**
+ * The message and the server's acceptance of it. `opening` (messageOpening) is sent here unless
+ * it went with the envelope; then only its replies are read.
+ */
+export async function messageStage(session: ProbeSession, message: Buffer, to: string, opening: Command[] | undefined): Promise<StageResult<Acceptance>> {
   const channel = session.smtp;
-  channel.send('DATA');
-  const data = await session.reply();
-  if (data.code !== 354) throw messageRefusal(data, false);
-  channel.write(dotStuffed(message));
-  channel.send({ line: '.', shown: `(the message, ${message.length} bytes) .` });
+  const bdat = offers(session.capabilities, 'CHUNKING');
+  if (opening) channel.send(...opening);
+  if (!bdat) {
+    const data = await session.reply();
+    if (data.code !== 354) throw messageRefusal(data, false);
+    channel.send({ data: dotStuffed(message), shown: `(the message, ${message.length} bytes)` }, '.');
+  }
   const done = await session.reply();
   if (done.code !== 250) throw messageRefusal(done, true);
   const accepted = acceptance(done.raw);

@@ -6,7 +6,6 @@
  */
 import type net from 'node:net';
 import type tls from 'node:tls';
-import { ipVersion } from '../../settings/ip-address.ts';
 import type { MailSettings } from '../../settings/settings.ts';
 import type { BoundedSocket } from '../bounded-socket.ts';
 import type { Deadline } from '../deadline.ts';
@@ -57,12 +56,5 @@ export class ProbeSession {
   /** The server's next reply, within the deadline. */
   reply(): Promise<Reply> {
     return this.deadline.race(this.smtp.reply());
-  }
-
-  /** The EHLO name: what the caller set, else an address literal of our end, e.g. `[192.0.2.7]`. */
-  clientName(): string {
-    if (this.options.clientName) return this.options.clientName;
-    const address = (this.socket?.localAddress ?? '127.0.0.1').replace(/^::ffff:/, '');
-    return ipVersion(address) === 6 ? `[IPv6:${address}]` : `[${address}]`;
   }
 }
