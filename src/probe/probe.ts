@@ -41,11 +41,11 @@ class ProbeRun {
     const { settings, options } = session;
     const test = options.testMessage;
     const envelope = envelopeAddresses(settings, test?.to ?? options.testRecipient);
-    // The test message is composed while the network answers: it may go out with the envelope.
-    const message = test && !(envelope instanceof StageFailure) ? buildTestMessage({ from: envelope.from, to: envelope.to, timeZone: test.timeZone, settings }) : undefined;
-    message?.catch(() => {}); // awaited at the envelope, or never when an earlier stage failed
     const addresses = await this.stage('dns', () => lookupStage(session));
     await this.stage('connect', () => connectStage(session, addresses));
+    // The test message is composed while the greeting is on its way: it may go out with the envelope.
+    const message = test && !(envelope instanceof StageFailure) ? buildTestMessage({ from: envelope.from, to: envelope.to, timeZone: test.timeZone, settings }) : undefined;
+    message?.catch(() => {}); // awaited at the envelope, or never when an earlier stage failed
     if (settings.protocol === 'smtps') await this.stage('tls', () => smtpsStage(session));
     await this.stage('greeting', () => greetingStage(session));
     const plain = await this.stage('ehlo', () => ehloStage(session));
