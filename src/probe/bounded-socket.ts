@@ -1,12 +1,11 @@
 /**
- * The probe's bounds against a hostile server, on the socket it hands to nodemailer's
- * SMTPConnection: a Duplex over the real connection that lets a server line through only once it
- * is complete, an SMTP reply line, and within the limits below. Hand-written, not nodemailer's:
- * SMTPConnection bounds only the size of one response (maxResponseSize, 1 MB), not the length of
- * a line, the number of lines of a reply or what a server sends unasked, and it cannot say which
- * of them a server broke. After a STARTTLS reply, or from the start under an SMTPS handshake,
- * the bytes are TLS records, passed on as they come (their first bytes kept, to show them when
- * they are plain text instead: nodemailer's and Node's TLS errors keep only OpenSSL's message).
+ * The probe's bounds against a hostile server at the byte level: a Duplex over the TCP connection
+ * that counts what the server sends since our last write (a flood ends the connection; the count
+ * tells a silent server from a slow one), tells a close from a reset, and keeps the first bytes
+ * where TLS records are expected (after the reply to STARTTLS, or from the start under SMTPS), to
+ * show them when they are plain text instead: Node's TLS errors keep only OpenSSL's message. The
+ * SMTP lines on top of it are bounded by smtp-channel.ts. TLS (tls.connect) runs over this Duplex,
+ * so every byte, encrypted or not, passes these bounds.
  */
 import type net from 'node:net';
 import { Duplex } from 'node:stream';
@@ -20,32 +19,9 @@ export const MAX_BUFFERED_BYTES = 256 * 1024;
 /** How much of what the server sends where TLS is expected is kept, to show it when it is not TLS. */
 const KEPT_BYTES = 80;
 
-export interface Reply {
-  code: number;
-  /** Enhanced status code of the first line (`5.7.8`), when given. */
-  enhanced?: string;
-  /** Text of each line, without the code. */
-  lines: string[];
-  /** The reply as the server sent it, lines joined by a space: `535 5.7.8 Authentication failed`. */
-  raw: string;
-}
-
-/** A reply as SMTPConnection hands it over (lines joined by a line break), read into its parts. */
-export function parseReply(text: string): Reply {
-  const lines: string[] = [];
-  let code = 0;
-  for (const line of text.split(/\r?\n/)) {
-    const match = /^(\d{3})(?:[ -](.*))?$/.exec(line);
-    if (!match) continue;
-    code ||= Number(match[1]);
-    lines.push(plainText(match[2] ?? ''));
-  }
-  const enhanced = /^([245]\.\d{1,3}\.\d{1,3})\b/.exec(lines[0] ?? '')?.[1];
-  return { code, enhanced, lines, raw: `${code} ${lines.join(' ')}`.trim() };
-}
-
 export type ChannelFailure = 'timeout' | 'closed' | 'reset' | 'not-smtp' | 'line-too-long' | 'too-many-lines' | 'flood';
 
+/** The connection failed under the probe: a bound broken, a close, a reset, or no complete reply in time. */
 export class ChannelError extends Error {
   constructor(
     readonly reason: ChannelFailure,
@@ -59,6 +35,9 @@ export class ChannelError extends Error {
     this.name = 'ChannelError';
   }
 }
+
+/** Every socket keeps a listener for 'error' as long as it lives: an unheard one would end the process. */
+export const ignore = (): void => {};
 
 /** Text a peer chose, with control and format characters (terminal escapes, bidi overrides) masked. */
 export function plainText(text: string): string {
@@ -79,28 +58,23 @@ export function looksLikeText(bytes: Buffer): boolean {
 }
 
 /**
- * The socket SMTPConnection talks through. `violation` says which bound the server broke (the
- * connection is then destroyed, before SMTPConnection sees the offending line); `bytesSinceWrite`
- * tells a silent server from a slow one; `ended` a close from a reset.
+ * The socket the probe talks through. `flooded` says the server sent more than it was asked for
+ * (the connection is then destroyed); `bytesSinceWrite` tells a silent server from a slow one;
+ * `ended` a close from a reset.
  */
 export class BoundedSocket extends Duplex {
-  violation: ChannelError | undefined;
+  flooded = false;
   /** How the server ended the connection, if it did. */
   ended: 'closed' | 'reset' | undefined;
-  /** Bytes received since our last write, and since the last complete reply. */
+  /** Bytes received since our last write. */
   bytesSinceWrite = 0;
-  private pending = '';
-  private replyLines: string[] = [];
-  private replyCode = '';
-  private startTlsSent = false;
-  /** After the reply to STARTTLS (or from the start, for SMTPS): TLS records, no lines. */
-  private raw: boolean;
-  private kept = Buffer.alloc(0);
+  private keeping: boolean;
+  private kept: Buffer = Buffer.alloc(0);
 
   /** `tlsFromStart`: under the SMTPS handshake, TLS records from the first byte. */
   constructor(readonly inner: net.Socket, { tlsFromStart = false }: { tlsFromStart?: boolean } = {}) {
     super({ allowHalfOpen: false });
-    this.raw = tlsFromStart;
+    this.keeping = tlsFromStart;
     inner.on('data', (chunk: Buffer) => this.onData(chunk));
     inner.on('end', () => {
       this.ended ??= 'closed';
@@ -113,38 +87,19 @@ export class BoundedSocket extends Duplex {
     inner.on('close', () => this.destroy());
   }
 
+  /**
+   * TLS records from here on (after a positive reply to STARTTLS): `early` is what the server sent
+   * with that reply, handed back to be read first.
+   */
+  expectTls(early: Buffer): void {
+    this.keeping = true;
+    this.kept = early.subarray(0, KEPT_BYTES);
+    if (early.length > 0) this.unshift(early);
+  }
+
   /** What the server sent first where TLS was expected (after its reply to STARTTLS, or from the start). */
   firstTlsBytes(): Buffer {
     return this.kept;
-  }
-
-  /** Printable start of the reply being received. */
-  received(): string {
-    return printable([...this.replyLines, this.pending].join('\n'));
-  }
-
-  get remoteAddress(): string | undefined {
-    return this.inner.remoteAddress;
-  }
-  get remotePort(): number | undefined {
-    return this.inner.remotePort;
-  }
-  get localAddress(): string | undefined {
-    return this.inner.localAddress;
-  }
-  get localPort(): number | undefined {
-    return this.inner.localPort;
-  }
-  /** The probe's deadline bounds every wait: SMTPConnection's idle timer is not needed. */
-  setTimeout(): this {
-    return this;
-  }
-  setKeepAlive(): this {
-    return this;
-  }
-  setNoDelay(noDelay?: boolean): this {
-    this.inner.setNoDelay(noDelay);
-    return this;
   }
 
   override _read(): void {
@@ -153,7 +108,6 @@ export class BoundedSocket extends Duplex {
 
   override _write(chunk: Buffer, _encoding: BufferEncoding, callback: (error?: Error | null) => void): void {
     this.bytesSinceWrite = 0;
-    if (!this.raw && /^STARTTLS\r?\n$/i.test(chunk.toString('latin1'))) this.startTlsSent = true;
     this.inner.write(chunk, (error) => callback(error ?? null));
   }
 
@@ -168,73 +122,14 @@ export class BoundedSocket extends Duplex {
   }
 
   private onData(chunk: Buffer): void {
-    if (this.violation) return;
+    if (this.flooded) return;
     this.bytesSinceWrite += chunk.length;
     if (this.bytesSinceWrite > MAX_BUFFERED_BYTES) {
-      return this.fail('flood', `more than ${MAX_BUFFERED_BYTES / 1024} KiB nobody asked for`);
-    }
-    if (this.raw) {
-      if (this.kept.length < KEPT_BYTES) this.kept = Buffer.concat([this.kept, chunk]).subarray(0, KEPT_BYTES);
-      if (!this.push(chunk)) this.inner.pause();
+      this.flooded = true;
+      this.destroy();
       return;
     }
-    this.pending += chunk.toString('latin1');
-    let end: number;
-    while (!this.raw && (end = this.pending.indexOf('\n')) !== -1) {
-      const line = this.pending.slice(0, end).replace(/\r$/, '');
-      this.pending = this.pending.slice(end + 1);
-      if (!this.acceptLine(line)) return;
-      if (!this.push(Buffer.from(`${line}\r\n`, 'latin1'))) this.inner.pause();
-    }
-    if (this.raw && this.pending.length > 0) {
-      // Sent with the 220 to STARTTLS: the start of the TLS handshake, or plain text where it was expected.
-      const rest = Buffer.from(this.pending, 'latin1');
-      this.pending = '';
-      this.kept = rest.subarray(0, KEPT_BYTES);
-      this.push(rest);
-    } else if (this.pending.length > MAX_LINE_BYTES) {
-      this.fail('line-too-long', `a line of more than ${MAX_LINE_BYTES} bytes without a line end`);
-    }
-  }
-
-  /** One complete line: within the bounds and an SMTP reply line, or the connection ends here. */
-  private acceptLine(line: string): boolean {
-    if (line.length > MAX_LINE_BYTES) {
-      this.fail('line-too-long', `a line of ${line.length} bytes`);
-      return false;
-    }
-    const match = /^([2-5]\d\d)(?:([ -]).*)?$/.exec(line);
-    if (!match || (this.replyLines.length > 0 && match[1] !== this.replyCode)) {
-      this.replyLines.push(line);
-      this.fail('not-smtp', 'a line that is not an SMTP reply');
-      return false;
-    }
-    this.replyCode = match[1]!;
-    this.replyLines.push(line);
-    if (this.replyLines.length > MAX_REPLY_LINES) {
-      this.fail('too-many-lines', `a reply of more than ${MAX_REPLY_LINES} lines`);
-      return false;
-    }
-    if (match[2] !== '-') {
-      this.replyLines = [];
-      if (this.startTlsSent && line.startsWith('2')) this.raw = true;
-      this.startTlsSent = false;
-    }
-    return true;
-  }
-
-  /**
-   * Ends the connection for a bound broken where this socket cannot see lines: in the TLS session
-   * SMTPConnection opened over it after STARTTLS (session.ts checks its replies instead).
-   */
-  refuse(reason: ChannelFailure, message: string, received: string): void {
-    if (this.violation) return;
-    this.violation = new ChannelError(reason, message, printable(received), this.bytesSinceWrite);
-    this.destroy();
-  }
-
-  private fail(reason: ChannelFailure, message: string): void {
-    this.violation = new ChannelError(reason, message, this.received(), this.bytesSinceWrite);
-    this.destroy();
+    if (this.keeping && this.kept.length < KEPT_BYTES) this.kept = Buffer.concat([this.kept, chunk]).subarray(0, KEPT_BYTES);
+    if (!this.push(chunk)) this.inner.pause();
   }
 }

@@ -1,7 +1,7 @@
 /**
- * The server's EHLO capabilities, read from the reply SMTPConnection received, and their one-line
- * description for the EHLO stage. Not nodemailer's: SMTPConnection keeps what it parsed private
- * (and only what it uses itself); the report needs every keyword and the AUTH list as advertised.
+ * The server's EHLO capabilities, read from the EHLO reply, and their one-line description for the
+ * EHLO stage. Not nodemailer's: SMTPConnection keeps what it parsed private (and only what it uses
+ * itself); the report needs every keyword and the AUTH list as advertised.
  */
 import type { ServerCapabilities } from './types.ts';
 
@@ -24,6 +24,11 @@ export function parseCapabilities(lines: readonly string[]): ServerCapabilities 
     if (upper === 'SIZE') capabilities.size = Number(params[0] ?? 0) || 0;
   }
   return capabilities;
+}
+
+/** Whether the server lists `keyword` (PIPELINING, CHUNKING…) among its capabilities. */
+export function offers(capabilities: ServerCapabilities | undefined, keyword: string): boolean {
+  return capabilities?.keywords.includes(keyword) === true;
 }
 
 function formatSize(bytes: number): string {

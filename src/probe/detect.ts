@@ -1,7 +1,7 @@
 /**
  * TLS-mode detection: probes the usual ports (and the configured one in the other TLS mode) at once
- * and says which combinations work. Built on the probe, so nodemailer speaks SMTP here too; what is
- * hand-written is the choice of ports and which result to recommend, which nodemailer has no idea of.
+ * and says which combinations work. Built on the probe; what is added here is the choice of ports and
+ * which result to recommend.
  */
 import { completeSettings, type MailSettings } from '../settings/settings.ts';
 import { probeSmtp } from './probe.ts';

@@ -5,7 +5,6 @@
  */
 import type { MailSettings } from '../settings/settings.ts';
 import { ChannelError, looksLikeText, printable } from './bounded-socket.ts';
-import type { Reply } from './bounded-socket.ts';
 import type { FailureKind, ProbeFailure, StageName } from './types.ts';
 
 /** Carries a classified failure out of a stage. */
@@ -58,15 +57,6 @@ export function channelFailure(stage: StageName, error: ChannelError, settings: 
     case 'flood':
       return fail(stage, 'reply-too-long', `the server sent ${error.message} during ${during}`, 'this is not how an SMTP server answers; check the host and port, or ask the mail administrator', { serverReply, question: 'port' });
   }
-}
-
-/** A 4xx/5xx reply where the stage needed a positive one. */
-export function replyFailure(stage: StageName, kind: FailureKind, reply: Reply, message: string, advice: string, extra: Partial<ProbeFailure> = {}): StageFailure {
-  return fail(stage, kind, `${message}: ${reply.raw}`, advice, { serverReply: reply.raw, ...extra });
-}
-
-export function codeOf(reply: Reply): string {
-  return reply.enhanced ? `${reply.code} ${reply.enhanced}` : String(reply.code);
 }
 
 /** Errors of name lookup. */

@@ -3,7 +3,7 @@
  * Presentation only; nothing of SMTP here.
  */
 import { Chalk, type ChalkInstance } from 'chalk';
-import { PLAINTEXT_WARNING } from './plaintext-auth.ts';
+import { PLAINTEXT_WARNING } from '../settings/settings.ts';
 import type { ProbeReport, ProbeStage, StageName } from './types.ts';
 
 export interface FormatOptions {

@@ -1,7 +1,7 @@
 /**
  * Every form of the password (as typed, base64 for AUTH LOGIN and AUTH PLAIN) replaced by the mask
- * in whatever the probe reports. Not nodemailer's: its transaction log hides the secrets it sends
- * itself, but not a server that echoes them back in a reply.
+ * in whatever the probe reports. The transcript masks what the probe sends (smtp-channel.ts
+ * `shown`); this also catches a server that echoes a secret back in a reply.
  */
 import { MASKED_PASSWORD } from '../settings/settings.ts';
 

@@ -1,14 +1,47 @@
 /**
- * How a server's reply is read: by its class first (RFC 5321 4.2.1: 2xx/3xx positive, 4xx
+ * A server's reply: its parts, and what it means — by its class first (RFC 5321 4.2.1: 2xx/3xx positive, 4xx
  * temporary, 5xx permanent), then, for a permanent refusal of the envelope, by its enhanced code
  * (RFC 3463: 5.1.x the address, 5.7.x policy — relay, authentication, TLS) and its words.
  * No socket here: these take a reply and say what it means and what to change. Not nodemailer's:
  * SMTPConnection says only that a command failed (EENVELOPE, EAUTH…) and whether the code is permanent.
  */
 import type { MailSettings } from '../settings/settings.ts';
-import { codeOf, replyFailure, type StageFailure } from './failures.ts';
-import type { Reply } from './bounded-socket.ts';
-import type { StageName } from './types.ts';
+import { plainText } from './bounded-socket.ts';
+import { fail, type StageFailure } from './failures.ts';
+import type { FailureKind, ProbeFailure, StageName } from './types.ts';
+
+export interface Reply {
+  code: number;
+  /** Enhanced status code of the first line (`5.7.8`), when given. */
+  enhanced?: string;
+  /** Text of each line, without the code. */
+  lines: string[];
+  /** The reply as the server sent it, lines joined by a space: `535 5.7.8 Authentication failed`. */
+  raw: string;
+}
+
+/** A reply's lines (joined by a line break, codes and all), read into its parts. */
+export function parseReply(text: string): Reply {
+  const lines: string[] = [];
+  let code = 0;
+  for (const line of text.split(/\r?\n/)) {
+    const match = /^(\d{3})(?:[ -](.*))?$/.exec(line);
+    if (!match) continue;
+    code ||= Number(match[1]);
+    lines.push(plainText(match[2] ?? ''));
+  }
+  const enhanced = /^([245]\.\d{1,3}\.\d{1,3})\b/.exec(lines[0] ?? '')?.[1];
+  return { code, enhanced, lines, raw: `${code} ${lines.join(' ')}`.trim() };
+}
+
+/** A 4xx/5xx reply where the stage needed a positive one. */
+export function replyFailure(stage: StageName, kind: FailureKind, reply: Reply, message: string, advice: string, extra: Partial<ProbeFailure> = {}): StageFailure {
+  return fail(stage, kind, `${message}: ${reply.raw}`, advice, { serverReply: reply.raw, ...extra });
+}
+
+export function codeOf(reply: Reply): string {
+  return reply.enhanced ? `${reply.code} ${reply.enhanced}` : String(reply.code);
+}
 
 export type ReplyClass = 'positive' | 'temporary' | 'permanent';
 

@@ -1,21 +1,21 @@
 /**
- * The TLS handshake the probe makes itself: SMTPS (before SMTPConnection gets the socket, marked
- * `secured`) and the try of a silent port with TLS. Not nodemailer's: its implicit TLS reports a
- * failed or silent handshake only as ETLS/ETIMEDOUT with OpenSSL's text, where the probe tells a
- * plain-text port, a reset, a silent port and a certificate problem apart.
+ * The TLS handshakes the probe makes itself: SMTPS, STARTTLS and the try of a silent port with
+ * TLS. Not nodemailer's: its TLS reports a failed or silent handshake only as ETLS/ETIMEDOUT with
+ * OpenSSL's text, where the probe tells a plain-text port, a reset, a silent port and a
+ * certificate problem apart.
  */
 import { ipVersion } from '../settings/ip-address.ts';
 import type { Duplex } from 'node:stream';
 import type tls from 'node:tls';
 import type { CertificateProblem } from './certificate.ts';
-import { ignore } from './connect.ts';
 import { fail, type StageFailure } from './failures.ts';
-import { plainText } from './bounded-socket.ts';
+import { ignore, plainText } from './bounded-socket.ts';
 import type { CertificateInfo } from './types.ts';
 
 /**
  * node:tls loads at its first use, not with the probe: a plain SMTP check never needs it, and a
- * TLS check loads it while it waits for the connection and the greeting (see connectFirst).
+ * TLS check loads it, and makes its secure context, while it waits for the connection and the
+ * greeting (see connectStage).
  */
 const tlsModule = (): typeof tls => process.getBuiltinModule('node:tls');
 
@@ -23,18 +23,19 @@ const secureContexts = new Map<string, tls.SecureContext>();
 
 /**
  * What a handshake trusts: Node's default CAs and, given one, the CA of --ca-file. Built once per
- * CA and shared by every handshake of the process (TLS-mode detection makes several). The CA is
- * added to Node's default store rather than listed with tls.rootCertificates in `ca`, which would
- * parse every bundled root certificate again for each connection (about 20 ms); undefined: the
- * default context, which tls.connect makes itself.
+ * CA and shared by every handshake of the process (TLS-mode detection makes several); its first
+ * build reads Node's bundled root certificates (20 ms and more), so the probe makes it while the
+ * network is busy, not between a reply and the next command. The CA is added to Node's default
+ * store rather than listed with tls.rootCertificates in `ca`, which would parse every bundled root
+ * certificate again for each connection.
  */
-export function secureContextFor(ca: string | undefined): tls.SecureContext | undefined {
-  if (!ca) return undefined;
-  let context = secureContexts.get(ca);
+export function secureContextFor(ca: string | undefined): tls.SecureContext {
+  const key = ca ?? '';
+  let context = secureContexts.get(key);
   if (!context) {
     context = tlsModule().createSecureContext();
-    (context.context as { addCACert(pem: string): void }).addCACert(ca);
-    secureContexts.set(ca, context);
+    if (ca) (context.context as { addCACert(pem: string): void }).addCACert(ca);
+    secureContexts.set(key, context);
   }
   return context;
 }

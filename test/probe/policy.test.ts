@@ -190,11 +190,11 @@ describe('probe policy: recipients read by their reply class', () => {
 });
 
 describe('probe policy: the envelope test ends every check', () => {
-  test('auth off, no test recipient: MAIL FROM:<> and RCPT TO:<postmaster>, then RSET; nothing sent', async () => {
+  test('auth off, no test recipient: MAIL FROM:<> and RCPT TO:<postmaster>, then QUIT (no RSET); nothing sent', async () => {
     const commands: string[] = [];
     const report = await probeRaw(envelopeServer('250 2.1.5 Ok', commands), { starttls: false, ...NO_AUTH }, {}, () => commands.includes('QUIT'));
     assert.equal(report.ok, true, report.failure?.message);
-    assert.deepEqual(commands.slice(1), ['MAIL FROM:<>', 'RCPT TO:<postmaster>', 'RSET', 'QUIT']);
+    assert.deepEqual(commands.slice(1), ['MAIL FROM:<>', 'RCPT TO:<postmaster>', 'QUIT']);
     assert.equal(
       report.stages.find((stage) => stage.name === 'envelope')?.detail,
       "MAIL FROM:<> 250 2.1.0 Ok; RCPT TO:<postmaster> 250 2.1.5 Ok (authentication off and no test recipient: the null sender and the server's postmaster stand in; give a test recipient to test relaying to an outside address)",

@@ -1,16 +1,55 @@
 /**
- * Whether the check may send the password, and with which mechanism: only over TLS (SMTPS, or
+ * The AUTH stage. Whether the check may send the password, and with which mechanism: only over TLS (SMTPS, or
  * STARTTLS in effect), unless the administrator allowed an unencrypted connection for this run
  * (--allow-plaintext-auth, or the wizard's "send it unencrypted anyway"); never when the server
- * offers no AUTH (credentials given there fail the AUTH stage, they are never a success). No
- * socket here: the probe asks before nodemailer's login() sends AUTH. Not nodemailer's: its
- * login() would send AUTH PLAIN to a server that offers nothing, and over plain TCP.
+ * offers no AUTH (credentials given there fail the AUTH stage, they are never a success). Then
+ * the exchange itself: AUTH PLAIN with its initial response (one round trip), AUTH LOGIN only
+ * where PLAIN is not offered, on the probe's channel (see smtp-channel.ts for why not through
+ * nodemailer's login(), which would also send AUTH PLAIN to a server that offers nothing).
  */
-import { ALLOW_PLAINTEXT_FLAG, PLAINTEXT_REFUSAL, type MailSettings } from '../settings/settings.ts';
-import { fail, type StageFailure } from './failures.ts';
-import type { ServerCapabilities } from './types.ts';
+import { ALLOW_PLAINTEXT_FLAG, PLAINTEXT_REFUSAL, PLAINTEXT_WARNING, type MailSettings } from '../../settings/settings.ts';
+import { fail, StageFailure } from '../failures.ts';
+import { authRefusal, type Reply } from '../replies.ts';
+import type { ServerCapabilities } from '../types.ts';
+import type { ProbeSession, StageResult } from './session.ts';
 
-export { ALLOW_PLAINTEXT_FLAG, PLAINTEXT_REFUSAL, PLAINTEXT_WARNING, sendsPasswordInClear } from '../settings/settings.ts';
+/** Signs in with the mechanism the policy allows; the server's 235 is the stage's detail. */
+export async function authStage(session: ProbeSession): Promise<StageResult<string>> {
+  const { settings, options } = session;
+  const capabilities = session.capabilities!;
+  const refusal = plaintextAuthRefusal(settings, session.tlsSocket !== undefined, options.allowPlaintextAuth === true, capabilities);
+  if (refusal) throw refusal;
+  const mechanism = authMechanism(settings, capabilities, session.plainCapabilities!);
+  if (mechanism instanceof StageFailure) throw mechanism;
+  const reply = mechanism === 'PLAIN' ? await authPlain(session) : await authLogin(session);
+  if (reply.code !== 235) throw authRefusal(settings, reply);
+  session.authMechanism = mechanism;
+  session.passwordUnencrypted = session.tlsSocket === undefined;
+  const risk = session.passwordUnencrypted ? ` — allowed for this run, but ${PLAINTEXT_WARNING}` : '';
+  return { value: mechanism, detail: `AUTH ${mechanism} accepted for ${settings.username} (${reply.raw})${risk}` };
+}
+
+const base64 = (text: string) => Buffer.from(text, 'utf8').toString('base64');
+
+/** AUTH PLAIN with its initial response (RFC 4616): one command, one reply. */
+function authPlain(session: ProbeSession): Promise<Reply> {
+  const { username, password } = session.settings;
+  session.smtp.send({ line: `AUTH PLAIN ${base64(`\u0000${username}\u0000${password}`)}`, shown: 'AUTH PLAIN <secret>' });
+  return session.reply();
+}
+
+/** AUTH LOGIN: the user name and the password, each on the server's 334. */
+async function authLogin(session: ProbeSession): Promise<Reply> {
+  const { username, password } = session.settings;
+  session.smtp.send('AUTH LOGIN');
+  const first = await session.reply();
+  if (first.code !== 334) return first;
+  session.smtp.send(base64(username));
+  const second = await session.reply();
+  if (second.code !== 334) return second;
+  session.smtp.send({ line: base64(password), shown: '<secret>' });
+  return session.reply();
+}
 
 /**
  * undefined when AUTH may go ahead; else the failure of the AUTH stage, which says whether the

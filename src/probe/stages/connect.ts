@@ -1,19 +1,33 @@
 /**
- * DNS and the TCP connect over each address in turn, before SMTPConnection gets the socket. Not
+ * The DNS and connect stages: the lookup, and the TCP connect over each address in turn. Not
  * nodemailer's: its connect reports one error for the whole attempt (ECONNECTION/ETIMEDOUT), where
  * the probe names the lookup and the connect as stages of their own, each with its own diagnosis,
  * uses the lookup the caller injects, and gives each address its share of the probe's deadline.
  */
 import { promises as dnsPromises, type LookupAddress } from 'node:dns';
 import net from 'node:net';
-import { ipVersion } from '../settings/ip-address.ts';
-import type { MailSettings } from '../settings/settings.ts';
-import { Deadline, DeadlineError } from './deadline.ts';
-import { connectFailure, connectTimeout, dnsFailure, fail } from './failures.ts';
-import type { LookupFunction } from './types.ts';
+import { ipVersion } from '../../settings/ip-address.ts';
+import type { MailSettings } from '../../settings/settings.ts';
+import { ignore } from '../bounded-socket.ts';
+import { Deadline, DeadlineError } from '../deadline.ts';
+import { connectFailure, connectTimeout, dnsFailure, fail } from '../failures.ts';
+import { secureContextFor } from '../tls-handshake.ts';
+import type { LookupFunction } from '../types.ts';
+import type { ProbeSession, StageResult } from './session.ts';
 
-/** Every socket keeps a listener for 'error' as long as it lives: an unheard one would end the process. */
-export const ignore = (): void => {};
+export function lookupStage(session: ProbeSession): Promise<StageResult<LookupAddress[]>> {
+  return resolveHost(session.host, session.options.lookup, session.deadline).then(({ addresses, detail }) => ({ value: addresses, detail }));
+}
+
+export async function connectStage(session: ProbeSession, addresses: LookupAddress[]): Promise<StageResult<net.Socket>> {
+  const { settings, options } = session;
+  // TLS will follow: node:tls loads and its context is made (CPU work) while the connection and the greeting are on their way.
+  const whileConnecting = settings.protocol === 'smtps' || settings.starttls ? () => secureContextFor(options.ca) : undefined;
+  const { socket, address, detail } = await connectFirst(addresses, settings, session.deadline, whileConnecting);
+  session.address = address;
+  session.socket = socket;
+  return { value: socket, detail };
+}
 
 const systemLookup: LookupFunction = (hostname, options) => dnsPromises.lookup(hostname, options);
 
@@ -35,14 +49,13 @@ export async function resolveHost(host: string, lookup: LookupFunction | undefin
 }
 
 /** A TCP connection to the first address that takes one; each address gets its share of the time left. */
-export async function connectFirst(addresses: LookupAddress[], settings: MailSettings, deadline: Deadline): Promise<{ socket: net.Socket; address: string; detail: string }> {
+export async function connectFirst(addresses: LookupAddress[], settings: MailSettings, deadline: Deadline, whileConnecting?: () => void): Promise<{ socket: net.Socket; address: string; detail: string }> {
   let lastError: NodeJS.ErrnoException | undefined;
   const start = performance.now();
   for (const [index, entry] of addresses.entries()) {
     const share = deadline.remaining() / (addresses.length - index);
     const socket = net.connect({ host: entry.address, port: settings.port, family: entry.family }).on('error', ignore);
-    // TLS will follow: node:tls loads (a few ms of compiling) while the connection and the greeting are on their way.
-    if (index === 0 && (settings.protocol === 'smtps' || settings.starttls)) setImmediate(() => process.getBuiltinModule('node:tls'));
+    if (index === 0 && whileConnecting) setImmediate(whileConnecting);
     let onError: ((error: Error) => void) | undefined;
     try {
       await deadline.race(

@@ -1,5 +1,5 @@
-// The probe's bounds where nodemailer's SMTPConnection reads inside TLS (after STARTTLS the bounded
-// socket sees TLS records, not lines), and the session's transcript: misbehaving servers on 127.0.0.1.
+// The probe's bounds inside TLS (after STARTTLS the bounded socket sees TLS records, not lines: the
+// SMTP channel bounds the lines it reads from the TLS session): misbehaving servers on 127.0.0.1.
 import assert from 'node:assert/strict';
 import tls from 'node:tls';
 import { describe, test } from 'node:test';

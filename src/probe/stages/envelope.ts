@@ -1,13 +1,43 @@
 /**
- * The envelope test that ends every check: MAIL FROM the sender Teaming will use, RCPT TO the test
- * recipient (else that sender), then RSET — nothing is sent. Which addresses, and what a refusal
- * means (replies.ts), are decided here without the socket; nodemailer's SMTPConnection speaks the
- * commands (session.ts). Not nodemailer's: it has no notion of the sender Teaming will use.
+ * The envelope stage that ends every check: MAIL FROM the sender Teaming will use, RCPT TO the
+ * test recipient (else that sender); without a test message nothing is sent, and QUIT ends the
+ * transaction (no RSET). Where the server offers PIPELINING (RFC 2920), MAIL FROM and RCPT TO go
+ * in one flight (with the test message's opening, when there is one), one at a time otherwise;
+ * each reply is read and diagnosed on its own, in order. Which addresses, and what a refusal
+ * means (replies.ts), are decided without the socket; the commands go on the probe's channel (see
+ * smtp-channel.ts for why not through nodemailer: its send() always goes on to DATA, and does not
+ * pipeline). Not nodemailer's either: it has no notion of the sender Teaming will use.
  */
-import type { MailSettings } from '../settings/settings.ts';
-import { fail, type StageFailure } from './failures.ts';
-import { recipientRefusal, senderRefusal } from './replies.ts';
-import type { Reply } from './bounded-socket.ts';
+import type { MailSettings } from '../../settings/settings.ts';
+import { offers } from '../capabilities.ts';
+import { fail, StageFailure } from '../failures.ts';
+import { recipientRefusal, senderRefusal, type Reply } from '../replies.ts';
+import type { Command } from '../smtp-channel.ts';
+import type { ProbeSession, StageResult } from './session.ts';
+
+/**
+ * MAIL FROM and RCPT TO; each reply diagnosed on its own. `then`: commands that follow the
+ * envelope (the message's opening), sent in its flight when the server pipelines; the result says
+ * whether they went.
+ */
+export async function envelopeStage(session: ProbeSession, addresses: EnvelopeAddresses | StageFailure, then: Command[] = []): Promise<StageResult<{ thenSent: boolean }>> {
+  const { settings } = session;
+  if (addresses instanceof StageFailure) throw addresses;
+  session.envelope = { ...addresses };
+  const mailFrom = `MAIL FROM:<${addresses.from}>`;
+  const rcptTo = `RCPT TO:<${addresses.to}>`;
+  const pipelining = offers(session.capabilities, 'PIPELINING');
+  if (pipelining) session.smtp.send(mailFrom, rcptTo, ...then);
+  else session.smtp.send(mailFrom);
+  const mail = await session.reply();
+  if (mail.code !== 250) throw senderRefusal(mail, settings, addresses.from);
+  if (!pipelining) session.smtp.send(rcptTo);
+  const rcpt = await session.reply();
+  const refusal = envelopeRefusal(settings, addresses, mail, rcpt);
+  if (refusal) throw refusal;
+  session.envelope = { ...addresses, mail: mail.raw, rcpt: rcpt.raw };
+  return { value: { thenSent: pipelining }, detail: describeEnvelope(addresses, mail, rcpt) };
+}
 
 export interface EnvelopeAddresses {
   /** '' is the null sender `<>`. */
