@@ -34,13 +34,14 @@ export async function startLatencyProxy({ port, rttMs }) {
     delayed(client, upstream, rttMs / 2);
     delayed(upstream, client, rttMs / 2);
   });
-  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(undefined)));
+  const { port: proxyPort } = /** @type {net.AddressInfo} */ (server.address());
   return {
-    port: server.address().port,
+    port: proxyPort,
     close: () =>
       new Promise((resolve) => {
         for (const socket of sockets) socket.destroy();
-        server.close(() => resolve());
+        server.close(() => resolve(undefined));
       }),
   };
 }
