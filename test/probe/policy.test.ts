@@ -366,3 +366,27 @@ describe('probe policy: a reset is reported at its stage, every run the same', (
     });
   }
 });
+
+describe('probe policy: a server that refuses EHLO', () => {
+  const heloServer = (helo: string) =>
+    scriptedServer((line) => {
+      if (line.startsWith('EHLO')) return '502 5.5.2 EHLO not implemented';
+      if (line.startsWith('HELO')) return helo;
+      if (line.startsWith('MAIL FROM:') || line.startsWith('RCPT TO:')) return '250 2.1.0 Ok';
+      return line === 'QUIT' ? '221 2.0.0 Bye' : '502 5.5.2 no';
+    });
+
+  test('EHLO refused, HELO accepted: the session goes on without extensions', async () => {
+    const report = await probeRaw(heloServer('250 helo.test.invalid'), { starttls: false, ...NO_AUTH });
+    assert.equal(report.ok, true, report.failure?.message);
+    assert.equal(report.stages.find((stage) => stage.name === 'ehlo')?.detail, 'helo.test.invalid: no AUTH');
+    assert.ok(report.transcript.includes('C: HELO [127.0.0.1]'), report.transcript.join('\n'));
+  });
+
+  test('EHLO and HELO refused: ehlo-refused with the reply to EHLO', async () => {
+    const report = await probeRaw(heloServer('502 5.5.2 HELO not implemented either'), { starttls: false, ...NO_AUTH });
+    assert.equal(report.failure?.stage, 'ehlo');
+    assert.equal(report.failure?.kind, 'ehlo-refused');
+    assert.equal(report.failure?.message, 'the server refuses our EHLO: 502 5.5.2 EHLO not implemented');
+  });
+});
