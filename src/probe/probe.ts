@@ -44,7 +44,8 @@ class ProbeRun {
     const addresses = await this.stage('dns', () => lookupStage(session));
     await this.stage('connect', () => connectStage(session, addresses));
     // The test message is composed while the greeting is on its way: it may go out with the envelope.
-    const message = test && !(envelope instanceof StageFailure) ? buildTestMessage({ from: envelope.from, to: envelope.to, timeZone: test.timeZone, settings }) : undefined;
+    const message =
+      test && !(envelope instanceof StageFailure) ? buildTestMessage({ from: envelope.from, to: envelope.to, timeZone: test.timeZone, settings }) : undefined;
     message?.catch(() => {}); // awaited at the envelope, or never when an earlier stage failed
     if (settings.protocol === 'smtps') await this.stage('tls', () => smtpsStage(session));
     await this.stage('greeting', () => greetingStage(session));
@@ -76,7 +77,12 @@ class ProbeRun {
   /** Records a timeout at the running stage when the hard stop fires. */
   hardStop(timeoutMs: number): void {
     if (this.failure) return;
-    const failure = fail(this.current, 'timeout', `the probe ran out of its ${seconds(timeoutMs)} during ${this.current}`, 'the server or the network is too slow; try again, or raise the probe timeout').failure;
+    const failure = fail(
+      this.current,
+      'timeout',
+      `the probe ran out of its ${seconds(timeoutMs)} during ${this.current}`,
+      'the server or the network is too slow; try again, or raise the probe timeout',
+    ).failure;
     this.failure = failure;
     this.record(this.current, 'failed', this.stageStart, failure.message);
   }
@@ -86,7 +92,10 @@ class ProbeRun {
     const { socket, wire, tlsSocket } = this.session;
     const sockets = [tlsSocket, wire, socket].filter((item) => item !== undefined);
     if (this.failure) for (const item of sockets) item.destroy();
-    else setTimeout(() => sockets.forEach((item) => item.destroy()), 200).unref();
+    else
+      setTimeout(() => {
+        for (const item of sockets) item.destroy();
+      }, 200).unref();
   }
 
   private record(name: StageName, outcome: ProbeStage['outcome'], start: number, detail: string): void {
@@ -106,7 +115,8 @@ class ProbeRun {
   /** Runs one stage: records its outcome and time, and turns whatever went wrong into a classified failure. */
   private async stage<T>(name: StageName, work: () => Promise<StageResult<T>>): Promise<T> {
     this.current = name;
-    const start = (this.stageStart = performance.now());
+    const start = performance.now();
+    this.stageStart = start;
     try {
       const { value, detail } = await work();
       if (this.failure) throw new StageFailure(this.failure); // the hard stop came first

@@ -12,7 +12,16 @@
  */
 import type { Duplex } from 'node:stream';
 import type tls from 'node:tls';
-import { BoundedSocket, ChannelError, MAX_BUFFERED_BYTES, MAX_LINE_BYTES, MAX_REPLY_LINES, plainText, printable, type ChannelFailure } from './bounded-socket.ts';
+import {
+  type BoundedSocket,
+  ChannelError,
+  MAX_BUFFERED_BYTES,
+  MAX_LINE_BYTES,
+  MAX_REPLY_LINES,
+  plainText,
+  printable,
+  type ChannelFailure,
+} from './bounded-socket.ts';
 import { parseReply, type Reply } from './replies.ts';
 
 /** How many lines of one reply the transcript shows. */
@@ -108,8 +117,7 @@ export class SmtpChannel {
   private read(chunk: Buffer): void {
     if (this.failure) return;
     this.pending += chunk.toString('latin1');
-    let end: number;
-    while ((end = this.pending.indexOf('\n')) !== -1) {
+    for (let end = this.pending.indexOf('\n'); end !== -1; end = this.pending.indexOf('\n')) {
       const line = this.pending.slice(0, end).replace(/\r$/, '');
       this.pending = this.pending.slice(end + 1);
       const reply = this.acceptLine(line);
