@@ -17,7 +17,7 @@ import { checkCertificate, describeTls, fingerprintMismatch, tlsVersionWords } f
 import { connectFirst, resolveHost } from './connect.ts';
 import { Deadline, DeadlineError } from './deadline.ts';
 import { StageFailure, channelFailure, fail, replyFailure, seconds, tlsFailure } from './failures.ts';
-import { redactDeep, secretForms } from './redact.ts';
+import { redactReport, redactStage, secretForms } from './redact.ts';
 import { describeEnvelope, envelopeAddresses, envelopeRefusal, type EnvelopeAddresses } from './envelope.ts';
 import { PLAINTEXT_WARNING, authMechanism, plaintextAuthRefusal } from './plaintext-auth.ts';
 import { authRefusal, messageRefusal, recipientRefusal, replyClass, senderRefusal, temporaryFailure } from './replies.ts';
@@ -300,7 +300,7 @@ class ProbeRun {
     const stage: ProbeStage = { name, outcome, ms: outcome === 'skipped' ? 0 : Math.round(performance.now() - start), detail };
     this.stages.push(stage);
     try {
-      this.onStage?.(redactDeep(stage, secretForms(this.settings.username, this.settings.password)));
+      this.onStage?.(redactStage(stage, secretForms(this.settings.username, this.settings.password)));
     } catch {
       // a display callback must not break the probe
     }
@@ -542,7 +542,7 @@ export async function probeSmtp(settings: MailSettings, options: ProbeOptions = 
     report = await refinePlainPort(report, settings, options, deadline);
     report.totalMs = Math.round(performance.now() - started);
   }
-  return redactDeep(report, secretForms(settings.username, settings.password));
+  return redactReport(report, secretForms(settings.username, settings.password));
 }
 
 /** SMTPS met a plain port: a quick plain look (no AUTH) tells whether STARTTLS is there to choose. */
