@@ -10,6 +10,7 @@
  */
 import type net from 'node:net';
 import { Duplex } from 'node:stream';
+import { terminalSafe } from '../output.ts';
 
 /** RFC 5321 allows 512 octets per reply line; anything far beyond that is not an SMTP server. */
 export const MAX_LINE_BYTES = 4096;
@@ -38,7 +39,7 @@ export function parseReply(text: string): Reply {
     const match = /^(\d{3})(?:[ -](.*))?$/.exec(line);
     if (!match) continue;
     code ||= Number(match[1]);
-    lines.push(plainText(match[2] ?? ''));
+    lines.push(terminalSafe(match[2] ?? ''));
   }
   const enhanced = /^([245]\.\d{1,3}\.\d{1,3})\b/.exec(lines[0] ?? '')?.[1];
   return { code, enhanced, lines, raw: `${code} ${lines.join(' ')}`.trim() };
@@ -60,10 +61,8 @@ export class ChannelError extends Error {
   }
 }
 
-/** Text a peer chose, with control and format characters (terminal escapes, bidi overrides) masked. */
-export function plainText(text: string): string {
-  return text.replace(/\t/g, ' ').replace(/[\p{Cc}\p{Cf}]/gu, '·');
-}
+/** Text a peer chose, with control and format characters (terminal escapes, bidi overrides) shown visibly: output.ts's one function. */
+export { terminalSafe as plainText };
 
 /** Printable, bounded form of what a server sent, fit for one report line. */
 export function printable(text: string, max = 120): string {

@@ -71,7 +71,7 @@ describe('probe: misbehaving servers', () => {
   test('terminal escapes in a banner never reach the report', async () => {
     const { report } = await probeRaw(() => bannerServer('554 \u001b[2J\u001b[31mgotcha\u202e'));
     assert.equal(report.failure?.kind, 'banner-refused');
-    assert.equal(report.failure?.serverReply, '554 ·[2J·[31mgotcha·');
+    assert.equal(report.failure?.serverReply, '554 \\x1b[2J\\x1b[31mgotcha\\u202e');
     const json = JSON.stringify(report);
     assert.ok(!json.includes('\\u001b') && !json.includes('\u202e'), json);
   });
