@@ -26,7 +26,9 @@ export function terminalSafe(text: string): string {
 /** A whole message: its line breaks kept, and (with colour) the colour sequences chalk adds. */
 function safeMessage(text: string, color: boolean): string {
   const parts = color ? text.split(/(\u001b\[[0-9;]*m)/) : [text];
-  return parts.map((part, index) => (index % 2 === 1 ? part : part.split('\n').map(terminalSafe).join('\n'))).join('');
+  // Line breaks (a CRLF file's preview keeps its CR before each LF) stay as they are.
+  const lines = (part: string) => part.split(/(\r?\n)/).map((piece, index) => (index % 2 === 1 ? piece : terminalSafe(piece))).join('');
+  return parts.map((part, index) => (index % 2 === 1 ? part : lines(part))).join('');
 }
 
 /** JSON text with the characters a terminal would act on written as \u escapes (JSON.stringify leaves DEL, C1 controls and bidi overrides raw). */

@@ -36,6 +36,7 @@ import {
   indentationAt,
   isWhitespace,
   parseXml,
+  decodeXml,
   startTagEnd,
   UnrepresentableCharacterError,
   type Splice,
@@ -291,7 +292,7 @@ export const xmlFormat: SettingsFormat = {
     return (key) => find(key)?.value;
   },
   write,
-  decode: (bytes, file) => parseXml(bytes, file).text,
+  decode: decodeXml,
   maskSecrets,
 };
 

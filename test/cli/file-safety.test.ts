@@ -6,12 +6,12 @@
  * every signal ending the process within 2 s even while a read waits on a pipe.
  */
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
 import { chmod, chown, mkdir, mkdtemp, readFile, rm, stat, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { runCli, startCli, UNATTENDED } from '../helpers/cli.ts';
+import { CLI, runCli, startCli, UNATTENDED } from '../helpers/cli.ts';
 
 const AS_ROOT = process.getuid?.() === 0;
 const NOGROUP = 65534;
@@ -120,6 +120,29 @@ describe('input that would block or exhaust', () => {
     assert.deepEqual([ca.code, ca.stderr], [2, '✖ --ca-file: cannot read ca.pem: it is a named pipe (FIFO), not a regular file\n']);
   });
 
+  test('installer.xml nested 200,000 deep: exit 2 at once naming where, in little memory', async () => {
+    const cwd = await folder();
+    const depth = 200_000;
+    await writeFile(join(cwd, 'installer.xml'), `<?xml version="1.0"?>\n<InstallerConfig>${'<a>'.repeat(depth)}${'</a>'.repeat(depth)}</InstallerConfig>\n`);
+    const { result, cpuSeconds, maxRssMb } = await measured(['show', '-f', 'installer.xml'], cwd);
+    assert.deepEqual([result.code, result.stdout], [2, '']);
+    assert.equal(result.stderr, '✖ installer.xml:2:783: nests elements more than 256 deep here; an installer.xml nests a few levels: check that this is the right file\n');
+    assert.ok(cpuSeconds < 2 && maxRssMb < 150, `${cpuSeconds} s, ${maxRssMb} MB`);
+  });
+
+  test('a 4 MB installer.xml reconfigured: written, in under 3.5 s of CPU and 350 MB (it took 5 s and 390 MB when parsed for each look)', async (t) => {
+    const cwd = await folder();
+    const fixture = await readFile(new URL('../fixtures/installer.xml', import.meta.url), 'utf8');
+    const entry = `    <Entry key="k" value="${'x'.repeat(60)}" />\n`;
+    const filler = entry.repeat(Math.floor((INPUT_BYTES - fixture.length - 1000) / entry.length));
+    await writeFile(join(cwd, 'installer.xml'), fixture.replace('  <Presence>', `  <Filler>\n${filler}  </Filler>\n  <Presence>`), { mode: 0o600 });
+    const { result, cpuSeconds, maxRssMb } = await measured(['--non-interactive', '--no-probe', '--reconfigure', '--port', '2525', '-f', 'installer.xml'], cwd);
+    assert.equal(result.code, 0, result.stderr);
+    assert.match(result.stdout, /✔ Wrote installer\.xml/);
+    t.diagnostic(`4 MB installer.xml: ${cpuSeconds.toFixed(2)} s CPU, ${maxRssMb} MB`);
+    assert.ok(cpuSeconds < 3.5 && maxRssMb < 350, `${cpuSeconds} s, ${maxRssMb} MB`);
+  });
+
   for (const signal of ['SIGTERM', 'SIGINT', 'SIGHUP'] as const) {
     test(`${signal} while --password-file waits on a pipe no one writes: the process ends within 2 s`, async () => {
       const cwd = await folder();
@@ -139,3 +162,16 @@ describe('input that would block or exhaust', () => {
 });
 
 const INPUT_BYTES = 4 * 1024 * 1024;
+
+/** A run's CPU time (user + system) and peak memory, as GNU time measures them. */
+async function measured(args: string[], cwd: string) {
+  const report = join(cwd, 'time.txt');
+  const result = await new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
+    const child = execFile('/usr/bin/time', ['-o', report, '-f', '%U %S %M', process.execPath, CLI, ...args], { cwd, env: { PATH: process.env.PATH, LANG: 'C.UTF-8', NO_COLOR: '1' }, timeout: 60_000 }, (error, stdout, stderr) => {
+      resolve({ code: error ? ((error as { code?: number }).code ?? null) : 0, stdout, stderr });
+    });
+    child.stdin?.end();
+  });
+  const [user, system, rssKb] = (await readFile(report, 'utf8')).trim().split('\n').at(-1)!.split(' ').map(Number);
+  return { result, cpuSeconds: user! + system!, maxRssMb: Math.round(rssKb! / 1024) };
+}

@@ -254,8 +254,9 @@ describe('the wizard in a real terminal', () => {
     assert.equal(await readFile(path, 'latin1'), CRLF.replace('mail.smtp.port=25\r\n', 'mail.smtp.port=2525\r\n'));
     assertChangesMatchDiff(run.text(), 'installer.properties', CRLF, await readFile(path, 'latin1'));
     assert.equal(await readFile(`${path}.bak`, 'latin1'), CRLF);
-    assert.equal(await fileMode(path), 0o600);
-    assert.equal(await fileMode(`${path}.bak`), 0o600);
+    // The group read bit kept, others' bits dropped: the file and its backup alike.
+    assert.equal(await fileMode(path), 0o640);
+    assert.equal(await fileMode(`${path}.bak`), 0o640);
     assert.deepEqual(await strayFiles('installer.properties', 'installer.properties.bak'), []);
   });
 
