@@ -100,11 +100,8 @@ export async function readBoundedFile(path: string, options: ReadOptions = {}): 
     const pipe = options.allowPipe === true && stats.isFIFO();
     if (!stats.isFile() && !pipe) throw new FileRefusedError(`is ${kindOf(stats)}, not a regular file`, stats.isDirectory() ? 'EISDIR' : 'ENOTFILE');
     if (stats.size > limit) throw new FileRefusedError(`is ${stats.size} bytes; files over ${limitText(limit)} are refused`, 'EFBIG');
-    if (pipe) {
-      await handle.close();
-      // A pipe given on purpose is read as a stream (it may not have a writer yet), to the same bound.
-      return await readPipe(path, limit);
-    }
+    // A pipe given on purpose (`--password-file <(…)`) is read as a stream, to the same bound.
+    if (pipe) return await readPipe(path, limit);
     const chunks: Buffer[] = [];
     let total = 0;
     for (;;) {
@@ -123,16 +120,28 @@ export async function readBoundedFile(path: string, options: ReadOptions = {}): 
   }
 }
 
-async function readPipe(path: string, limit: number): Promise<Buffer> {
-  const { createReadStream } = await import('node:fs');
-  const chunks: Buffer[] = [];
-  let total = 0;
-  for await (const chunk of createReadStream(path)) {
-    total += (chunk as Buffer).length;
-    if (total > limit) throw new FileRefusedError(`holds more; files over ${limitText(limit)} are refused`, 'EFBIG');
-    chunks.push(chunk as Buffer);
-  }
-  return Buffer.concat(chunks);
+/**
+ * A pipe, read through its own non-blocking descriptor (as a socket is read), so no read waits in
+ * Node's thread pool, where a blocked call would hold even process.exit. A FIFO no one has opened
+ * for writing reads as empty.
+ */
+function readPipe(path: string, limit: number): Promise<Buffer> {
+  const { Socket } = process.getBuiltinModule('node:net');
+  const { openSync } = process.getBuiltinModule('node:fs');
+  const pipe = new Socket({ fd: openSync(path, constants.O_RDONLY | constants.O_NONBLOCK), readable: true, writable: false });
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let total = 0;
+    pipe.on('data', (chunk: Buffer) => {
+      total += chunk.length;
+      if (total > limit) {
+        pipe.destroy();
+        reject(new FileRefusedError(`holds more; files over ${limitText(limit)} are refused`, 'EFBIG'));
+      } else chunks.push(chunk);
+    });
+    pipe.on('end', () => resolve(Buffer.concat(chunks)));
+    pipe.on('error', (error) => reject(new FileRefusedError(fileErrorReason(error), errorCode(error))));
+  });
 }
 
 /**
