@@ -7,31 +7,17 @@
  */
 import assert from 'node:assert/strict';
 import { execFile, execFileSync } from 'node:child_process';
-import { chmod, chown, mkdir, mkdtemp, readFile, rm, stat, symlink, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { chmod, chown, readFile, stat, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import { CLI, runCli, startCli, UNATTENDED } from '../helpers/cli.ts';
+import { tempFolder } from '../helpers/files.ts';
 
 const AS_ROOT = process.getuid?.() === 0;
 const NOGROUP = 65534;
 const ANSWERS = [...UNATTENDED, '--host', 'mail.example.com', '--time-zone', 'UTC'];
 
-let work: string;
-let count = 0;
-before(async () => {
-  work = await mkdtemp(join(tmpdir(), 'file-safety-'));
-});
-after(async () => {
-  await rm(work, { recursive: true, force: true });
-});
-
-async function folder(mode = 0o755): Promise<string> {
-  const dir = join(work, `case-${++count}`);
-  await mkdir(dir);
-  await chmod(dir, mode);
-  return dir;
-}
+const folder = (mode = 0o755) => tempFolder(mode);
 
 const modeOf = async (path: string) => (await stat(path)).mode & 0o777;
 

@@ -6,35 +6,21 @@
  */
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { chmod, chown, link, lstat, mkdir, mkdtemp, readdir, readFile, rm, stat, symlink, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { chmod, chown, link, lstat, mkdir, readdir, readFile, rm, stat, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { WriteFileError } from '../../src/errors.ts';
 import { createSettingsFolder, writeSettingsFile } from '../../src/settings/settings-file.ts';
 import { INPUT_LIMIT, readBoundedFile } from '../../src/settings/safe-file.ts';
 import { diskFileAccess } from '../../src/wizard/file-access.ts';
+import { tempFolder } from '../helpers/files.ts';
 
 const AS_ROOT = process.getuid?.() === 0;
 const NOGROUP = 65534;
 const OLD = Buffer.from('mail.smtp.host=old.example.com\nmail.smtp.password=secret\n');
 const NEW = Buffer.from('mail.smtp.host=new.example.com\n');
 
-let work: string;
-let count = 0;
-before(async () => {
-  work = await mkdtemp(join(tmpdir(), 'safe-file-'));
-});
-after(async () => {
-  await rm(work, { recursive: true, force: true });
-});
-
-async function folder(mode = 0o755): Promise<string> {
-  const dir = join(work, `case-${++count}`);
-  await mkdir(dir);
-  await chmod(dir, mode);
-  return dir;
-}
+const folder = (mode = 0o755) => tempFolder(mode);
 
 const modeOf = async (path: string) => (await stat(path)).mode & 0o7777;
 
