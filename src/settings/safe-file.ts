@@ -122,7 +122,7 @@ export async function readBoundedFile(path: string, options: ReadOptions = {}): 
 
 /**
  * A pipe, read through its own non-blocking descriptor (as a socket is read), so no read waits in
- * Node's thread pool, where a blocked call would hold even process.exit. A FIFO no one has opened
+ * Node's thread pool, where a blocked call would keep the process from exiting. A FIFO no one has opened
  * for writing reads as empty.
  */
 function readPipe(path: string, limit: number): Promise<Buffer> {
