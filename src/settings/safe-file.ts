@@ -34,7 +34,7 @@ export function errorCode(error: unknown): string | undefined {
   return (error as NodeJS.ErrnoException | undefined)?.code;
 }
 
-/** What a file system error means, in words, without the path (Node's messages repeat it). */
+/** What a file system error means, in words that follow "it" (Node's messages repeat the path). */
 export function fileErrorReason(error: unknown): string {
   if (error instanceof FileRefusedError) return error.reason;
   switch (errorCode(error)) {
@@ -42,21 +42,21 @@ export function fileErrorReason(error: unknown): string {
       return 'does not exist';
     case 'EACCES':
     case 'EPERM':
-      return 'permission denied';
+      return 'may not be used by this user (permission denied)';
     case 'EISDIR':
       return 'is a folder, not a file';
     case 'ENOTDIR':
-      return 'a part of the path is not a folder';
+      return 'is below something that is not a folder';
     case 'ELOOP':
       return 'is a symbolic link';
     case 'EROFS':
       return 'is on a read-only file system';
     case 'ENOSPC':
-      return 'no space left on the device';
+      return 'cannot be written: no space left on the device';
     case 'ENAMETOOLONG':
-      return 'the name is too long';
+      return 'has a name that is too long';
     default:
-      return errorCode(error) ?? (error as Error)?.message ?? String(error);
+      return `cannot be used (${errorCode(error) ?? (error as Error)?.message ?? String(error)})`;
   }
 }
 
