@@ -1,8 +1,41 @@
 /**
  * All printing goes through here. Human messages go to stdout, or to stderr when stdout carries
  * the --json document. Colour only on a terminal, never with NO_COLOR.
+ *
+ * Terminal-safe: every line printed shows the control characters, escapes and format characters
+ * (bidi overrides, zero-width characters) of the values in it visibly (terminalSafe), so a value
+ * from a file, a flag, an answers file or a server cannot set the window title, clear the screen
+ * or reorder what is shown; only the colours this module's own styling adds stay escapes. The
+ * --json document escapes the same characters as \uXXXX (the parsed document is unchanged).
  */
 import { Chalk, type ChalkInstance } from 'chalk';
+
+/** Control and format characters, and the line and paragraph separators, as `\x1b` / `\u202e`; a tab as a space. */
+const UNSAFE = /[\p{Cc}\p{Cf}\u2028\u2029]/gu;
+
+function escaped(character: string): string {
+  const code = character.codePointAt(0)!;
+  return code < 0x100 ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16).padStart(4, '0')}`;
+}
+
+/** The one function that makes a value safe to print: its control, escape and format characters shown visibly. */
+export function terminalSafe(text: string): string {
+  return text.replace(/\t/g, ' ').replace(UNSAFE, escaped);
+}
+
+/** A whole message: its line breaks kept, and (with colour) the colour sequences chalk adds. */
+function safeMessage(text: string, color: boolean): string {
+  const parts = color ? text.split(/(\u001b\[[0-9;]*m)/) : [text];
+  // Line breaks (a CRLF file's preview keeps its CR before each LF) stay as they are.
+  const lines = (part: string) => part.split(/(\r?\n)/).map((piece, index) => (index % 2 === 1 ? piece : terminalSafe(piece))).join('');
+  return parts.map((part, index) => (index % 2 === 1 ? part : lines(part))).join('');
+}
+
+/** JSON text with the characters a terminal would act on written as \u escapes (JSON.stringify leaves DEL, C1 controls and bidi overrides raw). */
+function safeJson(value: unknown): string {
+  // Inside strings JSON.stringify escapes every C0 control already; a raw line break is its own layout.
+  return JSON.stringify(value, null, 2).replace(/[\u007f-\u009f\p{Cf}\u2028\u2029]/gu, (character) => `\\u${character.codePointAt(0)!.toString(16).padStart(4, '0')}`);
+}
 
 export interface Output {
   /** Styling for text built elsewhere (summary sheets, probe lines). */
@@ -37,7 +70,7 @@ export function createOutput(options: OutputOptions = {}): Output {
   const human = options.json ? stderr : stdout;
   const color = wantsColor(human, options.env ?? process.env);
   const style = new Chalk({ level: color ? 1 : 0 });
-  const write = (stream: NodeJS.WritableStream, text: string) => stream.write(`${text}\n`);
+  const write = (stream: NodeJS.WritableStream, text: string) => stream.write(`${safeMessage(text, color)}\n`);
   return {
     style,
     color,
@@ -47,6 +80,6 @@ export function createOutput(options: OutputOptions = {}): Output {
     success: (text) => write(human, style.green(`✔ ${text}`)),
     warn: (text) => write(stderr, style.yellow(`! ${text}`)),
     error: (text) => write(stderr, style.red(`✖ ${text}`)),
-    json: (value) => write(stdout, JSON.stringify(value, null, 2)),
+    json: (value) => stdout.write(`${safeJson(value)}\n`),
   };
 }

@@ -2,7 +2,6 @@
  * The commands behind the command line: gather the answers given in advance, run the wizard or
  * `check` / `show`, and turn every error into one clear message and its exit code.
  */
-import { readFile, writeFile } from 'node:fs/promises';
 import { answersFileContent, COMMAND_LINE_WORDS, PASSWORD_ENV, presetAnswers, type PresetAnswers } from './answers.ts';
 import { AnswersError, CancelledError, CliError, EXIT, errorDocument, errorLines, ProbeFailedError, UsageError, WriteFileError } from '../errors.ts';
 import { diskFileAccess } from '../wizard/file-access.ts';
@@ -11,6 +10,7 @@ import { inquirerPrompter } from '../wizard/prompter.ts';
 import type { CheckInvocation, Invocation, ProbeFlags, ShowInvocation, WizardInvocation } from './invocation.ts';
 import { check, passwordSchema } from '../settings/schemas.ts';
 import { loadOutboundSettings, settingsFilesWritten, settingsWritesUnderWay } from '../settings/settings-file.ts';
+import { fileErrorReason, INPUT_LIMIT, readBoundedFile, writeSmallFile } from '../settings/safe-file.ts';
 import { MASKED_PASSWORD, sendsPasswordInClear, type MailSettings } from '../settings/settings.ts';
 import { summarySheet } from '../wizard/summary-sheet.ts';
 import type { ProbeSetup } from '../wizard/probe-step.ts';
@@ -34,9 +34,9 @@ async function presetPassword(given: WizardInvocation['password'], interactive: 
   if (sources.length > 1) throw new UsageError(`give the password one way only, not with ${sources.join(' and ')}`);
   let password: string | undefined;
   if (given.file !== undefined) {
-    const path = given.file;
-    const text = await readFile(path, 'utf8').catch((error: Error) => {
-      throw new AnswersError([`--password-file: cannot read ${path}: ${error.message}`]);
+    // Its name is never shown: a slip (`--password-file S3cret`) would put the password on screen.
+    const text = await readInput(given.file, { allowPipe: true }).catch((error: unknown) => {
+      throw new AnswersError([`--password-file: the file cannot be read: it ${fileErrorReason(error)}`]);
     });
     // The first line exactly as typed: only a byte-order mark (Windows editors) and the line end go.
     password = text.replace(/^\uFEFF/, '').split(/\r\n|\n|\r/)[0]!;
@@ -56,9 +56,16 @@ async function presetPassword(given: WizardInvocation['password'], interactive: 
   return result.value;
 }
 
+/** A file named on the command line, as text: at most INPUT_LIMIT bytes, never a FIFO (but a pipe where `allowPipe`) or a device. */
+async function readInput(path: string, options: { allowPipe?: boolean } = {}): Promise<string> {
+  const bytes = await readBoundedFile(path, { limit: INPUT_LIMIT, ...options });
+  if (bytes === undefined) throw Object.assign(new Error('does not exist'), { code: 'ENOENT' });
+  return bytes.toString('utf8');
+}
+
 async function readAnswersFile(path: string): Promise<{ name: string; content: unknown }> {
-  const text = await readFile(path, 'utf8').catch((error: Error) => {
-    throw new UsageError(`--answers: cannot read ${path}`, { detail: error.message });
+  const text = await readInput(path).catch((error: unknown) => {
+    throw new UsageError(`--answers: cannot read ${path}`, { detail: `it ${fileErrorReason(error)}` });
   });
   try {
     // A byte-order mark, as some Windows editors save it, is no reason to refuse the file.
@@ -89,8 +96,8 @@ async function gatherPreset(invocation: WizardInvocation): Promise<PresetAnswers
 }
 
 async function readCaFile(path: string): Promise<string> {
-  const pem = await readFile(path, 'utf8').catch((error: Error) => {
-    throw new UsageError(`--ca-file: cannot read ${path}`, { detail: error.message });
+  const pem = await readInput(path).catch((error: unknown) => {
+    throw new UsageError(`--ca-file: cannot read ${path}`, { detail: `it ${fileErrorReason(error)}` });
   });
   if (!pem.includes('-----BEGIN CERTIFICATE-----')) {
     throw new UsageError(`--ca-file: ${path} holds no PEM certificate (a "-----BEGIN CERTIFICATE-----" block)`);
@@ -155,9 +162,10 @@ async function wizard(invocation: WizardInvocation, out: Output): Promise<Wizard
   if (path !== undefined && result.result === 'dry-run') {
     out.line(`The answers would be saved to ${path} (dry run: not written).`);
   } else if (path !== undefined) {
-    await writeFile(path, `${JSON.stringify(answersFileContent(result.settings), null, 2)}\n`).catch((error: Error) => {
+    // 0600: it names the server and the account, and is meant to travel to other servers.
+    await writeSmallFile(path, `${JSON.stringify(answersFileContent(result.settings), null, 2)}\n`, 0o600).catch((error: unknown) => {
       const settings = result.result === 'written' ? `; ${result.file} was written` : '';
-      throw new WriteFileError(`--write-answers: cannot write ${path}`, { detail: `${error.message}${settings}` });
+      throw new WriteFileError(`--write-answers: cannot write ${path}`, { detail: `it ${fileErrorReason(error)}${settings}` });
     });
     out.success(`Saved the answers to ${path} (without the password).`);
   }
@@ -211,7 +219,8 @@ function exitOnSignals(out: Output, json: boolean, exit: (code: number) => never
   const stop = (code: number) => async () => {
     if (stopping) return;
     stopping = true;
-    await Promise.all(settingsWritesUnderWay().map(({ written }) => written));
+    // A write takes milliseconds (no open can block: safe-file.ts); whatever holds it, the process ends within 2 s.
+    await Promise.race([Promise.all(settingsWritesUnderWay().map(({ written }) => written)), new Promise((resolve) => setTimeout(resolve, 1500))]);
     out.line(`\n${cancelledMessage()}`);
     if (json) out.json({ result: 'cancelled', exitCode: code });
     exit(code);

@@ -9,6 +9,7 @@
  */
 import { buildProgram } from './program.ts';
 import { EXIT, errorDocument, UsageError } from '../errors.ts';
+import { withoutSecretValues } from '../settings/secret-names.ts';
 
 /** A closed pipe (`teaming-mail-setup show | head`) ends the output quietly, not with a stack trace. */
 function quietOnClosedPipe(stream: NodeJS.WriteStream): void {
@@ -28,10 +29,12 @@ async function main(): Promise<void> {
   // --help and --version exit 0; every other parse error, of the program or a command, is a usage
   // error (commander has printed it), and with --json stdout still carries its one document.
   for (const command of [program, ...program.commands]) {
+    // `--password=S3cret` is an unknown option: its error names the option, never the value.
+    command.configureOutput({ outputError: (text, write) => write(withoutSecretValues(text)) });
     command.exitOverride((error) => {
       if (error.exitCode === 0) process.exit(EXIT.ok);
       if (process.argv.includes('--json')) {
-        const document = errorDocument(new UsageError(error.message.replace(/^error: /, '')));
+        const document = errorDocument(new UsageError(withoutSecretValues(error.message.replace(/^error: /, ''))));
         process.stdout.write(`${JSON.stringify(document, null, 2)}\n`);
       }
       process.exit(EXIT.usage);

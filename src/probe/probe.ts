@@ -8,7 +8,7 @@ import type { MailSettings } from '../settings/settings.ts';
 import { classify } from './classify.ts';
 import { Deadline } from './deadline.ts';
 import { fail, seconds, StageFailure } from './failures.ts';
-import { redactDeep, secretForms } from './redact.ts';
+import { redactReport, redactStage, secretForms } from './redact.ts';
 import { authStage } from './stages/auth.ts';
 import { connectStage, lookupStage } from './stages/connect.ts';
 import { ehloStage } from './stages/ehlo.ts';
@@ -102,7 +102,7 @@ class ProbeRun {
     const stage: ProbeStage = { name, outcome, ms: outcome === 'skipped' ? 0 : Math.round(performance.now() - start), detail };
     this.stages.push(stage);
     try {
-      this.onStage?.(redactDeep(stage, secretForms(this.session.settings.username, this.session.settings.password)));
+      this.onStage?.(redactStage(stage, secretForms(this.session.settings.username, this.session.settings.password)));
     } catch {
       // a display callback must not break the probe
     }
@@ -165,7 +165,7 @@ export async function probeSmtp(settings: MailSettings, options: ProbeOptions = 
     report = await refinePlainPort(report, settings, options, deadline);
     report.totalMs = Math.round(performance.now() - started);
   }
-  return redactDeep(report, secretForms(settings.username, settings.password));
+  return redactReport(report, secretForms(settings.username, settings.password));
 }
 
 /** SMTPS met a plain port: a quick plain look (no AUTH) tells whether STARTTLS is there to choose. */

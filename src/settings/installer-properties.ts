@@ -12,6 +12,7 @@ import type { PropertyNode } from 'properties-file/parser';
 import { SettingsFileError } from '../errors.ts';
 import { managedKeys, readManagedSettings, type KeyPlan, type StoredSettings, type StoredValue } from './managed-settings.ts';
 import type { MailSettings, Protocol } from './settings.ts';
+import { namesASecret } from './secret-names.ts';
 
 export { managedKeys, type StoredSettings } from './managed-settings.ts';
 
@@ -158,14 +159,15 @@ function insertionIndex(doc: Segment[], plan: KeyPlan[], planIndex: number): num
 }
 
 /**
- * For a preview: the value of every key ending in ".password" (whichever protocol's, and keys the
- * wizard does not manage) replaced by `placeholder`; an empty one stays empty.
+ * For a preview: the value of every key that names a secret (`mail.smtp.password`,
+ * `ldap.credentials`, `jdbc.pwd`: secret-names.ts), managed or not, replaced by `placeholder`; an
+ * empty one stays empty.
  */
-export function maskPasswords(text: string, placeholder: string): string {
+export function maskSecrets(text: string, placeholder: string): string {
   return segments(text)
     .map((segment) =>
       // The placeholder is shown, never loaded: as it reads (••••••), not escaped as \u2022.
-      segment.key?.endsWith('.password') && segment.value !== '' ? `${escapeKey(segment.key, true)}=${placeholder}${endingOf(segment)}` : segment.raw,
+      segment.key !== undefined && namesASecret(segment.key) && segment.value !== '' ? `${escapeKey(segment.key, true)}=${placeholder}${endingOf(segment)}` : segment.raw,
     )
     .join('');
 }

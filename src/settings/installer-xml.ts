@@ -26,6 +26,7 @@ import { SettingsFileError } from '../errors.ts';
 import { ALL_USERS_KEY, managedKeys, PROTOCOL_KEY, readManagedSettings, TIME_ZONE_KEY, type SettingsFormat, type StoredValue } from './managed-settings.ts';
 import { ENTITIES_REFUSED, entityReferences } from './xml-entities.ts';
 import type { MailSettings, Protocol } from './settings.ts';
+import { namesASecret } from './secret-names.ts';
 import {
   applySplices,
   attributeNameStart,
@@ -35,6 +36,7 @@ import {
   indentationAt,
   isWhitespace,
   parseXml,
+  decodeXml,
   startTagEnd,
   UnrepresentableCharacterError,
   type Splice,
@@ -267,9 +269,19 @@ function write(existing: Buffer | undefined, settings: MailSettings, file: strin
   return source.encode(applySplices(source.text, writer.splices));
 }
 
-/** For a preview only: every non-empty password attribute (either protocol's) shown as the placeholder. */
-function maskPasswords(text: string, placeholder: string): string {
-  return text.replace(/(\smail\.smtps?\.password\s*=\s*)(["'])(?:(?!\2).)+\2/gs, (_match, name: string, quote: string) => `${name}${quote}${placeholder}${quote}`);
+/**
+ * For a preview only: across the whole document, every non-empty attribute whose name names a
+ * secret (`mail.smtp.password`, the database's `password`, LDAP's `credentials`: secret-names.ts)
+ * and the text of every element whose name does (`<password>…</password>`), shown as the placeholder.
+ */
+function maskSecrets(text: string, placeholder: string): string {
+  return text
+    .replace(/(\s)([^\s=<>"'/]+)(\s*=\s*)(["'])([^"']*?)\4/g, (whole, space: string, name: string, equals: string, quote: string, value: string) =>
+      namesASecret(name) && value !== '' ? `${space}${name}${equals}${quote}${placeholder}${quote}` : whole,
+    )
+    .replace(/(<([^\s>/!?]+)(?:\s[^>]*)?>)([^<]+)(<\/\2\s*>)/g, (whole, start: string, name: string, content: string, end: string) =>
+      namesASecret(name) && content.trim() !== '' ? `${start}${placeholder}${end}` : whole,
+    );
 }
 
 export const xmlFormat: SettingsFormat = {
@@ -280,8 +292,8 @@ export const xmlFormat: SettingsFormat = {
     return (key) => find(key)?.value;
   },
   write,
-  decode: (bytes, file) => parseXml(bytes, file).text,
-  maskPasswords,
+  decode: decodeXml,
+  maskSecrets,
 };
 
 /** Refuse a reference to a declared entity inside an attribute the wizard manages. */

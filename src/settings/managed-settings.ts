@@ -42,8 +42,8 @@ export interface SettingsFormat {
   write(existing: Buffer | undefined, settings: MailSettings, file: string): Buffer;
   /** The file's bytes as text, to show on a terminal (--dry-run). */
   decode(bytes: Buffer, file: string): string;
-  /** The file's text with every password in it replaced by `placeholder`, for a preview. */
-  maskPasswords(text: string, placeholder: string): string;
+  /** The file's text with every value whose key, attribute or element names a secret (secret-names.ts) replaced by `placeholder`, for a preview. */
+  maskSecrets(text: string, placeholder: string): string;
 }
 
 /** Each managed key with its value; `undefined` removes the key, `null` leaves it as it is. */

@@ -7,12 +7,18 @@ import * as z from 'zod';
 import { canonicalTimeZone, isValidTimeZone } from './time-zone-names.ts';
 
 const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
+/** Characters that change how the text around them reads without being seen: direction overrides and marks, zero-width characters. */
+const INVISIBLE_FORMATTING = /[\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]/;
 
 function withoutControlCharacters(field: string) {
   return z
     .string({ error: `${field} must be text` })
     .refine((value) => !CONTROL_CHARACTERS.test(value), {
       error: `${field} must not contain control characters or line breaks`,
+      abort: true,
+    })
+    .refine((value) => !INVISIBLE_FORMATTING.test(value), {
+      error: `${field} must not contain invisible direction or formatting characters (such as U+202E, right-to-left override): type it again by hand`,
       abort: true,
     });
 }
@@ -53,9 +59,34 @@ function hostMistake(value: string): string {
   return 'host must be a host name (mail.example.com), an IPv4 address (192.0.2.10) or an IPv6 address (2001:db8::25)';
 }
 
+/**
+ * A host that the C library would read as an IPv4 address (its last label a number: `127.1`,
+ * `2130706433`, `0x7f.0.0.1`, `0177.0.0.1`), in dotted-decimal, as Node would connect to it; Java's
+ * InetAddress reads only four decimal parts, so the file must hold that form. undefined: no such form.
+ */
+export function numericIPv4(value: string): string | undefined {
+  if (value.includes(':')) return undefined;
+  const parts = value.replace(/\.$/, '').split('.');
+  if (!/^(?:0x[0-9a-f]*|\d+)$/i.test(parts.at(-1)!)) return undefined;
+  const numbers = parts.map((part) => (/^0x[0-9a-f]*$/i.test(part) ? Number.parseInt(part.slice(2) || '0', 16) : /^0[0-7]+$/.test(part) ? Number.parseInt(part, 8) : /^\d+$/.test(part) ? Number(part) : Number.NaN));
+  if (numbers.length > 4 || numbers.some((number) => !Number.isSafeInteger(number))) return '';
+  const last = numbers.pop()!;
+  if (numbers.some((number) => number > 255) || last >= 256 ** (4 - numbers.length)) return '';
+  const bytes = [...numbers, ...Array.from({ length: 4 - numbers.length }, (_, index) => Math.floor(last / 256 ** (3 - numbers.length - index)) % 256)];
+  return bytes.join('.');
+}
+
 export const hostSchema = withoutControlCharacters('host')
   .transform((value) => unbracket(value.trim()))
   .refine((value) => value.length > 0, { error: 'host is required: the name or address of the mail server', abort: true })
+  // Node resolves these forms; Java's InetAddress.getByName does not, and Teaming would fail to connect.
+  .refine((value) => ipVersion(value) !== 0 || numericIPv4(value) === undefined, {
+    error: (issue) => {
+      const dotted = numericIPv4(String(issue.input));
+      return `host ${String(issue.input)} is an IPv4 address in a form Java does not read: write it as four decimal numbers${dotted ? `, ${dotted}` : ' from 0 to 255, such as 192.0.2.10'}`;
+    },
+    abort: true,
+  })
   .refine((value) => ipVersion(value) !== 0 || isHostName(value), { error: (issue) => hostMistake(String(issue.input)) });
 
 /**

@@ -2,14 +2,28 @@
  * Reading and replacing the settings file on disk.
  *
  * A write never leaves a half-written file: the new bytes go to a temporary file in the same
- * folder (mode 0600, flushed), the previous file is copied to `<file>.bak` the same way, then the
- * temporary file is renamed over the old one. A lock file keeps two runs from interleaving, and
- * a file that changed on disk since it was read is not overwritten.
+ * folder (safe-file.ts: created exclusively, flushed), the previous file is copied to `<file>.bak`
+ * the same way, then the temporary file is renamed over the old one. Both keep the owner and group
+ * of the file they replace, mode 0600 plus its group read bit. A lock (file-lock.ts) keeps two runs
+ * from interleaving, and a file that changed on disk since it was read is not overwritten. A
+ * folder others may write in is refused (they could plant a link), unless forced.
  */
 import { constants, promises as fs, type Stats } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import escapeStringRegexp from 'escape-string-regexp';
 import { SettingsFileError, WriteFileError } from '../errors.ts';
+import { acquireLock, isBreakFileOf, isThisProgramRunning } from './file-lock.ts';
+import {
+  createFolders,
+  errorCode,
+  fileErrorReason,
+  inspectTarget,
+  modeText,
+  ownerText,
+  readBoundedFile,
+  replaceAtomically,
+  writableByOthers,
+} from './safe-file.ts';
 import type { StoredSettings } from './managed-settings.ts';
 import { formatFor } from './settings-format.ts';
 import type { MailSettings, Protocol } from './settings.ts';
@@ -23,20 +37,17 @@ export interface LoadedSettingsFile {
 
 const FILE_MODE = 0o600;
 
-function errorCode(error: unknown): string | undefined {
-  return (error as NodeJS.ErrnoException | undefined)?.code;
-}
-
 export async function loadSettingsFile(path: string): Promise<LoadedSettingsFile> {
   let bytes: Buffer | undefined;
   try {
-    bytes = await fs.readFile(path);
+    bytes = await readBoundedFile(path);
   } catch (error) {
-    if (errorCode(error) === 'ENOENT') return { path, bytes: undefined, stored: { hasOutbound: false, settings: {} } };
-    if (errorCode(error) === 'EISDIR') throw new SettingsFileError(path, 'is a folder, not a settings file: name the file with --file');
-    if (errorCode(error) === 'EACCES') throw new SettingsFileError(path, 'cannot be read (permission denied): run as a user who may read it');
-    throw new SettingsFileError(path, `cannot be read: ${(error as Error).message}`);
+    const code = errorCode(error);
+    if (code === 'EISDIR') throw new SettingsFileError(path, 'is a folder, not a settings file: name the file with --file');
+    if (code === 'EACCES') throw new SettingsFileError(path, 'cannot be read (permission denied): run as a user who may read it');
+    throw new SettingsFileError(path, `cannot be read: it ${fileErrorReason(error)}`);
   }
+  if (bytes === undefined) return { path, bytes: undefined, stored: { hasOutbound: false, settings: {} } };
   const format = await formatFor(path);
   return { path, bytes, stored: format.read(bytes, path) };
 }
@@ -75,74 +86,15 @@ export async function renderSettingsFile(loaded: LoadedSettingsFile, settings: M
 
 /**
  * The text the file would hold with these settings, for showing; nothing is written. Every
- * password in it is masked, also those the settings do not manage (another protocol's).
+ * secret in it is masked, also those the settings do not manage (the database's, LDAP's, another protocol's).
  */
 export async function previewSettingsFile(loaded: LoadedSettingsFile, settings: MailSettings, placeholder: string): Promise<string> {
   const format = await formatFor(loaded.path);
-  return format.maskPasswords(format.decode(await renderSettingsFile(loaded, settings), loaded.path), placeholder);
+  return format.maskSecrets(format.decode(await renderSettingsFile(loaded, settings), loaded.path), placeholder);
 }
 
 export function backupPath(path: string): string {
   return `${path}.bak`;
-}
-
-function lockPath(path: string): string {
-  return `${path}.lock`;
-}
-
-function isRunning(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return errorCode(error) === 'EPERM';
-  }
-}
-
-/** `.<name>.<pid>.<8 hex>.tmp`: the temporary files of this process, named so a later run can tell whose they are. */
-function temporaryPath(target: string): string {
-  // node:crypto loads only when a file is written, not before the first question (about 2 ms and 2 MB).
-  const { randomBytes } = process.getBuiltinModule('node:crypto');
-  return join(dirname(target), `.${basename(target)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
-}
-
-/**
- * The lock appears with the owner's pid already in it (written aside, then hard-linked into
- * place; link fails if the lock exists), so no one ever sees an empty lock and takes it for stale.
- */
-async function createLock(lock: string): Promise<void> {
-  const temporary = temporaryPath(lock);
-  await fs.writeFile(temporary, `${process.pid}\n`, { mode: FILE_MODE, flag: 'wx' });
-  try {
-    await fs.link(temporary, lock).catch(async (error: unknown) => {
-      // A file system without hard links: create it in place (an empty lock is briefly visible).
-      if (!['EPERM', 'ENOTSUP', 'ENOSYS'].includes(errorCode(error) ?? '')) throw error;
-      await fs.writeFile(lock, `${process.pid}\n`, { mode: FILE_MODE, flag: 'wx' });
-    });
-  } finally {
-    await fs.rm(temporary, { force: true });
-  }
-}
-
-async function acquireLock(path: string): Promise<() => Promise<void>> {
-  const lock = lockPath(path);
-  for (let attempt = 0; attempt < 2; attempt++) {
-    try {
-      await createLock(lock);
-      return () => fs.rm(lock, { force: true });
-    } catch (error) {
-      if (errorCode(error) !== 'EEXIST') throw writeError(path, error);
-      const pid = Number.parseInt(await fs.readFile(lock, 'utf8').catch(() => ''), 10);
-      if (Number.isInteger(pid) && pid > 0 && isRunning(pid)) {
-        throw new WriteFileError(
-          `${path} is being written by another teaming-mail-setup (process ${pid}); wait for it to finish, then run again`,
-        );
-      }
-      // Left behind by a run that was killed: take it over.
-      await fs.rm(lock, { force: true });
-    }
-  }
-  throw new WriteFileError(`${path}: could not take the lock ${lock}; remove it if no other run is active`);
 }
 
 function writeError(path: string, error: unknown): WriteFileError {
@@ -152,54 +104,25 @@ function writeError(path: string, error: unknown): WriteFileError {
     return new WriteFileError(`${path} cannot be written (permission denied in ${folder}): run as a user who may write there; the old file is unchanged`);
   if (code === 'EROFS') return new WriteFileError(`${path} cannot be written: ${folder} is on a read-only file system; the old file is unchanged`);
   if (code === 'ENOSPC') return new WriteFileError(`${path} cannot be written: no space left on the device; the old file is unchanged`);
-  return new WriteFileError(`${path} cannot be written: ${(error as Error).message}; the old file is unchanged`);
-}
-
-async function writeTemporary(target: string, bytes: Buffer, owner?: { uid: number; gid: number }): Promise<string> {
-  const temporary = temporaryPath(target);
-  const handle = await fs.open(temporary, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, FILE_MODE);
-  try {
-    await handle.chmod(FILE_MODE); // whatever the umask
-    if (owner && process.getuid?.() === 0) await handle.chown(owner.uid, owner.gid);
-    await handle.writeFile(bytes);
-    await handle.sync();
-  } catch (error) {
-    await handle.close().catch(() => {});
-    await fs.rm(temporary, { force: true });
-    throw error;
+  if (code === 'EEXIST' || code === 'EISDIR' || code === 'ENOTDIR') {
+    return new WriteFileError(`${path} cannot be written: a temporary file or the lock beside it is in the way (${fileErrorReason(error)}); the old file is unchanged`);
   }
-  await handle.close();
-  return temporary;
-}
-
-async function replaceAtomically(target: string, bytes: Buffer, owner?: { uid: number; gid: number }): Promise<void> {
-  const temporary = await writeTemporary(target, bytes, owner);
-  try {
-    await fs.rename(temporary, target);
-  } catch (error) {
-    await fs.rm(temporary, { force: true });
-    throw error;
-  }
+  return new WriteFileError(`${path} cannot be written: ${fileErrorReason(error)}; the old file is unchanged`);
 }
 
 /**
  * A run killed between creating a temporary file and renaming it leaves the file behind: the
- * next run (holding the lock) removes those of this file, its backup and its lock whose process is gone.
+ * next run (holding the lock) removes those of this file, its backup and its lock whose process is
+ * gone, and the lock's break files whose owner is gone.
  */
 async function removeStaleTemporaries(path: string): Promise<void> {
   const pattern = new RegExp(`^\\.${escapeStringRegexp(basename(path))}(?:\\.bak|\\.lock)?\\.(\\d+)\\.[0-9a-f]{8}\\.tmp$`);
   const folder = dirname(path);
   for (const entry of await fs.readdir(folder).catch(() => [])) {
-    const pid = Number(pattern.exec(entry)?.[1]);
-    if (pid > 0 && pid !== process.pid && !isRunning(pid)) await fs.rm(join(folder, entry), { force: true });
+    let pid = Number(pattern.exec(entry)?.[1]);
+    if (isBreakFileOf(path, entry)) pid = Number.parseInt(await fs.readFile(join(folder, entry), 'latin1').catch(() => ''), 10) || Number.NaN;
+    if (pid > 0 && pid !== process.pid && !isThisProgramRunning(pid)) await fs.rm(join(folder, entry), { force: true });
   }
-}
-
-async function syncFolder(folder: string): Promise<void> {
-  const handle = await fs.open(folder, 'r').catch(() => undefined);
-  if (!handle) return;
-  await handle.sync().catch(() => {});
-  await handle.close();
 }
 
 /** Writes under way in this process, each with whether it replaced its file once it is over. */
@@ -219,12 +142,20 @@ export function settingsWritesUnderWay(): { path: string; written: Promise<boole
   return [...pendingWrites];
 }
 
+/** What a write did: the backup's path, if any, and the mode and owner the file has now. */
+export interface WrittenSettingsFile {
+  backup?: string;
+  /** `mode 0640, owner root:teaming`, and what changed about it, for the final message. */
+  access: string;
+}
+
 /**
  * Replace the file with `bytes`. `expected` is what the file held when it was read (undefined: it
- * did not exist); if that changed meanwhile, nothing is written. Returns the backup's path, if any.
+ * did not exist); if that changed meanwhile, nothing is written. `force`: write even in a folder
+ * others may write in.
  */
-export async function writeSettingsFile(path: string, bytes: Buffer, expected: Buffer | undefined): Promise<string | undefined> {
-  const write = replaceSettingsFile(path, bytes, expected);
+export async function writeSettingsFile(path: string, bytes: Buffer, expected: Buffer | undefined, options: { force?: boolean } = {}): Promise<WrittenSettingsFile> {
+  const write = replaceSettingsFile(path, bytes, expected, options.force === true);
   const written = write.then(
     () => {
       writtenFiles.push(path);
@@ -252,16 +183,35 @@ export function missingFolderError(path: string): WriteFileError {
   return new WriteFileError(`${path} cannot be written: the folder ${dirname(path)} does not exist; create it or choose another path with --file`);
 }
 
+/** The mode of the settings folder the wizard creates: Teaming's group may go through it. */
+export const FOLDER_MODE = 0o750;
+
+/** Create the settings file's folder (and its missing parents), each 0750 whatever the umask. */
+export async function createSettingsFolder(folder: string, path: string): Promise<void> {
+  await createFolders(folder, FOLDER_MODE).catch((error: unknown) => {
+    throw new WriteFileError(`${path} cannot be written: the folder ${folder} could not be created (${fileErrorReason(error)}); create it or choose another path with --file`);
+  });
+}
+
 /**
- * Refuse a target the write would refuse: a missing folder, one this user may not write in, a
- * symbolic link, something that is no regular file. Checked before the first question (so no
- * answers are lost to it) and again when writing. Returns what is there now.
+ * Refuse a target the write would refuse: a missing folder, one this user may not write in, one
+ * others may write in (unless `force`), a symbolic or hard link, something that is no regular
+ * file. Checked before the first question (so no answers are lost to it) and again when writing.
+ * Returns what is there now.
  */
-export async function checkTarget(path: string): Promise<Stats | undefined> {
+export async function checkTarget(path: string, options: { force?: boolean } = {}): Promise<Stats | undefined> {
   if ((await missingFolder(path)) !== undefined) throw missingFolderError(path);
-  await fs.access(dirname(path), constants.W_OK | constants.X_OK).catch((error: unknown) => {
+  const folder = dirname(path);
+  await fs.access(folder, constants.W_OK | constants.X_OK).catch((error: unknown) => {
     throw writeError(path, error);
   });
+  const folderStats = await fs.stat(folder);
+  if (!options.force && writableByOthers(folderStats)) {
+    throw new WriteFileError(
+      `${path} is not written: its folder ${resolve(folder)} (mode ${modeText(folderStats.mode)}${folderStats.mode & 0o1000 ? ', sticky' : ''}) may be written by others than its owner, ` +
+        'who could plant a link or read the password; choose a folder only its owner may write in, or add --force to write there anyway',
+    );
+  }
   const existing = await fs.lstat(path).catch(() => undefined);
   if (existing?.isSymbolicLink()) {
     const target = await fs.realpath(path).catch(() => undefined);
@@ -271,33 +221,58 @@ export async function checkTarget(path: string): Promise<Stats | undefined> {
         : `${path} is a symbolic link to ${target}; the wizard does not replace a link: run again with --file ${target}`,
     );
   }
-  if (existing && !existing.isFile()) throw new WriteFileError(`${path} is not a regular file; choose another path with --file`);
-  return existing;
+  try {
+    return await inspectTarget(path);
+  } catch (error) {
+    throw new WriteFileError(`${path} ${fileErrorReason(error)}; choose another path with --file`);
+  }
 }
 
-async function replaceSettingsFile(path: string, bytes: Buffer, expected: Buffer | undefined): Promise<string | undefined> {
-  const folder = dirname(path);
-  const existing = await checkTarget(path);
+/**
+ * The mode of the file written: 0600, plus the group read bit of the file it replaces (a Teaming
+ * service may read it through its group). Never group write, never others.
+ */
+export function settingsFileMode(existing: Stats | undefined): number {
+  return FILE_MODE | ((existing?.mode ?? 0) & 0o040);
+}
+
+async function accessText(path: string, previous: Stats | undefined): Promise<string> {
+  const now = await fs.stat(path);
+  let text = `mode ${modeText(now.mode & 0o777)}, owner ${await ownerText(now)}`;
+  if (previous && (previous.mode & 0o777) !== (now.mode & 0o777)) {
+    const removed = [previous.mode & 0o020 && 'group write', previous.mode & 0o007 && "others' access", previous.mode & 0o7100 && 'special bits'].filter(Boolean);
+    text += `; it was ${modeText(previous.mode)}: ${removed.join(' and ')} removed, as the file holds a password`;
+  }
+  if (previous && (previous.uid !== now.uid || previous.gid !== now.gid)) text += `; it was owned by ${await ownerText(previous)}`;
+  return text;
+}
+
+async function replaceSettingsFile(path: string, bytes: Buffer, expected: Buffer | undefined, force: boolean): Promise<WrittenSettingsFile> {
+  await checkTarget(path, { force });
   const release = await acquireLock(path);
   try {
-    const current = await fs.readFile(path).catch((error) => {
-      if (errorCode(error) === 'ENOENT') return undefined;
-      throw error;
-    });
+    // Looked at again with the lock held: what is there now is what is replaced and compared.
+    const existing = await checkTarget(path, { force });
+    const current = existing ? await readBoundedFile(path) : undefined;
     const unchanged = current === undefined ? expected === undefined : expected !== undefined && current.equals(expected);
     if (!unchanged) {
       throw new WriteFileError(`${path} was changed by someone else while the wizard ran; nothing was written: run again`);
     }
     await removeStaleTemporaries(path);
     const owner = existing ? { uid: existing.uid, gid: existing.gid } : undefined;
+    const mode = settingsFileMode(existing);
     let backup: string | undefined;
     if (current !== undefined) {
       backup = backupPath(path);
-      await replaceAtomically(backup, current, owner);
+      try {
+        await inspectTarget(backup);
+      } catch (error) {
+        throw new WriteFileError(`${path} was not written: its backup ${backup} ${fileErrorReason(error)}; remove it or move it away, then run again`);
+      }
+      await replaceAtomically(backup, current, mode, owner);
     }
-    await replaceAtomically(path, bytes, owner);
-    await syncFolder(folder);
-    return backup;
+    await replaceAtomically(path, bytes, mode, owner);
+    return { backup, access: await accessText(path, existing) };
   } catch (error) {
     if (error instanceof WriteFileError) throw error;
     throw writeError(path, error);

@@ -3,7 +3,7 @@
  * ending in .xml) or a Java .properties file. Each format turns bytes into stored settings and
  * the existing bytes plus new settings into the new bytes; neither touches the disk.
  */
-import { maskPasswords, propertiesLookup, readInstallerProperties, writeInstallerProperties } from './installer-properties.ts';
+import { maskSecrets, propertiesLookup, readInstallerProperties, writeInstallerProperties } from './installer-properties.ts';
 import type { SettingsFormat } from './managed-settings.ts';
 
 export type { SettingsFormat } from './managed-settings.ts';
@@ -19,7 +19,7 @@ export const propertiesFormat: SettingsFormat = {
   write: (existing, settings) =>
     Buffer.from(writeInstallerProperties(existing?.toString('latin1'), settings), 'latin1'),
   decode: (bytes) => bytes.toString('latin1'),
-  maskPasswords,
+  maskSecrets,
 };
 
 export async function formatFor(file: string): Promise<SettingsFormat> {

@@ -112,7 +112,48 @@ function isEncodedReplacement(bytes: Buffer, text: string, index: number): boole
  * decode() has already told apart from an encoding error.
  */
 export function parseXml(bytes: Buffer, file: string): XmlSource {
+  // Reading, looking up and rewriting one file parse the same bytes several times: once is enough.
+  const cached = parsed.get(bytes);
+  if (cached?.file === file) return cached;
+  const source = parseXmlOnce(bytes, file);
+  parsed.set(bytes, source);
+  return source;
+}
+
+/** The parses of the bytes still in use (the DOM is never changed: edits are splices of the text). */
+const parsed = new WeakMap<Buffer, XmlSource>();
+
+/** The text of a document (its encoding and byte-order mark handled), without parsing it. */
+export function decodeXml(bytes: Buffer, file: string): string {
+  return decode(bytes, file).text;
+}
+
+/** Elements nested deeper than this are refused: Teaming's installer.xml nests about 6 deep. */
+export const MAX_DEPTH = 256;
+
+/**
+ * The first element nested deeper than MAX_DEPTH, found in one pass before any parse: a document
+ * nested a million deep would take the parser gigabytes. Comments, CDATA, processing instructions
+ * and the DOCTYPE are skipped; a tag is matched with its quoted attribute values.
+ */
+function tooDeep(text: string): number | undefined {
+  const tags = /<!--[\s\S]*?-->|<!\[CDATA\[[\s\S]*?\]\]>|<\?[\s\S]*?\?>|<!DOCTYPE(?:[^[>]|\[[\s\S]*?\])*>|<(\/?)[^\s<>/!?]+(?:\s+[^\s=<>/]+\s*=\s*(?:"[^"]*"|'[^']*'))*\s*(\/?)>/g;
+  let depth = 0;
+  for (const match of text.matchAll(tags)) {
+    if (match[1] === undefined) continue;
+    if (match[1] === '/') depth--;
+    else if (match[2] !== '/' && ++depth > MAX_DEPTH) return match.index;
+  }
+  return undefined;
+}
+
+function parseXmlOnce(bytes: Buffer, file: string): XmlSource {
   const { text, encoding, bom } = decode(bytes, file);
+  const deep = tooDeep(text);
+  if (deep !== undefined) {
+    const { line, column } = positionOf(text, deep);
+    throw new SettingsFileError(file, `nests elements more than ${MAX_DEPTH} deep here; an installer.xml nests a few levels: check that this is the right file`, line, column);
+  }
   const { entities, bodyStart } = declaredEntities(text);
   type Locator = { lineNumber?: number; columnNumber?: number } | undefined;
   const problemAt = (message: string, locator: Locator) => {

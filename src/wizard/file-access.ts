@@ -1,53 +1,58 @@
 /**
  * The wizard's disk, as a capability (as the probe is one): reading the settings file, making
- * sure it can be written, writing it, and saving the server's certificate beside it. A real run
- * uses `diskFileAccess`; the wizard itself writes nothing (teaming-java.ts only looks whether a
- * JDK keeps its cacerts under jre/).
+ * sure it can be written, writing it, saving the server's certificate beside it, and looking
+ * whether a JDK keeps its cacerts under jre/. A real run uses `diskFileAccess`; the wizard itself
+ * touches no file. Every write goes through settings/safe-file.ts.
  */
-import { chmod, mkdir, writeFile } from 'node:fs/promises';
-import { WriteFileError } from '../errors.ts';
-import { checkTarget, loadSettingsFile, missingFolder, writeSettingsFile, type LoadedSettingsFile } from '../settings/settings-file.ts';
-import type { TrustNeed, TrustStep } from './teaming-java.ts';
+import { promises as fs } from 'node:fs';
+import {
+  checkTarget,
+  createSettingsFolder,
+  loadSettingsFile,
+  missingFolder,
+  writeSettingsFile,
+  type LoadedSettingsFile,
+  type WrittenSettingsFile,
+} from '../settings/settings-file.ts';
+import { fileErrorReason, writeSmallFile } from '../settings/safe-file.ts';
 
 export interface FileAccess {
   load(path: string): Promise<LoadedSettingsFile>;
   /** The first folder of the path that does not exist, if any. */
   missingFolder(path: string): Promise<string | undefined>;
+  /** Creates the folder (mode 0750, whatever the umask). */
   createFolder(folder: string, path: string): Promise<void>;
-  /** Throws a WriteFileError when the file could not be written where it is. */
-  checkTarget(path: string): Promise<void>;
-  /** Replaces the file atomically (see settings-file.ts); the backup's path, if one was made. */
-  write(path: string, bytes: Buffer, expected: Buffer | undefined): Promise<string | undefined>;
-  /** A warning when the certificate could not be saved; undefined when it was. */
-  saveCertificate(trust: TrustStep, need: TrustNeed): Promise<string | undefined>;
+  /** Throws a WriteFileError when the file could not be written where it is (`force`: also in a folder others may write in). */
+  checkTarget(path: string, options: { force: boolean }): Promise<void>;
+  /** Replaces the file atomically (see settings-file.ts): the backup's path, if one was made, and the file's mode and owner. */
+  write(path: string, bytes: Buffer, expected: Buffer | undefined, options: { force: boolean }): Promise<WrittenSettingsFile>;
+  /** Saves a certificate (PEM) as `file`: a warning when it could not be; undefined when it was. */
+  saveCertificate(file: string, pem: string): Promise<string | undefined>;
+  /** Is there a regular file (or a link to one) at `path`? */
+  isFile(path: string): Promise<boolean>;
 }
 
 /**
  * Save the certificate next to the settings file: public, so mode 0644 (readable by Teaming's
- * user). The settings file is written already: a failure here is a warning, not an error.
+ * user), never through a link. The settings file is written already: a failure here is a warning, not an error.
  */
-async function saveCertificate(trust: TrustStep, need: TrustNeed): Promise<string | undefined> {
+async function saveCertificate(file: string, pem: string): Promise<string | undefined> {
   try {
-    await writeFile(trust.certificateFile, need.pem, { mode: 0o644 });
-    await chmod(trust.certificateFile, 0o644);
-    trust.certificateSaved = true;
+    await writeSmallFile(file, pem, 0o644);
     return undefined;
   } catch (error) {
-    return `the server's certificate could not be saved as ${trust.certificateFile} (${(error as Error).message}); it is in the check's report (--json: probe.certificate.pem)`;
+    return `the server's certificate could not be saved as ${file} (it ${fileErrorReason(error)}); it is in the check's report (--json: probe.certificate.pem)`;
   }
 }
 
 export const diskFileAccess: FileAccess = {
   load: loadSettingsFile,
   missingFolder,
-  createFolder: async (folder, path) => {
-    await mkdir(folder, { recursive: true }).catch((error: Error) => {
-      throw new WriteFileError(`${path} cannot be written: the folder ${folder} could not be created (${error.message}); create it or choose another path with --file`);
-    });
-  },
-  checkTarget: async (path) => {
-    await checkTarget(path);
+  createFolder: createSettingsFolder,
+  checkTarget: async (path, options) => {
+    await checkTarget(path, options);
   },
   write: writeSettingsFile,
   saveCertificate,
+  isFile: async (path) => (await fs.stat(path).catch(() => undefined))?.isFile() === true,
 };

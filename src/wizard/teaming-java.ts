@@ -7,10 +7,10 @@
  *   saved as PEM next to the settings file (file-access.ts), and the exact `keytool -importcert` command is given,
  *   into the cacerts of the JDK that installer.xml names (Environment/JDK/@JAVA_HOME) when it does.
  */
-import { existsSync } from 'node:fs';
 import { basename, dirname, extname, join, resolve } from 'node:path';
 import { identityWarning, javaMailSafety } from '../settings/javamail-safety.ts';
 import type { MailSettings } from '../settings/settings.ts';
+import type { FileAccess } from './file-access.ts';
 
 /** A certificate the check trusted for a reason Teaming's JVM does not share. */
 export interface TrustNeed {
@@ -72,26 +72,32 @@ function shellWord(word: string): string {
   return /^[\w./:=@%+-]+$/.test(word) ? word : `'${word.replaceAll("'", `'\\''`)}'`;
 }
 
+/** The JDK an installer.xml names, and its trust store. */
+export interface TeamingJdk {
+  home: string;
+  cacerts: string;
+}
+
 /** Java 8 and older keep cacerts under jre/; Java 9 and later under lib/. */
-function cacertsOf(javaHome: string): string {
+export async function cacertsOf(javaHome: string, files: Pick<FileAccess, 'isFile'>): Promise<string> {
   const old = join(javaHome, 'jre', 'lib', 'security', 'cacerts');
-  return existsSync(old) ? old : join(javaHome, 'lib', 'security', 'cacerts');
+  return (await files.isFile(old)) ? old : join(javaHome, 'lib', 'security', 'cacerts');
 }
 
-export function keytoolCommand(certificateFile: string, alias: string, javaHome: string | undefined): { trustStore: string; command: string } {
-  const keytool = javaHome ? join(javaHome, 'bin', 'keytool') : 'keytool';
-  const store = javaHome ? ['-keystore', cacertsOf(javaHome)] : ['-cacerts'];
+export function keytoolCommand(certificateFile: string, alias: string, jdk: TeamingJdk | undefined): { trustStore: string; command: string } {
+  const keytool = jdk ? join(jdk.home, 'bin', 'keytool') : 'keytool';
+  const store = jdk ? ['-keystore', jdk.cacerts] : ['-cacerts'];
   const words = [keytool, '-importcert', '-noprompt', '-alias', alias, '-file', certificateFile, ...store, '-storepass', 'changeit'];
-  return { trustStore: javaHome ? store[1]! : "the running JVM's cacerts (keytool -cacerts)", command: words.map(shellWord).join(' ') };
+  return { trustStore: jdk ? jdk.cacerts : "the running JVM's cacerts (keytool -cacerts)", command: words.map(shellWord).join(' ') };
 }
 
-export function teamingJava(settings: MailSettings, need: TrustNeed | undefined, settingsFile: string, javaHome: string | undefined): TeamingJava {
+export function teamingJava(settings: MailSettings, need: TrustNeed | undefined, settingsFile: string, jdk: TeamingJdk | undefined): TeamingJava {
   const warning = identityWarning(settings);
   const result: TeamingJava = { checksServerName: javaMailSafety(settings).checkServerIdentity, warnings: warning ? [warning] : [] };
   if (!need) return result;
   const certificateFile = certificatePath(settingsFile);
   const alias = `teaming-mail-${settings.host}`.toLowerCase().replace(/[^a-z0-9.-]/g, '-');
-  const { trustStore, command } = keytoolCommand(certificateFile, alias, javaHome);
+  const { trustStore, command } = keytoolCommand(certificateFile, alias, jdk);
   result.trust = { reason: need.reason, certificateFile, certificateSaved: false, trustStore, keytoolCommand: command };
   return result;
 }
@@ -119,8 +125,14 @@ export function trustCommandLines(trust: TrustStep): string[] {
 }
 
 /** The JDK that an installer.xml names; undefined for installer.properties or a new file. */
-export async function javaHomeFor(path: string, bytes: Buffer | undefined): Promise<string | undefined> {
+export async function teamingJdkFor(path: string, bytes: Buffer | undefined, files: Pick<FileAccess, 'isFile'>): Promise<TeamingJdk | undefined> {
   if (bytes === undefined || !path.toLowerCase().endsWith('.xml')) return undefined;
   const { javaHomeOf } = await import('../settings/installer-xml.ts');
-  return javaHomeOf(bytes, path);
+  const home = javaHomeOf(bytes, path);
+  return home === undefined ? undefined : { home, cacerts: await cacertsOf(home, files) };
+}
+
+/** The trust step once the certificate was saved, or not. */
+export function withCertificateSaved(notes: TeamingJava, saved: boolean): TeamingJava {
+  return notes.trust ? { ...notes, trust: { ...notes.trust, certificateSaved: saved } } : notes;
 }

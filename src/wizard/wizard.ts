@@ -20,7 +20,7 @@ import { missingFolderError, renderSettingsFile, storedByProtocol, type LoadedSe
 import { formatFor } from '../settings/settings-format.ts';
 import { offerCertificateName } from './certificate-names.ts';
 import { changeLines, displayValue, settingChanges, summarySheet, type SettingChange } from './summary-sheet.ts';
-import { javaHomeFor, teamingJava, teamingJavaLines } from './teaming-java.ts';
+import { teamingJava, teamingJavaLines, teamingJdkFor } from './teaming-java.ts';
 import { QUESTIONS, type QuestionId, type StepContext } from './questions/index.ts';
 import { probeUntilDecided, type ProbeCapability, type ProbeRunOptions } from './steps/probe-retry.ts';
 import { writeStep, type TestMessageCapability, type WriteResult } from './steps/write.ts';
@@ -174,7 +174,7 @@ export async function runWizard(options: WizardOptions, caps: WizardCapabilities
   if (reconfiguring) ctx.storedByProtocol = await storedByProtocol(loaded);
 
   await answerQuestions(ctx, options);
-  const javaHome = await javaHomeFor(loaded.path, loaded.bytes);
+  const jdk = await teamingJdkFor(loaded.path, loaded.bytes, caps.files);
   const run: ProbeRunOptions = { allowPlaintextAuth: options.allowPlaintextAuth === true };
   let keptAddress: string | undefined;
   for (;;) {
@@ -196,7 +196,7 @@ export async function runWizard(options: WizardOptions, caps: WizardCapabilities
         continue;
       }
     }
-    const notes = teamingJava(settings, trust, loaded.path, javaHome);
+    const notes = teamingJava(settings, trust, loaded.path, jdk);
     const changes = reconfiguring ? await changesInFile(loaded, settings) : settingChanges({}, settings);
     out.line();
     for (const line of summarySheet(settings, out.style)) out.line(line);
@@ -226,7 +226,7 @@ export async function runWizard(options: WizardOptions, caps: WizardCapabilities
       }
     }
     const result = await writeStep(
-      { loaded, settings, changes, reconfiguring, commandLine: options.commandLine, interactive: options.interactive, dryRun: options.dryRun, probe: report, checkPassed: passed, run, java: { notes, trust } },
+      { loaded, settings, changes, reconfiguring, commandLine: options.commandLine, interactive: options.interactive, dryRun: options.dryRun, force: options.force, probe: report, checkPassed: passed, run, java: { notes, trust } },
       caps,
     );
     // The last word, whatever was written: such settings are a standing risk.
@@ -259,5 +259,5 @@ async function prepareTarget(path: string, options: WizardOptions, caps: WizardC
     await caps.files.createFolder(folder, path);
     caps.out.success(`Created the folder ${folder}.`);
   }
-  if (!options.dryRun) await caps.files.checkTarget(path);
+  if (!options.dryRun) await caps.files.checkTarget(path, { force: options.force });
 }

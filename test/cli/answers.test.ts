@@ -108,6 +108,6 @@ describe('--answers FILE', { concurrency: true }, () => {
   test('a file that does not exist', async () => {
     const cwd = await tempFolder();
     const result = await run([...UNATTENDED, '--answers', 'nope.json'], { cwd });
-    assertRefused(result, "✖ --answers: cannot read nope.json: ENOENT: no such file or directory, open 'nope.json'\n");
+    assertRefused(result, "✖ --answers: cannot read nope.json: it does not exist\n");
   });
 });

@@ -33,7 +33,8 @@ const EXISTING =
 
 async function folderWith(text: string): Promise<string> {
   const cwd = await tempFolder();
-  await writeFile(join(cwd, 'installer.properties'), text, 'latin1');
+  // As the wizard leaves it: 0600 (a 0644 file would be narrowed, and the message would say so).
+  await writeFile(join(cwd, 'installer.properties'), text, { encoding: 'latin1', mode: 0o600 });
   return cwd;
 }
 
@@ -67,7 +68,7 @@ describe('--reconfigure --non-interactive: the existing file supplies the defaul
     assert.equal(await assertListedDiff(result.stdout, cwd, EXISTING), EXISTING.replace('mail.smtp.port=587\r\n', 'mail.smtp.port=2525\r\n'));
     assert.equal(await readText(join(cwd, 'installer.properties.bak')), EXISTING);
     assert.ok(result.stdout.includes('\nChanges to installer.properties\n  Port  587 → 2525\n\n'), result.stdout);
-    assertEndsWith(result.stdout, '✔ Wrote installer.properties (the previous version is in installer.properties.bak).\n');
+    assertEndsWith(result.stdout, '✔ Wrote installer.properties (mode 0600, owner root:root; the previous version is in installer.properties.bak).\n');
     assertNoPassword(result.stdout + result.stderr);
   });
 
@@ -219,7 +220,7 @@ describe('--json: one JSON document on stdout, messages on stderr', { concurrenc
     assert.equal(document.changes.length, 10);
     assert.ok(result.stderr.includes('\nOutbound e-mail\n  Protocol'), result.stderr);
     assert.equal(document.passwordUnencrypted, true);
-    assertEndsWith(result.stderr, `✔ Wrote installer.properties.\n! With these settings ${PLAINTEXT_WARNING}. To protect it: teaming-mail-setup --reconfigure -f installer.properties, then turn STARTTLS on or choose SMTPS.\n`);
+    assertEndsWith(result.stderr, `✔ Wrote installer.properties (mode 0600, owner root:root).\n! With these settings ${PLAINTEXT_WARNING}. To protect it: teaming-mail-setup --reconfigure -f installer.properties, then turn STARTTLS on or choose SMTPS.\n`);
     assertNoPassword(result.stdout + result.stderr);
   });
 
@@ -277,7 +278,7 @@ describe('--write-answers saves a replayable answers file, never the password', 
     const env = { TEAMING_MAIL_PASSWORD: PASSWORD };
     const saved = await run([...UNATTENDED, ...args, '--write-answers', 'answers.json'], { cwd: first, env });
     assert.equal(saved.code, 0, saved.stderr);
-    assertEndsWith(saved.stdout, '✔ Wrote installer.properties.\n✔ Saved the answers to answers.json (without the password).\n');
+    assertEndsWith(saved.stdout, '✔ Wrote installer.properties (mode 0600, owner root:root).\n✔ Saved the answers to answers.json (without the password).\n');
     const answers = await readFile(join(first, 'answers.json'), 'utf8');
     assert.equal(
       answers,
@@ -331,7 +332,7 @@ const FIXTURE_XML = readFile(new URL('../fixtures/installer.xml', import.meta.ur
 
 async function folderWithXml(text: string): Promise<string> {
   const cwd = await tempFolder();
-  await writeFile(join(cwd, 'installer.xml'), text, 'latin1');
+  await writeFile(join(cwd, 'installer.xml'), text, { encoding: 'latin1', mode: 0o600 });
   return cwd;
 }
 

@@ -140,8 +140,8 @@ function unattendedCases(): Case[] {
     { name: 'TEAMING_MAIL_PASSWORD --dry-run', args: [...answers(), '--dry-run'], options: { env: ENV_PASSWORD }, exit: 0, shows: 'mail.smtp.password=••••••' },
     { name: '--dry-run --json', args: [...answers(), '--dry-run', '--json'], options: { env: ENV_PASSWORD }, exit: 0, shows: '"result": "dry-run"' },
     { name: '--write-answers', args: [...answers(), '--write-answers', 'answers.json'], options: { env: ENV_PASSWORD }, exit: 0, shows: 'Saved the answers to answers.json', stored: true },
-    { name: '--reconfigure keeps the stored password', args: ['--non-interactive', '--reconfigure', '--no-allow-all-users', '--ca-file', caFile], configured: true, exit: 0, shows: `Wrote ${SETTINGS} (the previous version is in ${SETTINGS}.bak)`, stored: true },
-    { name: '--force --password-stdin over an existing file', args: [...answers(), '--force', '--password-stdin', '--time-zone', 'Europe/Berlin'], options: { input: PASSWORD }, configured: true, exit: 0, shows: `Wrote ${SETTINGS} (the previous`, stored: true },
+    { name: '--reconfigure keeps the stored password', args: ['--non-interactive', '--reconfigure', '--no-allow-all-users', '--ca-file', caFile], configured: true, exit: 0, shows: `Wrote ${SETTINGS} (mode 0600, owner root:root; the previous version is in ${SETTINGS}.bak)`, stored: true },
+    { name: '--force --password-stdin over an existing file', args: [...answers(), '--force', '--password-stdin', '--time-zone', 'Europe/Berlin'], options: { input: PASSWORD }, configured: true, exit: 0, shows: `Wrote ${SETTINGS} (mode 0600, owner root:root; the previous`, stored: true },
     { name: 'show', args: ['show'], configured: true, exit: 0, shows: `Outbound e-mail in ${SETTINGS}`, stored: true },
     { name: 'show --json', args: ['show', '--json'], configured: true, exit: 0, shows: '"password": "••••••"', stored: true },
     { name: 'check', args: ['check', '--ca-file', caFile], configured: true, exit: 0, shows: 'AUTH', stored: true },
@@ -217,10 +217,10 @@ describe('secrets: unattended runs, show and check', () => {
     const second = await runCli([...args, '--force', '--time-zone', 'Europe/Paris'], { cwd: folder, env: ENV_PASSWORD, umask: '000' });
     assert.equal(second.code, 0, second.stderr);
     assert.ok(second.stdout.includes('.bak'), second.stdout);
-    // What umask 000 gives a file created without an explicit mode: the shell really ran with it.
+    // The answers file too is 0600 whatever the umask (it was 0666 under umask 000).
     const control = await runCli(['--non-interactive', '--no-probe', '--host', 'x.example', '--time-zone', 'UTC', '--no-auth', '--write-answers', 'a.json', '-f', 'other.properties'], { cwd: folder, umask: '000' });
     assert.equal(control.code, 0, control.stderr);
-    assert.equal((await stat(join(folder, 'a.json'))).mode & 0o777, 0o666);
+    assert.equal((await stat(join(folder, 'a.json'))).mode & 0o777, 0o600);
     for (const name of [SETTINGS, `${SETTINGS}.bak`, 'other.properties']) {
       assert.equal((await stat(join(folder, name))).mode & 0o777, 0o600, name);
     }
@@ -268,7 +268,7 @@ describe('secrets: the wizard in a terminal', () => {
     await run.waitFor('✔ Mail host to write localhost');
     await run.waitFor('? Write installer.properties?');
     run.press('enter');
-    await run.waitFor('✔ Wrote installer.properties.');
+    await run.waitFor('✔ Wrote installer.properties (mode 0600, owner root:root).');
     await run.waitFor('? Send a test message to');
     run.type('admin@example.com');
     await run.waitFor('admin@example.com');
@@ -288,7 +288,7 @@ describe('secrets: the wizard in a terminal', () => {
     await again.waitFor('✔ Mail host to write localhost');
     await again.waitFor('? Write installer.properties?');
     again.press('enter');
-    await again.waitFor('✔ Wrote installer.properties (the previous version is in installer.properties.bak)');
+    await again.waitFor('✔ Wrote installer.properties (mode 0600, owner root:root; the previous version is in installer.properties.bak)');
     await again.waitFor('? Send a test message to');
     again.press('enter');
     assert.equal(await again.exit(), 0);

@@ -50,7 +50,7 @@ describe('flags on a terminal', { concurrency: true }, () => {
         '  Connection timeout          20 s\r\n' +
         '\r\n',
     );
-    assert.ok(screen.endsWith('✔ Wrote installer.properties.\r\n'), screen);
+    assert.ok(screen.endsWith('✔ Wrote installer.properties (mode 0600, owner root:root).\r\n'), screen);
     assert.equal(
       await readText(join(cwd, 'installer.properties')),
       propertiesText({

@@ -65,7 +65,7 @@ describe('unattended: every question has a flag', { concurrency: true }, () => {
     const cwd = await tempFolder();
     const result = await run([...UNATTENDED, ...ALL_FLAGS], { cwd, env: { TEAMING_MAIL_PASSWORD: PASSWORD } });
     assert.equal(result.stderr, '');
-    assert.equal(result.stdout, `${ALL_FLAGS_SHEET}✔ Wrote installer.properties.\n`);
+    assert.equal(result.stdout, `${ALL_FLAGS_SHEET}✔ Wrote installer.properties (mode 0600, owner root:root).\n`);
     assert.equal(result.code, 0);
     assert.equal(await readText(join(cwd, 'installer.properties')), ALL_FLAGS_FILE);
     assertNoPassword(result.stdout, result.stderr);
@@ -200,7 +200,7 @@ describe('unattended: the password never on the command line', { concurrency: tr
     const cwd = await tempFolder();
     const result = await run([...UNATTENDED, '--auth', '--password-file', 'no-such-file'], { cwd });
     assertRefused(result, [
-      "✖ --password-file: cannot read no-such-file: ENOENT: no such file or directory, open 'no-such-file'",
+      "✖ --password-file: the file cannot be read: it does not exist",
       '✖ missing mail host: give --host (answers file: "host")',
       '✖ missing user name: give --username (answers file: "username")',
     ]);
@@ -318,7 +318,7 @@ describe('exit codes', { concurrency: true }, () => {
 
     const forced = await run([...UNATTENDED, '--host', 'new.example.com', '--force'], { cwd });
     assert.equal(forced.code, 0, forced.stderr);
-    assertEndsWith(forced.stdout, '✔ Wrote installer.properties (the previous version is in installer.properties.bak).\n');
+    assertEndsWith(forced.stdout, '✔ Wrote installer.properties (mode 0600, owner root:root; the previous version is in installer.properties.bak).\n');
     assert.equal(await readText(join(cwd, 'installer.properties')), before.replace('old.example.com', 'new.example.com'));
     assert.equal(await readText(join(cwd, 'installer.properties.bak')), before);
   });
@@ -354,7 +354,7 @@ describe('exit codes', { concurrency: true }, () => {
     const cwd = await tempFolder();
     const result = await run([...UNATTENDED, '--host', 'mail.example.com', '--write-answers', 'missing/answers.json'], { cwd });
     assert.equal(result.code, 4);
-    assert.match(result.stderr, /^✖ --write-answers: cannot write missing\/answers\.json: ENOENT: no such file or directory.*; installer\.properties was written$/m);
+    assert.match(result.stderr, /^✖ --write-answers: cannot write missing\/answers\.json: it is in a folder that does not exist \(missing\); installer\.properties was written$/m);
     assert.equal(await exists(join(cwd, 'missing')), false);
   });
 });

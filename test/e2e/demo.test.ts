@@ -85,7 +85,7 @@ describe('demo in a real terminal', () => {
         `but Teaming's JavaMail uses only its JVM's trust store and would fail with "PKIX path building failed". The wizard saves the certificate as ${pem}.\n`,
     );
     await choose(run, `Write ${file}?`, 'Write it');
-    await run.waitFor(`✔ Wrote ${file}.\n`);
+    await run.waitFor(`✔ Wrote ${file} (mode 0600, owner root:root).\n`);
     await run.waitFor(`  keytool -importcert -noprompt -alias teaming-mail-localhost -file ${pem} -cacerts -storepass changeit\n`);
     await run.waitFor('The demo server received a message for administrator@demo.test:\n');
     await run.waitFor('From: teaming@demo.test\nTo: administrator@demo.test\nSubject: Teaming outbound mail test\n');

@@ -141,7 +141,7 @@ describe('the password and a connection without TLS', () => {
     await run.waitFor(`Warning: ${WARNING}\n`);
     await run.waitFor(`  Warning: ${WARNING}\n`);
     await choose(run, 'Write installer.properties?', 'Write it');
-    await run.waitFor('✔ Wrote installer.properties.\n');
+    await run.waitFor('✔ Wrote installer.properties (mode 0600, owner root:root).\n');
     // The test message offered at the end goes the same way, allowed for this run.
     await answer(run, 'Send a test message to (e-mail address, blank to skip)', 'admin@example.com');
     await run.waitFor('✔ Test message sent');

@@ -119,7 +119,7 @@ describe('the mail server check in a real terminal', () => {
     // Trusted through --ca-file: Teaming's Java must trust it too.
     await run.waitFor(/! Teaming's Java must trust the mail server's certificate \(CN=localhost\) as well: the check trusted it through a private CA \(--ca-file\)/);
     await choose(run, 'Write installer.properties?', 'Write it');
-    await run.waitFor('✔ Wrote installer.properties.\n');
+    await run.waitFor('✔ Wrote installer.properties (mode 0600, owner root:root).\n');
     const pem = join(session.folder, 'installer-mail-server.pem');
     await run.waitFor(`Saved it as ${pem}; import it into the running JVM's cacerts (keytool -cacerts), then restart Teaming:\n`);
     await run.waitFor(`  keytool -importcert -noprompt -alias teaming-mail-localhost -file ${pem} -cacerts -storepass changeit\n`);
@@ -195,7 +195,7 @@ describe('the mail server check in a real terminal', () => {
     // The address is kept: the summary and the final message say Teaming will not check the name.
     await run.waitFor(`  Connection timeout          15 s\n${IP_WARNING}`);
     await choose(run, 'Write installer.properties?', 'Write it');
-    await run.waitFor(`✔ Wrote installer.properties.\n${IP_WARNING}`);
+    await run.waitFor(`✔ Wrote installer.properties (mode 0600, owner root:root).\n${IP_WARNING}`);
     await answer(run, 'Send a test message to (e-mail address, blank to skip)');
     assert.equal(await run.exit(), 0);
 
@@ -255,7 +255,7 @@ describe('the mail server check in a real terminal', () => {
     await run.waitFor('Fix: check the port (25, 587 or 465) and that the mail server runs on this host\n');
     await choose(run, 'The mail server check failed. What now?', 'Save anyway', 'up', 2);
     await choose(run, 'Write installer.properties?', 'Write it');
-    await run.waitFor('✔ Wrote installer.properties.\n');
+    await run.waitFor('✔ Wrote installer.properties (mode 0600, owner root:root).\n');
     assert.equal(await run.exit(), 0);
     assert.ok(!run.text().includes('Send a test message'), run.text());
     assert.match(await readFile(join(session.folder, 'installer.properties'), 'latin1'), new RegExp(`^mail\\.smtp\\.port=${port}$`, 'm'));
@@ -369,7 +369,7 @@ describe('the test message, after the file is written', () => {
   async function writtenAfterCheck(run: PtyRun): Promise<void> {
     await run.waitFor(/Mail server OK: plain SMTP, no TLS, no authentication, envelope accepted for postmaster, \d+ ms\n/);
     await choose(run, 'Write installer.properties?', 'Write it');
-    await run.waitFor('✔ Wrote installer.properties.\n');
+    await run.waitFor('✔ Wrote installer.properties (mode 0600, owner root:root).\n');
   }
 
   test('Ctrl+C at the test message question skips it: the file stays written, exit 0', async () => {
@@ -485,7 +485,7 @@ describe('the mail server check unattended (no terminal)', () => {
     const forced = await runCli([...unattended(port), '--force']);
     assert.equal(forced.code, 0, forced.stderr);
     assert.equal(forced.stderr, `! The mail server check failed; writing anyway because of --force.\n${IP_WARNING}${IP_WARNING}`);
-    assert.match(forced.stdout, /\n✔ Wrote installer\.properties\.\n$/);
+    assert.match(forced.stdout, /\n✔ Wrote installer\.properties \(mode 0600, owner root:root\)\.\n$/);
     assertNoPasswordIn(forced);
     assert.match(await readFile(join(session.folder, 'installer.properties'), 'latin1'), new RegExp(`^mail\\.smtp\\.port=${port}$`, 'm'));
   });

@@ -148,7 +148,7 @@ describe('the wizard in a real terminal', () => {
       ].join('\n'),
     );
     await choose(run, 'Write installer.properties?', 'Write it');
-    await run.waitFor('✔ Wrote installer.properties.');
+    await run.waitFor('✔ Wrote installer.properties (mode 0600, owner root:root).');
     assert.equal(await run.exit(), 0);
 
     for (const secret of [PASSWORD, 'wo#rd', 'café']) {
@@ -246,15 +246,17 @@ describe('the wizard in a real terminal', () => {
     await acceptStoredAnswers(run, '2525');
     await run.waitFor('Changes to installer.properties\n  Port  25 → 2525\n\n');
     await choose(run, 'Write installer.properties?', 'Write it');
-    await run.waitFor('✔ Wrote installer.properties (the previous version is in installer.properties.bak).');
+    // Its 0644 is narrowed to 0640 (the group read bit kept), and the message says so.
+    await run.waitFor("✔ Wrote installer.properties (mode 0640, owner root:root; it was 0644: others' access removed, as the file holds a password; the previous version is in installer.properties.bak).");
     assert.equal(await run.exit(), 0);
 
     assert.ok(!run.text().includes('old:secret') && !run.text().includes('old\\:secret'), 'the stored password was shown');
     assert.equal(await readFile(path, 'latin1'), CRLF.replace('mail.smtp.port=25\r\n', 'mail.smtp.port=2525\r\n'));
     assertChangesMatchDiff(run.text(), 'installer.properties', CRLF, await readFile(path, 'latin1'));
     assert.equal(await readFile(`${path}.bak`, 'latin1'), CRLF);
-    assert.equal(await fileMode(path), 0o600);
-    assert.equal(await fileMode(`${path}.bak`), 0o600);
+    // The group read bit kept, others' bits dropped: the file and its backup alike.
+    assert.equal(await fileMode(path), 0o640);
+    assert.equal(await fileMode(`${path}.bak`), 0o640);
     assert.deepEqual(await strayFiles('installer.properties', 'installer.properties.bak'), []);
   });
 
@@ -276,7 +278,7 @@ describe('the wizard in a real terminal', () => {
       assert.ok(!between.includes(`? ${other}`), `"${other}" was asked again:\n${between}`);
     }
     run.press('enter');
-    await run.waitFor('✔ Wrote installer.properties.');
+    await run.waitFor('✔ Wrote installer.properties (mode 0600, owner root:root).');
     assert.equal(await run.exit(), 0);
 
     assert.equal(
@@ -421,7 +423,7 @@ describe('reconfigure and early checks in a real terminal', () => {
     await confirm(run, 'The folder conf does not exist. Create it?', 'Yes');
     await run.waitFor('✔ Created the folder conf.');
     await choose(run, 'Write conf/installer.properties?', 'Write it');
-    await run.waitFor('✔ Wrote conf/installer.properties.');
+    await run.waitFor('✔ Wrote conf/installer.properties (mode 0600, owner root:root).');
     assert.equal(await run.exit(), 0);
     assert.match(await readFile(join(folder, 'conf', 'installer.properties'), 'latin1'), /^mail\.smtp\.host=mail\.example\.com$/m);
   });

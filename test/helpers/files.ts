@@ -1,5 +1,5 @@
 /** Temporary folders (removed after the test file) and looking at what a run left in them. */
-import { lstat, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { chmod, lstat, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after } from 'node:test';
@@ -7,9 +7,11 @@ import { after } from 'node:test';
 const folders: string[] = [];
 after(() => Promise.all(folders.map((folder) => rm(folder, { recursive: true, force: true }))));
 
-export async function tempFolder(): Promise<string> {
+/** A new folder, mode 0700 (mkdtemp's) or `mode` (0o1777 for a folder like /tmp). */
+export async function tempFolder(mode?: number): Promise<string> {
   const folder = await mkdtemp(join(tmpdir(), 'teaming-mail-setup-'));
   folders.push(folder);
+  if (mode !== undefined) await chmod(folder, mode);
   return folder;
 }
 

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { formatProbeReport, formatStageLine, normalizeFingerprint } from '../../src/probe/index.ts';
 import type { ProbeReport } from '../../src/probe/index.ts';
-import { redactDeep, secretForms } from '../../src/probe/redact.ts';
+import { REPEATED_CREDENTIALS, redactReport, secretForms } from '../../src/probe/redact.ts';
 
 const ESC = '\u001b[';
 
@@ -89,13 +89,35 @@ describe('probe: formatting', () => {
 });
 
 describe('probe: secrets and fingerprints', () => {
-  test('every form of the password is masked, deep in the report', () => {
-    const password = 'p@ss-Wörd!';
+  test('a server repeating any form of the password after AUTH: that text is not shown, only its code; nothing before AUTH is searched or changed', () => {
+    const password = 'example';
     const forms = secretForms('teaming', password);
     const plainB64 = Buffer.from(password).toString('base64');
     const saslB64 = Buffer.from(`\u0000teaming\u0000${password}`).toString('base64');
-    const redacted = redactDeep({ a: [`x ${password} y`, { b: `${plainB64}|${saslB64}` }], n: 3, t: true }, forms);
-    assert.deepEqual(redacted, { a: ['x •••••• y', { b: '••••••|••••••' }], n: 3, t: true });
+    const report = {
+      ok: false,
+      host: 'mail.example.test',
+      port: 25,
+      protocol: 'smtp',
+      passwordUnencrypted: false,
+      totalMs: 5,
+      banner: '220 mail.example.test ESMTP',
+      stages: [
+        { name: 'greeting', outcome: 'ok', ms: 1, detail: '220 mail.example.test ESMTP' },
+        { name: 'auth', outcome: 'failed', ms: 1, detail: `535 wrong ${plainB64}` },
+      ],
+      failure: { stage: 'auth', kind: 'auth-refused', message: `authentication refused: 535 ${saslB64}`, advice: 'check the user name', serverReply: `535 5.7.8 wrong password ${password}` },
+      transcript: ['S: 220 mail.example.test ESMTP', 'C: EHLO example', 'C: AUTH PLAIN <secret>', `S: 535 5.7.8 wrong password ${password}`, 'C: QUIT'],
+    } as unknown as ProbeReport;
+    const shown = redactReport(report, forms);
+    assert.equal(shown.banner, '220 mail.example.test ESMTP');
+    assert.deepEqual(shown.stages[0], report.stages[0]);
+    assert.equal(shown.stages[1]!.detail, `535 ${REPEATED_CREDENTIALS}`);
+    assert.equal(shown.failure?.serverReply, `535 ${REPEATED_CREDENTIALS}`);
+    assert.equal(shown.failure?.message, REPEATED_CREDENTIALS);
+    assert.equal(shown.failure?.advice, 'check the user name');
+    assert.deepEqual(shown.transcript, ['S: 220 mail.example.test ESMTP', 'C: EHLO example', 'C: AUTH PLAIN <secret>', `S: 535 ${REPEATED_CREDENTIALS}`, 'C: QUIT']);
+    assert.ok(!JSON.stringify(shown).includes('••••••'));
     assert.deepEqual(secretForms('teaming', ''), []);
   });
 

@@ -3,6 +3,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { probeSmtp } from '../../src/probe/index.ts';
+import { REPEATED_CREDENTIALS } from '../../src/probe/redact.ts';
 import type { LookupFunction, ProbeOptions, ProbeReport } from '../../src/probe/index.ts';
 import type { MailSettings } from '../../src/settings/settings.ts';
 import { FAILURE_TIMEOUT_MS, loopbackSettings } from '../helpers/probe-settings.ts';
@@ -80,7 +81,7 @@ describe('probe: misbehaving servers', () => {
   test('terminal escapes in a banner never reach the report', async () => {
     const { report } = await probeRaw(() => bannerServer('554 \u001b[2J\u001b[31mgotcha\u202e'));
     assert.equal(report.failure?.kind, 'banner-refused');
-    assert.equal(report.failure?.serverReply, '554 ·[2J·[31mgotcha·');
+    assert.equal(report.failure?.serverReply, '554 \\x1b[2J\\x1b[31mgotcha\\u202e');
     const json = JSON.stringify(report);
     assert.ok(!json.includes('\\u001b') && !json.includes('\u202e'), json);
   });
@@ -194,7 +195,7 @@ describe('probe: misbehaving servers', () => {
     assert.ok(!report.transcript.some((line) => line.startsWith('C: AUTH')));
   });
 
-  test('a server that echoes the password back: redacted in serverReply, message, transcript', async () => {
+  test('a server that echoes the password back: its reply not shown (only the code) in serverReply, message, transcript', async () => {
     const password = 'Echo-Me-9f3!';
     const { report } = await probeRaw(
       () =>
@@ -210,7 +211,7 @@ describe('probe: misbehaving servers', () => {
       { allowPlaintextAuth: true },
     );
     assert.equal(report.failure?.kind, 'auth-refused');
-    assert.match(report.failure?.serverReply ?? '', /^535 5\.7\.8 wrong password •••••• \(••••••\)$/);
+    assert.equal(report.failure?.serverReply, `535 ${REPEATED_CREDENTIALS}`);
     const text = JSON.stringify(report);
     assert.ok(!text.includes(password));
     assert.ok(!text.includes(Buffer.from(password).toString('base64')));

@@ -59,8 +59,14 @@ describe('schemas: accepted and refused answers, exact messages', () => {
         ['[192.0.2.10]', '192.0.2.10'],
       ],
       [
-        ['10.0.0.300', HOST],
-        ['1.2.3', HOST],
+        ['10.0.0.300', 'host 10.0.0.300 is an IPv4 address in a form Java does not read: write it as four decimal numbers from 0 to 255, such as 192.0.2.10'],
+        // Forms Node's resolver reads but Java's InetAddress does not: refused with the form to use.
+        ['1.2.3', 'host 1.2.3 is an IPv4 address in a form Java does not read: write it as four decimal numbers, 1.2.0.3'],
+        ['0x7f.0.0.1', 'host 0x7f.0.0.1 is an IPv4 address in a form Java does not read: write it as four decimal numbers, 127.0.0.1'],
+        ['127.1', 'host 127.1 is an IPv4 address in a form Java does not read: write it as four decimal numbers, 127.0.0.1'],
+        ['2130706433', 'host 2130706433 is an IPv4 address in a form Java does not read: write it as four decimal numbers, 127.0.0.1'],
+        ['0177.0.0.1', 'host 0177.0.0.1 is an IPv4 address in a form Java does not read: write it as four decimal numbers, 127.0.0.1'],
+        ['mail\u202eexample.com', 'host must not contain invisible direction or formatting characters (such as U+202E, right-to-left override): type it again by hand'],
         ['-mail.example.com', HOST],
         ['mail-.example.com', HOST],
         ['a..b', HOST],
@@ -124,6 +130,9 @@ describe('schemas: accepted and refused answers, exact messages', () => {
         ['  ', 'user name is required when the server needs authentication: a user name or a full e-mail address'],
         ['a'.repeat(321), 'user name must be at most 320 characters'],
         ['a\tb', 'user name must not contain control characters or line breaks'],
+        ['admin\u001b]0;pwned\u0007', 'user name must not contain control characters or line breaks'],
+        ['admin\u202egnp.exe', 'user name must not contain invisible direction or formatting characters (such as U+202E, right-to-left override): type it again by hand'],
+        ['ad\u200bmin', 'user name must not contain invisible direction or formatting characters (such as U+202E, right-to-left override): type it again by hand'],
       ],
     );
     table(

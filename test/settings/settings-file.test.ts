@@ -12,6 +12,7 @@ import { promisify } from 'node:util';
 import { build, type BuildOptions } from 'esbuild';
 import { SettingsFileError, WriteFileError } from '../../src/errors.ts';
 import { backupPath, loadSettingsFile, writeSettingsFile } from '../../src/settings/settings-file.ts';
+import { CLI } from '../helpers/pty.ts';
 
 const NAME = 'installer.properties';
 const OLD = Buffer.from('# old\nmail.smtp.host=old.example.com\nsite=\xe9\n', 'latin1');
@@ -100,8 +101,11 @@ async function deadPid(): Promise<number> {
   return child.pid!;
 }
 
-async function livePid(): Promise<{ pid: number; stop: () => void }> {
-  const child = spawn('sleep', ['60'], { stdio: 'ignore' });
+/** A live process; `program`: a run of teaming-mail-setup (waiting for a password on stdin), else `sleep`. */
+async function livePid(program = false): Promise<{ pid: number; stop: () => void }> {
+  const child = program
+    ? spawn(process.execPath, [CLI, '--non-interactive', '--password-stdin', '-f', join(work, 'never.properties')], { stdio: ['pipe', 'ignore', 'ignore'] })
+    : spawn('sleep', ['60'], { stdio: 'ignore' });
   await new Promise((resolve) => child.on('spawn', resolve));
   return { pid: child.pid!, stop: () => child.kill('SIGKILL') };
 }
@@ -109,27 +113,27 @@ async function livePid(): Promise<{ pid: number; stop: () => void }> {
 describe('writeSettingsFile', () => {
   it('a new file: mode 0600, no backup, nothing else left in the folder', async () => {
     const { dir, path } = await folder();
-    assert.equal(await writeSettingsFile(path, NEW, undefined), undefined);
+    assert.deepEqual(await writeSettingsFile(path, NEW, undefined), { backup: undefined, access: 'mode 0600, owner root:root' });
     assert.deepEqual(await readFile(path), NEW);
     assert.equal(await mode(path), 0o600);
     assert.deepEqual(await readdir(dir), [NAME]);
   });
 
-  it('an update under umask 000: the backup holds the previous bytes; file and backup are 0600', async () => {
+  it('an update under umask 000: the backup holds the previous bytes; file and backup 0640 (the group read bit kept, group write and others\' bits dropped, and said)', async () => {
     const { dir, path } = await folder();
     await writeFile(path, OLD);
     await chmod(path, 0o666);
     await writeFile(backupPath(path), 'older backup');
     await chmod(backupPath(path), 0o666);
     const result = await runChild(['write', path, await data('new', NEW), await data('old', OLD), '000']);
-    assert.deepEqual(result, { backup: `${path}.bak` });
+    assert.deepEqual(result, { backup: `${path}.bak`, access: "mode 0640, owner root:root; it was 0666: group write and others' access removed, as the file holds a password" });
     assert.deepEqual(await readFile(path), NEW);
     assert.deepEqual(await readFile(`${path}.bak`), OLD);
-    assert.equal(await mode(path), 0o600);
-    assert.equal(await mode(`${path}.bak`), 0o600);
+    assert.equal(await mode(path), 0o640);
+    assert.equal(await mode(`${path}.bak`), 0o640);
     assert.deepEqual((await readdir(dir)).sort(), [NAME, `${NAME}.bak`]);
     // The next write moves the backup on.
-    assert.equal(await writeSettingsFile(path, OLD, NEW), `${path}.bak`);
+    assert.deepEqual(await writeSettingsFile(path, OLD, NEW), { backup: `${path}.bak`, access: 'mode 0640, owner root:root' });
     assert.deepEqual(await readFile(`${path}.bak`), NEW);
   });
 
@@ -156,7 +160,7 @@ describe('writeSettingsFile', () => {
     const missing = join(dir, 'missing', NAME);
     assert.equal((await writeError(missing, NEW, undefined)).message, `${missing} cannot be written: the folder ${join(dir, 'missing')} does not exist; create it or choose another path with --file`);
     await mkdir(path);
-    assert.equal((await writeError(path, NEW, undefined)).message, `${path} is not a regular file; choose another path with --file`);
+    assert.equal((await writeError(path, NEW, undefined)).message, `${path} is a folder, not a regular file; choose another path with --file`);
     assert.equal((await writeError(path, NEW, undefined)).exitCode, 4);
   });
 
@@ -191,10 +195,19 @@ describe('writeSettingsFile', () => {
     assert.deepEqual(await readdir(dir), []);
   });
 
-  it('a lock held by a live process is refused; one left by a dead process, or empty, is taken over', async () => {
+  it('a lock held by a live run of this program is refused; one left by a dead process, naming a live process of another program, or empty, is taken over', async () => {
     const { dir, path } = await folder();
     await writeFile(path, OLD);
-    const holder = await livePid();
+    const other = await livePid();
+    try {
+      await writeFile(`${path}.lock`, `${other.pid}\n`);
+      await writeSettingsFile(path, NEW, OLD);
+      await writeFile(`${path}.lock`, '1\n');
+      await writeSettingsFile(path, OLD, NEW);
+    } finally {
+      other.stop();
+    }
+    const holder = await livePid(true);
     try {
       await writeFile(`${path}.lock`, `${holder.pid}\n`);
       assert.equal(
@@ -232,8 +245,9 @@ describe('writeSettingsFile', () => {
     const { dir, path } = await folder();
     await writeFile(path, OLD);
     const dead = await deadPid();
-    const holder = await livePid();
-    const stale = [`.${NAME}.${dead}.deadbeef.tmp`, `.${NAME}.bak.${dead}.0badf00d.tmp`, `.${NAME}.lock.${dead}.01234567.tmp`];
+    const holder = await livePid(true);
+    const other = await livePid();
+    const stale = [`.${NAME}.${dead}.deadbeef.tmp`, `.${NAME}.bak.${dead}.0badf00d.tmp`, `.${NAME}.lock.${dead}.01234567.tmp`, `.${NAME}.${other.pid}.feedf00d.tmp`];
     const kept = [`.${NAME}.${holder.pid}.cafebabe.tmp`, `.other.properties.${dead}.deadbeef.tmp`, `.${NAME}.${dead}.tmp`, 'notes.txt'];
     try {
       for (const name of [...stale, ...kept]) await writeFile(join(dir, name), 'x');
@@ -241,6 +255,7 @@ describe('writeSettingsFile', () => {
       assert.deepEqual((await readdir(dir)).sort(), [...kept, NAME, `${NAME}.bak`].sort());
     } finally {
       holder.stop();
+      other.stop();
     }
   });
 });
@@ -302,7 +317,7 @@ describe('crash safety', () => {
         assert.ok(backup.equals(a) || backup.equals(b), `kill ${kill}: the backup is neither version (${backup.length} bytes)`);
         for (const entry of await readdir(dir)) {
           if (entry === NAME || entry === `${NAME}.bak`) continue;
-          if (entry === `${NAME}.lock`) leftovers.locks++;
+          if (entry === `${NAME}.lock` || (entry.startsWith(`.${NAME}.lock.`) && entry.endsWith('.break'))) leftovers.locks++;
           else if (new RegExp(`^\\.${NAME.replaceAll('.', '\\.')}(\\.bak|\\.lock)?\\.${writer.child.pid}\\.[0-9a-f]{8}\\.tmp$`).test(entry)) leftovers.temporaries++;
           else assert.fail(`kill ${kill}: unexpected ${entry}`);
         }
@@ -315,6 +330,70 @@ describe('crash safety', () => {
     assert.deepEqual((await readdir(dir)).sort(), [NAME, `${NAME}.bak`]);
     assert.deepEqual(await readFile(`${path}.bak`), current);
     t.diagnostic(`${KILLS} kills: ${leftovers.temporaries} temporary files and ${leftovers.locks} locks left behind, all cleaned up`);
+  });
+});
+
+interface Racer {
+  child: ChildProcessByStdio<Writable, Readable, Readable>;
+  /** The next line it prints. */
+  next(): Promise<string>;
+}
+
+function startRacer(path: string, name: string): Racer {
+  const child = spawn(process.execPath, [writerScript, 'race', path, name], { stdio: ['pipe', 'pipe', 'pipe'] });
+  const lines: string[] = [];
+  const waiting: ((line: string) => void)[] = [];
+  let buffered = '';
+  let stderr = '';
+  child.stderr.on('data', (chunk) => (stderr += chunk));
+  child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+    buffered += chunk;
+    for (let end = buffered.indexOf('\n'); end >= 0; end = buffered.indexOf('\n')) {
+      const line = buffered.slice(0, end);
+      buffered = buffered.slice(end + 1);
+      const resolve = waiting.shift();
+      if (resolve) resolve(line);
+      else lines.push(line);
+    }
+  });
+  child.on('exit', () => {
+    for (const resolve of waiting.splice(0)) resolve(`exited: ${stderr}`);
+  });
+  return { child, next: () => (lines.length > 0 ? Promise.resolve(lines.shift()!) : new Promise((resolve) => waiting.push(resolve))) };
+}
+
+describe('the lock under contention', () => {
+  it('8 runs released together on a stale lock (a dead pid, or pid 1, not this program), 60 rounds: never two writes from the same old bytes, nothing lost, nothing left', async (t) => {
+    const [ROUNDS, RUNS] = [60, 8];
+    const { dir, path } = await folder();
+    await writeFile(path, 'start\n');
+    const racers = Array.from({ length: RUNS }, (_, index) => startRacer(path, `run${index}`));
+    const started = Date.now();
+    let written = 0;
+    try {
+      for (const racer of racers) assert.equal(await racer.next(), 'loaded');
+      const dead = await deadPid();
+      for (let round = 0; round < ROUNDS; round++) {
+        await writeFile(`${path}.lock`, round % 2 === 0 ? `${dead}\n` : '1\n');
+        for (const racer of racers) racer.child.stdin.write(`${round}\n`);
+        const results = (await Promise.all(racers.map((racer) => racer.next()))).map((line) => JSON.parse(line) as { read: string; wrote?: string; message?: string });
+        const writes = results.filter((result) => result.wrote !== undefined);
+        assert.ok(writes.length >= 1, `round ${round}: no run wrote: ${JSON.stringify(results)}`);
+        assert.equal(new Set(writes.map((result) => result.read)).size, writes.length, `round ${round}: two runs wrote from the same old bytes: ${JSON.stringify(writes)}`);
+        const content = await readFile(path, 'latin1');
+        for (const write of writes) assert.ok(content.startsWith(write.wrote!), `round ${round}: a write was lost: ${JSON.stringify(write)}\nfile:\n${content}`);
+        for (const refused of results.filter((result) => result.wrote === undefined)) {
+          assert.match(refused.message ?? '', /is being written by another teaming-mail-setup \(process \d+\)|was changed by someone else while the wizard ran/);
+        }
+        assert.deepEqual((await readdir(dir)).sort(), [NAME, `${NAME}.bak`], `round ${round}: something left behind`);
+        written += writes.length;
+      }
+    } finally {
+      for (const racer of racers) racer.child.kill('SIGKILL');
+    }
+    const seconds = (Date.now() - started) / 1000;
+    t.diagnostic(`${ROUNDS} rounds of ${RUNS} runs in ${seconds.toFixed(1)} s: ${written} writes, none lost`);
+    assert.ok(seconds < 60, `${seconds} s`);
   });
 });
 

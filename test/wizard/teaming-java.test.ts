@@ -7,7 +7,8 @@ import { identityWarning, javaMailSafety } from '../../src/settings/javamail-saf
 import { fileChanges } from '../../src/wizard/file-changes.ts';
 import { propertiesFormat } from '../../src/settings/settings-format.ts';
 import type { MailSettings } from '../../src/settings/settings.ts';
-import { keytoolCommand, trustNeedOf } from '../../src/wizard/teaming-java.ts';
+import { diskFileAccess } from '../../src/wizard/file-access.ts';
+import { cacertsOf, keytoolCommand, trustNeedOf } from '../../src/wizard/teaming-java.ts';
 import { tempFolder } from '../helpers/files.ts';
 import { PLAIN_SMTP } from '../helpers/fixtures.ts';
 
@@ -40,7 +41,7 @@ describe('keytoolCommand', () => {
     const jdk = join(await tempFolder(), 'jdk-17');
     await mkdir(join(jdk, 'lib', 'security'), { recursive: true });
     await writeFile(join(jdk, 'lib', 'security', 'cacerts'), '');
-    assert.equal(keytoolCommand('/c.pem', 'a', jdk).command, `${jdk}/bin/keytool -importcert -noprompt -alias a -file /c.pem -keystore ${jdk}/lib/security/cacerts -storepass changeit`);
+    assert.equal(keytoolCommand('/c.pem', 'a', { home: jdk, cacerts: await cacertsOf(jdk, diskFileAccess) }).command, `${jdk}/bin/keytool -importcert -noprompt -alias a -file /c.pem -keystore ${jdk}/lib/security/cacerts -storepass changeit`);
   });
 });
 

@@ -75,7 +75,7 @@ test('a new configuration asks every question in the installer order and writes 
   assert.match(screen, /\n {2}Password {20}••••••\n/);
   assert.match(screen, /Notifications will be stamped like: Tue 1 Dec 2026 10:00 MST/);
   assert.doesNotMatch(screen, /pa ss=wörd/);
-  assert.match(screen, /✔ Wrote .*installer\.properties\./);
+  assert.match(screen, /✔ Wrote .*installer\.properties \(mode 0600, owner root:root\)\./);
 });
 
 test('answers given in advance skip their questions', async () => {

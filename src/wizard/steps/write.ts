@@ -11,7 +11,7 @@ import { testRecipientSchema, validator } from '../../settings/schemas.ts';
 import { previewSettingsFile, renderSettingsFile, type LoadedSettingsFile } from '../../settings/settings-file.ts';
 import { MASKED_PASSWORD, sendsPasswordInClear, type MailSettings } from '../../settings/settings.ts';
 import type { SettingChange } from '../summary-sheet.ts';
-import { trustCommandLines, type TeamingJava, type TrustNeed } from '../teaming-java.ts';
+import { trustCommandLines, withCertificateSaved, type TeamingJava, type TrustNeed } from '../teaming-java.ts';
 import type { ProbeRunOptions } from './probe-retry.ts';
 
 export type WriteResult = {
@@ -41,6 +41,8 @@ export interface WriteStep {
   commandLine: Pick<CommandLineWords, 'reconfigure'>;
   interactive: boolean;
   dryRun: boolean;
+  /** --force: also write in a folder others may write in. */
+  force: boolean;
   probe: unknown;
   checkPassed: boolean;
   run: ProbeRunOptions;
@@ -68,16 +70,20 @@ export async function writeStep(step: WriteStep, caps: WriteCapabilities): Promi
     return { ...base, result: 'dry-run', preview };
   }
   const written = await writeUnlessSame(step, caps);
-  const unsaved = java.notes.trust && java.trust ? await caps.files.saveCertificate(java.notes.trust, java.trust) : undefined;
-  if (unsaved) out.warn(unsaved);
-  tellTeamingJava(java.notes, out);
+  let notes = java.notes;
+  if (notes.trust && java.trust) {
+    const unsaved = await caps.files.saveCertificate(notes.trust.certificateFile, java.trust.pem);
+    if (unsaved) out.warn(unsaved);
+    notes = withCertificateSaved(notes, unsaved === undefined);
+  }
+  tellTeamingJava(notes, out);
   // A test message through settings that just failed the check would only fail again.
   if (written && step.interactive && step.checkPassed) await offerTestMessage(settings, loaded.path, caps, step);
-  return written ? { ...base, result: 'written', backup: written.backup } : { ...base, result: 'unchanged' };
+  return written ? { ...base, teamingJava: notes, result: 'written', backup: written.backup } : { ...base, teamingJava: notes, result: 'unchanged' };
 }
 
 /** Write the file unless nothing would change; undefined when it was left as it was. */
-async function writeUnlessSame({ loaded, settings, changes, reconfiguring }: WriteStep, { files, out }: WriteCapabilities): Promise<{ backup?: string } | undefined> {
+async function writeUnlessSame({ loaded, settings, changes, reconfiguring, force }: WriteStep, { files, out }: WriteCapabilities): Promise<{ backup?: string } | undefined> {
   if (reconfiguring && changes.length === 0) {
     out.success(`Nothing changed; ${loaded.path} was not written.`);
     return undefined;
@@ -87,8 +93,8 @@ async function writeUnlessSame({ loaded, settings, changes, reconfiguring }: Wri
     out.success(`${loaded.path} already holds these settings; it was not written.`);
     return undefined;
   }
-  const backup = await files.write(loaded.path, bytes, loaded.bytes);
-  out.success(`Wrote ${loaded.path}${backup ? ` (the previous version is in ${backup})` : ''}.`);
+  const { backup, access } = await files.write(loaded.path, bytes, loaded.bytes, { force });
+  out.success(`Wrote ${loaded.path} (${access}${backup ? `; the previous version is in ${backup}` : ''}).`);
   return { backup };
 }
 

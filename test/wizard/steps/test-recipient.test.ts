@@ -25,9 +25,10 @@ function memoryFiles(): { files: FileAccess; written: Map<string, string> } {
     checkTarget: async () => {},
     write: async (path, bytes) => {
       written.set(path, bytes.toString('latin1'));
-      return undefined;
+      return { access: 'mode 0600, owner root:root' };
     },
     saveCertificate: async () => undefined,
+    isFile: async () => false,
   };
   return { files, written };
 }
@@ -41,6 +42,7 @@ function step(overrides: Partial<WriteStep> = {}): WriteStep {
     commandLine: COMMAND_LINE_WORDS,
     interactive: true,
     dryRun: false,
+    force: false,
     probe: {},
     checkPassed: true,
     run: { allowPlaintextAuth: false },
@@ -86,7 +88,7 @@ test('prompt: after writing, the address given goes to the test message, trimmed
       'mail.allowSendToAllUsers': 'true',
     }),
   );
-  assert.equal(text(), '✔ Wrote installer.properties.\n');
+  assert.equal(text(), '✔ Wrote installer.properties (mode 0600, owner root:root).\n');
 });
 
 test('default: blank skips; not offered unattended, after a failed check, or with --test-recipient given', async () => {
