@@ -8,6 +8,7 @@
 import type { MailSettings } from '../settings/settings.ts';
 import { plainText } from './bounded-socket.ts';
 import { fail, type StageFailure } from './failures.ts';
+import { providerRefusal } from './provider-replies.ts';
 import type { FailureKind, ProbeFailure, StageName } from './types.ts';
 
 export interface Reply {
@@ -94,6 +95,8 @@ function sessionRequirement(reply: Reply, settings: MailSettings): StageFailure 
 
 /** MAIL FROM was refused. */
 export function senderRefusal(reply: Reply, settings: MailSettings, from: string): StageFailure {
+  const provider = providerRefusal('envelope', reply);
+  if (provider) return provider;
   if (replyClass(reply) === 'temporary') return temporaryFailure('envelope', reply);
   const requirement = sessionRequirement(reply, settings);
   if (requirement) return requirement;
@@ -131,6 +134,8 @@ export function recipientRefusal(reply: Reply, settings: MailSettings, to: strin
 
 /** AUTH was refused. */
 export function authRefusal(settings: MailSettings, reply: Reply): StageFailure {
+  const provider = providerRefusal('auth', reply);
+  if (provider) return provider;
   if (reply.code === 538 || reply.enhanced === '5.7.11') {
     const smtp = settings.protocol === 'smtp';
     return replyFailure('auth', 'auth-needs-tls', reply, 'the server requires encryption before authentication', smtp ? 'turn STARTTLS on' : 'the server wants TLS before authentication, yet this is SMTPS: ask the mail administrator', {
@@ -147,6 +152,8 @@ export function authRefusal(settings: MailSettings, reply: Reply): StageFailure 
 
 /** DATA (`data` false) or the message itself (`data` true) was refused. */
 export function messageRefusal(reply: Reply, data: boolean): StageFailure {
+  const provider = providerRefusal('message', reply);
+  if (provider) return provider;
   if (replyClass(reply) === 'temporary') return temporaryFailure('message', reply);
   return data
     ? replyFailure('message', 'message-refused', reply, 'the server refused the test message', 'check the server log (size limits, content filters), or ask the mail administrator')
