@@ -22,6 +22,8 @@ import { offerCertificateName } from './certificate-names.ts';
 import { changeLines, displayValue, settingChanges, summarySheet, type SettingChange } from './summary-sheet.ts';
 import { javaHomeFor, teamingJava, teamingJavaLines } from './teaming-java.ts';
 import { QUESTIONS, type QuestionId, type StepContext } from './questions/index.ts';
+import { chooseService } from './steps/service.ts';
+import { serviceForHost, withService, type MailService } from '../settings/mail-services.ts';
 import { probeUntilDecided, type ProbeCapability, type ProbeRunOptions } from './steps/probe-retry.ts';
 import { writeStep, type TestMessageCapability, type WriteResult } from './steps/write.ts';
 
@@ -37,6 +39,8 @@ export interface WizardOptions {
   allowPlaintextAuth?: boolean;
   /** Answers given in advance (flags, answers file, password sources). */
   preset: Partial<MailSettings>;
+  /** --service: the mail service whose preset answers what the flags leave (see steps/service.ts). */
+  service?: MailService;
   /** Defaults for a new configuration (the demo's server); reconfiguring uses the file's values. */
   defaults?: Partial<MailSettings>;
   /** Unattended: invalid answers given in advance, reported together with the missing ones. */
@@ -173,6 +177,10 @@ export async function runWizard(options: WizardOptions, caps: WizardCapabilities
   const ctx: StepContext = { draft: {}, stored, prompt: caps.prompt, out, now: caps.now };
   if (reconfiguring) ctx.storedByProtocol = await storedByProtocol(loaded);
 
+  // Where the mail goes, unless --service or --host said it (or the demo, whose server is its own): a service's preset answers under the flags.
+  const askService = options.interactive && options.preset.host === undefined && options.defaults?.host === undefined;
+  ctx.service = options.service ?? (askService ? await chooseService(ctx, options.preset) : undefined);
+  options = { ...options, preset: withService(ctx.service, options.preset) };
   await answerQuestions(ctx, options);
   const javaHome = await javaHomeFor(loaded.path, loaded.bytes);
   const run: ProbeRunOptions = { allowPlaintextAuth: options.allowPlaintextAuth === true };
@@ -199,7 +207,7 @@ export async function runWizard(options: WizardOptions, caps: WizardCapabilities
     const notes = teamingJava(settings, trust, loaded.path, javaHome);
     const changes = reconfiguring ? await changesInFile(loaded, settings) : settingChanges({}, settings);
     out.line();
-    for (const line of summarySheet(settings, out.style)) out.line(line);
+    for (const line of summarySheet(settings, out.style, undefined, (await serviceForHost(settings.host))?.title)) out.line(line);
     for (const line of teamingJavaLines(notes, trust)) out.warn(line);
     if (reconfiguring) {
       out.line();

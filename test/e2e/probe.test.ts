@@ -81,6 +81,7 @@ describe('the mail server check in a real terminal', () => {
   test('a new configuration against STARTTLS + AUTH: live stages, OK, write, then a test message', async () => {
     const smtp = await server({ accounts: { [USER]: PASSWORD } });
     const run = start('--ca-file', await caFile(smtp));
+    await choose(run, 'Where does the mail go?', 'Our own mail server');
     await choose(run, 'Outbound e-mail protocol', 'SMTP');
     await answer(run, 'Mail host', '127.0.0.1');
     await answer(run, 'Port', String(smtp.port), { shown: '25' });

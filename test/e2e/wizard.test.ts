@@ -97,6 +97,7 @@ async function existingFile(name: string, text: string): Promise<string> {
 
 /** Enter through every question of the EXISTING file: its values are the defaults. */
 async function acceptStoredAnswers(run: PtyRun, port = ''): Promise<void> {
+  await choose(run, 'Where does the mail go?', 'Our own mail server');
   await choose(run, 'Outbound e-mail protocol', 'SMTP');
   await answer(run, 'Mail host', '', { shown: 'smtp.corp.example' });
   await answer(run, 'Port', port, { shown: '25' });
@@ -113,6 +114,7 @@ async function acceptStoredAnswers(run: PtyRun, port = ''): Promise<void> {
 describe('the wizard in a real terminal', () => {
   test('a new configuration: SMTP on 587, a searched time zone, an awkward password', async () => {
     const run = start();
+    await choose(run, 'Where does the mail go?', 'Our own mail server');
     await choose(run, 'Outbound e-mail protocol', 'SMTP');
     await answer(run, 'Mail host', 'mail.example.com');
     await answer(run, 'Port', '587', { shown: '25' });
@@ -183,6 +185,7 @@ describe('the wizard in a real terminal', () => {
 
   test('SMTPS: an invalid port is refused inline and corrected; the machine time zone is the default', async () => {
     const run = start('-f', 'mail.properties');
+    await choose(run, 'Where does the mail go?', 'Our own mail server');
     await choose(run, 'Outbound e-mail protocol', 'SMTPS', 'down');
     await answer(run, 'Mail host', 'smtps.example.org');
     await run.waitFor('SMTPS servers usually listen on 465.');
@@ -332,6 +335,7 @@ describe('the wizard in a real terminal', () => {
 
   test('Ctrl+C at a question: nothing written, exit 130', async () => {
     const run = start();
+    await choose(run, 'Where does the mail go?', 'Our own mail server');
     await choose(run, 'Outbound e-mail protocol', 'SMTP');
     await run.waitFor('? Mail host');
     run.type('mail.exa');
@@ -375,6 +379,7 @@ describe('reconfigure and early checks in a real terminal', () => {
     const fixture = await readFile(new URL('../fixtures/installer.xml', import.meta.url), 'latin1');
     const path = await existingFile('installer.xml', fixture);
     const run = start('--reconfigure', '-f', 'installer.xml');
+    await choose(run, 'Where does the mail go?', 'Our own mail server');
     await choose(run, 'Outbound e-mail protocol', 'SMTPS', 'down');
     await answer(run, 'Mail host', '', { shown: 'smtps.example.com' });
     await answer(run, 'Port', '', { shown: '465' });
