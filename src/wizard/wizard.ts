@@ -164,6 +164,9 @@ async function pickQuestion(ctx: StepContext, settings: MailSettings): Promise<Q
   });
 }
 
+/** What a service's preset fills. */
+const ENDPOINT = ['protocol', 'host', 'port', 'starttls'] as const;
+
 export async function runWizard(options: WizardOptions, caps: WizardCapabilities): Promise<WizardResult> {
   const { out } = caps;
   const loaded = await caps.files.load(options.file);
@@ -177,8 +180,10 @@ export async function runWizard(options: WizardOptions, caps: WizardCapabilities
   const ctx: StepContext = { draft: {}, stored, prompt: caps.prompt, out, now: caps.now };
   if (reconfiguring) ctx.storedByProtocol = await storedByProtocol(loaded);
 
-  // Where the mail goes, unless --service or --host said it (or the demo, whose server is its own): a service's preset answers under the flags.
-  const askService = options.interactive && options.preset.host === undefined && options.defaults?.host === undefined;
+  // Where the mail goes, unless --service said it, or a flag gave what a preset fills (the endpoint is the
+  // site's own), or the demo (its server is its own); a service's preset answers under the flags.
+  const endpointGiven = ENDPOINT.some((id) => options.preset[id] !== undefined);
+  const askService = options.interactive && !endpointGiven && options.defaults?.host === undefined;
   ctx.service = options.service ?? (askService ? await chooseService(ctx, options.preset) : undefined);
   options = { ...options, preset: withService(ctx.service, options.preset) };
   await answerQuestions(ctx, options);
