@@ -13,7 +13,12 @@ export function displayValue<K extends QuestionId>(key: K, value: MailSettings[K
 
 /** The settings that apply, in the installer's order (STARTTLS only for SMTP, the account only with authentication). */
 export function sheetRows(settings: Partial<MailSettings>): [QuestionId, string][] {
-  return QUESTIONS.filter((question) => question.applies(settings)).map(({ id }) => [id, id === 'username' && isPasswordToo(settings) ? maskPassword(settings.password!) : displayValue(id, settings[id])]);
+  return QUESTIONS.filter((question) => question.applies(settings)).map(({ id }) => [id, shownSetting(id, settings)]);
+}
+
+/** A setting as every list shows it (the summary sheet, the change list, "Which answer?"): a user name that is the password too is masked. */
+export function shownSetting(id: QuestionId, settings: Partial<MailSettings>): string {
+  return id === 'username' && isPasswordToo(settings) ? maskPassword(settings.password!) : displayValue(id, settings[id]);
 }
 
 /** A user name that is the password as well (Postmark's server token) is as secret as the password. */
@@ -50,8 +55,8 @@ export function settingChanges(before: Partial<MailSettings>, after: MailSetting
     .map((key) => ({
       setting: key,
       label: labelOf(key),
-      from: displayValue(key, before[key]),
-      to: key === 'password' && before.password ? 'a new password' : displayValue(key, after[key]),
+      from: shownSetting(key, before),
+      to: key === 'password' && before.password ? 'a new password' : shownSetting(key, after),
     }));
 }
 

@@ -19,7 +19,7 @@ import { fileChanges } from './file-changes.ts';
 import { missingFolderError, renderSettingsFile, storedByProtocol, type LoadedSettingsFile } from '../settings/settings-file.ts';
 import { formatFor } from '../settings/settings-format.ts';
 import { offerCertificateName } from './certificate-names.ts';
-import { changeLines, displayValue, settingChanges, summarySheet, type SettingChange } from './summary-sheet.ts';
+import { changeLines, settingChanges, shownSetting, summarySheet, type SettingChange } from './summary-sheet.ts';
 import { javaHomeFor, teamingJava, teamingJavaLines } from './teaming-java.ts';
 import { QUESTIONS, type QuestionId, type StepContext } from './questions/index.ts';
 import { chooseService } from './steps/service.ts';
@@ -157,7 +157,7 @@ async function pickQuestion(ctx: StepContext, settings: MailSettings): Promise<Q
     message: 'Which answer?',
     choices: changeable.map((question) => ({
       value: question.id,
-      name: `${question.label} (${displayValue(question.id, settings[question.id])})`,
+      name: `${question.label} (${shownSetting(question.id, settings)})`,
       short: question.label,
     })),
     pageSize: changeable.length,

@@ -69,6 +69,40 @@ test('Postmark: the token is asked once and becomes user name and password; the 
   assert.ok(!text.includes('pm-token-1234'), text);
 });
 
+test('Postmark: "Which answer?" and the change list mask the token as user name too', async () => {
+  const existing = propertiesText({
+    'mail.transport.protocol': 'smtp',
+    'mail.smtp.host': 'smtp.postmarkapp.com',
+    'mail.smtp.port': '2525',
+    'mail.smtp.auth': 'true',
+    'mail.smtp.user': 'pm-old-token',
+    'mail.smtp.password': 'pm-old-token',
+    'mail.smtp.starttls.enable': 'true',
+    'notify.timezone': 'UTC',
+  });
+  const { asked, text, written } = await run(
+    [
+      ['Where does the mail go?', 'Postmark'],
+      ['Postmark server API token', 'pm-new-token'],
+      ['Time zone for notifications', 'UTC'],
+      ['Allow users to send e-mail to the All Users group?', true],
+      ['Write', 'change'],
+      ['Which answer?', 'port'],
+      ['Port', '587'],
+      ['Use STARTTLS?', true],
+      ['Write', 'write'],
+    ],
+    {},
+    existing,
+  );
+  assert.equal(asked[0]!.default, 'Postmark');
+  assert.ok(asked[5]!.choices!.includes('User name (••••••)'), String(asked[5]!.choices));
+  assert.match(text, /\n {2}User name +•••••• → a new token\n/);
+  assert.ok(!text.includes('pm-old-token') && !text.includes('pm-new-token'), text);
+  assert.ok(!JSON.stringify(asked).includes('pm-'), JSON.stringify(asked));
+  assert.match(written, /^mail\.smtp\.port=587\nmail\.smtp\.auth=true\nmail\.smtp\.user=pm-new-token\nmail\.smtp\.password=pm-new-token\n/m);
+});
+
 test('Our own mail server: every question of the installer, as before', async () => {
   const { asked } = await run([
     ['Where does the mail go?', 'own'],
