@@ -23,8 +23,8 @@ interface ProviderReply {
   /** The stages where the service sends it. */
   stages: readonly StageName[];
   code: number;
-  /** The enhanced code of the first line, when the service sends one. */
-  enhanced?: string;
+  /** The enhanced code of the first line; null: the service sends none (absent: any). */
+  enhanced?: string | null;
   /** Words that tell it from another service's reply with the same codes. */
   words: RegExp;
   kind: FailureKind;
@@ -131,6 +131,8 @@ const PROVIDER_REPLIES: readonly ProviderReply[] = [
     provider: 'Amazon SES',
     stages: ['auth'],
     code: 535,
+    // Without an enhanced code: smtp-server and others say "535 5.7.8 Authentication credentials invalid".
+    enhanced: null,
     words: /Authentication Credentials Invalid/i,
     kind: 'auth-refused',
     message: 'Amazon SES refused the SMTP credentials',
@@ -146,7 +148,7 @@ export function providerRefusal(stage: StageName, reply: Reply): StageFailure | 
     (entry) =>
       entry.stages.includes(stage) &&
       entry.code === reply.code &&
-      (entry.enhanced === undefined || entry.enhanced === reply.enhanced) &&
+      (entry.enhanced === undefined || entry.enhanced === (reply.enhanced ?? null)) &&
       entry.words.test(reply.lines.join(' ')),
   );
   if (!known) return undefined;

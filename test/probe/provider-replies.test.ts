@@ -145,10 +145,12 @@ describe('probe: the refusals of mail services, each in the service\'s words', (
     assert.match(report.failure?.advice ?? '', /^SES signs in with SMTP credentials .*not with an IAM access key and secret/);
   });
 
-  test('a reply no service table knows keeps the generic diagnosis', async () => {
-    const report = await replay('AUTH', ['535 5.7.8 Error: authentication failed: bad password']);
-    assert.equal(report.failure?.provider, undefined);
-    assert.equal(report.failure?.kind, 'auth-refused');
-    assert.match(report.failure?.advice ?? '', /^authentication refused \(535 5\.7\.8\): check the password/);
+  test('a reply no service table knows keeps the generic diagnosis, also with words like a service\'s under another code', async () => {
+    for (const reply of ['535 5.7.8 Error: authentication failed: bad password', '535 5.7.8 Authentication credentials invalid']) {
+      const report = await replay('AUTH', [reply]);
+      assert.equal(report.failure?.provider, undefined, reply);
+      assert.equal(report.failure?.kind, 'auth-refused');
+      assert.match(report.failure?.advice ?? '', /^authentication refused \(535 5\.7\.8\): check the password/);
+    }
   });
 });
