@@ -8,27 +8,13 @@ import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { ESCAPED_PASSWORD, PASSWORD, run, UNATTENDED } from '../helpers/cli.ts';
 import { exists, readText, tempFolder } from '../helpers/files.ts';
-import { propertiesText } from '../helpers/fixtures.ts';
+import { presetFile as serviceFile } from '../helpers/service-files.ts';
 
 const USER = 'teaming@example.com';
 
-/** The file a preset writes: its endpoint, a login, the time zone UTC and the defaults. */
+/** The file a preset writes with the login given here. */
 function presetFile(endpoint: { protocol: 'smtp' | 'smtps'; host: string; port: number; user?: string; password?: string }): string {
-  const p = endpoint.protocol;
-  return propertiesText({
-    'mail.transport.protocol': p,
-    [`mail.${p}.host`]: endpoint.host,
-    [`mail.${p}.port`]: String(endpoint.port),
-    [`mail.${p}.auth`]: 'true',
-    [`mail.${p}.user`]: endpoint.user ?? USER,
-    [`mail.${p}.password`]: endpoint.password ?? ESCAPED_PASSWORD,
-    [`mail.${p}.sendpartial`]: 'true',
-    [`mail.${p}.connectiontimeout`]: '15000',
-    [`mail.${p}.ssl.checkserveridentity`]: 'true',
-    ...(p === 'smtp' && { 'mail.smtp.starttls.enable': 'true', 'mail.smtp.starttls.required': 'true' }),
-    'notify.timezone': 'UTC',
-    'mail.allowSendToAllUsers': 'true',
-  });
+  return serviceFile({ ...endpoint, login: { user: endpoint.user ?? USER, password: endpoint.password ?? ESCAPED_PASSWORD } });
 }
 
 async function writeWithService(service: string, ...flags: string[]): Promise<{ file: string; stdout: string; stderr: string; code: number | null }> {
@@ -91,22 +77,7 @@ describe('--service: a mail service preset, unattended', { concurrency: true }, 
     const host = 'contoso-com.mail.protection.outlook.com';
     const result = await run([...UNATTENDED, '--service', 'Outlook365-Connector', '--host', host, '--time-zone', 'UTC'], { cwd });
     assert.equal(result.code, 0, result.stderr);
-    assert.equal(
-      await readText(join(cwd, 'installer.properties')),
-      propertiesText({
-        'mail.transport.protocol': 'smtp',
-        'mail.smtp.host': host,
-        'mail.smtp.port': '25',
-        'mail.smtp.auth': 'false',
-        'mail.smtp.sendpartial': 'true',
-        'mail.smtp.connectiontimeout': '15000',
-        'mail.smtp.ssl.checkserveridentity': 'true',
-        'mail.smtp.starttls.enable': 'true',
-        'mail.smtp.starttls.required': 'true',
-        'notify.timezone': 'UTC',
-        'mail.allowSendToAllUsers': 'true',
-      }),
-    );
+    assert.equal(await readText(join(cwd, 'installer.properties')), serviceFile({ protocol: 'smtp', host, port: 25 }));
     assert.match(result.stdout, /Mail service {16}Microsoft 365 connector relay\n/);
   });
 

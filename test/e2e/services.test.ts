@@ -8,7 +8,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, test } from 'node:test';
-import { propertiesText } from '../helpers/fixtures.ts';
+import { presetFile } from '../helpers/service-files.ts';
 import { answer, choose, confirm, spawnCli, type PtyRun } from '../helpers/pty.ts';
 
 let folder: string;
@@ -59,21 +59,7 @@ describe('the service menu in a real terminal', () => {
     }
     assert.equal(
       await readFile(join(folder, 'installer.properties'), 'latin1'),
-      propertiesText({
-        'mail.transport.protocol': 'smtp',
-        'mail.smtp.host': 'smtp.sendgrid.net',
-        'mail.smtp.port': '587',
-        'mail.smtp.auth': 'true',
-        'mail.smtp.user': 'apikey',
-        'mail.smtp.password': 'SG.x1',
-        'mail.smtp.sendpartial': 'true',
-        'mail.smtp.connectiontimeout': '15000',
-        'mail.smtp.ssl.checkserveridentity': 'true',
-        'mail.smtp.starttls.enable': 'true',
-        'mail.smtp.starttls.required': 'true',
-        'notify.timezone': 'UTC',
-        'mail.allowSendToAllUsers': 'true',
-      }),
+      presetFile({ protocol: 'smtp', host: 'smtp.sendgrid.net', port: 587, login: { user: 'apikey', password: 'SG.x1' } }),
     );
   });
 
@@ -89,19 +75,7 @@ describe('the service menu in a real terminal', () => {
     assert.ok(!run.text().includes('? Does the mail server'), run.text());
     assert.equal(
       await readFile(join(folder, 'installer.properties'), 'latin1'),
-      propertiesText({
-        'mail.transport.protocol': 'smtp',
-        'mail.smtp.host': 'contoso-com.mail.protection.outlook.com',
-        'mail.smtp.port': '25',
-        'mail.smtp.auth': 'false',
-        'mail.smtp.sendpartial': 'true',
-        'mail.smtp.connectiontimeout': '15000',
-        'mail.smtp.ssl.checkserveridentity': 'true',
-        'mail.smtp.starttls.enable': 'true',
-        'mail.smtp.starttls.required': 'true',
-        'notify.timezone': 'UTC',
-        'mail.allowSendToAllUsers': 'true',
-      }),
+      presetFile({ protocol: 'smtp', host: 'contoso-com.mail.protection.outlook.com', port: 25 }),
     );
   });
 });
