@@ -22,7 +22,7 @@ import { offerCertificateName } from './certificate-names.ts';
 import { changeLines, settingChanges, shownSetting, summarySheet, type SettingChange } from './summary-sheet.ts';
 import { javaHomeFor, teamingJava, teamingJavaLines } from './teaming-java.ts';
 import { QUESTIONS, type QuestionId, type StepContext } from './questions/index.ts';
-import { chooseService } from './steps/service.ts';
+import { chooseService, introduceService } from './steps/service.ts';
 import { serviceForHost, withService, type MailService } from '../settings/mail-services.ts';
 import { probeUntilDecided, type ProbeCapability, type ProbeRunOptions } from './steps/probe-retry.ts';
 import { writeStep, type TestMessageCapability, type WriteResult } from './steps/write.ts';
@@ -184,7 +184,8 @@ export async function runWizard(options: WizardOptions, caps: WizardCapabilities
   // site's own), or the demo (its server is its own); a service's preset answers under the flags.
   const endpointGiven = ENDPOINT.some((id) => options.preset[id] !== undefined);
   const askService = options.interactive && !endpointGiven && options.defaults?.host === undefined;
-  ctx.service = options.service ?? (askService ? await chooseService(ctx, options.preset) : undefined);
+  ctx.service = options.service ?? (askService ? await chooseService(ctx) : undefined);
+  if (ctx.service && options.interactive) ctx.service = await introduceService(ctx, ctx.service, options.preset);
   options = { ...options, preset: withService(ctx.service, options.preset) };
   await answerQuestions(ctx, options);
   const javaHome = await javaHomeFor(loaded.path, loaded.bytes);

@@ -34,12 +34,23 @@ function describe(settings: Partial<MailSettings>): string {
 }
 
 /**
- * Asks where the mail goes, when the answer is not given (--service, or --host for one's own
- * server); `stored` (reconfiguring): the file's host, whose service is the default. Says what the
- * chosen preset fills and what the service expects; for Postmark, asks the token once.
+ * Before the questions left (interactive): what the preset fills and what the service expects;
+ * for Postmark, its token, asked once as a secret, is the user name and the password.
  */
-export async function chooseService(ctx: StepContext, given: Partial<MailSettings>): Promise<MailService | undefined> {
-  const { prompt, out } = ctx;
+export async function introduceService({ prompt, out }: Pick<StepContext, 'prompt' | 'out'>, service: MailService, given: Partial<MailSettings>): Promise<MailService> {
+  out.help(`${service.title}: ${describe(service.settings)}.`);
+  for (const line of service.help) out.help(line);
+  if (!service.tokenIsUsername || given.password !== undefined) return service;
+  const token = await prompt.password({ message: `${service.title} server API token`, validate: (value) => value.trim() !== '' || 'the token is required: Postmark → Servers → your server → API Tokens' });
+  return { ...service, settings: { ...service.settings, username: token, password: token } };
+}
+
+/**
+ * Asks where the mail goes (the wizard asks it unless --service, or a flag that gives the endpoint,
+ * answered it); when reconfiguring, the service of the file's host is the default.
+ */
+export async function chooseService(ctx: StepContext): Promise<MailService | undefined> {
+  const { prompt } = ctx;
   const current = ctx.stored.host !== undefined ? await serviceForHost(ctx.stored.host) : undefined;
   const currentChoice = current === undefined ? OWN_SERVER : current.name.startsWith('SES-') ? SES : MENU.some((entry) => entry.value === current.name) ? current.name : OWN_SERVER;
   const choice = await prompt.select({ message: 'Where does the mail go?', choices: MENU, default: currentChoice, pageSize: MENU.length });
@@ -53,12 +64,5 @@ export async function chooseService(ctx: StepContext, given: Partial<MailSetting
           pageSize: 10,
         })
       : choice;
-  const service = (await findService(name))!;
-  out.help(`${service.title}: ${describe(service.settings)}.`);
-  for (const line of service.help) out.help(line);
-  if (service.tokenIsUsername && given.password === undefined) {
-    const token = await prompt.password({ message: `${service.title} server API token`, validate: (value) => value.trim() !== '' || 'the token is required: Postmark → Servers → your server → API Tokens' });
-    return { ...service, settings: { ...service.settings, username: token, password: token } };
-  }
-  return service;
+  return findService(name);
 }

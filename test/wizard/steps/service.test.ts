@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { COMMAND_LINE_WORDS } from '../../../src/cli/answers.ts';
+import { findService } from '../../../src/settings/mail-services.ts';
 import { diskFileAccess } from '../../../src/wizard/file-access.ts';
 import { runWizard, type WizardOptions } from '../../../src/wizard/wizard.ts';
 import { propertiesText } from '../../helpers/fixtures.ts';
@@ -101,6 +102,21 @@ test('Postmark: "Which answer?" and the change list mask the token as user name 
   assert.ok(!text.includes('pm-old-token') && !text.includes('pm-new-token'), text);
   assert.ok(!JSON.stringify(asked).includes('pm-'), JSON.stringify(asked));
   assert.match(written, /^mail\.smtp\.port=587\nmail\.smtp\.auth=true\nmail\.smtp\.user=pm-new-token\nmail\.smtp\.password=pm-new-token\n/m);
+});
+
+test('--service Postmark on a terminal: no menu; the service is introduced and its token asked once, as a secret', async () => {
+  const { asked, text, written } = await run(
+    [
+      ['Postmark server API token', 'pm-token-5678'],
+      ['Time zone for notifications', 'UTC'],
+      ['Allow users to send e-mail to the All Users group?', true],
+      ['Write', 'write'],
+    ],
+    { service: await findService('postmark') },
+  );
+  assert.equal(asked[0]!.kind, 'password');
+  assert.match(text, /Postmark: smtp\.postmarkapp\.com, port 2525, SMTP with STARTTLS\.\nLogin: the server's API token, as both the user name and the password\./);
+  assert.match(written, /^mail\.smtp\.user=pm-token-5678\nmail\.smtp\.password=pm-token-5678\n/m);
 });
 
 test('Our own mail server: every question of the installer, as before', async () => {
