@@ -127,6 +127,8 @@ export function answersFileContent(settings: MailSettings): Record<string, unkno
   for (const { id, given } of ANSWER_FIELDS) {
     // What does not apply (the user name without authentication, STARTTLS with SMTPS) is not an answer.
     if (!QUESTION[id].applies(settings)) continue;
+    // A user name that is the password too (Postmark's server token) is a secret.
+    if (id === 'username' && settings.password !== '' && settings.username === settings.password) continue;
     content[given.answersKey] = given.toAnswer ? given.toAnswer(settings[id]) : settings[id];
   }
   return content;

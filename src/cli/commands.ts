@@ -9,6 +9,7 @@ import { createOutput, type Output } from '../output.ts';
 import { inquirerPrompter } from '../wizard/prompter.ts';
 import type { CheckInvocation, Invocation, ProbeFlags, ShowInvocation, WizardInvocation } from './invocation.ts';
 import { check, passwordSchema } from '../settings/schemas.ts';
+import { closeServiceNames, findService, type MailService } from '../settings/mail-services.ts';
 import { loadOutboundSettings, settingsFilesWritten, settingsWritesUnderWay } from '../settings/settings-file.ts';
 import { fileErrorReason, INPUT_LIMIT, readBoundedFile, writeSmallFile } from '../settings/safe-file.ts';
 import { MASKED_PASSWORD, sendsPasswordInClear, type MailSettings } from '../settings/settings.ts';
@@ -75,6 +76,19 @@ async function readAnswersFile(path: string): Promise<{ name: string; content: u
   }
 }
 
+/** The service --service names; an unknown name is a usage error that lists the close ones. */
+async function namedService(name: string | undefined): Promise<MailService | undefined> {
+  if (name === undefined) return undefined;
+  const service = await findService(name);
+  if (service) return service;
+  const close = await closeServiceNames(name);
+  throw new UsageError(`--service: no mail service is named "${name}"`, {
+    fix: close.length > 0
+      ? `did you mean ${close.join(', ')}?`
+      : "give one of nodemailer's well-known service names, such as Outlook365, Outlook365-Connector, Gmail, GmailWorkspace, SES-EU-WEST-1, SendGrid, Mailgun, Mailgun-EU, Postmark or SendinBlue",
+  });
+}
+
 /**
  * Flags, the answers file and the password source, validated together. An interactive run stops
  * before its first question if any is invalid; an unattended run reports them with the missing ones.
@@ -137,6 +151,7 @@ async function wizard(invocation: WizardInvocation, out: Output): Promise<Wizard
       fix: 'to run unattended, add --non-interactive and give the answers as flags or with --answers FILE (see --help)',
     });
   }
+  const service = await namedService(invocation.service);
   const { settings: preset, problems, rejected } = await gatherPreset(invocation);
   const result = await runWizard(
     {
@@ -147,6 +162,7 @@ async function wizard(invocation: WizardInvocation, out: Output): Promise<Wizard
       dryRun: invocation.dryRun,
       allowPlaintextAuth: invocation.probe?.allowPlaintextAuth === true,
       preset,
+      service,
       rejected: { problems, settings: rejected },
       commandLine: COMMAND_LINE_WORDS,
     },

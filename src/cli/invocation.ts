@@ -34,6 +34,8 @@ export interface WizardInvocation extends Parsed {
   force: boolean;
   dryRun: boolean;
   answers: AnswerFlags;
+  /** --service: a mail service's name, resolved with the answers (mail-services.ts). */
+  service?: string;
   answersFile?: string;
   writeAnswers?: string;
   password: { file?: string; stdin: boolean };
@@ -87,6 +89,7 @@ const wizardSchema = z.object({
   force: on,
   dryRun: on,
   answers: text('answers file'),
+  service: text('service'),
   writeAnswers: text('answers file'),
   passwordFile: text('password file'),
   passwordStdin: on,
@@ -156,6 +159,7 @@ function wizardInvocation(options: CommandLineOptions): WizardInvocation {
     force: value.force,
     dryRun: value.dryRun,
     answers,
+    service: value.service,
     answersFile: value.answers,
     writeAnswers: value.writeAnswers,
     password: { file: value.passwordFile, stdin: value.passwordStdin },

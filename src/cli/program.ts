@@ -64,6 +64,7 @@ export function buildProgram(run: (command: CommandName, options: CommandLineOpt
   // Each question's flags (question definitions, in their order), then the answers file's.
   const answerFlags = QUESTIONS.flatMap(({ given, secret }) => [...(given?.flags ?? []), ...(secret?.flags ?? [])]);
   for (const option of [
+    new Option('--service <name>', 'a mail service preset: fills protocol, host, port and TLS (Outlook365, Outlook365-Connector, Gmail, SES-EU-WEST-1, SendGrid, Mailgun, Postmark, SendinBlue… nodemailer\'s well-known names)'),
     ...answerFlags.map(({ flag, help }) => new Option(flag, help)),
     new Option('--answers <file>', 'JSON answers file; flags override it'),
     new Option('--write-answers <file>', 'save the answers (never the password) to replay on other servers'),

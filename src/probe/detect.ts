@@ -1,6 +1,6 @@
 /**
- * TLS-mode detection: probes the usual ports (and the configured one in the other TLS mode) at once
- * and says which combinations work. Built on the probe; what is added here is the choice of ports and
+ * TLS-mode detection: probes the usual ports, the relay services' ports (and the configured one in
+ * the other TLS mode) at once and says which combinations work. Built on the probe; what is added here is the choice of ports and
  * which result to recommend.
  */
 import { completeSettings, type MailSettings } from '../settings/settings.ts';
@@ -14,9 +14,16 @@ export interface DetectPorts {
   submission: number;
   /** Plain SMTP, STARTTLS when offered. Default 25. */
   smtp: number;
+  // The relay services' other ports (SendGrid, Mailgun, Postmark, Brevo, SES), for networks that block the usual ones.
+  /** Implicit TLS. Default 2465 (SES). */
+  relaySmtps: number;
+  /** STARTTLS. Default 2587 (SES). */
+  relaySubmission: number;
+  /** STARTTLS, or plain when not offered. Default 2525. */
+  relay: number;
 }
 
-export const DEFAULT_DETECT_PORTS: DetectPorts = { smtps: 465, submission: 587, smtp: 25 };
+export const DEFAULT_DETECT_PORTS: DetectPorts = { smtps: 465, submission: 587, smtp: 25, relaySmtps: 2465, relaySubmission: 2587, relay: 2525 };
 
 export interface DetectOptions extends Omit<ProbeOptions, 'testMessage'> {
   ports?: Partial<DetectPorts>;
@@ -36,7 +43,7 @@ export interface DetectCandidate {
 }
 
 export interface DetectResult {
-  /** Every combination tried: SMTPS, submission (STARTTLS, then plain when STARTTLS is missing), port 25 likewise. */
+  /** Every combination tried: SMTPS, submission (STARTTLS, then plain when STARTTLS is missing), port 25 likewise, then the relay ports. */
   candidates: DetectCandidate[];
   /** The first combination that works, encrypted ones before plain ones. */
   recommended?: Pick<MailSettings, 'protocol' | 'port' | 'starttls'>;
@@ -44,8 +51,9 @@ export interface DetectResult {
 }
 
 /**
- * Probes the SMTPS, submission and plain SMTP ports of `host` at once, all within one timeout,
- * and says which combinations of protocol, port and STARTTLS work.
+ * Probes the SMTPS, submission and plain SMTP ports of `host`, and the relay services' 2465, 2587
+ * and 2525, at once, all within one timeout, and says which combinations of protocol, port and
+ * STARTTLS work; the usual ports are recommended before the relay ones.
  */
 export async function detectSettings(host: string, options: DetectOptions = {}): Promise<DetectResult> {
   const started = performance.now();
@@ -90,6 +98,9 @@ export async function detectSettings(host: string, options: DetectOptions = {}):
     { protocol: 'smtps', port: ports.smtps },
     { protocol: 'smtp', port: ports.submission },
     { protocol: 'smtp', port: ports.smtp },
+    { protocol: 'smtps', port: ports.relaySmtps },
+    { protocol: 'smtp', port: ports.relaySubmission },
+    { protocol: 'smtp', port: ports.relay },
   ] as const;
   const extra = (options.also ?? []).filter((entry) => !usual.some((known) => known.protocol === entry.protocol && known.port === entry.port));
   const results = await Promise.all(

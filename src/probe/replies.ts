@@ -8,6 +8,7 @@
 import type { MailSettings } from '../settings/settings.ts';
 import { plainText } from './bounded-socket.ts';
 import { fail, type StageFailure } from './failures.ts';
+import { providerRefusal } from './provider-replies.ts';
 import type { FailureKind, ProbeFailure, StageName } from './types.ts';
 
 export interface Reply {
@@ -127,6 +128,8 @@ function sessionRequirement(reply: Reply, settings: MailSettings): StageFailure 
 
 /** MAIL FROM was refused. */
 export function senderRefusal(reply: Reply, settings: MailSettings, from: string): StageFailure {
+  const provider = providerRefusal('envelope', reply);
+  if (provider) return provider;
   if (replyClass(reply) === 'temporary') return temporaryFailure('envelope', reply);
   const requirement = sessionRequirement(reply, settings);
   if (requirement) return requirement;
@@ -211,6 +214,8 @@ export function recipientRefusal(reply: Reply, settings: MailSettings, to: strin
 
 /** AUTH was refused. */
 export function authRefusal(settings: MailSettings, reply: Reply): StageFailure {
+  const provider = providerRefusal('auth', reply);
+  if (provider) return provider;
   if (reply.code === 538 || reply.enhanced === '5.7.11') {
     const smtp = settings.protocol === 'smtp';
     return replyFailure(
@@ -241,6 +246,8 @@ export function authRefusal(settings: MailSettings, reply: Reply): StageFailure 
 
 /** DATA (`data` false) or the message itself (`data` true) was refused. */
 export function messageRefusal(reply: Reply, data: boolean): StageFailure {
+  const provider = providerRefusal('message', reply);
+  if (provider) return provider;
   if (replyClass(reply) === 'temporary') return temporaryFailure('message', reply);
   return data
     ? replyFailure(

@@ -79,6 +79,8 @@ export interface ProbeFailure {
   question?: ProbeQuestion;
   /** For certificate failures: the SHA-256 fingerprint to accept explicitly (AA:BB:… form). */
   certificateSha256?: string;
+  /** The mail service whose own refusal this is (provider-replies.ts): 'Microsoft 365', 'Google', … */
+  provider?: string;
 }
 
 export interface CertificateInfo {

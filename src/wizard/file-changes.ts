@@ -49,6 +49,10 @@ function yesNo(raw: string | undefined): string {
   return value === 'true' ? 'yes' : value === 'false' ? 'no' : raw;
 }
 
+function isPasswordToo(username: string | undefined, password: string | undefined): boolean {
+  return username !== undefined && username !== '' && username === password;
+}
+
 /** A stored text as its setting's value, shown as the summary sheet shows it. */
 function shown(setting: keyof MailSettings | undefined, raw: string | undefined): string {
   if (raw === undefined) return '(not set)';
@@ -96,6 +100,10 @@ export function fileChanges(format: SettingsFormat, file: string, before: Buffer
     if (setting === 'password') {
       fromText = from === undefined ? fromText : maskPassword(from);
       toText = to === undefined ? toText : from ? 'a new password' : MASKED_PASSWORD;
+    } else if (setting === 'username' && (isPasswordToo(from, old(`mail.${protocol}.password`)) || isPasswordToo(to, now(`mail.${protocol}.password`)))) {
+      // A user name that is the password too (Postmark's server token) is shown as the password is.
+      if (isPasswordToo(from, old(`mail.${protocol}.password`))) fromText = maskPassword(from!);
+      if (isPasswordToo(to, now(`mail.${protocol}.password`))) toText = from ? 'a new token' : MASKED_PASSWORD;
     } else if (fromText === toText) {
       // The same meaning in other bytes ("TRUE" → "true"): show the bytes.
       [fromText, toText] = [from ?? fromText, to ?? toText];

@@ -59,12 +59,12 @@ function describeCombination(combination: Pick<MailSettings, 'protocol' | 'port'
   return `SMTP${combination.starttls ? ' with STARTTLS' : ' without TLS'} on port ${combination.port}`;
 }
 
-/** Probe the usual ports of the host at once; the working combination, if it differs from the answer. */
+/** Probe the usual and the relay ports of the host at once; the working combination, if it differs from the answer. */
 async function detectWorkingSettings(settings: MailSettings, options: ProbeOptions, out: Output): Promise<Partial<MailSettings> | undefined> {
   const { detectSettings } = await import('../probe/index.ts');
   // The configured port in the other TLS mode too (SMTPS on 2525, STARTTLS on 4650…).
   const otherMode = settings.protocol === 'smtps' ? { protocol: 'smtp' as const, port: settings.port } : { protocol: 'smtps' as const, port: settings.port };
-  out.line(`Trying the usual ports of ${settings.host} (465, 587, 25) and port ${settings.port} as ${otherMode.protocol === 'smtps' ? 'SMTPS' : 'SMTP with STARTTLS'} at once…`);
+  out.line(`Trying the usual ports of ${settings.host} (465, 587, 25), the relay services' (2465, 2587, 2525) and port ${settings.port} as ${otherMode.protocol === 'smtps' ? 'SMTPS' : 'SMTP with STARTTLS'} at once…`);
   const result = await detectSettings(settings.host, {
     also: [otherMode],
     timeoutMs: options.timeoutMs,

@@ -1,6 +1,6 @@
 /** The "Basic Teaming Installation Summary Sheet" for outbound e-mail, and what a reconfiguration changes. */
 import type { ChalkInstance } from 'chalk';
-import { PLAINTEXT_WARNING, sendsPasswordInClear, type MailSettings } from '../settings/settings.ts';
+import { maskPassword, PLAINTEXT_WARNING, sendsPasswordInClear, type MailSettings } from '../settings/settings.ts';
 import { labelOf, QUESTION, QUESTIONS, type QuestionId } from './questions/index.ts';
 
 /** A value as its question shows it (absent: "(not set)"; a yes/no question: yes or no). */
@@ -13,13 +13,26 @@ export function displayValue<K extends QuestionId>(key: K, value: MailSettings[K
 
 /** The settings that apply, in the installer's order (STARTTLS only for SMTP, the account only with authentication). */
 export function sheetRows(settings: Partial<MailSettings>): [QuestionId, string][] {
-  return QUESTIONS.filter((question) => question.applies(settings)).map(({ id }) => [id, displayValue(id, settings[id])]);
+  return QUESTIONS.filter((question) => question.applies(settings)).map(({ id }) => [id, shownSetting(id, settings)]);
 }
 
-export function summarySheet(settings: Partial<MailSettings>, style: ChalkInstance, title = 'Outbound e-mail'): string[] {
+/** A setting as every list shows it (the summary sheet, the change list, "Which answer?"): a user name that is the password too is masked. */
+export function shownSetting(id: QuestionId, settings: Partial<MailSettings>): string {
+  return id === 'username' && isPasswordToo(settings) ? maskPassword(settings.password!) : displayValue(id, settings[id]);
+}
+
+/** A user name that is the password as well (Postmark's server token) is as secret as the password. */
+function isPasswordToo(settings: Partial<MailSettings>): boolean {
+  return settings.password !== undefined && settings.password !== '' && settings.username === settings.password;
+}
+
+const SERVICE_LABEL = 'Mail service';
+
+/** `service`: the mail service the host belongs to (mail-services.ts), named on its own row. */
+export function summarySheet(settings: Partial<MailSettings>, style: ChalkInstance, title = 'Outbound e-mail', service?: string): string[] {
   const rows = sheetRows(settings);
-  const width = Math.max(...rows.map(([key]) => labelOf(key).length));
-  const lines = [style.bold(title), ...rows.map(([key, value]) => `  ${labelOf(key).padEnd(width)}  ${value}`)];
+  const width = Math.max(...rows.map(([key]) => labelOf(key).length), service ? SERVICE_LABEL.length : 0);
+  const lines = [style.bold(title), ...(service ? [`  ${SERVICE_LABEL.padEnd(width)}  ${service}`] : []), ...rows.map(([key, value]) => `  ${labelOf(key).padEnd(width)}  ${value}`)];
   if (sendsPasswordInClear(settings)) lines.push(style.yellow(`  Warning: ${PLAINTEXT_WARNING}`));
   return lines;
 }
@@ -42,8 +55,8 @@ export function settingChanges(before: Partial<MailSettings>, after: MailSetting
     .map((key) => ({
       setting: key,
       label: labelOf(key),
-      from: displayValue(key, before[key]),
-      to: key === 'password' && before.password ? 'a new password' : displayValue(key, after[key]),
+      from: shownSetting(key, before),
+      to: key === 'password' && before.password ? 'a new password' : shownSetting(key, after),
     }));
 }
 

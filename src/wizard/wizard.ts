@@ -19,9 +19,11 @@ import { fileChanges } from './file-changes.ts';
 import { missingFolderError, renderSettingsFile, storedByProtocol, type LoadedSettingsFile } from '../settings/settings-file.ts';
 import { formatFor } from '../settings/settings-format.ts';
 import { offerCertificateName } from './certificate-names.ts';
-import { changeLines, displayValue, settingChanges, summarySheet, type SettingChange } from './summary-sheet.ts';
+import { changeLines, settingChanges, shownSetting, summarySheet, type SettingChange } from './summary-sheet.ts';
 import { teamingJava, teamingJavaLines, teamingJdkFor } from './teaming-java.ts';
 import { QUESTIONS, type QuestionId, type StepContext } from './questions/index.ts';
+import { chooseService, introduceService } from './steps/service.ts';
+import { serviceForHost, withService, type MailService } from '../settings/mail-services.ts';
 import { probeUntilDecided, type ProbeCapability, type ProbeRunOptions } from './steps/probe-retry.ts';
 import { writeStep, type TestMessageCapability, type WriteResult } from './steps/write.ts';
 
@@ -37,6 +39,8 @@ export interface WizardOptions {
   allowPlaintextAuth?: boolean;
   /** Answers given in advance (flags, answers file, password sources). */
   preset: Partial<MailSettings>;
+  /** --service: the mail service whose preset answers what the flags leave (see steps/service.ts). */
+  service?: MailService;
   /** Defaults for a new configuration (the demo's server); reconfiguring uses the file's values. */
   defaults?: Partial<MailSettings>;
   /** Unattended: invalid answers given in advance, reported together with the missing ones. */
@@ -153,12 +157,15 @@ async function pickQuestion(ctx: StepContext, settings: MailSettings): Promise<Q
     message: 'Which answer?',
     choices: changeable.map((question) => ({
       value: question.id,
-      name: `${question.label} (${displayValue(question.id, settings[question.id])})`,
+      name: `${question.label} (${shownSetting(question.id, settings)})`,
       short: question.label,
     })),
     pageSize: changeable.length,
   });
 }
+
+/** What a service's preset fills. */
+const ENDPOINT = ['protocol', 'host', 'port', 'starttls'] as const;
 
 export async function runWizard(options: WizardOptions, caps: WizardCapabilities): Promise<WizardResult> {
   const { out } = caps;
@@ -173,6 +180,13 @@ export async function runWizard(options: WizardOptions, caps: WizardCapabilities
   const ctx: StepContext = { draft: {}, stored, prompt: caps.prompt, out, now: caps.now };
   if (reconfiguring) ctx.storedByProtocol = await storedByProtocol(loaded);
 
+  // Where the mail goes, unless --service said it, or a flag gave what a preset fills (the endpoint is the
+  // site's own), or the demo (its server is its own); a service's preset answers under the flags.
+  const endpointGiven = ENDPOINT.some((id) => options.preset[id] !== undefined);
+  const askService = options.interactive && !endpointGiven && options.defaults?.host === undefined;
+  ctx.service = options.service ?? (askService ? await chooseService(ctx) : undefined);
+  if (ctx.service && options.interactive) ctx.service = await introduceService(ctx, ctx.service, options.preset);
+  options = { ...options, preset: withService(ctx.service, options.preset) };
   await answerQuestions(ctx, options);
   const jdk = await teamingJdkFor(loaded.path, loaded.bytes, caps.files);
   const run: ProbeRunOptions = { allowPlaintextAuth: options.allowPlaintextAuth === true };
@@ -199,7 +213,7 @@ export async function runWizard(options: WizardOptions, caps: WizardCapabilities
     const notes = teamingJava(settings, trust, loaded.path, jdk);
     const changes = reconfiguring ? await changesInFile(loaded, settings) : settingChanges({}, settings);
     out.line();
-    for (const line of summarySheet(settings, out.style)) out.line(line);
+    for (const line of summarySheet(settings, out.style, undefined, (await serviceForHost(settings.host))?.title)) out.line(line);
     for (const line of teamingJavaLines(notes, trust)) out.warn(line);
     if (reconfiguring) {
       out.line();

@@ -11,7 +11,7 @@ import { tempFolder } from '../helpers/files.ts';
 const ESC = '\u001b';
 
 /** Options that answer with a value but have no default: the host and the account must be given, files are optional. */
-const NO_DEFAULT = new Set(['--host', '--username', '--password-file', '--answers', '--write-answers', '--test-recipient', '--ca-file', '--accept-certificate']);
+const NO_DEFAULT = new Set(['--service', '--host', '--username', '--password-file', '--answers', '--write-answers', '--test-recipient', '--ca-file', '--accept-certificate']);
 
 /** The help text of each option: from its flags to the next option or heading. */
 function helpEntries(help: string): Map<string, string> {

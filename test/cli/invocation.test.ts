@@ -16,12 +16,19 @@ test('the wizard with commander\'s defaults: typed values, the check on, nothing
     force: false,
     dryRun: false,
     answers: { protocol: undefined, host: undefined, port: undefined, starttls: undefined, timeZone: undefined, auth: undefined, username: undefined, allowAllUsers: undefined, connectionTimeout: undefined },
+    service: undefined,
     answersFile: undefined,
     writeAnswers: undefined,
     password: { file: undefined, stdin: false },
     probe: { timeoutMs: 10_000, caFile: undefined, acceptCertificate: undefined, testRecipient: undefined, allowPlaintextAuth: false },
     unusedProbeFlags: [],
   });
+});
+
+test('--service passes as typed (mail-services.ts resolves it with the answers); not text: refused', () => {
+  const invocation = parseInvocation('wizard', { service: 'sendgrid' });
+  assert.deepEqual(invocation.command === 'wizard' && [invocation.service, invocation.problems], ['sendgrid', []]);
+  assert.deepEqual(parseInvocation('wizard', { service: true }).problems, ['--service: service must be text']);
 });
 
 test('answer flags pass as given, for answers.ts to check with the answers file', () => {

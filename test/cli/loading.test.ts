@@ -70,7 +70,7 @@ describe('what a run loads', () => {
     const { env, read } = reporting('wizard');
     const run = spawnCli(['-f', join(folder, 'new.properties')], { cwd: folder, env });
     try {
-      await run.waitFor('Outbound e-mail protocol');
+      await run.waitFor('Where does the mail go?');
       run.press('ctrl-c');
       assert.equal(await run.exit(), 130);
     } finally {

@@ -64,7 +64,7 @@ describe('the password and a connection without TLS', () => {
     assert.match(result.stdout, new RegExp(`^ {2}✖ AUTH +\\d+ ms {2}${refusal.replace(/[.()]/g, '\\$&')}$`, 'm'));
     assertIncludes(result.stdout, `\nProblem (AUTH): ${refusal}\nFix: ${fix}\n`);
     // The usual ports, and this port as SMTPS, are tried: the lines say whether any offers TLS.
-    assertIncludes(result.stdout, `Trying the usual ports of 127.0.0.1 (465, 587, 25) and port ${smtp.port} as SMTPS at once…\n`);
+    assertIncludes(result.stdout, `Trying the usual ports of 127.0.0.1 (465, 587, 25), the relay services' (2465, 2587, 2525) and port ${smtp.port} as SMTPS at once…\n`);
     assert.deepEqual(smtp.logins, []);
   });
 

@@ -81,6 +81,7 @@ describe('the mail server check in a real terminal', () => {
   test('a new configuration against STARTTLS + AUTH: live stages, OK, write, then a test message', async () => {
     const smtp = await server({ accounts: { [USER]: PASSWORD } });
     const run = start('--ca-file', await caFile(smtp));
+    await choose(run, 'Where does the mail go?', 'Our own mail server');
     await choose(run, 'Outbound e-mail protocol', 'SMTP');
     await answer(run, 'Mail host', '127.0.0.1');
     await answer(run, 'Port', String(smtp.port), { shown: '25' });
@@ -217,7 +218,7 @@ describe('the mail server check in a real terminal', () => {
     await run.waitFor(`Checking the mail server (SMTP 127.0.0.1:${smtp.port})…\n`);
     await run.waitFor(new RegExp(` {2}✖ Greeting +\\d+ ms {2}no greeting in 2 s, but port ${smtp.port} answers a TLS handshake\\n`));
     await run.waitFor('Fix: this port expects SMTPS (TLS from the first byte): choose SMTPS\n');
-    await run.waitFor(`Trying the usual ports of 127.0.0.1 (465, 587, 25) and port ${smtp.port} as SMTPS at once…\n`);
+    await run.waitFor(`Trying the usual ports of 127.0.0.1 (465, 587, 25), the relay services' (2465, 2587, 2525) and port ${smtp.port} as SMTPS at once…\n`);
     // Detection also tried the configured port in the other TLS mode: that is what works.
     await run.waitFor(`  SMTPS on port ${smtp.port}                works\n`);
     await choose(run, 'The mail server check failed. What now?', `Use the working settings (protocol SMTPS, port ${smtp.port})`);

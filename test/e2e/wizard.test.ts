@@ -97,6 +97,7 @@ async function existingFile(name: string, text: string): Promise<string> {
 
 /** Enter through every question of the EXISTING file: its values are the defaults. */
 async function acceptStoredAnswers(run: PtyRun, port = ''): Promise<void> {
+  await choose(run, 'Where does the mail go?', 'Our own mail server');
   await choose(run, 'Outbound e-mail protocol', 'SMTP');
   await answer(run, 'Mail host', '', { shown: 'smtp.corp.example' });
   await answer(run, 'Port', port, { shown: '25' });
@@ -113,6 +114,7 @@ async function acceptStoredAnswers(run: PtyRun, port = ''): Promise<void> {
 describe('the wizard in a real terminal', () => {
   test('a new configuration: SMTP on 587, a searched time zone, an awkward password', async () => {
     const run = start();
+    await choose(run, 'Where does the mail go?', 'Our own mail server');
     await choose(run, 'Outbound e-mail protocol', 'SMTP');
     await answer(run, 'Mail host', 'mail.example.com');
     await answer(run, 'Port', '587', { shown: '25' });
@@ -183,6 +185,7 @@ describe('the wizard in a real terminal', () => {
 
   test('SMTPS: an invalid port is refused inline and corrected; the machine time zone is the default', async () => {
     const run = start('-f', 'mail.properties');
+    await choose(run, 'Where does the mail go?', 'Our own mail server');
     await choose(run, 'Outbound e-mail protocol', 'SMTPS', 'down');
     await answer(run, 'Mail host', 'smtps.example.org');
     await run.waitFor('SMTPS servers usually listen on 465.');
@@ -334,6 +337,7 @@ describe('the wizard in a real terminal', () => {
 
   test('Ctrl+C at a question: nothing written, exit 130', async () => {
     const run = start();
+    await choose(run, 'Where does the mail go?', 'Our own mail server');
     await choose(run, 'Outbound e-mail protocol', 'SMTP');
     await run.waitFor('? Mail host');
     run.type('mail.exa');
@@ -377,6 +381,7 @@ describe('reconfigure and early checks in a real terminal', () => {
     const fixture = await readFile(new URL('../fixtures/installer.xml', import.meta.url), 'latin1');
     const path = await existingFile('installer.xml', fixture);
     const run = start('--reconfigure', '-f', 'installer.xml');
+    await choose(run, 'Where does the mail go?', 'Our own mail server');
     await choose(run, 'Outbound e-mail protocol', 'SMTPS', 'down');
     await answer(run, 'Mail host', '', { shown: 'smtps.example.com' });
     await answer(run, 'Port', '', { shown: '465' });
@@ -411,7 +416,7 @@ describe('reconfigure and early checks in a real terminal', () => {
     await confirm(run, 'The folder conf does not exist. Create it?', 'No', 'n');
     await run.waitFor('✖ conf/installer.properties cannot be written: the folder conf does not exist; create it or choose another path with --file');
     assert.equal(await run.exit(), 4);
-    assert.ok(!run.text().includes('? Outbound e-mail protocol'), run.text());
+    assert.ok(!run.text().includes('? Where does the mail go?'), run.text());
     assert.deepEqual(await strayFiles(), []);
   });
 
@@ -430,6 +435,7 @@ describe('reconfigure and early checks in a real terminal', () => {
 
   test('a host typed with its port is refused with the fix; dropping the port is accepted', async () => {
     const run = start();
+    await choose(run, 'Where does the mail go?', 'Our own mail server');
     await choose(run, 'Outbound e-mail protocol', 'SMTP');
     await run.waitFor('? Mail host');
     run.type('mail.example.com:587');

@@ -29,6 +29,7 @@ function caps(prompt: Prompter, more: Partial<WizardCapabilities> = {}): WizardC
 }
 
 const NEW_CONFIGURATION: [string, unknown][] = [
+  ['Where does the mail go?', 'own'],
   ['Outbound e-mail protocol', 'smtp'],
   ['Mail host', 'mail.example.com'],
   ['Port', '587'],
@@ -126,6 +127,7 @@ test('--reconfigure offers the stored values, keeps the stored password on a bla
   const file = join(dir, 'installer.properties');
   await writeFile(file, EXISTING);
   const { prompt, asked } = scriptedPrompter([
+    ['Where does the mail go?', 'own'],
     ['Outbound e-mail protocol', 'smtp'],
     ['Mail host', ''],
     ['Port', '587'],
@@ -142,7 +144,7 @@ test('--reconfigure offers the stored values, keeps the stored password on a bla
 
   assert.deepEqual(
     asked.map((question) => question.default),
-    ['smtp', 'old.example.com', '25', true, 'America/Chicago', true, 'teaming', undefined, true, undefined],
+    ['own', 'smtp', 'old.example.com', '25', true, 'America/Chicago', true, 'teaming', undefined, true, undefined],
   );
   assert.equal(
     await readFile(file, 'latin1'),
@@ -163,6 +165,7 @@ test('--reconfigure with no change writes nothing', async () => {
   const file = join(dir, 'installer.properties');
   await writeFile(file, EXISTING);
   const { prompt } = scriptedPrompter([
+    ['Where does the mail go?', 'own'],
     ['Outbound e-mail protocol', 'smtp'],
     ['Mail host', ''],
     ['Port', ''],
@@ -188,6 +191,7 @@ test('switching the protocol moves the port default to the new protocol', async 
   const file = join(dir, 'installer.properties');
   await writeFile(file, EXISTING);
   const { prompt, asked } = scriptedPrompter([
+    ['Where does the mail go?', 'own'],
     ['Outbound e-mail protocol', 'smtps'],
     ['Mail host', ''],
     ['Port', ''],
@@ -345,6 +349,7 @@ test('changing the port on a second visit asks about STARTTLS again, with the ne
   const dir = await folder();
   const file = join(dir, 'installer.properties');
   const script: [string, unknown][] = [
+    ['Where does the mail go?', 'own'],
     ['Outbound e-mail protocol', 'smtp'],
     ['Mail host', 'mail.example.com'],
     ['Port', '25'],

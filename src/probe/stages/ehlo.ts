@@ -4,6 +4,7 @@
  */
 import { ipVersion } from '../../settings/ip-address.ts';
 import { describeCapabilities, parseCapabilities } from '../capabilities.ts';
+import { providerRefusal } from '../provider-replies.ts';
 import { replyClass, replyFailure, temporaryFailure, type Reply } from '../replies.ts';
 import type { ServerCapabilities, StageName } from '../types.ts';
 import type { ProbeSession, StageResult } from './session.ts';
@@ -35,6 +36,8 @@ export async function hello(session: ProbeSession, stage: StageName, helo: boole
     const fallback = await session.reply();
     if (fallback.code === 250) return fallback;
   }
+  const provider = providerRefusal(stage, reply);
+  if (provider) throw provider;
   if (replyClass(reply) === 'temporary') throw temporaryFailure(stage, reply);
   throw replyFailure(
     stage,

@@ -9,6 +9,7 @@
 import type * as z from 'zod';
 import type { Output } from '../../output.ts';
 import type { Prompter } from '../prompter.ts';
+import type { MailService } from '../../settings/mail-services.ts';
 import type { MailSettings, Protocol } from '../../settings/settings.ts';
 
 /** A question answers one setting; the id is the setting's name. */
@@ -24,6 +25,11 @@ export interface StepContext {
   prompt: Prompter;
   out: Output;
   now: () => Date;
+  /**
+   * An answer the file does not store: the mail service chosen ("Where does the mail go?", --service),
+   * whose preset answers the draft's first questions; undefined for the site's own mail server.
+   */
+  service?: MailService;
 }
 
 /** A flag as --help shows it: '--port <port>', or '--starttls'; and its help text. */
