@@ -255,8 +255,12 @@ function warnUnusedProbeOptions(unused: readonly string[], out: Output): void {
 /** `check`: what the flags refused stops it before the check. */
 async function checkCommand(invocation: CheckInvocation, out: Output): Promise<number> {
   if (invocation.problems.length > 0) throw new AnswersError(invocation.problems);
-  const { runCheck } = await import('../wizard/probe-step.ts');
-  return runCheck(invocation, await probeSetup(invocation.probe), out);
+  // The probe's code loads while the CA and the settings file are read; their errors come in that order.
+  const step = import('../wizard/probe-step.ts');
+  const setup = probeSetup(invocation.probe);
+  const stored = loadOutboundSettings(invocation.file);
+  for (const work of [step, setup, stored]) work.catch(() => {}); // each is awaited below
+  return (await step).runCheck(invocation, await setup, await stored, out);
 }
 
 /** Runs one command; `exit` ends the process at once (on a signal), which only the entry point does. */

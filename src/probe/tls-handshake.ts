@@ -22,19 +22,18 @@ const tlsModule = (): typeof tls => process.getBuiltinModule('node:tls');
 const secureContexts = new Map<string, tls.SecureContext>();
 
 /**
- * What a handshake trusts: Node's default CAs and, given one, the CA of --ca-file. Built once per
- * CA and shared by every handshake of the process (TLS-mode detection makes several); its first
- * build reads Node's bundled root certificates (20 ms and more), so the probe makes it while the
- * network is busy, not between a reply and the next command. The CA is added to Node's default
- * store rather than listed with tls.rootCertificates in `ca`, which would parse every bundled root
- * certificate again for each connection.
+ * What a handshake trusts: Node's bundled root certificates and, given one, the CA of --ca-file
+ * (`ca` replaces the defaults, so they are listed with it, as Node's documentation says). Built once
+ * per CA and shared by every handshake of the process (TLS-mode detection makes several). With a
+ * CA, OpenSSL parses every bundled root certificate from its PEM text (tens of milliseconds), so
+ * the probe makes the context while the network is busy, not between a reply and the next command.
  */
 export function secureContextFor(ca: string | undefined): tls.SecureContext {
   const key = ca ?? '';
   let context = secureContexts.get(key);
   if (!context) {
-    context = tlsModule().createSecureContext();
-    if (ca) (context.context as { addCACert(pem: string): void }).addCACert(ca);
+    const { createSecureContext, rootCertificates } = tlsModule();
+    context = createSecureContext(ca ? { ca: [...rootCertificates, ca] } : {});
     secureContexts.set(key, context);
   }
   return context;

@@ -6,7 +6,6 @@ import { EXIT, SettingsFileError } from '../errors.ts';
 import type { Output } from '../output.ts';
 import type { FailureKind, ProbeOptions, ProbeReport } from '../probe/index.ts';
 import { completeSettings, sendsPasswordInClear, type MailSettings } from '../settings/settings.ts';
-import { loadOutboundSettings } from '../settings/settings-file.ts';
 import type { QuestionId } from './questions/index.ts';
 import { trustNeedOf } from './teaming-java.ts';
 import type { ProbeCapability, ProbeRunOptions, ProbeVerdict } from './wizard.ts';
@@ -143,9 +142,8 @@ export async function sendTestMessage(setup: ProbeSetup, settings: MailSettings,
   return report.ok;
 }
 
-/** `check`: probe what the file says; change nothing. 0 when the check passes, 3 when it fails. */
-export async function runCheck({ file, json }: { file: string; json: boolean }, setup: ProbeSetup, out: Output): Promise<number> {
-  const stored = await loadOutboundSettings(file);
+/** `check`: probe what the file says (its settings as loadOutboundSettings read them); change nothing. 0 when the check passes, 3 when it fails. */
+export async function runCheck({ file, json }: { file: string; json: boolean }, setup: ProbeSetup, stored: Partial<MailSettings>, out: Output): Promise<number> {
   if (!stored.host) throw new SettingsFileError(file, 'names no mail host: run teaming-mail-setup --reconfigure to set one');
   // What the file leaves out, completed the way Teaming's JavaMail session reads it.
   const settings = completeSettings({ ...stored, host: stored.host, timeZone: stored.timeZone ?? 'UTC' });
