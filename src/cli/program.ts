@@ -33,7 +33,7 @@ function probeOptions(): Option[] {
   return [
     new Option('--probe-timeout <seconds>', 'limit for the whole check').default(DEFAULT_PROBE_TIMEOUT_SECONDS),
     new Option('--test-recipient <address>', 'send a test message to this address'),
-    new Option('--ca-file <pem>', 'trust this CA certificate (PEM) for the server\'s TLS certificate'),
+    new Option('--ca-file <pem>', "trust this CA certificate (PEM) for the server's TLS certificate"),
     new Option('--accept-certificate <sha256>', 'accept the server certificate with this SHA-256 fingerprint (self-signed)'),
     new Option('--allow-plaintext-auth', 'send the password on a connection without TLS (refused unless given)'),
   ];
@@ -64,7 +64,10 @@ export function buildProgram(run: (command: CommandName, options: CommandLineOpt
   // Each question's flags (question definitions, in their order), then the answers file's.
   const answerFlags = QUESTIONS.flatMap(({ given, secret }) => [...(given?.flags ?? []), ...(secret?.flags ?? [])]);
   for (const option of [
-    new Option('--service <name>', 'a mail service preset: fills protocol, host, port and TLS (Outlook365, Outlook365-Connector, Gmail, SES-EU-WEST-1, SendGrid, Mailgun, Postmark, SendinBlue… nodemailer\'s well-known names)'),
+    new Option(
+      '--service <name>',
+      "a mail service preset: fills protocol, host, port and TLS (Outlook365, Outlook365-Connector, Gmail, SES-EU-WEST-1, SendGrid, Mailgun, Postmark, SendinBlue… nodemailer's well-known names)",
+    ),
     ...answerFlags.map(({ flag, help }) => new Option(flag, help)),
     new Option('--answers <file>', 'JSON answers file; flags override it'),
     new Option('--write-answers <file>', 'save the answers (never the password) to replay on other servers'),

@@ -90,7 +90,7 @@ const PROVIDER_REPLIES: readonly ProviderReply[] = [
     message: 'Google did not accept the user name and password',
     advice:
       'the user name is the full Gmail or Workspace address; the password must be an app password (it needs 2-Step Verification), since Google refuses the normal password for SMTP; ' +
-      'for the Workspace relay (smtp-relay.gmail.com) the Admin console must allow SMTP AUTH or register this server\'s IP address',
+      "for the Workspace relay (smtp-relay.gmail.com) the Admin console must allow SMTP AUTH or register this server's IP address",
     question: 'password',
   },
   {
@@ -103,7 +103,7 @@ const PROVIDER_REPLIES: readonly ProviderReply[] = [
     message: "Google's relay refuses the name this machine announces with EHLO",
     advice:
       "smtp-relay.gmail.com wants a fully-qualified EHLO name: set the name Teaming announces (mail.smtp.localhost) to this server's DNS name; " +
-      'the relay also needs this server\'s IP address registered in the Admin console (Gmail → Routing → SMTP relay service), or SMTP AUTH',
+      "the relay also needs this server's IP address registered in the Admin console (Gmail → Routing → SMTP relay service), or SMTP AUTH",
     question: 'host',
   },
   {

@@ -72,7 +72,11 @@ const CONVENTIONS: readonly Convention[] = [
     host: /^smtp\.sendgrid\.net$/,
     auth: true,
     username: 'apikey',
-    help: ['Login: the user name is literally "apikey"; the password is a SendGrid API key with the Mail Send permission.', VERIFIED_SENDER, 'Other ports: 2525 (STARTTLS), or 465 (SMTPS).'],
+    help: [
+      'Login: the user name is literally "apikey"; the password is a SendGrid API key with the Mail Send permission.',
+      VERIFIED_SENDER,
+      'Other ports: 2525 (STARTTLS), or 465 (SMTPS).',
+    ],
   },
   {
     host: /^email-smtp\.[a-z0-9-]+\.amazonaws\.com$/,
@@ -105,18 +109,29 @@ const CONVENTIONS: readonly Convention[] = [
   {
     host: /^smtp(\.eu)?\.mailgun\.org$/,
     auth: true,
-    help: ["Login: the domain's SMTP credentials (Mailgun → Sending → Domain settings → SMTP credentials), such as postmaster@mg.example.com.", 'Other ports: 587 or 2525 (STARTTLS).'],
+    help: [
+      "Login: the domain's SMTP credentials (Mailgun → Sending → Domain settings → SMTP credentials), such as postmaster@mg.example.com.",
+      'Other ports: 587 or 2525 (STARTTLS).',
+    ],
   },
   {
     host: /^smtp\.postmarkapp\.com$/,
     auth: true,
     tokenIsUsername: true,
-    help: ["Login: the server's API token, as both the user name and the password.", 'Sender: a confirmed Sender Signature or a verified domain.', 'Other ports: 25 or 587 (STARTTLS).'],
+    help: [
+      "Login: the server's API token, as both the user name and the password.",
+      'Sender: a confirmed Sender Signature or a verified domain.',
+      'Other ports: 25 or 587 (STARTTLS).',
+    ],
   },
   {
     host: /^smtp-relay\.(brevo|sendinblue)\.com$/,
     auth: true,
-    help: ['Login: the SMTP login Brevo shows (SMTP & API → SMTP) and an SMTP key as the password.', VERIFIED_SENDER, 'Other ports: 2525 (STARTTLS), or 465 (SMTPS).'],
+    help: [
+      'Login: the SMTP login Brevo shows (SMTP & API → SMTP) and an SMTP key as the password.',
+      VERIFIED_SENDER,
+      'Other ports: 2525 (STARTTLS), or 465 (SMTPS).',
+    ],
   },
 ];
 
@@ -176,7 +191,13 @@ export async function findService(name: string): Promise<MailService | undefined
   const known = await wellKnown(name);
   if (known) return preset(await canonicalName(name), known);
   const region = SES_REGION.exec(name)?.[1];
-  if (region) return preset(`SES-${region.toUpperCase()}`, { description: `AWS SES ${region.toLowerCase()}`, host: `email-smtp.${region.toLowerCase()}.amazonaws.com`, port: 465, secure: true });
+  if (region)
+    return preset(`SES-${region.toUpperCase()}`, {
+      description: `AWS SES ${region.toLowerCase()}`,
+      host: `email-smtp.${region.toLowerCase()}.amazonaws.com`,
+      port: 465,
+      secure: true,
+    });
   return undefined;
 }
 

@@ -32,7 +32,11 @@ const SERVICE_LABEL = 'Mail service';
 export function summarySheet(settings: Partial<MailSettings>, style: ChalkInstance, title = 'Outbound e-mail', service?: string): string[] {
   const rows = sheetRows(settings);
   const width = Math.max(...rows.map(([key]) => labelOf(key).length), service ? SERVICE_LABEL.length : 0);
-  const lines = [style.bold(title), ...(service ? [`  ${SERVICE_LABEL.padEnd(width)}  ${service}`] : []), ...rows.map(([key, value]) => `  ${labelOf(key).padEnd(width)}  ${value}`)];
+  const lines = [
+    style.bold(title),
+    ...(service ? [`  ${SERVICE_LABEL.padEnd(width)}  ${service}`] : []),
+    ...rows.map(([key, value]) => `  ${labelOf(key).padEnd(width)}  ${value}`),
+  ];
   if (sendsPasswordInClear(settings)) lines.push(style.yellow(`  Warning: ${PLAINTEXT_WARNING}`));
   return lines;
 }

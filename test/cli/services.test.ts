@@ -37,12 +37,12 @@ describe('--service: a mail service preset, unattended', { concurrency: true }, 
     assert.equal(file, presetFile({ protocol: 'smtp', host: 'smtp.sendgrid.net', port: 587, user: 'apikey' }));
   });
 
-  test('SES-EU-WEST-1 (any case): the region\'s host, 465, SMTPS', async () => {
+  test("SES-EU-WEST-1 (any case): the region's host, 465, SMTPS", async () => {
     const { file } = await writeWithService('ses-eu-west-1', '--username', 'AKIASMTPUSER');
     assert.equal(file, presetFile({ protocol: 'smtps', host: 'email-smtp.eu-west-1.amazonaws.com', port: 465, user: 'AKIASMTPUSER' }));
   });
 
-  test('SES-AP-EAST-1, a region nodemailer\'s list lacks: the same host pattern', async () => {
+  test("SES-AP-EAST-1, a region nodemailer's list lacks: the same host pattern", async () => {
     const { file } = await writeWithService('SES-AP-EAST-1', '--username', 'AKIASMTPUSER');
     assert.equal(file, presetFile({ protocol: 'smtps', host: 'email-smtp.ap-east-1.amazonaws.com', port: 465, user: 'AKIASMTPUSER' }));
   });
@@ -72,7 +72,7 @@ describe('--service: a mail service preset, unattended', { concurrency: true }, 
     assert.equal((await writeWithService('Brevo', '--username', USER)).file, expected);
   });
 
-  test('Outlook365-Connector: port 25, STARTTLS, no authentication; the tenant\'s host given with --host', async () => {
+  test("Outlook365-Connector: port 25, STARTTLS, no authentication; the tenant's host given with --host", async () => {
     const cwd = await tempFolder();
     const host = 'contoso-com.mail.protection.outlook.com';
     const result = await run([...UNATTENDED, '--service', 'Outlook365-Connector', '--host', host, '--time-zone', 'UTC'], { cwd });

@@ -63,7 +63,7 @@ describe('the service menu in a real terminal', () => {
     );
   });
 
-  test('Microsoft 365 connector relay: the tenant\'s host is the one endpoint question; no login', async () => {
+  test("Microsoft 365 connector relay: the tenant's host is the one endpoint question; no login", async () => {
     const run = start();
     await choose(run, 'Where does the mail go?', 'Microsoft 365 connector relay', 'down', 2);
     await run.waitFor("Host: your tenant's MX endpoint, <tenant>.mail.protection.outlook.com");

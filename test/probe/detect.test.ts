@@ -80,7 +80,12 @@ describe('probe: detectSettings', () => {
         ports: { smtps: closed, submission: submission.port, smtp: silent.port, ...relay },
       });
       assert.ok(performance.now() - started < FAILURE_TIMEOUT_MS + 1000);
-      assert.deepEqual(table(result), [`smtps:${closed}:plain:refused`, `smtp:${submission.port}:starttls:works`, `smtp:${silent.port}:starttls:timeout`, ...refusedRelayRows(relay)]);
+      assert.deepEqual(table(result), [
+        `smtps:${closed}:plain:refused`,
+        `smtp:${submission.port}:starttls:works`,
+        `smtp:${silent.port}:starttls:timeout`,
+        ...refusedRelayRows(relay),
+      ]);
       assert.deepEqual(result.recommended, { protocol: 'smtp', port: submission.port, starttls: true });
     } finally {
       await silent.close();
@@ -107,12 +112,18 @@ describe('probe: detectSettings', () => {
 
   test('nothing works: no recommendation', async () => {
     const [a, b, c] = [await closedPort(), await closedPort(), await closedPort()];
-    const result = await detectSettings('127.0.0.1', { timeoutMs: FAILURE_TIMEOUT_MS, ports: { smtps: a, submission: b, smtp: c, ...(await closedRelayPorts()) } });
+    const result = await detectSettings('127.0.0.1', {
+      timeoutMs: FAILURE_TIMEOUT_MS,
+      ports: { smtps: a, submission: b, smtp: c, ...(await closedRelayPorts()) },
+    });
     assert.equal(result.recommended, undefined);
-    assert.deepEqual(result.candidates.map((entry) => entry.report.failure?.kind), ['refused', 'refused', 'refused', 'refused', 'refused', 'refused']);
+    assert.deepEqual(
+      result.candidates.map((entry) => entry.report.failure?.kind),
+      ['refused', 'refused', 'refused', 'refused', 'refused', 'refused'],
+    );
   });
 
-  test('the usual ports closed, a relay service\'s 2465, 2587 and 2525 answering: all tried at once, the relay SMTPS port recommended', async () => {
+  test("the usual ports closed, a relay service's 2465, 2587 and 2525 answering: all tried at once, the relay SMTPS port recommended", async () => {
     const [a, b, c] = [await closedPort(), await closedPort(), await closedPort()];
     const result = await detectSettings('127.0.0.1', {
       timeoutMs: 5000,
@@ -131,7 +142,7 @@ describe('probe: detectSettings', () => {
     assert.deepEqual(result.recommended, { protocol: 'smtps', port: implicit.port, starttls: false });
   });
 
-  test('the default ports include the relay services\' 2465, 2587 and 2525', () => {
+  test("the default ports include the relay services' 2465, 2587 and 2525", () => {
     assert.deepEqual(DEFAULT_DETECT_PORTS, { smtps: 465, submission: 587, smtp: 25, relaySmtps: 2465, relaySubmission: 2587, relay: 2525 });
   });
 });

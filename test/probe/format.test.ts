@@ -106,7 +106,13 @@ describe('probe: secrets and fingerprints', () => {
         { name: 'greeting', outcome: 'ok', ms: 1, detail: '220 mail.example.test ESMTP' },
         { name: 'auth', outcome: 'failed', ms: 1, detail: `535 wrong ${plainB64}` },
       ],
-      failure: { stage: 'auth', kind: 'auth-refused', message: `authentication refused: 535 ${saslB64}`, advice: 'check the user name', serverReply: `535 5.7.8 wrong password ${password}` },
+      failure: {
+        stage: 'auth',
+        kind: 'auth-refused',
+        message: `authentication refused: 535 ${saslB64}`,
+        advice: 'check the user name',
+        serverReply: `535 5.7.8 wrong password ${password}`,
+      },
       transcript: ['S: 220 mail.example.test ESMTP', 'C: EHLO example', 'C: AUTH PLAIN <secret>', `S: 535 5.7.8 wrong password ${password}`, 'C: QUIT'],
     } as unknown as ProbeReport;
     const shown = redactReport(report, forms);
@@ -116,7 +122,13 @@ describe('probe: secrets and fingerprints', () => {
     assert.equal(shown.failure?.serverReply, `535 ${REPEATED_CREDENTIALS}`);
     assert.equal(shown.failure?.message, REPEATED_CREDENTIALS);
     assert.equal(shown.failure?.advice, 'check the user name');
-    assert.deepEqual(shown.transcript, ['S: 220 mail.example.test ESMTP', 'C: EHLO example', 'C: AUTH PLAIN <secret>', `S: 535 ${REPEATED_CREDENTIALS}`, 'C: QUIT']);
+    assert.deepEqual(shown.transcript, [
+      'S: 220 mail.example.test ESMTP',
+      'C: EHLO example',
+      'C: AUTH PLAIN <secret>',
+      `S: 535 ${REPEATED_CREDENTIALS}`,
+      'C: QUIT',
+    ]);
     assert.ok(!JSON.stringify(shown).includes('••••••'));
     assert.deepEqual(secretForms('teaming', ''), []);
   });

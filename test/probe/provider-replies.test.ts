@@ -46,7 +46,7 @@ async function replay(at: Command, reply: string[]): Promise<ProbeReport> {
   }
 }
 
-describe('probe: the refusals of mail services, each in the service\'s words', () => {
+describe("probe: the refusals of mail services, each in the service's words", () => {
   test('Microsoft 365 535 5.7.139: SMTP AUTH disabled for the tenant, the 2026 situation and both ways forward', async () => {
     const report = await replay('AUTH', [
       '535 5.7.139 Authentication unsuccessful, SmtpClientAuthentication is disabled for the Tenant. Visit https://aka.ms/smtp_auth_disabled for more information. [AM0PR02CA0001.eurprd02.prod.outlook.com]',
@@ -54,7 +54,10 @@ describe('probe: the refusals of mail services, each in the service\'s words', (
     assert.equal(report.failure?.stage, 'auth');
     assert.equal(report.failure?.kind, 'auth-refused');
     assert.equal(report.failure?.provider, 'Microsoft 365');
-    assert.match(report.failure?.message ?? '', /^SMTP AUTH is disabled for this Microsoft 365 tenant: 535 5\.7\.139 Authentication unsuccessful, SmtpClientAuthentication is disabled/);
+    assert.match(
+      report.failure?.message ?? '',
+      /^SMTP AUTH is disabled for this Microsoft 365 tenant: 535 5\.7\.139 Authentication unsuccessful, SmtpClientAuthentication is disabled/,
+    );
     assert.equal(report.failure?.advice, MICROSOFT_365_WAYS_FORWARD);
     assert.match(MICROSOFT_365_WAYS_FORWARD, /end of December 2026/);
     assert.match(MICROSOFT_365_WAYS_FORWARD, /Set-CASMailbox -Identity <mailbox> -SmtpClientAuthenticationDisabled \$false/);
@@ -74,7 +77,10 @@ describe('probe: the refusals of mail services, each in the service\'s words', (
   test('Microsoft 365 535 5.7.3: the sign-in refused, the password or SMTP AUTH off', async () => {
     const report = await replay('AUTH', ['535 5.7.3 Authentication unsuccessful [SN4PR0501CA0123.namprd05.prod.outlook.com]']);
     assert.equal(report.failure?.provider, 'Microsoft 365');
-    assert.equal(report.failure?.message, 'Microsoft 365 refused the sign-in: 535 5.7.3 Authentication unsuccessful [SN4PR0501CA0123.namprd05.prod.outlook.com]');
+    assert.equal(
+      report.failure?.message,
+      'Microsoft 365 refused the sign-in: 535 5.7.3 Authentication unsuccessful [SN4PR0501CA0123.namprd05.prod.outlook.com]',
+    );
     assert.match(report.failure?.advice ?? '', /^check the user name \(the mailbox's full address\) and its password; if they are right, SMTP AUTH is off/);
     assert.ok(report.failure?.advice.endsWith(MICROSOFT_365_WAYS_FORWARD));
     assert.equal(report.failure?.question, 'password');
@@ -87,7 +93,10 @@ describe('probe: the refusals of mail services, each in the service\'s words', (
     ]);
     assert.equal(report.failure?.provider, 'Google');
     assert.equal(report.failure?.kind, 'auth-refused');
-    assert.match(report.failure?.message ?? '', /^Google wants an app password for this account, not its normal password: 534 5\.7\.9 Application-specific password required/);
+    assert.match(
+      report.failure?.message ?? '',
+      /^Google wants an app password for this account, not its normal password: 534 5\.7\.9 Application-specific password required/,
+    );
     assert.match(report.failure?.advice ?? '', /^turn on 2-Step Verification for the account, create an app password/);
   });
 
@@ -102,12 +111,18 @@ describe('probe: the refusals of mail services, each in the service\'s words', (
   });
 
   test('Google relay 421 4.7.0 (EHLO): the EHLO name is not fully qualified', async () => {
-    const report = await replay('EHLO', ['421-4.7.0 Try again later, closing connection. (EHLO)', '421 4.7.0  For more information, go to https://support.google.com/a/answer/3221692 - gsmtp']);
+    const report = await replay('EHLO', [
+      '421-4.7.0 Try again later, closing connection. (EHLO)',
+      '421 4.7.0  For more information, go to https://support.google.com/a/answer/3221692 - gsmtp',
+    ]);
     assert.equal(report.failure?.stage, 'ehlo');
     assert.equal(report.failure?.kind, 'ehlo-refused');
     assert.equal(report.failure?.provider, 'Google');
     assert.match(report.failure?.message ?? '', /^Google's relay refuses the name this machine announces with EHLO: 421 4\.7\.0 Try again later/);
-    assert.match(report.failure?.advice ?? '', /^smtp-relay\.gmail\.com wants a fully-qualified EHLO name: set the name Teaming announces \(mail\.smtp\.localhost\)/);
+    assert.match(
+      report.failure?.advice ?? '',
+      /^smtp-relay\.gmail\.com wants a fully-qualified EHLO name: set the name Teaming announces \(mail\.smtp\.localhost\)/,
+    );
   });
 
   const sendGrid =
@@ -145,7 +160,7 @@ describe('probe: the refusals of mail services, each in the service\'s words', (
     assert.match(report.failure?.advice ?? '', /^SES signs in with SMTP credentials .*not with an IAM access key and secret/);
   });
 
-  test('a reply no service table knows keeps the generic diagnosis, also with words like a service\'s under another code', async () => {
+  test("a reply no service table knows keeps the generic diagnosis, also with words like a service's under another code", async () => {
     for (const reply of ['535 5.7.8 Error: authentication failed: bad password', '535 5.7.8 Authentication credentials invalid']) {
       const report = await replay('AUTH', [reply]);
       assert.equal(report.failure?.provider, undefined, reply);

@@ -15,9 +15,21 @@ const OWN_SERVER = 'own';
 const SES = 'SES';
 
 const MENU: readonly Choice<string>[] = [
-  { value: OWN_SERVER, name: 'Our own mail server', description: 'Postfix, Exchange, Domino, GroupWise…: the questions of the installation summary sheet, one by one.' },
-  { value: 'Outlook365', name: 'Microsoft 365 (SMTP AUTH)', description: "The mailbox's address and password. Basic-auth SMTP AUTH is off by default for existing tenants from the end of December 2026." },
-  { value: 'Outlook365-Connector', name: 'Microsoft 365 connector relay', description: "The tenant's MX endpoint, port 25 with STARTTLS, no login: an inbound connector allows this server." },
+  {
+    value: OWN_SERVER,
+    name: 'Our own mail server',
+    description: 'Postfix, Exchange, Domino, GroupWise…: the questions of the installation summary sheet, one by one.',
+  },
+  {
+    value: 'Outlook365',
+    name: 'Microsoft 365 (SMTP AUTH)',
+    description: "The mailbox's address and password. Basic-auth SMTP AUTH is off by default for existing tenants from the end of December 2026.",
+  },
+  {
+    value: 'Outlook365-Connector',
+    name: 'Microsoft 365 connector relay',
+    description: "The tenant's MX endpoint, port 25 with STARTTLS, no login: an inbound connector allows this server.",
+  },
   { value: 'Gmail', name: 'Google Workspace / Gmail', description: 'The full address and an app password (2-Step Verification on).' },
   { value: 'GmailWorkspace', name: 'Google Workspace SMTP relay', description: "This server's IP address registered in the Admin console, or a login." },
   { value: SES, name: 'Amazon SES', description: 'SMTP credentials (not IAM keys) of one region; a verified sender.' },
@@ -37,11 +49,18 @@ function describe(settings: Partial<MailSettings>): string {
  * Before the questions left (interactive): what the preset fills and what the service expects;
  * for Postmark, its token, asked once as a secret, is the user name and the password.
  */
-export async function introduceService({ prompt, out }: Pick<StepContext, 'prompt' | 'out'>, service: MailService, given: Partial<MailSettings>): Promise<MailService> {
+export async function introduceService(
+  { prompt, out }: Pick<StepContext, 'prompt' | 'out'>,
+  service: MailService,
+  given: Partial<MailSettings>,
+): Promise<MailService> {
   out.help(`${service.title}: ${describe(service.settings)}.`);
   for (const line of service.help) out.help(line);
   if (!service.tokenIsUsername || given.password !== undefined) return service;
-  const token = await prompt.password({ message: `${service.title} server API token`, validate: (value) => value.trim() !== '' || 'the token is required: Postmark → Servers → your server → API Tokens' });
+  const token = await prompt.password({
+    message: `${service.title} server API token`,
+    validate: (value) => value.trim() !== '' || 'the token is required: Postmark → Servers → your server → API Tokens',
+  });
   return { ...service, settings: { ...service.settings, username: token, password: token } };
 }
 
@@ -52,7 +71,8 @@ export async function introduceService({ prompt, out }: Pick<StepContext, 'promp
 export async function chooseService(ctx: StepContext): Promise<MailService | undefined> {
   const { prompt } = ctx;
   const current = ctx.stored.host !== undefined ? await serviceForHost(ctx.stored.host) : undefined;
-  const currentChoice = current === undefined ? OWN_SERVER : current.name.startsWith('SES-') ? SES : MENU.some((entry) => entry.value === current.name) ? current.name : OWN_SERVER;
+  const currentChoice =
+    current === undefined ? OWN_SERVER : current.name.startsWith('SES-') ? SES : MENU.some((entry) => entry.value === current.name) ? current.name : OWN_SERVER;
   const choice = await prompt.select({ message: 'Where does the mail go?', choices: MENU, default: currentChoice, pageSize: MENU.length });
   if (choice === OWN_SERVER) return undefined;
   const name =

@@ -18,7 +18,16 @@ async function run(script: [string, unknown][], overrides: Partial<WizardOptions
   if (existing !== undefined) await writeFile(file, existing);
   const { prompt, asked } = scriptedPrompter(script);
   const { out, text } = capturedOutput();
-  const options: WizardOptions = { file, reconfigure: existing !== undefined, interactive: true, force: false, dryRun: false, preset: {}, commandLine: COMMAND_LINE_WORDS, ...overrides };
+  const options: WizardOptions = {
+    file,
+    reconfigure: existing !== undefined,
+    interactive: true,
+    force: false,
+    dryRun: false,
+    preset: {},
+    commandLine: COMMAND_LINE_WORDS,
+    ...overrides,
+  };
   await runWizard(options, { prompt, out, now: () => NOW, files: diskFileAccess });
   return { asked, text: text(), written: await readFile(file, 'latin1') };
 }
@@ -38,7 +47,10 @@ test('SendGrid: the preset answers protocol, host, port, STARTTLS, authenticatio
   assert.match(text, /SendGrid: smtp\.sendgrid\.net, port 587, SMTP with STARTTLS, user name "apikey"\./);
   assert.match(text, /Login: the user name is literally "apikey"; the password is a SendGrid API key/);
   assert.match(text, /\n {2}Mail service {16}SendGrid\n {2}Protocol {20}SMTP\n {2}Mail host {19}smtp\.sendgrid\.net\n {2}Port {24}587\n/);
-  assert.match(written, /^mail\.smtp\.host=smtp\.sendgrid\.net\nmail\.smtp\.port=587\nmail\.smtp\.auth=true\nmail\.smtp\.user=apikey\nmail\.smtp\.password=SG\.key\n/m);
+  assert.match(
+    written,
+    /^mail\.smtp\.host=smtp\.sendgrid\.net\nmail\.smtp\.port=587\nmail\.smtp\.auth=true\nmail\.smtp\.user=apikey\nmail\.smtp\.password=SG\.key\n/m,
+  );
 });
 
 test('Amazon SES: the region is the second question; its host, 465 and SMTPS are filled', async () => {
@@ -115,7 +127,10 @@ test('--service Postmark on a terminal: no menu; the service is introduced and i
     { service: await findService('postmark') },
   );
   assert.equal(asked[0]!.kind, 'password');
-  assert.match(text, /Postmark: smtp\.postmarkapp\.com, port 2525, SMTP with STARTTLS\.\nLogin: the server's API token, as both the user name and the password\./);
+  assert.match(
+    text,
+    /Postmark: smtp\.postmarkapp\.com, port 2525, SMTP with STARTTLS\.\nLogin: the server's API token, as both the user name and the password\./,
+  );
   assert.match(written, /^mail\.smtp\.user=pm-token-5678\nmail\.smtp\.password=pm-token-5678\n/m);
 });
 
