@@ -45,6 +45,8 @@ export function completeSettings(given: Partial<MailSettings> & Pick<MailSetting
     password: auth ? (given.password ?? '') : '',
     allowSendToAllUsers: given.allowSendToAllUsers ?? DEFAULTS.allowSendToAllUsers,
     connectionTimeoutMs: given.connectionTimeoutMs ?? DEFAULTS.connectionTimeoutMs,
+    sender: given.sender ?? '',
+    ehloName: given.ehloName ?? '',
   };
 }
 

@@ -75,7 +75,7 @@ async function answerQuestions(ctx: StepContext, options: WizardOptions, only?: 
     }
     const preset = options.preset[question.id];
     const revisit = again.has(question.id);
-    if (!revisit && (ctx.draft[question.id] !== undefined || question.asked !== 'always')) continue;
+    if (!revisit && (ctx.draft[question.id] !== undefined || question.asked !== 'always' || !question.askedIf(ctx.draft))) continue;
     if (preset !== undefined && !revisit) {
       Object.assign(ctx.draft, { [question.id]: preset });
       continue;
@@ -114,7 +114,7 @@ function storedFor(ctx: StepContext): Partial<MailSettings> {
 function draftSettings(ctx: StepContext, options: WizardOptions): MailSettings {
   const draft = { ...ctx.draft };
   for (const question of QUESTIONS) {
-    if (question.asked === 'always' || draft[question.id] !== undefined || !question.applies(draft)) continue;
+    if ((question.asked === 'always' && question.askedIf(draft)) || draft[question.id] !== undefined || !question.applies(draft)) continue;
     const value = options.preset[question.id] ?? question.defaultValue(draft, storedFor(ctx));
     Object.assign(draft, { [question.id]: value });
   }

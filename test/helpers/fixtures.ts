@@ -16,6 +16,8 @@ export const PLAIN_SMTP: MailSettings = {
   password: 'pw',
   allowSendToAllUsers: true,
   connectionTimeoutMs: 15000,
+  sender: '',
+  ehloName: '',
 };
 
 /** The two comment lines a new file starts with. */
@@ -31,4 +33,13 @@ export const HEADER =
  */
 export function propertiesText(keys: Readonly<Record<string, string>>, { header = true }: { header?: boolean } = {}): string {
   return (header ? HEADER : '') + Object.entries(keys).map(([key, value]) => `${key}=${value}\n`).join('');
+}
+
+/**
+ * The settings as a file reads them back: the optional keys only when set (an empty sender or EHLO
+ * name is no line), and never the sender in installer.xml (which has no place for it).
+ */
+export function storedForm(settings: Partial<MailSettings>, format: 'properties' | 'xml' = 'properties'): Partial<MailSettings> {
+  const { sender, ehloName, ...rest } = settings;
+  return { ...rest, ...(ehloName ? { ehloName } : {}), ...(!sender || format === 'xml' ? {} : { sender }) };
 }

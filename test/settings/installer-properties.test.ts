@@ -231,9 +231,10 @@ describe('readInstallerProperties', () => {
 
   it('reads what it wrote', () => {
     const password = ' \\ é😀\u2028=:#! ';
-    assert.deepEqual(readInstallerProperties(write(undefined, { ...SMTP, password }), 'f'), {
+    const written = { ...SMTP, password, sender: 'notify@example.com', ehloName: 'teaming.example.com' };
+    assert.deepEqual(readInstallerProperties(write(undefined, written), 'f'), {
       hasOutbound: true,
-      settings: { ...SMTP, password },
+      settings: written,
       javaMail: { starttlsRequired: true, checkServerIdentity: true },
     });
   });

@@ -134,6 +134,8 @@ test('--reconfigure offers the stored values, keeps the stored password on a bla
     ['Does the mail server require authentication?', true],
     ['User name or e-mail address', ''],
     ['Password', ''],
+    // The stored user name "teaming" is no address: Teaming would send from it as it is.
+    ['Sender address of notifications', ''],
     ['Allow users to send e-mail to the All Users group?', true],
     ['Write', 'write'],
   ]);
@@ -142,7 +144,7 @@ test('--reconfigure offers the stored values, keeps the stored password on a bla
 
   assert.deepEqual(
     asked.map((question) => question.default),
-    ['smtp', 'old.example.com', '25', true, 'America/Chicago', true, 'teaming', undefined, true, undefined],
+    ['smtp', 'old.example.com', '25', true, 'America/Chicago', true, 'teaming', undefined, undefined, true, undefined],
   );
   assert.equal(
     await readFile(file, 'latin1'),
@@ -171,6 +173,7 @@ test('--reconfigure with no change writes nothing', async () => {
     ['Does the mail server require authentication?', true],
     ['User name or e-mail address', ''],
     ['Password', ''],
+    ['Sender address of notifications', ''],
     ['Allow users to send e-mail to the All Users group?', true],
     ['Nothing changed. What now?', 'write'],
   ]);
