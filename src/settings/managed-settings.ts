@@ -14,6 +14,7 @@ import {
   plainText,
   portSchema,
   protocolSchema,
+  readTimeoutMsSchema,
   senderSchema,
   timeZoneSchema,
 } from './schemas.ts';
@@ -77,6 +78,9 @@ export function managedKeys(settings: MailSettings): KeyPlan[] {
     [`mail.${p}.password`, settings.auth && settings.password !== '' ? settings.password : undefined],
     [`mail.${p}.sendpartial`, 'true'],
     [`mail.${p}.connectiontimeout`, String(settings.connectionTimeoutMs)],
+    // JavaMail waits forever for a read or a write without these: a stalled server would hang Teaming's mail thread.
+    [`mail.${p}.timeout`, String(settings.readTimeoutMs)],
+    [`mail.${p}.writetimeout`, String(settings.readTimeoutMs)],
     // The EHLO name: without it JavaMail announces this machine's canonical host name.
     [ehloNameKey(p), settings.ehloName === '' ? undefined : settings.ehloName],
     // JavaMail 1.x checks the certificate's name only when asked.
@@ -147,6 +151,7 @@ export function readManagedSettings(
   assign('username', read(`mail.${p}.user`, plainText('user name')));
   assign('password', read(`mail.${p}.password`, passwordSchema));
   assign('connectionTimeoutMs', read(`mail.${p}.connectiontimeout`, connectionTimeoutMsSchema));
+  assign('readTimeoutMs', read(`mail.${p}.timeout`, readTimeoutMsSchema));
   assign('ehloName', read(ehloNameKey(p), ehloNameSchema));
   assign('sender', read(SENDER_KEY, senderSchema));
   assign('starttls', p === 'smtp' ? read('mail.smtp.starttls.enable', storedBoolean) : false);

@@ -114,6 +114,8 @@ export const booleanSchema = (field: string) =>
 
 export const connectionTimeoutSecondsSchema = wholeNumber('connection timeout must be a whole number of seconds from 1 to 600', 1, 600);
 
+export const readTimeoutSecondsSchema = wholeNumber('read timeout must be a whole number of seconds from 1 to 600', 1, 600);
+
 /** The whole mail server check's limit (--probe-timeout). */
 export const probeTimeoutSecondsSchema = wholeNumber('probe timeout must be a whole number of seconds from 1 to 300', 1, 300);
 
@@ -149,6 +151,9 @@ export const ehloNameSchema = withoutControlCharacters('EHLO name')
 /** Stored in milliseconds (JavaMail's unit); any whole number an administrator may have set by hand. */
 export const connectionTimeoutMsSchema = wholeNumber('connection timeout must be a whole number of milliseconds from 1000 to 600000', 1000, 600000);
 
+/** mail.<protocol>.timeout and .writetimeout, in milliseconds, as an administrator may have set them. */
+export const readTimeoutMsSchema = wholeNumber('read timeout must be a whole number of milliseconds from 1000 to 600000', 1000, 600000);
+
 /**
  * One site's outbound e-mail settings, complete (settings.ts: MailSettings). Each value as it is
  * stored: the user name may be blank (no authentication), the timeout is in milliseconds.
@@ -168,6 +173,8 @@ export const mailSettingsSchema = z.object({
   password: passwordSchema,
   allowSendToAllUsers: z.boolean(),
   connectionTimeoutMs: connectionTimeoutMsSchema,
+  /** How long JavaMail waits for a read or a write (mail.<protocol>.timeout and .writetimeout); JavaMail's own default is forever. */
+  readTimeoutMs: readTimeoutMsSchema,
   /** The sender of notifications (ssf.outgoing.from.address); '' when Teaming sends from the user name. */
   sender: plainText('sender'),
   /** The name JavaMail announces with EHLO (mail.<protocol>.localhost); '' for this machine's canonical name. */

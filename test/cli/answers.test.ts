@@ -40,6 +40,8 @@ describe('--answers FILE', { concurrency: true }, () => {
         'mail.smtps.user': 'notify@example.org',
         'mail.smtps.sendpartial': 'true',
         'mail.smtps.connectiontimeout': '5000',
+        'mail.smtps.timeout': '60000',
+        'mail.smtps.writetimeout': '60000',
         'mail.smtps.ssl.checkserveridentity': 'true',
         'notify.timezone': 'Europe/Paris',
         'mail.allowSendToAllUsers': 'false',

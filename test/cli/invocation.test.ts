@@ -15,7 +15,7 @@ test('the wizard with commander\'s defaults: typed values, the check on, nothing
     interactive: true,
     force: false,
     dryRun: false,
-    answers: { protocol: undefined, host: undefined, port: undefined, starttls: undefined, timeZone: undefined, auth: undefined, username: undefined, sender: undefined, allowAllUsers: undefined, connectionTimeout: undefined, ehloName: undefined },
+    answers: { protocol: undefined, host: undefined, port: undefined, starttls: undefined, timeZone: undefined, auth: undefined, username: undefined, sender: undefined, allowAllUsers: undefined, connectionTimeout: undefined, readTimeout: undefined, ehloName: undefined },
     answersFile: undefined,
     writeAnswers: undefined,
     password: { file: undefined, stdin: false },

@@ -25,6 +25,8 @@ const OLD_FILE =
     'mail.smtp.auth': 'false',
     'mail.smtp.sendpartial': 'true',
     'mail.smtp.connectiontimeout': '15000',
+    'mail.smtp.timeout': '60000',
+    'mail.smtp.writetimeout': '60000',
     'mail.smtp.starttls.enable': 'true',
     'notify.timezone': 'UTC',
     'mail.allowSendToAllUsers': 'true',

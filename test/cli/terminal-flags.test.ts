@@ -60,6 +60,8 @@ describe('flags on a terminal', { concurrency: true }, () => {
         'mail.smtp.auth': 'false',
         'mail.smtp.sendpartial': 'true',
         'mail.smtp.connectiontimeout': '20000',
+        'mail.smtp.timeout': '60000',
+        'mail.smtp.writetimeout': '60000',
         'mail.smtp.ssl.checkserveridentity': 'true',
         'mail.smtp.starttls.enable': 'false',
         'mail.smtp.starttls.required': 'false',

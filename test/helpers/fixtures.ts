@@ -16,6 +16,7 @@ export const PLAIN_SMTP: MailSettings = {
   password: 'pw',
   allowSendToAllUsers: true,
   connectionTimeoutMs: 15000,
+  readTimeoutMs: 60000,
   sender: '',
   ehloName: '',
 };

@@ -45,6 +45,8 @@ describe('writeInstallerProperties: a new file', () => {
         'mail.smtp.password': 'p\\=ss\\: \\#1 \\u00e9\\ud83d\\ude00',
         'mail.smtp.sendpartial': 'true',
         'mail.smtp.connectiontimeout': '15000',
+        'mail.smtp.timeout': '60000',
+        'mail.smtp.writetimeout': '60000',
         'mail.smtp.ssl.checkserveridentity': 'true',
         'mail.smtp.starttls.enable': 'true',
         'mail.smtp.starttls.required': 'true',
@@ -64,6 +66,8 @@ describe('writeInstallerProperties: a new file', () => {
         'mail.smtps.auth': 'false',
         'mail.smtps.sendpartial': 'true',
         'mail.smtps.connectiontimeout': '15000',
+        'mail.smtps.timeout': '60000',
+        'mail.smtps.writetimeout': '60000',
         'mail.smtps.ssl.checkserveridentity': 'true',
         'notify.timezone': 'America/New_York',
         'mail.allowSendToAllUsers': 'true',
@@ -113,6 +117,8 @@ describe('writeInstallerProperties: an existing file', () => {
         'mail.smtp.auth=false\r\n' +
         'mail.smtp.sendpartial=true\r\n' +
         'mail.smtp.connectiontimeout=15000\r\n' +
+        'mail.smtp.timeout=60000\r\n' +
+        'mail.smtp.writetimeout=60000\r\n' +
         KEPT_TAIL,
     );
   });
@@ -129,6 +135,8 @@ describe('writeInstallerProperties: an existing file', () => {
         'mail.smtp.password=sec ret\r\n' +
         'mail.smtp.sendpartial=true\r\n' +
         'mail.smtp.connectiontimeout=15000\r\n' +
+        'mail.smtp.timeout=60000\r\n' +
+        'mail.smtp.writetimeout=60000\r\n' +
         KEPT_TAIL,
     );
   });
@@ -144,6 +152,8 @@ describe('writeInstallerProperties: an existing file', () => {
         'mail.smtp.auth=false\n' +
         'mail.smtp.sendpartial=true\n' +
         'mail.smtp.connectiontimeout=15000\n' +
+        'mail.smtp.timeout=60000\n' +
+        'mail.smtp.writetimeout=60000\n' +
         'mail.smtp.ssl.checkserveridentity=true\n' +
         'mail.smtp.starttls.enable=true\n' +
         'mail.smtp.starttls.required=true\n' +
@@ -169,6 +179,8 @@ describe('writeInstallerProperties: an existing file', () => {
         'mail.smtp.auth=false\r' +
         'mail.smtp.sendpartial=true\r' +
         'mail.smtp.connectiontimeout=15000\r' +
+        'mail.smtp.timeout=60000\r' +
+        'mail.smtp.writetimeout=60000\r' +
         'mail.smtp.ssl.checkserveridentity=true\r' +
         'mail.smtp.starttls.enable=true\r' +
         'mail.smtp.starttls.required=true\r' +
@@ -201,6 +213,8 @@ describe('writeInstallerProperties: an existing file', () => {
         'mail.smtps.password': 'other',
         'mail.smtps.sendpartial': 'true',
         'mail.smtps.connectiontimeout': '15000',
+        'mail.smtps.timeout': '60000',
+        'mail.smtps.writetimeout': '60000',
         'mail.smtps.ssl.checkserveridentity': 'true',
         'mail.smtp.host': 'mail.example.com',
         'mail.smtp.port': '587',
@@ -209,6 +223,8 @@ describe('writeInstallerProperties: an existing file', () => {
         'mail.smtp.password': 's3cret',
         'mail.smtp.sendpartial': 'true',
         'mail.smtp.connectiontimeout': '15000',
+        'mail.smtp.timeout': '60000',
+        'mail.smtp.writetimeout': '60000',
         'mail.smtp.ssl.checkserveridentity': 'true',
         'mail.smtp.starttls.enable': 'true',
         'mail.smtp.starttls.required': 'true',

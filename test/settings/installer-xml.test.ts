@@ -56,14 +56,14 @@ const FIXTURE_WITH_NEW_SMTP = replaceAll(FIXTURE, [
   ['mail.smtp.connectiontimeout="15000"', 'mail.smtp.connectiontimeout="20000"'],
   ['mail.smtp.starttls.enable="false"', 'mail.smtp.starttls.enable="true"'],
   // Teaming 2.0's file has no JavaMail safety keys: they are added, each on a line of its own.
-  ['mail.smtps.sendpartial="true" />', 'mail.smtps.sendpartial="true"\n        mail.smtp.ssl.checkserveridentity="true"\n        mail.smtp.starttls.required="true" />'],
+  ['mail.smtps.sendpartial="true" />', 'mail.smtps.sendpartial="true"\n        mail.smtp.timeout="60000"\n        mail.smtp.writetimeout="60000"\n        mail.smtp.ssl.checkserveridentity="true"\n        mail.smtp.starttls.required="true" />'],
 ]);
 
 /** The fixture as the wizard leaves it: with the JavaMail safety attributes Teaming 2.0's file lacks, each on a line of its own. */
 const FIXTURE_WITH_SAFETY = replaceOnce(
   FIXTURE,
   'mail.smtps.sendpartial="true" />',
-  'mail.smtps.sendpartial="true"\n        mail.smtp.ssl.checkserveridentity="true"\n        mail.smtp.starttls.required="false" />',
+  'mail.smtps.sendpartial="true"\n        mail.smtp.timeout="60000"\n        mail.smtp.writetimeout="60000"\n        mail.smtp.ssl.checkserveridentity="true"\n        mail.smtp.starttls.required="false" />',
 );
 
 /** The fixture declared and encoded as ISO-8859-1 (its one character beyond Latin-1, a dash in a comment, made plain). */
@@ -174,7 +174,7 @@ describe('installer.xml: writing into an existing document', () => {
       ['mail.smtps.host="smtps.example.com"', 'mail.smtps.host="smtp.neu.example"'],
       ['mail.smtps.user="teaming@example.com" mail.smtps.password="old&amp;pass"', 'mail.smtps.user="notify@example.com" mail.smtps.password="x"'],
       // The last attribute starts its line, so the added one gets a line of its own.
-      ['mail.smtps.sendpartial="true" />', 'mail.smtps.sendpartial="true"\n        mail.smtps.connectiontimeout="20000"\n        mail.smtps.ssl.checkserveridentity="true" />'],
+      ['mail.smtps.sendpartial="true" />', 'mail.smtps.sendpartial="true"\n        mail.smtps.connectiontimeout="20000"\n        mail.smtps.timeout="60000"\n        mail.smtps.writetimeout="60000"\n        mail.smtps.ssl.checkserveridentity="true" />'],
     ]);
     assert.equal(write(FIXTURE, settings).toString('utf8'), expected);
   });
@@ -184,13 +184,13 @@ describe('installer.xml: writing into an existing document', () => {
     const settings: MailSettings = { ...FIXTURE_SETTINGS, protocol: 'smtps', host: 'smtps.example.com', port: 465 };
     const expected = replaceAll(smtps, [
       ['mail.smtps.auth="true" mail.smtps.user="teaming@example.com" mail.smtps.password="old&amp;pass"', 'mail.smtps.auth="false" mail.smtps.user="" mail.smtps.password=""'],
-      ['mail.smtps.sendpartial="true" />', 'mail.smtps.sendpartial="true"\n        mail.smtps.connectiontimeout="15000"\n        mail.smtps.ssl.checkserveridentity="true" />'],
+      ['mail.smtps.sendpartial="true" />', 'mail.smtps.sendpartial="true"\n        mail.smtps.connectiontimeout="15000"\n        mail.smtps.timeout="60000"\n        mail.smtps.writetimeout="60000"\n        mail.smtps.ssl.checkserveridentity="true" />'],
     ]);
     assert.equal(write(smtps, settings).toString('utf8'), expected);
   });
 
   test('a value in single quotes is changed inside its quotes, escaped for them', () => {
-    const text = "<InstallerConfig><EmailSettings><Outbound defaultTZ='UTC' allowSendToAllUsers='true'><Resource mail.transport.protocol='smtp' mail.smtp.host='h.example' mail.smtp.port='25' mail.smtp.auth='true' mail.smtp.user='a' mail.smtp.password='b' mail.smtp.sendpartial='true' mail.smtp.connectiontimeout='15000' mail.smtp.ssl.checkserveridentity='true' mail.smtp.starttls.enable='false' mail.smtp.starttls.required='false'/></Outbound></EmailSettings></InstallerConfig>";
+    const text = "<InstallerConfig><EmailSettings><Outbound defaultTZ='UTC' allowSendToAllUsers='true'><Resource mail.transport.protocol='smtp' mail.smtp.host='h.example' mail.smtp.port='25' mail.smtp.auth='true' mail.smtp.user='a' mail.smtp.password='b' mail.smtp.sendpartial='true' mail.smtp.connectiontimeout='15000' mail.smtp.timeout='60000' mail.smtp.writetimeout='60000' mail.smtp.ssl.checkserveridentity='true' mail.smtp.starttls.enable='false' mail.smtp.starttls.required='false'/></Outbound></EmailSettings></InstallerConfig>";
     const settings: MailSettings = { ...FIXTURE_SETTINGS, host: 'h.example', timeZone: 'UTC', auth: true, username: 'a', password: `it's "x"` };
     assert.equal(write(text, settings).toString('utf8'), replaceOnce(text, "mail.smtp.password='b'", `mail.smtp.password='it&apos;s "x"'`));
   });
@@ -203,7 +203,7 @@ describe('installer.xml: writing into an existing document', () => {
         ['<Outbound>', '<Outbound defaultTZ="America/New_York" allowSendToAllUsers="true">'],
         [
           'mail.smtp.host="mail.example.com"/>',
-          'mail.smtp.host="mail.example.com" mail.smtp.port="25" mail.smtp.auth="false" mail.smtp.sendpartial="true" mail.smtp.connectiontimeout="15000" mail.smtp.ssl.checkserveridentity="true" mail.smtp.starttls.enable="false" mail.smtp.starttls.required="false"/>',
+          'mail.smtp.host="mail.example.com" mail.smtp.port="25" mail.smtp.auth="false" mail.smtp.sendpartial="true" mail.smtp.connectiontimeout="15000" mail.smtp.timeout="60000" mail.smtp.writetimeout="60000" mail.smtp.ssl.checkserveridentity="true" mail.smtp.starttls.enable="false" mail.smtp.starttls.required="false"/>',
         ],
       ]),
     );
@@ -213,7 +213,7 @@ describe('installer.xml: writing into an existing document', () => {
       replaceOnce(
         ownLines,
         'mail.smtp.port="25"\n',
-        'mail.smtp.port="25"\n\t\t\t\tmail.smtp.auth="false"\n\t\t\t\tmail.smtp.sendpartial="true"\n\t\t\t\tmail.smtp.connectiontimeout="15000"\n\t\t\t\tmail.smtp.ssl.checkserveridentity="true"\n\t\t\t\tmail.smtp.starttls.enable="false"\n\t\t\t\tmail.smtp.starttls.required="false"\n',
+        'mail.smtp.port="25"\n\t\t\t\tmail.smtp.auth="false"\n\t\t\t\tmail.smtp.sendpartial="true"\n\t\t\t\tmail.smtp.connectiontimeout="15000"\n\t\t\t\tmail.smtp.timeout="60000"\n\t\t\t\tmail.smtp.writetimeout="60000"\n\t\t\t\tmail.smtp.ssl.checkserveridentity="true"\n\t\t\t\tmail.smtp.starttls.enable="false"\n\t\t\t\tmail.smtp.starttls.required="false"\n',
       ),
     );
   });
@@ -230,6 +230,8 @@ describe('installer.xml: missing elements are created in place', () => {
       `${indent}mail.smtp.password=""`,
       `${indent}mail.smtp.sendpartial="true"`,
       `${indent}mail.smtp.connectiontimeout="15000"`,
+      `${indent}mail.smtp.timeout="60000"`,
+      `${indent}mail.smtp.writetimeout="60000"`,
       `${indent}mail.smtp.ssl.checkserveridentity="true"`,
       `${indent}mail.smtp.starttls.enable="false"`,
       `${indent}mail.smtp.starttls.required="false" />`,
@@ -407,7 +409,7 @@ describe('installer.xml: the root element, as liberal as Teaming', () => {
       '        </Outbound>\n      </Group>\n    </EmailSettings>\n  </Config>\n  <EmailSettings><Outbound><Resource mail.smtp.host="second.example" /></Outbound></EmailSettings>\n</Site>\n';
     assert.deepEqual(read(text).settings, { protocol: 'smtp', host: 'deep.example', timeZone: 'UTC' });
     const output = write(text, { ...FIXTURE_SETTINGS, host: 'new.example' }).toString('utf8');
-    assert.equal(output, replaceOnce(text, '<Resource mail.smtp.host="deep.example" />', '<Resource mail.smtp.host="new.example" mail.transport.protocol="smtp" mail.smtp.port="25" mail.smtp.auth="false" mail.smtp.sendpartial="true" mail.smtp.connectiontimeout="15000" mail.smtp.ssl.checkserveridentity="true" mail.smtp.starttls.enable="false" mail.smtp.starttls.required="false" />').replace('defaultTZ="UTC"', 'defaultTZ="America/New_York" allowSendToAllUsers="true"'));
+    assert.equal(output, replaceOnce(text, '<Resource mail.smtp.host="deep.example" />', '<Resource mail.smtp.host="new.example" mail.transport.protocol="smtp" mail.smtp.port="25" mail.smtp.auth="false" mail.smtp.sendpartial="true" mail.smtp.connectiontimeout="15000" mail.smtp.timeout="60000" mail.smtp.writetimeout="60000" mail.smtp.ssl.checkserveridentity="true" mail.smtp.starttls.enable="false" mail.smtp.starttls.required="false" />').replace('defaultTZ="UTC"', 'defaultTZ="America/New_York" allowSendToAllUsers="true"'));
   });
 
   test('a known installer root without EmailSettings gets the section; another root without it is refused', () => {

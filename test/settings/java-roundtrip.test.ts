@@ -32,6 +32,7 @@ const settingsArbitrary: fc.Arbitrary<MailSettings> = fc
     password: trickyText(),
     allowSendToAllUsers: fc.boolean(),
     connectionTimeoutMs: fc.integer({ min: 1000, max: 600000 }),
+    readTimeoutMs: fc.integer({ min: 1000, max: 600000 }),
     sender: fc.constantFrom('', 'notify@example.com'),
     ehloName: fc.constantFrom('', 'teaming.example.com', '[192.0.2.7]'),
   })
@@ -50,7 +51,7 @@ const settingsArbitrary: fc.Arbitrary<MailSettings> = fc
 const MANAGED = [
   ...new Set(
     (['smtp', 'smtps'] as const).flatMap((protocol) =>
-      managedKeys({ protocol, host: '', port: 1, starttls: false, timeZone: '', auth: true, username: 'u', password: 'p', allowSendToAllUsers: true, connectionTimeoutMs: 1, sender: 's@example.com', ehloName: 'h.example.com' }).map(([key]) => key),
+      managedKeys({ protocol, host: '', port: 1, starttls: false, timeZone: '', auth: true, username: 'u', password: 'p', allowSendToAllUsers: true, connectionTimeoutMs: 1, readTimeoutMs: 1, sender: 's@example.com', ehloName: 'h.example.com' }).map(([key]) => key),
     ),
   ),
 ];

@@ -51,6 +51,8 @@ const NEW_FILE =
     'mail.smtp.password': 'pa ss\\=w\\u00f6rd',
     'mail.smtp.sendpartial': 'true',
     'mail.smtp.connectiontimeout': '15000',
+    'mail.smtp.timeout': '60000',
+    'mail.smtp.writetimeout': '60000',
     'mail.smtp.ssl.checkserveridentity': 'true',
     'mail.smtp.starttls.enable': 'true',
     'mail.smtp.starttls.required': 'true',
@@ -113,6 +115,8 @@ const EXISTING =
   'mail.smtp.password=stored-secret\n' +
   'mail.smtp.sendpartial=true\n' +
   'mail.smtp.connectiontimeout=20000\n' +
+  'mail.smtp.timeout=60000\n' +
+  'mail.smtp.writetimeout=60000\n' +
   'mail.smtp.ssl.checkserveridentity=true\n' +
   'mail.smtp.starttls.enable=false\n' +
   'mail.smtp.starttls.required=false\n' +
@@ -186,6 +190,34 @@ test('--reconfigure with no change writes nothing', async () => {
   assert.deepEqual(await readdir(dir), ['installer.properties']);
 });
 
+test('--reconfigure of a file without read timeouts adds them, and the change list says so', async () => {
+  const dir = await folder();
+  const file = join(dir, 'installer.properties');
+  const older = EXISTING.replace('mail.smtp.timeout=60000\n', '').replace('mail.smtp.writetimeout=60000\n', '');
+  await writeFile(file, older);
+  const { prompt } = scriptedPrompter([
+    ['Outbound e-mail protocol', 'smtp'],
+    ['Mail host', ''],
+    ['Port', ''],
+    ['Use STARTTLS?', false],
+    ['Time zone for notifications', 'America/Chicago'],
+    ['Does the mail server require authentication?', true],
+    ['User name or e-mail address', ''],
+    ['Password', ''],
+    ['Sender address of notifications', ''],
+    ['Allow users to send e-mail to the All Users group?', true],
+    ['Write', 'write'],
+  ]);
+  const { out, text } = capturedOutput();
+  const result = await runWizard(options(file, { reconfigure: true }), caps(prompt, { out }));
+  assert.equal(await readFile(file, 'latin1'), EXISTING);
+  assertChangesMatchDiff(text(), file, older, EXISTING);
+  assert.deepEqual(
+    result.changes.map((change) => `${change.label}: ${change.from} → ${change.to}`),
+    ['Read timeout: (not set) → 60 s', 'mail.smtp.writetimeout: (not set) → 60000'],
+  );
+});
+
 test('switching the protocol moves the port default to the new protocol', async () => {
   const dir = await folder();
   const file = join(dir, 'installer.properties');
@@ -205,7 +237,7 @@ test('switching the protocol moves the port default to the new protocol', async 
   const written = await readFile(file, 'latin1');
   assert.deepEqual(
     assertChangesMatchDiff(text(), file, EXISTING, written).map((row) => row.label),
-    ['Protocol', 'SMTPS mail host', 'SMTPS port', 'SMTPS authentication', 'SMTPS connection timeout', 'Server name check (mail.smtps.ssl.checkserveridentity)', 'mail.smtps.sendpartial'],
+    ['Protocol', 'SMTPS mail host', 'SMTPS port', 'SMTPS authentication', 'SMTPS connection timeout', 'SMTPS read timeout', 'Server name check (mail.smtps.ssl.checkserveridentity)', 'mail.smtps.sendpartial', 'mail.smtps.writetimeout'],
   );
   // The smtp lines stay as they were; the smtps ones are added after them.
   assert.match(written, /^mail\.smtp\.host=old\.example\.com$/m);

@@ -11,6 +11,7 @@ import { hostQuestion } from './host.ts';
 import { passwordQuestion } from './password.ts';
 import { portQuestion } from './port.ts';
 import { protocolQuestion } from './protocol.ts';
+import { readTimeoutQuestion } from './read-timeout.ts';
 import { senderQuestion } from './sender.ts';
 import type { Question, QuestionId } from './question.ts';
 import { starttlsQuestion } from './starttls.ts';
@@ -32,6 +33,7 @@ export const QUESTION: { readonly [K in QuestionId]: Question<K> } = {
   sender: senderQuestion,
   allowSendToAllUsers: allowAllUsersQuestion,
   connectionTimeoutMs: connectionTimeoutQuestion,
+  readTimeoutMs: readTimeoutQuestion,
   ehloName: ehloNameQuestion,
 };
 
