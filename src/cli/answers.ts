@@ -127,6 +127,8 @@ export function answersFileContent(settings: MailSettings): Record<string, unkno
   for (const { id, given } of ANSWER_FIELDS) {
     // What does not apply (the user name without authentication, STARTTLS with SMTPS) is not an answer.
     if (!QUESTION[id].applies(settings)) continue;
+    // Nor is an optional setting left unset (the answers file's schema would refuse the empty value).
+    if (QUESTION[id].optional && !settings[id]) continue;
     content[given.answersKey] = given.toAnswer ? given.toAnswer(settings[id]) : settings[id];
   }
   return content;

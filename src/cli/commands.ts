@@ -10,7 +10,8 @@ import { createOutput, type Output } from '../output.ts';
 import { inquirerPrompter } from '../wizard/prompter.ts';
 import type { CheckInvocation, Invocation, ProbeFlags, ShowInvocation, WizardInvocation } from './invocation.ts';
 import { check, passwordSchema } from '../settings/schemas.ts';
-import { loadOutboundSettings, settingsFilesWritten, settingsWritesUnderWay } from '../settings/settings-file.ts';
+import { fileGaps } from '../settings/javamail-safety.ts';
+import { loadStoredOutbound, settingsFilesWritten, settingsWritesUnderWay } from '../settings/settings-file.ts';
 import { MASKED_PASSWORD, sendsPasswordInClear, type MailSettings } from '../settings/settings.ts';
 import { summarySheet } from '../wizard/summary-sheet.ts';
 import type { ProbeSetup } from '../wizard/probe-step.ts';
@@ -169,11 +170,13 @@ function maskedSettings(settings: Partial<MailSettings>): Partial<MailSettings> 
 }
 
 async function show({ file, json }: ShowInvocation, out: Output): Promise<unknown> {
-  const settings = await loadOutboundSettings(file);
+  const { settings, javaMail } = await loadStoredOutbound(file);
+  const gaps = fileGaps(settings, javaMail, COMMAND_LINE_WORDS.reconfigure(file));
   if (!json) {
     for (const line of summarySheet(settings, out.style, `Outbound e-mail in ${file}`)) out.line(line);
+    for (const line of gaps) out.warn(line);
   }
-  return { file, settings: maskedSettings(settings), passwordUnencrypted: sendsPasswordInClear(settings) };
+  return { file, settings: maskedSettings(settings), passwordUnencrypted: sendsPasswordInClear(settings), ...(gaps.length > 0 ? { warnings: gaps } : {}) };
 }
 
 /** What a cancel says: nothing was written, unless a settings file had been already (then: which). */
@@ -231,7 +234,7 @@ function warnUnusedProbeOptions(unused: readonly string[], out: Output): void {
 async function checkCommand(invocation: CheckInvocation, out: Output): Promise<number> {
   if (invocation.problems.length > 0) throw new AnswersError(invocation.problems);
   const { runCheck } = await import('../wizard/probe-step.ts');
-  return runCheck(invocation, await probeSetup(invocation.probe), out);
+  return runCheck(invocation, await probeSetup(invocation.probe), out, COMMAND_LINE_WORDS.reconfigure(invocation.file));
 }
 
 /** Runs one command; `exit` ends the process at once (on a signal), which only the entry point does. */

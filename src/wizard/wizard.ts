@@ -14,7 +14,7 @@ import type { CommandLineWords } from './command-line-words.ts';
 import type { FileAccess } from './file-access.ts';
 import type { Output } from '../output.ts';
 import type { Prompter } from './prompter.ts';
-import { completeSettings, PLAINTEXT_WARNING, type MailSettings } from '../settings/settings.ts';
+import { ALLOW_PLAINTEXT_FLAG, completeSettings, PLAINTEXT_REFUSAL, PLAINTEXT_WARNING, sendsPasswordInClear, type MailSettings } from '../settings/settings.ts';
 import { fileChanges } from './file-changes.ts';
 import { missingFolderError, renderSettingsFile, storedByProtocol, type LoadedSettingsFile } from '../settings/settings-file.ts';
 import { formatFor } from '../settings/settings-format.ts';
@@ -225,6 +225,11 @@ export async function runWizard(options: WizardOptions, caps: WizardCapabilities
         continue;
       }
     }
+    // Nothing to write, nothing to consent to.
+    if (!(reconfiguring && changes.length === 0) && !(await plaintextConsent(settings, run, options, caps))) {
+      await answerQuestions(ctx, options, 'starttls');
+      continue;
+    }
     const result = await writeStep(
       { loaded, settings, changes, reconfiguring, commandLine: options.commandLine, interactive: options.interactive, dryRun: options.dryRun, probe: report, checkPassed: passed, run, java: { notes, trust } },
       caps,
@@ -233,6 +238,23 @@ export async function runWizard(options: WizardOptions, caps: WizardCapabilities
     if (result.passwordUnencrypted) out.warn(`With these settings ${PLAINTEXT_WARNING}. To protect it: ${options.commandLine.reconfigure(loaded.path)}, then turn STARTTLS on or choose SMTPS.`);
     return result;
   }
+}
+
+/**
+ * A file that makes Teaming send the password without TLS is written only with consent
+ * (--allow-plaintext-auth, or the check's own choice), with or without the check: false when the
+ * administrator declines and would rather change the answer.
+ */
+async function plaintextConsent(settings: MailSettings, run: ProbeRunOptions, options: WizardOptions, caps: WizardCapabilities): Promise<boolean> {
+  if (!sendsPasswordInClear(settings) || settings.password === '' || run.allowPlaintextAuth || options.dryRun) return true;
+  if (!options.interactive) {
+    throw new UsageError(`not written: with these settings ${PLAINTEXT_REFUSAL}, and Teaming would send it so with every message`, {
+      fix: `turn STARTTLS on (--starttls) or choose SMTPS (--protocol smtps); only on a network path you trust, allow it with ${ALLOW_PLAINTEXT_FLAG}`,
+    });
+  }
+  const anyway = await caps.prompt.confirm({ message: `With these settings ${PLAINTEXT_REFUSAL} (no TLS). Write them anyway?`, default: false });
+  if (anyway) run.allowPlaintextAuth = true;
+  return anyway;
 }
 
 /** Every managed key whose value the write changes (see file-changes.ts). */

@@ -66,7 +66,7 @@ describe('--answers FILE', { concurrency: true }, () => {
       '✖ answers.json: unknown key "hostname"; did you mean "host"?\n' +
         '✖ answers.json: unknown key "allow-all-users"; did you mean "allowSendToAllUsers"?\n' +
         '✖ answers.json: unknown key "time_zone"; did you mean "timeZone"?\n' +
-        '✖ answers.json: unknown key "colour"; known keys: protocol, host, port, starttls, timeZone, auth, username, allowSendToAllUsers, connectionTimeout\n' +
+        '✖ answers.json: unknown key "colour"; known keys: protocol, host, port, starttls, timeZone, auth, username, sender, allowSendToAllUsers, connectionTimeout, readTimeout, ehloName\n' +
         '✖ missing mail host: give --host (answers file: "host")\n',
     );
     assert.deepEqual(await listing(cwd), ['answers.json']);

@@ -202,7 +202,8 @@ describe('show [-f FILE]', { concurrency: true }, () => {
         '  User name                   teaming\n' +
         '  Password                    ••••••\n' +
         '  Allow sending to All Users  yes\n' +
-        '  Connection timeout          15 s\n',
+        '  Connection timeout          15 s\n' +
+        '  Read timeout                60 s\n',
     );
   });
 
@@ -221,6 +222,7 @@ describe('show [-f FILE]', { concurrency: true }, () => {
         username: 'teaming',
         password: '••••••',
         connectionTimeoutMs: 15000,
+        readTimeoutMs: 60000,
         starttls: true,
         timeZone: 'America/Chicago',
         allowSendToAllUsers: true,

@@ -48,6 +48,7 @@ describe('flags on a terminal', { concurrency: true }, () => {
         '  Authentication              no\r\n' +
         '  Allow sending to All Users  no\r\n' +
         '  Connection timeout          20 s\r\n' +
+        '  Read timeout                60 s\r\n' +
         '\r\n',
     );
     assert.ok(screen.endsWith('✔ Wrote installer.properties.\r\n'), screen);

@@ -51,6 +51,7 @@ const ALL_FLAGS_SHEET =
   '  Password                    ••••••\n' +
   '  Allow sending to All Users  no\n' +
   '  Connection timeout          30 s\n' +
+  '  Read timeout                60 s\n' +
   '\n';
 
 /** The password must never reach the terminal, in any form. */

@@ -77,6 +77,7 @@ describe('demo in a real terminal', () => {
         '  Password                    ••••••',
         '  Allow sending to All Users  yes',
         '  Connection timeout          15 s',
+        '  Read timeout                60 s',
       ].join('\n'),
     );
     // Self-signed: the check trusted it because the demo said so; Teaming's Java must be told too.

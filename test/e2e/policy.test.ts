@@ -75,7 +75,7 @@ describe('the password and a connection without TLS', () => {
     assert.deepEqual(smtp.logins, [{ username: USER, accepted: true }]);
     assert.match(result.stdout, new RegExp(`^ {2}✔ AUTH +\\d+ ms {2}AUTH PLAIN accepted for teaming@example\\.com \\(235 2\\.7\\.0 Authentication successful\\) — allowed for this run, but ${WARNING.replace(/[.()]/g, '\\$&')}$`, 'm'));
     assert.match(result.stdout, /^Mail server OK: plain SMTP, no TLS, AUTH PLAIN accepted \(the password crossed the network unencrypted\), envelope accepted for teaming@example\.com, \d+ ms\nWarning: the password crosses/m);
-    assertIncludes(result.stdout, `  Connection timeout          15 s\n  Warning: ${WARNING}\n`);
+    assertIncludes(result.stdout, `  Connection timeout          15 s\n  Read timeout                60 s\n  Warning: ${WARNING}\n`);
     assert.equal(result.stderr, `! With these settings ${WARNING}. To protect it: teaming-mail-setup --reconfigure -f installer.properties, then turn STARTTLS on or choose SMTPS.\n`);
     assertNoPassword(result);
     assert.match(await readFile(join(session.folder, 'installer.properties'), 'latin1'), /^mail\.smtp\.auth=true\nmail\.smtp\.user=teaming@example\.com\n/m);

@@ -195,7 +195,7 @@ describe('the mail server check in a real terminal', () => {
     await run.waitFor(/Mail server OK: TLS 1\.3 via STARTTLS, AUTH PLAIN accepted, envelope accepted for teaming@example\.com, \d+ ms\n/);
     await keepAddress(run);
     // The address is kept: the summary and the final message say Teaming will not check the name.
-    await run.waitFor(`  Connection timeout          15 s\n${IP_WARNING}`);
+    await run.waitFor(`  Connection timeout          15 s\n  Read timeout                60 s\n${IP_WARNING}`);
     await choose(run, 'Write installer.properties?', 'Write it');
     await run.waitFor(`✔ Wrote installer.properties.\n${IP_WARNING}`);
     await answer(run, 'Send a test message to (e-mail address, blank to skip)');

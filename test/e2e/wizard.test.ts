@@ -72,6 +72,8 @@ const EXISTING = [
   'mail.smtp.password=old\\:secret',
   'mail.smtp.sendpartial=true',
   'mail.smtp.connectiontimeout=30000',
+  'mail.smtp.timeout=60000',
+  'mail.smtp.writetimeout=60000',
   'mail.smtp.ssl.checkserveridentity=true',
   'mail.smtp.starttls.enable=true',
   'mail.smtp.starttls.required=true',
@@ -145,6 +147,7 @@ describe('the wizard in a real terminal', () => {
         '  Password                    ••••••',
         '  Allow sending to All Users  no',
         '  Connection timeout          15 s',
+        '  Read timeout                60 s',
       ].join('\n'),
     );
     await choose(run, 'Write installer.properties?', 'Write it');
@@ -395,7 +398,9 @@ describe('reconfigure and early checks in a real terminal', () => {
       'Changes to installer.xml\n' +
         '  Protocol                                                SMTP → SMTPS\n' +
         '  SMTPS connection timeout                                (not set) → 15 s\n' +
-        '  Server name check (mail.smtps.ssl.checkserveridentity)  (not set) → yes\n\n',
+        '  SMTPS read timeout                                      (not set) → 60 s\n' +
+        '  Server name check (mail.smtps.ssl.checkserveridentity)  (not set) → yes\n' +
+        '  mail.smtps.writetimeout                                 (not set) → 60000\n\n',
     );
     await choose(run, 'Write installer.xml?', 'Write it');
     assert.equal(await run.exit(), 0);
@@ -404,7 +409,7 @@ describe('reconfigure and early checks in a real terminal', () => {
       written,
       fixture
         .replace('<Resource mail.transport.protocol="smtp"', '<Resource mail.transport.protocol="smtps"')
-        .replace('mail.smtps.sendpartial="true" />', 'mail.smtps.sendpartial="true"\n        mail.smtps.connectiontimeout="15000"\n        mail.smtps.ssl.checkserveridentity="true" />'),
+        .replace('mail.smtps.sendpartial="true" />', 'mail.smtps.sendpartial="true"\n        mail.smtps.connectiontimeout="15000"\n        mail.smtps.timeout="60000"\n        mail.smtps.writetimeout="60000"\n        mail.smtps.ssl.checkserveridentity="true" />'),
     );
     assertChangesMatchDiff(run.text(), 'installer.xml', fixture, written);
     assert.ok(!run.text().includes('old&amp;pass') && !run.text().includes('old&pass'), 'the stored password was shown');

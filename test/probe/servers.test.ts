@@ -135,7 +135,7 @@ describe('probe: real SMTP servers', () => {
     }
   });
 
-  test('AUTH not offered: auth-missing, suggests turning authentication off', async () => {
+  test('AUTH not offered: auth-missing, says Teaming would never check the password; authentication off, as suggested, passes', async () => {
     const noAuth = await startSmtpServer({ auth: false });
     try {
       const report = await probeSmtp(loopbackSettings(noAuth.port), { timeoutMs: 5000, ca: noAuth.caPem });
@@ -143,7 +143,10 @@ describe('probe: real SMTP servers', () => {
       assert.equal(report.failure?.kind, 'auth-missing');
       assert.deepEqual(report.failure?.suggestion, { auth: false });
       assert.equal(report.failure?.question, 'auth');
-      assert.equal(report.failure?.advice, 'turn authentication off if this server accepts mail from this machine without it, or use the submission port 587 (SMTP with STARTTLS) or 465 (SMTPS)');
+      assert.equal(report.failure?.message, `the server offers no authentication on port ${noAuth.port}: Teaming would send without logging in and never check the password`);
+      assert.equal(report.failure?.advice, 'turn authentication off if this server accepts mail from this machine without it (the check then tests exactly that), or use the port that authenticates: the submission port 587 (SMTP with STARTTLS) or 465 (SMTPS)');
+      const off = await probeSmtp(loopbackSettings(noAuth.port, report.failure?.suggestion), { timeoutMs: 5000, ca: noAuth.caPem });
+      assert.equal(off.ok, true, off.failure?.message);
     } finally {
       await noAuth.close();
     }

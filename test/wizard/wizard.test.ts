@@ -207,6 +207,8 @@ test('--reconfigure of a file without read timeouts adds them, and the change li
     ['Sender address of notifications', ''],
     ['Allow users to send e-mail to the All Users group?', true],
     ['Write', 'write'],
+    // The stored settings send the password without TLS: written again only with consent.
+    ['With these settings the password would cross the network unencrypted (no TLS). Write them anyway?', true],
   ]);
   const { out, text } = capturedOutput();
   const result = await runWizard(options(file, { reconfigure: true }), caps(prompt, { out }));
@@ -441,4 +443,28 @@ test('the password would cross unencrypted: STARTTLS (default), SMTPS, unencrypt
     CancelledError,
   );
   assert.deepEqual((await readdir(dir)).sort(), ['installer.properties', 'other.properties']);
+});
+
+test('a password without TLS is written only with consent, with or without the check', async () => {
+  const dir = await folder();
+  const file = join(dir, 'installer.properties');
+  const preset: Partial<MailSettings> = { protocol: 'smtp', host: 'mail.example.com', port: 25, starttls: false, timeZone: 'UTC', auth: true, username: 'teaming@example.com', password: 'pw', allowSendToAllUsers: true };
+  await assert.rejects(runWizard(options(file, { interactive: false, preset }), caps(scriptedPrompter([]).prompt)), (error: unknown) => {
+    assert.ok(error instanceof UsageError);
+    assert.equal(error.message, 'not written: with these settings the password would cross the network unencrypted, and Teaming would send it so with every message');
+    assert.equal(error.fix, 'turn STARTTLS on (--starttls) or choose SMTPS (--protocol smtps); only on a network path you trust, allow it with --allow-plaintext-auth');
+    return true;
+  });
+  assert.deepEqual(await readdir(dir), []);
+  // Asked: declining asks STARTTLS again; yes to it writes the safe file.
+  const { prompt } = scriptedPrompter([
+    ['Write', 'write'],
+    ['With these settings the password would cross the network unencrypted (no TLS). Write them anyway?', false],
+    ['Use STARTTLS?', true],
+    ['Write', 'write'],
+  ]);
+  await runWizard(options(file, { preset }), caps(prompt));
+  assert.match(await readFile(file, 'latin1'), /^mail\.smtp\.starttls\.required=true$/m);
+  await runWizard(options(file, { interactive: false, force: true, preset, allowPlaintextAuth: true }), caps(scriptedPrompter([]).prompt));
+  assert.match(await readFile(file, 'latin1'), /^mail\.smtp\.starttls\.enable=false$/m);
 });

@@ -82,6 +82,10 @@ export function envelopeAddresses(settings: MailSettings, testRecipient: string 
     return fail('envelope', 'recipient-refused', `the test recipient "${testRecipient}" is not an e-mail address`, 'enter an address such as admin@example.com');
   }
   const sender = teamingSender(settings);
+  // JavaMail 1.6 without mail.mime.allowutf8 sends MAIL FROM as Latin-1 (\xFC for ü) or cuts wider characters to other ASCII.
+  if (sender !== undefined && !/^[\x20-\x7e]*$/.test(sender)) {
+    return fail('envelope', 'sender-refused', `the sender ${sender} is not plain ASCII: Teaming's JavaMail sends it as Latin-1 or with characters cut, so servers refuse it or read another address`, 'set a sender address in plain ASCII (--sender ADDRESS)', { question: 'sender' });
+  }
   if (sender !== undefined) {
     // A bare name as the recipient would test nothing: postmaster stands in for it.
     const to = testRecipient ?? (ADDRESS.test(sender) ? sender : 'postmaster');

@@ -4,7 +4,6 @@
  * Asked when the check's EHLO was refused, and through "Change one answer"; its default is this
  * machine's fully-qualified name when it has one.
  */
-import { fullyQualifiedName } from '../../probe/local-name.ts';
 import { ehloNameSchema, validator } from '../../settings/schemas.ts';
 import { defineQuestion } from './question.ts';
 
@@ -14,16 +13,17 @@ export const ehloNameQuestion = defineQuestion({
   optional: true,
   asked: 'on-change',
   given: {
-    flags: [{ flag: '--ehlo-name <name>', help: "the name Teaming announces with EHLO (mail.<protocol>.localhost; default: this machine's name)" }],
+    flags: [{ flag: '--ehlo-name <name>', help: "the name Teaming announces with EHLO, mail.<protocol>.localhost (default: this machine's name)" }],
     answersKey: 'ehloName',
     schema: ehloNameSchema,
   },
-  display: (name) => (name === '' ? "(this machine's name)" : name),
+  display: (name) => (name === '' ? "this machine's name" : name),
   defaultValue: (_draft, stored) => stored.ehloName ?? '',
   async ask({ prompt, out }, defaultValue) {
     out.help("The name Teaming announces to the mail server (EHLO). Some servers refuse a name that is not fully qualified.");
     out.help("Leave empty for this machine's own name.");
-    const suggested = defaultValue || (await fullyQualifiedName());
+    // Loaded here, not with the questions: the first question comes before any network module.
+    const suggested = defaultValue || (await (await import('../../probe/local-name.ts')).fullyQualifiedName());
     const validate = (value: string) => (value.trim() === '' ? true : validator(ehloNameSchema)(value));
     const answer = await prompt.input({ message: 'EHLO name (fully-qualified host name)', default: suggested, validate });
     return answer.trim() === '' ? '' : ehloNameSchema.parse(answer);

@@ -7,14 +7,14 @@ import { senderSchema, validator } from '../../settings/schemas.ts';
 import { defineQuestion } from './question.ts';
 
 const ADDRESS = /^[^\s<>@]+@[^\s<>@]+$/;
-const NONE = '(the user name)';
+const NONE = 'the user name';
 
 export const senderQuestion = defineQuestion({
   id: 'sender',
   label: 'Sender address',
   optional: true,
   given: {
-    flags: [{ flag: '--sender <address>', help: 'sender address of notifications, when it is not the user name (ssf.outgoing.from.address)' }],
+    flags: [{ flag: '--sender <address>', help: 'sender address of notifications, ssf.outgoing.from.address (default: the user name)' }],
     answersKey: 'sender',
     schema: senderSchema,
   },

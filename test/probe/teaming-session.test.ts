@@ -1,7 +1,8 @@
 /**
- * The EHLO name, as Teaming's JavaMail says it: mail.<protocol>.localhost, else this machine's
- * canonical name (Java's getCanonicalHostName rule, local-name.ts), else an address literal. The
- * machine's name comes from an injected resolver, so no test depends on this machine's DNS.
+ * What the check rehearses of Teaming's own mail session. The EHLO name, as JavaMail says it:
+ * mail.<protocol>.localhost, else this machine's canonical name (Java's getCanonicalHostName rule,
+ * local-name.ts), else an address literal; the machine's name comes from an injected resolver, so
+ * no test depends on this machine's DNS. The sender, as JavaMail would send it.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
@@ -74,5 +75,24 @@ describe('the check announces the EHLO name Teaming will announce', () => {
     const qualified = await probeSmtp(settings(), { timeoutMs: 3000, nameResolver: fixedResolver('vm.corp.example') });
     assert.equal(qualified.ok, true, qualified.failure?.message);
     assert.deepEqual(names, ['EHLO teaming.example.com', 'EHLO vm.corp.example']);
+  });
+});
+
+describe('the sender Teaming will use, before anything is sent', () => {
+  test('a non-ASCII user name as sender is refused with why, naming --sender; nothing reaches the server', async () => {
+    const commands: string[] = [];
+    const server = await scriptedServer((line) => {
+      commands.push(line);
+      return line.startsWith('EHLO') ? ['250-utf8.test.invalid', '250-SMTPUTF8', '250 AUTH PLAIN'] : line.startsWith('AUTH') ? '235 2.7.0 ok' : '250 2.1.0 Ok';
+    });
+    try {
+      const report = await probeSmtp(loopbackSettings(server.port, { starttls: false, username: 'üser@example.com' }), { timeoutMs: 3000, allowPlaintextAuth: true, nameResolver: fixedResolver(undefined) });
+      assert.equal(report.failure?.kind, 'sender-refused');
+      assert.equal(report.failure?.message, "the sender üser@example.com is not plain ASCII: Teaming's JavaMail sends it as Latin-1 or with characters cut, so servers refuse it or read another address");
+      assert.equal(report.failure?.advice, 'set a sender address in plain ASCII (--sender ADDRESS)');
+      assert.ok(!commands.some((line) => line.startsWith('MAIL')), commands.join('\n'));
+    } finally {
+      await server.close();
+    }
   });
 });
