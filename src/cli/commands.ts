@@ -139,7 +139,7 @@ async function wizard(invocation: WizardInvocation, out: Output): Promise<Wizard
       interactive,
       force: invocation.force,
       dryRun: invocation.dryRun,
-      allowPlaintextAuth: invocation.probe?.allowPlaintextAuth === true,
+      allowPlaintextAuth: invocation.allowPlaintextAuth,
       preset,
       rejected: { problems, settings: rejected },
       commandLine: COMMAND_LINE_WORDS,

@@ -201,7 +201,7 @@ describe('--dry-run writes nothing', { concurrency: true }, () => {
 describe('--json: one JSON document on stdout, messages on stderr', { concurrency: true }, () => {
   test('written: result, file, changes, settings (password masked), probe, exit code', async () => {
     const cwd = await tempFolder();
-    const args = [...UNATTENDED, '--json', '--host', 'mail.example.com', '--auth', '--username', 'teaming'];
+    const args = [...UNATTENDED, '--json', '--host', 'mail.example.com', '--auth', '--username', 'teaming', '--allow-plaintext-auth'];
     const result = await run(args, { cwd, env: { TEAMING_MAIL_PASSWORD: PASSWORD } });
     assert.equal(result.code, 0, result.stderr);
     const document = JSON.parse(result.stdout);
