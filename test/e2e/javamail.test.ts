@@ -14,7 +14,7 @@ import net from 'node:net';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { readInstallerProperties } from '../../src/settings/installer-properties.ts';
-import { probeSmtp } from '../../src/probe/index.ts';
+import { probeSmtp, type ProbeOptions } from '../../src/probe/index.ts';
 import { completeSettings } from '../../src/settings/settings.ts';
 import { runCli } from '../helpers/cli.ts';
 import { propertiesText } from '../helpers/fixtures.ts';
@@ -418,15 +418,17 @@ describe("Teaming's own mail session: the sender, the EHLO name, bounded reads",
   });
 });
 
+/** The check from exactly the file, beside JavaMail's outcome with it: "NAME: check passes, JavaMail delivers". */
+async function verdict(c: { name: string; file: string; javaMail?: JavaMailSend }, options: ProbeOptions): Promise<string> {
+  const stored = readInstallerProperties(await readFile(c.file, 'latin1'), c.file).settings;
+  const report = await probeSmtp(completeSettings({ ...stored, host: stored.host!, timeZone: stored.timeZone! }), options);
+  return `${c.name}: check ${report.ok ? 'passes' : `fails (${report.failure?.kind})`}, JavaMail ${c.javaMail!.sent ? 'delivers' : 'refuses'}`;
+}
+
 describe("the wizard's check and JavaMail agree", () => {
   test('case by case: the check passes exactly where JavaMail delivers', async () => {
     const verdicts: string[] = [];
-    for (const c of Object.values(cases)) {
-      const stored = readInstallerProperties(await readFile(c.file, 'latin1'), c.file).settings;
-      const settings = completeSettings({ ...stored, host: stored.host!, timeZone: stored.timeZone! });
-      const report = await probeSmtp(settings, { ca: caPem, timeoutMs: 5000 });
-      verdicts.push(`${c.name}: check ${report.ok ? 'passes' : `fails (${report.failure?.kind})`}, JavaMail ${c.javaMail!.sent ? 'delivers' : 'refuses'}`);
-    }
+    for (const c of Object.values(cases)) verdicts.push(await verdict(c, { ca: caPem, timeoutMs: 5000 }));
     assert.deepEqual(verdicts, [
       'STARTTLS + AUTH, host localhost: check passes, JavaMail delivers',
       'STARTTLS + AUTH, host 127.0.0.1: check passes, JavaMail delivers',
@@ -439,12 +441,7 @@ describe("the wizard's check and JavaMail agree", () => {
 
   test("case by case for Teaming's own session: sender, EHLO name, stalled server", async () => {
     const verdicts: string[] = [];
-    for (const c of Object.values(sessionCases)) {
-      const stored = readInstallerProperties(await readFile(c.file, 'latin1'), c.file).settings;
-      const settings = completeSettings({ ...stored, host: stored.host!, timeZone: stored.timeZone! });
-      const report = await probeSmtp(settings, { ca: caPem, timeoutMs: 3000, allowPlaintextAuth: true });
-      verdicts.push(`${c.name}: check ${report.ok ? 'passes' : `fails (${report.failure?.kind})`}, JavaMail ${c.javaMail!.sent ? 'delivers' : 'refuses'}`);
-    }
+    for (const c of Object.values(sessionCases)) verdicts.push(await verdict(c, { ca: caPem, timeoutMs: 3000, allowPlaintextAuth: true }));
     assert.deepEqual(verdicts, [
       'a bare user name the server completes: check passes, JavaMail delivers',
       "this machine's name to a server that wants a qualified EHLO name: check fails (ehlo-refused), JavaMail refuses",

@@ -164,11 +164,8 @@ test('--reconfigure offers the stored values, keeps the stored password on a bla
   assert.doesNotMatch(text(), /stored-secret/);
 });
 
-test('--reconfigure with no change writes nothing', async () => {
-  const dir = await folder();
-  const file = join(dir, 'installer.properties');
-  await writeFile(file, EXISTING);
-  const { prompt } = scriptedPrompter([
+/** Reconfiguring EXISTING, each question answered with its stored value. */
+const KEEP_EVERY_ANSWER: [string, unknown][] = [
     ['Outbound e-mail protocol', 'smtp'],
     ['Mail host', ''],
     ['Port', ''],
@@ -179,6 +176,14 @@ test('--reconfigure with no change writes nothing', async () => {
     ['Password', ''],
     ['Sender address of notifications', ''],
     ['Allow users to send e-mail to the All Users group?', true],
+];
+
+test('--reconfigure with no change writes nothing', async () => {
+  const dir = await folder();
+  const file = join(dir, 'installer.properties');
+  await writeFile(file, EXISTING);
+  const { prompt } = scriptedPrompter([
+    ...KEEP_EVERY_ANSWER,
     ['Nothing changed. What now?', 'write'],
   ]);
   const { out, text } = capturedOutput();
@@ -196,16 +201,7 @@ test('--reconfigure of a file without read timeouts adds them, and the change li
   const older = EXISTING.replace('mail.smtp.timeout=60000\n', '').replace('mail.smtp.writetimeout=60000\n', '');
   await writeFile(file, older);
   const { prompt } = scriptedPrompter([
-    ['Outbound e-mail protocol', 'smtp'],
-    ['Mail host', ''],
-    ['Port', ''],
-    ['Use STARTTLS?', false],
-    ['Time zone for notifications', 'America/Chicago'],
-    ['Does the mail server require authentication?', true],
-    ['User name or e-mail address', ''],
-    ['Password', ''],
-    ['Sender address of notifications', ''],
-    ['Allow users to send e-mail to the All Users group?', true],
+    ...KEEP_EVERY_ANSWER,
     ['Write', 'write'],
     // The stored settings send the password without TLS: written again only with consent.
     ['With these settings the password would cross the network unencrypted (no TLS). Write them anyway?', true],
