@@ -23,7 +23,16 @@
  */
 import type { Element } from '@xmldom/xmldom';
 import { SettingsFileError } from '../errors.ts';
-import { ALL_USERS_KEY, managedKeys, PROTOCOL_KEY, readManagedSettings, SENDER_KEY, TIME_ZONE_KEY, type SettingsFormat, type StoredValue } from './managed-settings.ts';
+import {
+  ALL_USERS_KEY,
+  managedKeys,
+  PROTOCOL_KEY,
+  readManagedSettings,
+  SENDER_KEY,
+  TIME_ZONE_KEY,
+  type SettingsFormat,
+  type StoredValue,
+} from './managed-settings.ts';
 import { ENTITIES_REFUSED, entityReferences } from './xml-entities.ts';
 import type { MailSettings, Protocol } from './settings.ts';
 import {
@@ -273,7 +282,10 @@ function write(existing: Buffer | undefined, settings: MailSettings, file: strin
 
 /** For a preview only: every non-empty password attribute (either protocol's) shown as the placeholder. */
 function maskPasswords(text: string, placeholder: string): string {
-  return text.replace(/(\smail\.smtps?\.password\s*=\s*)(["'])(?:(?!\2).)+\2/gs, (_match, name: string, quote: string) => `${name}${quote}${placeholder}${quote}`);
+  return text.replace(
+    /(\smail\.smtps?\.password\s*=\s*)(["'])(?:(?!\2).)+\2/gs,
+    (_match, name: string, quote: string) => `${name}${quote}${placeholder}${quote}`,
+  );
 }
 
 export const xmlFormat: SettingsFormat = {

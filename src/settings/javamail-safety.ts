@@ -47,14 +47,20 @@ export function fileGaps(settings: Partial<MailSettings>, javaMail: Partial<Java
   const p = settings.protocol ?? 'smtp';
   const gaps: string[] = [];
   if (p === 'smtp' && settings.starttls === true && javaMail?.starttlsRequired === undefined) {
-    gaps.push(`mail.smtp.starttls.required is not set: Teaming's JavaMail goes on in plain text — the password included — when the server, or anyone in the path, does not offer STARTTLS; ${reconfigure} adds it`);
+    gaps.push(
+      `mail.smtp.starttls.required is not set: Teaming's JavaMail goes on in plain text — the password included — when the server, or anyone in the path, does not offer STARTTLS; ${reconfigure} adds it`,
+    );
   }
   const tls = p === 'smtps' || settings.starttls === true;
   if (tls && javaMail?.checkServerIdentity === undefined) {
-    gaps.push(`mail.${p}.ssl.checkserveridentity is not set: Teaming's JavaMail does not check that the certificate names the mail server; ${reconfigure} adds it`);
+    gaps.push(
+      `mail.${p}.ssl.checkserveridentity is not set: Teaming's JavaMail does not check that the certificate names the mail server; ${reconfigure} adds it`,
+    );
   }
   if (settings.readTimeoutMs === undefined) {
-    gaps.push(`mail.${p}.timeout is not set: Teaming's JavaMail waits forever for a server that stops answering, and its mail thread hangs; ${reconfigure} adds it`);
+    gaps.push(
+      `mail.${p}.timeout is not set: Teaming's JavaMail waits forever for a server that stops answering, and its mail thread hangs; ${reconfigure} adds it`,
+    );
   }
   return gaps;
 }

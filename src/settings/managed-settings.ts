@@ -119,12 +119,7 @@ const storedBoolean = (name: string) =>
  * the file (undefined: not there); `fix` ends the message of an invalid value. `as`: read that
  * protocol's keys whatever the file's protocol is (none stored: no outbound settings for it).
  */
-export function readManagedSettings(
-  lookup: (key: string) => StoredValue | undefined,
-  file: string,
-  fix: string,
-  as?: Protocol,
-): StoredSettings {
+export function readManagedSettings(lookup: (key: string) => StoredValue | undefined, file: string, fix: string, as?: Protocol): StoredSettings {
   /** A schema, or for messages that name the value, a function of the value's name. */
   const read = <T>(key: string, schema: z.ZodType<T> | ((name: string) => z.ZodType<T>)): T | undefined => {
     const stored = lookup(key);

@@ -9,12 +9,10 @@ import { canonicalTimeZone, isValidTimeZone } from './time-zone-names.ts';
 const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
 
 function withoutControlCharacters(field: string) {
-  return z
-    .string({ error: `${field} must be text` })
-    .refine((value) => !CONTROL_CHARACTERS.test(value), {
-      error: `${field} must not contain control characters or line breaks`,
-      abort: true,
-    });
+  return z.string({ error: `${field} must be text` }).refine((value) => !CONTROL_CHARACTERS.test(value), {
+    error: `${field} must not contain control characters or line breaks`,
+    abort: true,
+  });
 }
 
 const HOST_LABEL = /^(?!-)[A-Za-z0-9-]{1,63}(?<!-)$/;
@@ -65,7 +63,17 @@ export const hostSchema = withoutControlCharacters('host')
 function wholeNumber(message: string, min: number, max: number) {
   const digits = String(max).length;
   return z
-    .union([z.number(), z.string().trim().regex(new RegExp(`^\\d{1,${digits}}$`), { error: message }).transform(Number)], { error: message })
+    .union(
+      [
+        z.number(),
+        z
+          .string()
+          .trim()
+          .regex(new RegExp(`^\\d{1,${digits}}$`), { error: message })
+          .transform(Number),
+      ],
+      { error: message },
+    )
     .pipe(z.number().int({ error: message }).min(min, { error: message }).max(max, { error: message }));
 }
 
@@ -133,7 +141,10 @@ export const testRecipientSchema = withoutControlCharacters('test recipient')
  */
 export const senderSchema = withoutControlCharacters('sender')
   .transform((value) => value.trim())
-  .refine((value) => RECIPIENT.test(value), { error: 'sender must be one e-mail address, such as teaming@example.com (the address notifications come from)', abort: true })
+  .refine((value) => RECIPIENT.test(value), {
+    error: 'sender must be one e-mail address, such as teaming@example.com (the address notifications come from)',
+    abort: true,
+  })
   .refine((value) => /^[\x21-\x7e]+$/.test(value), {
     error: "sender must be plain ASCII: Teaming's JavaMail sends other characters as Latin-1, which mail servers refuse or read as another address",
   });

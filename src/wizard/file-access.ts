@@ -42,7 +42,9 @@ export const diskFileAccess: FileAccess = {
   missingFolder,
   createFolder: async (folder, path) => {
     await mkdir(folder, { recursive: true }).catch((error: Error) => {
-      throw new WriteFileError(`${path} cannot be written: the folder ${folder} could not be created (${error.message}); create it or choose another path with --file`);
+      throw new WriteFileError(
+        `${path} cannot be written: the folder ${folder} could not be created (${error.message}); create it or choose another path with --file`,
+      );
     });
   },
   checkTarget: async (path) => {

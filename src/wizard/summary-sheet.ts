@@ -16,7 +16,10 @@ export function displayValue<K extends QuestionId>(key: K, value: MailSettings[K
  * authentication; an optional setting only when set).
  */
 export function sheetRows(settings: Partial<MailSettings>): [QuestionId, string][] {
-  return QUESTIONS.filter((question) => question.applies(settings) && !(question.optional && !settings[question.id])).map(({ id }) => [id, displayValue(id, settings[id])]);
+  return QUESTIONS.filter((question) => question.applies(settings) && !(question.optional && !settings[question.id])).map(({ id }) => [
+    id,
+    displayValue(id, settings[id]),
+  ]);
 }
 
 export function summarySheet(settings: Partial<MailSettings>, style: ChalkInstance, title = 'Outbound e-mail'): string[] {

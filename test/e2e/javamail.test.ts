@@ -125,7 +125,11 @@ const VERIFIED = 'notifications@example.com';
 const RELAY_KEY = 'SG.key-Zq7pa55w0rd';
 
 /** Writes `name`/installer.properties with the built command, unattended, the check on (unless --no-probe is among the flags). */
-async function writeWithWizard(name: string, flags: string[], env: Record<string, string> = { TEAMING_MAIL_PASSWORD: TEST_PASSWORD }): Promise<{ file: string; json: Case['written'] }> {
+async function writeWithWizard(
+  name: string,
+  flags: string[],
+  env: Record<string, string> = { TEAMING_MAIL_PASSWORD: TEST_PASSWORD },
+): Promise<{ file: string; json: Case['written'] }> {
   const dir = join(folder, name);
   await mkdir(dir);
   const file = join(dir, 'installer.properties');
@@ -171,7 +175,11 @@ before(async () => {
   ]);
   // The localhost file, pointed at the server that offers AUTH but no STARTTLS (as a man in the middle would strip it).
   const stripped = join(folder, 'stripped.properties');
-  await writeFile(stripped, (await readFile(localhost.file, 'latin1')).replace(`mail.smtp.port=${starttls.port}\n`, `mail.smtp.port=${plainAuth.port}\n`), 'latin1');
+  await writeFile(
+    stripped,
+    (await readFile(localhost.file, 'latin1')).replace(`mail.smtp.port=${starttls.port}\n`, `mail.smtp.port=${plainAuth.port}\n`),
+    'latin1',
+  );
 
   cases.localhost = { name: 'STARTTLS + AUTH, host localhost', recorded: starttls, file: localhost.file, written: localhost.json, delivers: true };
   cases.address = { name: 'STARTTLS + AUTH, host 127.0.0.1', recorded: starttlsByAddress, file: address.file, written: address.json, delivers: true };
@@ -182,15 +190,24 @@ before(async () => {
 
   const all = Object.values(cases);
   for (const c of all) c.seen = snapshot(c.recorded);
-  const results = await javaMailSend(RECIPIENT, all.map((c) => c.file), trustStore);
+  const results = await javaMailSend(
+    RECIPIENT,
+    all.map((c) => c.file),
+    trustStore,
+  );
   for (const [index, c] of all.entries()) c.javaMail = results[index];
 
   // Teaming's own mail session: sender, EHLO name, bounded reads.
   completing = await miniSmtpServer({ accounts: { teaming: TEST_PASSWORD } });
-  strictHello = await miniSmtpServer({ refuseHello: (name) => (name === 'teaming.example.com' ? undefined : `504 5.5.2 <${name}>: Helo command rejected: need fully-qualified hostname`) });
+  strictHello = await miniSmtpServer({
+    refuseHello: (name) => (name === 'teaming.example.com' ? undefined : `504 5.5.2 <${name}>: Helo command rejected: need fully-qualified hostname`),
+  });
   stalled = await startRawServer((socket) => socket.write('220 stalled.test.invalid ESMTP\r\n'));
   // As SendGrid: the login is apikey, and only a verified sender is taken (plain text here, so the password goes in clear by consent).
-  relay = await miniSmtpServer({ accounts: { apikey: RELAY_KEY }, refuseSender: (address) => (address === VERIFIED ? undefined : '550 5.7.1 The from address does not match a verified Sender Identity') });
+  relay = await miniSmtpServer({
+    accounts: { apikey: RELAY_KEY },
+    refuseSender: (address) => (address === VERIFIED ? undefined : '550 5.7.1 The from address does not match a verified Sender Identity'),
+  });
   const plain = (port: number) => ['--host', 'localhost', '--port', String(port), '--no-starttls'];
   const relayFlags = [...plain(relay.port), '--auth', '--username', 'apikey', '--allow-plaintext-auth'];
   const [bare, ehloDefault, ehloNamed, stall, apikey, apikeySender] = await Promise.all([
@@ -253,7 +270,7 @@ function assertUpgradedAtOnce(bytes: string, c: Case): void {
   assert.ok(!bytes.includes(TEST_PASSWORD), `${c.name}: the password went in clear`);
 }
 
-describe("real JavaMail, loading each file the wizard wrote", () => {
+describe('real JavaMail, loading each file the wizard wrote', () => {
   test('STARTTLS + AUTH with the test CA in the trust store, host localhost: delivered, over TLS, name checked', async () => {
     const c = cases.localhost;
     assert.deepEqual(c.javaMail, { file: c.file, sent: true });
@@ -309,7 +326,10 @@ describe("real JavaMail, loading each file the wizard wrote", () => {
   test('a certificate for another name (signed by the trusted CA): JavaMail refuses after the handshake, before AUTH', () => {
     const c = cases.otherName;
     assert.equal(c.javaMail!.sent, false);
-    assert.match(c.javaMail!.error!, /^javax\.mail\.MessagingException: Could not convert socket to TLS <- java\.io\.IOException: Can't verify identity of server: localhost$/);
+    assert.match(
+      c.javaMail!.error!,
+      /^javax\.mail\.MessagingException: Could not convert socket to TLS <- java\.io\.IOException: Can't verify identity of server: localhost$/,
+    );
     assertUpgradedAtOnce(javaMailBytes(c)[0]!, c);
     assert.deepEqual(c.recorded.server.logins.slice(c.seen!.logins), []);
     assert.equal(c.recorded.server.messages.length, c.seen!.messages);
@@ -347,7 +367,7 @@ describe("what Teaming's Java needs, and the keytool command that gives it", () 
     assert.equal(cases.otherName.written!.teamingJava.trust, undefined);
   });
 
-  test('that command, aimed at a new trust store instead of the JVM\'s cacerts, makes JavaMail deliver; without it, PKIX fails', async () => {
+  test("that command, aimed at a new trust store instead of the JVM's cacerts, makes JavaMail deliver; without it, PKIX fails", async () => {
     const c = cases.localhost;
     const store = join(folder, 'teaming-cacerts.p12');
     const command = (c.written!.teamingJava.trust as { keytoolCommand: string }).keytoolCommand.split(' ');
@@ -361,10 +381,26 @@ describe("what Teaming's Java needs, and the keytool command that gives it", () 
     const unrelated = join(folder, 'unrelated.pem');
     await writeFile(unrelated, (await testCertificates()).otherName.cert);
     const other = join(folder, 'unrelated-cacerts.p12');
-    await keytool(['-importcert', '-noprompt', '-alias', 'unrelated', '-file', unrelated, '-keystore', other, '-storetype', 'PKCS12', '-storepass', 'changeit']);
+    await keytool([
+      '-importcert',
+      '-noprompt',
+      '-alias',
+      'unrelated',
+      '-file',
+      unrelated,
+      '-keystore',
+      other,
+      '-storetype',
+      'PKCS12',
+      '-storepass',
+      'changeit',
+    ]);
     const [refused] = await javaMailSend(RECIPIENT, [c.file], other);
     assert.equal(refused!.sent, false);
-    assert.match(refused!.error!, /^javax\.mail\.MessagingException: Could not convert socket to TLS <- javax\.net\.ssl\.SSLHandshakeException: PKIX path building failed/);
+    assert.match(
+      refused!.error!,
+      /^javax\.mail\.MessagingException: Could not convert socket to TLS <- javax\.net\.ssl\.SSLHandshakeException: PKIX path building failed/,
+    );
   });
 });
 
@@ -378,7 +414,7 @@ describe("Teaming's own mail session: the sender, the EHLO name, bounded reads",
     assert.doesNotMatch(await readFile(c.file, 'latin1'), /ssf\.outgoing\.from\.address/);
   });
 
-  test("the EHLO name: JavaMail announces what the check announced; refused without --ehlo-name, delivered with it (mail.smtp.localhost)", async () => {
+  test('the EHLO name: JavaMail announces what the check announced; refused without --ehlo-name, delivered with it (mail.smtp.localhost)', async () => {
     assert.equal(sessionCases.ehloDefault.javaMail!.sent, false);
     assert.match(sessionCases.ehloDefault.javaMail!.error!, /Helo command rejected: need fully-qualified hostname/);
     assert.deepEqual(sessionCases.ehloNamed.javaMail, { file: sessionCases.ehloNamed.file, sent: true });
@@ -393,7 +429,10 @@ describe("Teaming's own mail session: the sender, the EHLO name, bounded reads",
     const stored = readInstallerProperties(await readFile(sessionCases.ehloDefault.file, 'latin1'), 'f').settings;
     const report = await probeSmtp(completeSettings({ ...stored, host: stored.host!, timeZone: stored.timeZone! }), { timeoutMs: 3000 });
     assert.deepEqual(hellos().slice(seen), javaMails);
-    assert.equal(report.failure?.message, `the server refuses the EHLO name ${javaMails[0]!.slice(5)}: 504 5.5.2 <${javaMails[0]!.slice(5)}>: Helo command rejected: need fully-qualified hostname`);
+    assert.equal(
+      report.failure?.message,
+      `the server refuses the EHLO name ${javaMails[0]!.slice(5)}: 504 5.5.2 <${javaMails[0]!.slice(5)}>: Helo command rejected: need fully-qualified hostname`,
+    );
   });
 
   test('a server that stalls after its greeting: JavaMail using exactly the file gives up by itself (mail.smtp.timeout)', async () => {

@@ -19,7 +19,10 @@ describe("this machine's canonical name, by Java's rule", () => {
   });
 
   test('the reverse name when it resolves back to the address; else the address; undefined when the host name does not resolve', async () => {
-    assert.equal(await canonicalHostName(resolver({ vm: ['10.0.0.5'], 'vm.corp.example': ['10.0.0.5'] }, { '10.0.0.5': 'vm.corp.example' })), 'vm.corp.example');
+    assert.equal(
+      await canonicalHostName(resolver({ vm: ['10.0.0.5'], 'vm.corp.example': ['10.0.0.5'] }, { '10.0.0.5': 'vm.corp.example' })),
+      'vm.corp.example',
+    );
     assert.equal(await canonicalHostName(resolver({ vm: ['10.0.0.5'], 'vm.corp.example': ['10.9.9.9'] }, { '10.0.0.5': 'vm.corp.example' })), '10.0.0.5');
     assert.equal(await canonicalHostName(resolver({ vm: ['10.0.0.5'] }, {})), '10.0.0.5');
     assert.equal(await canonicalHostName(resolver({}, {})), undefined);
@@ -32,9 +35,15 @@ describe("this machine's canonical name, by Java's rule", () => {
     assert.ok(Date.now() - started < 1000);
   });
 
-  test("the default for mail.<protocol>.localhost: the canonical name when qualified, else the host name when qualified, else none", async () => {
-    assert.equal(await fullyQualifiedName(resolver({ vm: ['10.0.0.5'], 'vm.corp.example': ['10.0.0.5'] }, { '10.0.0.5': 'vm.corp.example' })), 'vm.corp.example');
-    assert.equal(await fullyQualifiedName(resolver({ 'vm.corp.example': ['127.0.0.1'], localhost: ['127.0.0.1'] }, { '127.0.0.1': 'localhost' }, 'vm.corp.example')), 'vm.corp.example');
+  test('the default for mail.<protocol>.localhost: the canonical name when qualified, else the host name when qualified, else none', async () => {
+    assert.equal(
+      await fullyQualifiedName(resolver({ vm: ['10.0.0.5'], 'vm.corp.example': ['10.0.0.5'] }, { '10.0.0.5': 'vm.corp.example' })),
+      'vm.corp.example',
+    );
+    assert.equal(
+      await fullyQualifiedName(resolver({ 'vm.corp.example': ['127.0.0.1'], localhost: ['127.0.0.1'] }, { '127.0.0.1': 'localhost' }, 'vm.corp.example')),
+      'vm.corp.example',
+    );
     assert.equal(await fullyQualifiedName(resolver({ vm: ['127.0.0.1'], localhost: ['127.0.0.1'] }, { '127.0.0.1': 'localhost' })), undefined);
   });
 });
@@ -48,7 +57,9 @@ describe('the check announces the EHLO name Teaming will announce', () => {
       const hello = /^(EHLO|HELO) (.*)$/.exec(line);
       if (hello) {
         names.push(line);
-        return hello[2]!.includes('.') ? ['250-strict.test.invalid', '250 SIZE 1000'] : `504 5.5.2 <${hello[2]}>: Helo command rejected: need fully-qualified hostname`;
+        return hello[2]!.includes('.')
+          ? ['250-strict.test.invalid', '250 SIZE 1000']
+          : `504 5.5.2 <${hello[2]}>: Helo command rejected: need fully-qualified hostname`;
       }
       if (line.startsWith('MAIL') || line.startsWith('RCPT')) return '250 2.1.0 Ok';
       if (line === 'QUIT') return null;
@@ -64,7 +75,10 @@ describe('the check announces the EHLO name Teaming will announce', () => {
     assert.deepEqual(names, ['EHLO vm', 'HELO vm']);
     assert.equal(report.failure?.kind, 'ehlo-refused');
     assert.equal(report.failure?.message, 'the server refuses the EHLO name vm: 504 5.5.2 <vm>: Helo command rejected: need fully-qualified hostname');
-    assert.equal(report.failure?.advice, "Teaming's JavaMail announces this machine's name vm too, and would be refused the same way: write a fully-qualified name this machine is known by as mail.smtp.localhost (--ehlo-name NAME)");
+    assert.equal(
+      report.failure?.advice,
+      "Teaming's JavaMail announces this machine's name vm too, and would be refused the same way: write a fully-qualified name this machine is known by as mail.smtp.localhost (--ehlo-name NAME)",
+    );
     assert.equal(report.failure?.question, 'ehloName');
   });
 
@@ -86,9 +100,16 @@ describe('the sender Teaming will use, before anything is sent', () => {
       return line.startsWith('EHLO') ? ['250-utf8.test.invalid', '250-SMTPUTF8', '250 AUTH PLAIN'] : line.startsWith('AUTH') ? '235 2.7.0 ok' : '250 2.1.0 Ok';
     });
     try {
-      const report = await probeSmtp(loopbackSettings(server.port, { starttls: false, username: 'üser@example.com' }), { timeoutMs: 3000, allowPlaintextAuth: true, nameResolver: fixedResolver(undefined) });
+      const report = await probeSmtp(loopbackSettings(server.port, { starttls: false, username: 'üser@example.com' }), {
+        timeoutMs: 3000,
+        allowPlaintextAuth: true,
+        nameResolver: fixedResolver(undefined),
+      });
       assert.equal(report.failure?.kind, 'sender-refused');
-      assert.equal(report.failure?.message, "the sender üser@example.com is not plain ASCII: Teaming's JavaMail sends it as Latin-1 or with characters cut, so servers refuse it or read another address");
+      assert.equal(
+        report.failure?.message,
+        "the sender üser@example.com is not plain ASCII: Teaming's JavaMail sends it as Latin-1 or with characters cut, so servers refuse it or read another address",
+      );
       assert.equal(report.failure?.advice, 'set a sender address in plain ASCII (--sender ADDRESS)');
       assert.ok(!commands.some((line) => line.startsWith('MAIL')), commands.join('\n'));
     } finally {

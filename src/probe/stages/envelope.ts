@@ -20,7 +20,11 @@ import type { ProbeSession, StageResult } from './session.ts';
  * envelope (the message's opening), sent in its flight when the server pipelines; the result says
  * whether they went.
  */
-export async function envelopeStage(session: ProbeSession, addresses: EnvelopeAddresses | StageFailure, then: Command[] = []): Promise<StageResult<{ thenSent: boolean }>> {
+export async function envelopeStage(
+  session: ProbeSession,
+  addresses: EnvelopeAddresses | StageFailure,
+  then: Command[] = [],
+): Promise<StageResult<{ thenSent: boolean }>> {
   const { settings } = session;
   if (addresses instanceof StageFailure) throw addresses;
   session.envelope = { ...addresses };
@@ -79,12 +83,23 @@ export function teamingSender(settings: MailSettings): string | undefined {
  */
 export function envelopeAddresses(settings: MailSettings, testRecipient: string | undefined): EnvelopeAddresses | StageFailure {
   if (testRecipient !== undefined && !ADDRESS.test(testRecipient)) {
-    return fail('envelope', 'recipient-refused', `the test recipient "${testRecipient}" is not an e-mail address`, 'enter an address such as admin@example.com');
+    return fail(
+      'envelope',
+      'recipient-refused',
+      `the test recipient "${testRecipient}" is not an e-mail address`,
+      'enter an address such as admin@example.com',
+    );
   }
   const sender = teamingSender(settings);
   // JavaMail 1.6 without mail.mime.allowutf8 sends MAIL FROM as Latin-1 (\xFC for ü) or cuts wider characters to other ASCII.
   if (sender !== undefined && !/^[\x20-\x7e]*$/.test(sender)) {
-    return fail('envelope', 'sender-refused', `the sender ${sender} is not plain ASCII: Teaming's JavaMail sends it as Latin-1 or with characters cut, so servers refuse it or read another address`, 'set a sender address in plain ASCII (--sender ADDRESS)', { question: 'sender' });
+    return fail(
+      'envelope',
+      'sender-refused',
+      `the sender ${sender} is not plain ASCII: Teaming's JavaMail sends it as Latin-1 or with characters cut, so servers refuse it or read another address`,
+      'set a sender address in plain ASCII (--sender ADDRESS)',
+      { question: 'sender' },
+    );
   }
   if (sender !== undefined) {
     // A bare name as the recipient would test nothing: postmaster stands in for it.
@@ -93,9 +108,18 @@ export function envelopeAddresses(settings: MailSettings, testRecipient: string 
     return { from: sender, to, toIsSender: testRecipient === undefined && to === sender, note: bare, bareSender: bare !== undefined };
   }
   if (testRecipient !== undefined) {
-    return { from: testRecipient, to: testRecipient, senderStandIn: true, note: 'authentication off: these settings name no sender, so the test recipient stands in as the sender' };
+    return {
+      from: testRecipient,
+      to: testRecipient,
+      senderStandIn: true,
+      note: 'authentication off: these settings name no sender, so the test recipient stands in as the sender',
+    };
   }
-  return { from: '', to: 'postmaster', note: 'authentication off and no test recipient: the null sender and the server\'s postmaster stand in; give a test recipient to test relaying to an outside address' };
+  return {
+    from: '',
+    to: 'postmaster',
+    note: "authentication off and no test recipient: the null sender and the server's postmaster stand in; give a test recipient to test relaying to an outside address",
+  };
 }
 
 /** The replies to MAIL FROM and RCPT TO (none when MAIL FROM was refused): undefined when both accepted, else the refusal. */

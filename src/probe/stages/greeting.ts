@@ -26,9 +26,18 @@ export async function greetingStage(session: ProbeSession): Promise<StageResult<
   if (reply.code === 220) return { value: reply.raw, detail: reply.raw };
   if (replyClass(reply) === 'temporary') throw temporaryFailure('greeting', reply);
   if (reply.code >= 400) {
-    throw replyFailure('greeting', 'banner-refused', reply, 'the server refuses this connection', "the server does not accept mail sessions from this machine; ask the mail administrator to allow this machine's address, or use the port meant for mail clients (587)", { question: 'port' });
+    throw replyFailure(
+      'greeting',
+      'banner-refused',
+      reply,
+      'the server refuses this connection',
+      "the server does not accept mail sessions from this machine; ask the mail administrator to allow this machine's address, or use the port meant for mail clients (587)",
+      { question: 'port' },
+    );
   }
-  throw replyFailure('greeting', 'not-smtp', reply, 'the server greeted with an unexpected reply', 'check the host and port: mail servers greet with 220', { question: 'port' });
+  throw replyFailure('greeting', 'not-smtp', reply, 'the server greeted with an unexpected reply', 'check the host and port: mail servers greet with 220', {
+    question: 'port',
+  });
 }
 
 /** Waits, on the raw socket, for the server's first bytes (left there to be read); a silent port is tried with TLS. */
@@ -65,14 +74,32 @@ async function silentGreeting(session: ProbeSession, socket: net.Socket, start: 
     await deadline.race(handshakeDone(secure));
   } catch (error) {
     if (error instanceof DeadlineError) {
-      return fail('greeting', 'timeout', `connected, but no greeting in ${seconds(performance.now() - start)}`, `the server accepted the connection but never said anything; it may be overloaded, or a firewall or proxy holds port ${settings.port}; try again, or try port 587 or 465`, { question: 'port' });
+      return fail(
+        'greeting',
+        'timeout',
+        `connected, but no greeting in ${seconds(performance.now() - start)}`,
+        `the server accepted the connection but never said anything; it may be overloaded, or a firewall or proxy holds port ${settings.port}; try again, or try port 587 or 465`,
+        { question: 'port' },
+      );
     }
-    return fail('greeting', 'too-slow', `no greeting in ${seconds(waitedMs)}; the server then rejected TLS too`, 'the server greets too slowly (it may be overloaded or delay clients on purpose); try again, or try port 587', { question: 'port' });
+    return fail(
+      'greeting',
+      'too-slow',
+      `no greeting in ${seconds(waitedMs)}; the server then rejected TLS too`,
+      'the server greets too slowly (it may be overloaded or delay clients on purpose); try again, or try port 587',
+      { question: 'port' },
+    );
   } finally {
     secure.destroy();
   }
-  return fail('greeting', 'expects-tls', `no greeting in ${seconds(waitedMs)}, but port ${settings.port} answers a TLS handshake`, 'this port expects SMTPS (TLS from the first byte): choose SMTPS', {
-    suggestion: { protocol: 'smtps', starttls: false },
-    question: 'protocol',
-  });
+  return fail(
+    'greeting',
+    'expects-tls',
+    `no greeting in ${seconds(waitedMs)}, but port ${settings.port} answers a TLS handshake`,
+    'this port expects SMTPS (TLS from the first byte): choose SMTPS',
+    {
+      suggestion: { protocol: 'smtps', starttls: false },
+      question: 'protocol',
+    },
+  );
 }

@@ -20,7 +20,7 @@ export const ehloNameQuestion = defineQuestion({
   display: (name) => (name === '' ? "this machine's name" : name),
   defaultValue: (_draft, stored) => stored.ehloName ?? '',
   async ask({ prompt, out }, defaultValue) {
-    out.help("The name Teaming announces to the mail server (EHLO). Some servers refuse a name that is not fully qualified.");
+    out.help('The name Teaming announces to the mail server (EHLO). Some servers refuse a name that is not fully qualified.');
     out.help("Leave empty for this machine's own name.");
     // Loaded here, not with the questions: the first question comes before any network module.
     const suggested = defaultValue || (await (await import('../../probe/local-name.ts')).fullyQualifiedName());

@@ -13,7 +13,12 @@ export const readTimeoutQuestion = defineQuestion({
   label: 'Read timeout',
   asked: 'on-change',
   given: {
-    flags: [{ flag: '--read-timeout <seconds>', help: `how long Teaming waits for the mail server to answer or take data (default: ${DEFAULTS.readTimeoutMs / 1000})` }],
+    flags: [
+      {
+        flag: '--read-timeout <seconds>',
+        help: `how long Teaming waits for the mail server to answer or take data (default: ${DEFAULTS.readTimeoutMs / 1000})`,
+      },
+    ],
     answersKey: 'readTimeout',
     schema: readTimeoutSecondsSchema.transform((seconds) => seconds * 1000),
     toAnswer: (ms) => Math.round(ms / 1000),
@@ -22,7 +27,11 @@ export const readTimeoutQuestion = defineQuestion({
   defaultValue: (_draft, stored) => stored.readTimeoutMs ?? DEFAULTS.readTimeoutMs,
   async ask({ prompt, out }, defaultValue) {
     out.help('How long Teaming waits for the mail server to answer (or to take data) before it gives up on a message.');
-    const answer = await prompt.input({ message: 'Read timeout (seconds)', default: String(Math.round((defaultValue ?? DEFAULTS.readTimeoutMs) / 1000)), validate: validator(readTimeoutSecondsSchema) });
+    const answer = await prompt.input({
+      message: 'Read timeout (seconds)',
+      default: String(Math.round((defaultValue ?? DEFAULTS.readTimeoutMs) / 1000)),
+      validate: validator(readTimeoutSecondsSchema),
+    });
     return readTimeoutSecondsSchema.parse(answer) * 1000;
   },
 });
