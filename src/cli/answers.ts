@@ -127,6 +127,8 @@ export function answersFileContent(settings: MailSettings): Record<string, unkno
     if (!QUESTION[id].applies(settings)) continue;
     // A user name that is the password too (Postmark's server token) is a secret.
     if (id === 'username' && settings.password !== '' && settings.username === settings.password) continue;
+    // Nor is an optional setting left unset (the answers file's schema would refuse the empty value).
+    if (QUESTION[id].optional && !settings[id]) continue;
     content[given.answersKey] = given.toAnswer ? given.toAnswer(settings[id]) : settings[id];
   }
   return content;

@@ -9,8 +9,9 @@ import { createOutput, type Output } from '../output.ts';
 import { inquirerPrompter } from '../wizard/prompter.ts';
 import type { CheckInvocation, Invocation, ProbeFlags, ShowInvocation, WizardInvocation } from './invocation.ts';
 import { check, passwordSchema } from '../settings/schemas.ts';
+import { fileGaps } from '../settings/javamail-safety.ts';
 import { closeServiceNames, findService, type MailService } from '../settings/mail-services.ts';
-import { loadOutboundSettings, settingsFilesWritten, settingsWritesUnderWay } from '../settings/settings-file.ts';
+import { loadStoredOutbound, settingsFilesWritten, settingsWritesUnderWay } from '../settings/settings-file.ts';
 import { fileErrorReason, INPUT_LIMIT, readBoundedFile, writeSmallFile } from '../settings/safe-file.ts';
 import { MASKED_PASSWORD, sendsPasswordInClear, type MailSettings } from '../settings/settings.ts';
 import { summarySheet } from '../wizard/summary-sheet.ts';
@@ -159,7 +160,7 @@ async function wizard(invocation: WizardInvocation, out: Output): Promise<Wizard
       interactive,
       force: invocation.force,
       dryRun: invocation.dryRun,
-      allowPlaintextAuth: invocation.probe?.allowPlaintextAuth === true,
+      allowPlaintextAuth: invocation.allowPlaintextAuth,
       preset,
       service,
       rejected: { problems, settings: rejected },
@@ -192,11 +193,13 @@ function maskedSettings(settings: Partial<MailSettings>): Partial<MailSettings> 
 }
 
 async function show({ file, json }: ShowInvocation, out: Output): Promise<unknown> {
-  const settings = await loadOutboundSettings(file);
+  const { settings, javaMail } = await loadStoredOutbound(file);
+  const gaps = fileGaps(settings, javaMail, COMMAND_LINE_WORDS.reconfigure(file));
   if (!json) {
     for (const line of summarySheet(settings, out.style, `Outbound e-mail in ${file}`)) out.line(line);
+    for (const line of gaps) out.warn(line);
   }
-  return { file, settings: maskedSettings(settings), passwordUnencrypted: sendsPasswordInClear(settings) };
+  return { file, settings: maskedSettings(settings), passwordUnencrypted: sendsPasswordInClear(settings), ...(gaps.length > 0 ? { warnings: gaps } : {}) };
 }
 
 /** What a cancel says: nothing was written, unless a settings file had been already (then: which). */
@@ -257,9 +260,9 @@ async function checkCommand(invocation: CheckInvocation, out: Output): Promise<n
   // The probe's code loads while the CA and the settings file are read; their errors come in that order.
   const step = import('../wizard/probe-step.ts');
   const setup = probeSetup(invocation.probe);
-  const stored = loadOutboundSettings(invocation.file);
+  const stored = loadStoredOutbound(invocation.file);
   for (const work of [step, setup, stored]) work.catch(() => {}); // each is awaited below
-  return (await step).runCheck(invocation, await setup, await stored, out);
+  return (await step).runCheck(invocation, await setup, await stored, out, COMMAND_LINE_WORDS.reconfigure(invocation.file));
 }
 
 /** Runs one command; `exit` ends the process at once (on a signal), which only the entry point does. */

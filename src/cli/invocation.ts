@@ -41,6 +41,8 @@ export interface WizardInvocation extends Parsed {
   password: { file?: string; stdin: boolean };
   /** undefined: --no-probe. */
   probe?: ProbeFlags;
+  /** --allow-plaintext-auth: the check may send the password without TLS, and the file may make Teaming do so (with --no-probe too). */
+  allowPlaintextAuth: boolean;
   /** Check options given with --no-probe, where they have no effect. */
   unusedProbeFlags: string[];
 }
@@ -159,7 +161,6 @@ function wizardInvocation(options: CommandLineOptions): WizardInvocation {
         value.caFile !== undefined && '--ca-file',
         value.acceptCertificate !== undefined && '--accept-certificate',
         value.testRecipient !== undefined && '--test-recipient',
-        value.allowPlaintextAuth && '--allow-plaintext-auth',
       ].filter((flag): flag is string => flag !== false);
   return {
     command: 'wizard',
@@ -176,6 +177,7 @@ function wizardInvocation(options: CommandLineOptions): WizardInvocation {
     writeAnswers: value.writeAnswers,
     password: { file: value.passwordFile, stdin: value.passwordStdin },
     probe: value.probe ? probeFlags(value) : undefined,
+    allowPlaintextAuth: value.allowPlaintextAuth,
     unusedProbeFlags,
   };
 }

@@ -69,10 +69,10 @@ export async function detectSettings(host: string, options: DetectOptions = {}):
     username: options.username,
     password: options.password,
   });
-  const { ca, acceptCertificateSha256, lookup, clientName } = options;
+  const { ca, acceptCertificateSha256, lookup, clientName, nameResolver } = options;
   // Detection never sends the password without TLS (no allowPlaintextAuth here).
   const probe = (settings: MailSettings) =>
-    probeSmtp(settings, { ca, acceptCertificateSha256, lookup, clientName, timeoutMs: Math.max(0, deadline - Date.now()) });
+    probeSmtp(settings, { ca, acceptCertificateSha256, lookup, clientName, nameResolver, timeoutMs: Math.max(0, deadline - Date.now()) });
   const candidate = (settings: MailSettings, report: ProbeReport): DetectCandidate => ({
     protocol: settings.protocol,
     port: settings.port,

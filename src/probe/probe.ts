@@ -11,7 +11,7 @@ import { fail, seconds, StageFailure } from './failures.ts';
 import { redactReport, redactStage, secretForms } from './redact.ts';
 import { authStage } from './stages/auth.ts';
 import { connectStage, lookupStage } from './stages/connect.ts';
-import { ehloStage } from './stages/ehlo.ts';
+import { ehloStage, startEhloName } from './stages/ehlo.ts';
 import { envelopeAddresses, envelopeStage } from './stages/envelope.ts';
 import { greetingStage } from './stages/greeting.ts';
 import { buildTestMessage, messageOpening, messageStage } from './stages/message.ts';
@@ -41,6 +41,7 @@ class ProbeRun {
     const { settings, options } = session;
     const test = options.testMessage;
     const envelope = envelopeAddresses(settings, test?.to ?? options.testRecipient);
+    startEhloName(session);
     const addresses = await this.stage('dns', () => lookupStage(session));
     await this.stage('connect', () => connectStage(session, addresses));
     // The test message is composed while the greeting is on its way: it may go out with the envelope.

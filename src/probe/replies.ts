@@ -126,22 +126,44 @@ function sessionRequirement(reply: Reply, settings: MailSettings): StageFailure 
   return undefined;
 }
 
-/** MAIL FROM was refused. */
-export function senderRefusal(reply: Reply, settings: MailSettings, from: string): StageFailure {
+/** Which sender MAIL FROM carried, and why (envelope.ts's EnvelopeAddresses, as far as a refusal needs it). */
+export interface SenderUsed {
+  from: string;
+  /** No sender in the settings: the test recipient stood in. */
+  senderStandIn?: boolean;
+}
+
+const SENDER_FLAG = '--sender ADDRESS';
+
+/**
+ * MAIL FROM was refused. A refusal of the sender itself ("not owned", "not verified", "does not
+ * match a verified Sender Identity", 553, 5.7.x with an account) is about the sender, not relaying:
+ * it names the sender and the sender setting (`--sender`). Teaming sends from the sender setting,
+ * else the user name as written.
+ */
+export function senderRefusal(reply: Reply, settings: MailSettings, used: SenderUsed | string): StageFailure {
+  const { from, senderStandIn } = typeof used === 'string' ? { from: used, senderStandIn: false } : used;
   const provider = providerRefusal('envelope', reply);
   if (provider) return provider;
   if (replyClass(reply) === 'temporary') return temporaryFailure('envelope', reply);
   const requirement = sessionRequirement(reply, settings);
   if (requirement) return requirement;
   const shown = from === '' ? 'the null sender <>' : `the sender ${from}`;
-  if (settings.auth && (enhancedClass(reply) === '7' || reply.code === 553 || NOT_OWNED.test(reply.raw))) {
+  const whence = senderStandIn
+    ? ' (these settings name no sender, so the test recipient stood in as the sender)'
+    : settings.sender !== ''
+      ? ' (the sender address setting)'
+      : settings.auth
+        ? ' (Teaming sends from the user name when no sender address is set)'
+        : '';
+  if (settings.auth && (enhancedClass(reply) === '7' || reply.code === 553 || reply.code === 550 || NOT_OWNED.test(reply.raw))) {
     return replyFailure(
       'envelope',
       'sender-not-owned',
       reply,
-      `the server does not let this account send as ${from}`,
-      'the sender must be an address the account owns, and Teaming sends from the user name: the user name must be the full e-mail address of the account',
-      { question: 'username' },
+      `the server does not let this account send as ${from}${whence}`,
+      `this is about the sender, not relaying: set the sender address of notifications to an address this account may send from — a verified sender, or the account's own address (${SENDER_FLAG})`,
+      { question: 'sender' },
     );
   }
   if (!settings.auth && enhancedClass(reply) === '7') {
@@ -149,8 +171,8 @@ export function senderRefusal(reply: Reply, settings: MailSettings, from: string
       'envelope',
       'auth-required',
       reply,
-      `the server refuses ${shown} without authentication`,
-      'turn authentication on, with the user name (the full e-mail address Teaming sends from) and password of the account',
+      `the server refuses ${shown}${whence} without authentication`,
+      'turn authentication on, with the user name and password of the account',
       { suggestion: { auth: true }, question: 'auth' },
     );
   }
@@ -158,11 +180,11 @@ export function senderRefusal(reply: Reply, settings: MailSettings, from: string
     'envelope',
     'sender-refused',
     reply,
-    `the server refused ${shown}`,
-    settings.auth
-      ? 'the user name is also the sender: enter the full e-mail address of the account as the user name'
-      : 'give a test recipient in a domain the server knows (it stands in as the sender); if it still refuses, ask the mail administrator',
-    settings.auth ? { question: 'username' } : {},
+    `the server refused ${shown}${whence}`,
+    senderStandIn || from === ''
+      ? `set the sender address of notifications (${SENDER_FLAG}), or give a test recipient in a domain the server knows; if it still refuses, ask the mail administrator`
+      : `set the sender address of notifications to an address the server accepts (${SENDER_FLAG})`,
+    { question: 'sender' },
   );
 }
 

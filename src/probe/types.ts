@@ -3,6 +3,7 @@
  */
 import type { LookupAddress } from 'node:dns';
 import type { MailSettings } from '../settings/settings.ts';
+import type { NameResolver } from './local-name.ts';
 
 /** The stages of a probe, in the order a session runs them (for SMTPS, TLS comes right after connect). */
 export type StageName = 'dns' | 'connect' | 'greeting' | 'ehlo' | 'tls' | 'auth' | 'envelope' | 'message';
@@ -50,7 +51,6 @@ export type FailureKind =
   | 'not-smtp'
   | 'reply-too-long'
   | 'closed-early'
-  | 'sender-not-address'
   | 'sender-refused'
   | 'sender-not-owned'
   | 'auth-required'
@@ -164,8 +164,13 @@ export interface ProbeOptions {
   testMessage?: TestMessageOptions;
   /** The administrator allowed AUTH on a connection without TLS for this run (--allow-plaintext-auth). */
   allowPlaintextAuth?: boolean;
-  /** The name sent with EHLO; default an address literal of our own end, e.g. `[192.0.2.7]`. */
+  /**
+   * The name sent with EHLO; default the settings' EHLO name, else this machine's canonical name as
+   * Teaming's JavaMail finds it (local-name.ts), else an address literal of our own end, e.g. `[192.0.2.7]`.
+   */
   clientName?: string;
+  /** How this machine's canonical name is found; tests give their own, so no real DNS is asked. */
+  nameResolver?: NameResolver;
 }
 
 export const DEFAULT_PROBE_TIMEOUT_MS = 10000;

@@ -23,7 +23,16 @@
  */
 import type { Element } from '@xmldom/xmldom';
 import { SettingsFileError } from '../errors.ts';
-import { ALL_USERS_KEY, managedKeys, PROTOCOL_KEY, readManagedSettings, TIME_ZONE_KEY, type SettingsFormat, type StoredValue } from './managed-settings.ts';
+import {
+  ALL_USERS_KEY,
+  managedKeys,
+  PROTOCOL_KEY,
+  readManagedSettings,
+  SENDER_KEY,
+  TIME_ZONE_KEY,
+  type SettingsFormat,
+  type StoredValue,
+} from './managed-settings.ts';
 import { ENTITIES_REFUSED, entityReferences } from './xml-entities.ts';
 import type { MailSettings, Protocol } from './settings.ts';
 import { namesASecret } from './secret-names.ts';
@@ -120,6 +129,8 @@ function lookup(bytes: Buffer, file: string): (key: string) => StoredValue | und
   const { outbound, resource } = locate(bytes, file);
   const elements: Record<Section, Element | undefined> = { Outbound: outbound, Resource: resource };
   return (key) => {
+    // Teaming reads its sender override from its properties only: installer.xml has no place for it.
+    if (key === SENDER_KEY) return undefined;
     const { element, name } = attributeFor(key);
     const attribute = elements[element]?.getAttributeNode(name);
     if (!attribute || attribute.value === '') return undefined;
@@ -137,6 +148,7 @@ type AttributePlan = [name: string, value: string | null][];
 function attributePlans(settings: MailSettings): Record<Section, AttributePlan> {
   const plans: Record<Section, AttributePlan> = { Outbound: [], Resource: [] };
   for (const [key, value] of managedKeys(settings)) {
+    if (key === SENDER_KEY) continue;
     const { element, name } = attributeFor(key);
     plans[element].push([name, value === undefined ? '' : value]);
   }
@@ -238,7 +250,8 @@ class Writer {
 
   resourceElement(plan: AttributePlan): (indentation: string) => string {
     return (indentation) => {
-      const [first, ...rest] = plan.filter(([, value]) => value !== null);
+      // The EHLO name is written only when set: JavaMail would otherwise announce an empty name.
+      const [first, ...rest] = plan.filter(([name, value]) => value !== null && !(value === '' && name.endsWith('.localhost')));
       return `<Resource${this.attributesText([first!], ' ')}${this.attributesText(rest, this.layout.eol + indentation + this.layout.unit)} />`;
     };
   }

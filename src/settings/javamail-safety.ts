@@ -38,3 +38,29 @@ export const JAVAMAIL_SAFETY_LABELS: Record<keyof JavaMailSafety, (settings: Pic
   starttlsRequired: () => 'STARTTLS required (mail.smtp.starttls.required)',
   checkServerIdentity: (settings) => `Server name check (mail.${settings.protocol}.ssl.checkserveridentity)`,
 };
+
+/**
+ * What Teaming does with a file that lacks a key the wizard writes today (a file from before it
+ * managed them), each with the fix: `--reconfigure` adds it. For `check` and `show`.
+ */
+export function fileGaps(settings: Partial<MailSettings>, javaMail: Partial<JavaMailSafety> | undefined, reconfigure: string): string[] {
+  const p = settings.protocol ?? 'smtp';
+  const gaps: string[] = [];
+  if (p === 'smtp' && settings.starttls === true && javaMail?.starttlsRequired === undefined) {
+    gaps.push(
+      `mail.smtp.starttls.required is not set: Teaming's JavaMail goes on in plain text — the password included — when the server, or anyone in the path, does not offer STARTTLS; ${reconfigure} adds it`,
+    );
+  }
+  const tls = p === 'smtps' || settings.starttls === true;
+  if (tls && javaMail?.checkServerIdentity === undefined) {
+    gaps.push(
+      `mail.${p}.ssl.checkserveridentity is not set: Teaming's JavaMail does not check that the certificate names the mail server; ${reconfigure} adds it`,
+    );
+  }
+  if (settings.readTimeoutMs === undefined) {
+    gaps.push(
+      `mail.${p}.timeout is not set: Teaming's JavaMail waits forever for a server that stops answering, and its mail thread hangs; ${reconfigure} adds it`,
+    );
+  }
+  return gaps;
+}

@@ -5,7 +5,19 @@
  */
 import * as z from 'zod';
 import { SettingsFileError } from '../errors.ts';
-import { check, connectionTimeoutMsSchema, hostSchema, passwordSchema, plainText, portSchema, protocolSchema, timeZoneSchema } from './schemas.ts';
+import {
+  check,
+  connectionTimeoutMsSchema,
+  ehloNameSchema,
+  hostSchema,
+  passwordSchema,
+  plainText,
+  portSchema,
+  protocolSchema,
+  readTimeoutMsSchema,
+  senderSchema,
+  timeZoneSchema,
+} from './schemas.ts';
 import { javaMailSafety, type JavaMailSafety } from './javamail-safety.ts';
 import type { MailSettings, Protocol } from './settings.ts';
 
@@ -44,6 +56,13 @@ export const PROTOCOL_KEY = 'mail.transport.protocol';
 export const TIME_ZONE_KEY = 'notify.timezone';
 export const ALL_USERS_KEY = 'mail.allowSendToAllUsers';
 
+/**
+ * Teaming's sender override, read from its properties (JavaMailSenderImpl.getDefaultFrom()): without
+ * it Teaming sends From the user name as written. installer.xml has no such attribute.
+ */
+export const SENDER_KEY = 'ssf.outgoing.from.address';
+export const ehloNameKey = (protocol: Protocol) => `mail.${protocol}.localhost`;
+
 export const STARTTLS_REQUIRED_KEY = 'mail.smtp.starttls.required';
 export const checkServerIdentityKey = (protocol: Protocol) => `mail.${protocol}.ssl.checkserveridentity`;
 
@@ -59,6 +78,11 @@ export function managedKeys(settings: MailSettings): KeyPlan[] {
     [`mail.${p}.password`, settings.auth && settings.password !== '' ? settings.password : undefined],
     [`mail.${p}.sendpartial`, 'true'],
     [`mail.${p}.connectiontimeout`, String(settings.connectionTimeoutMs)],
+    // JavaMail waits forever for a read or a write without these: a stalled server would hang Teaming's mail thread.
+    [`mail.${p}.timeout`, String(settings.readTimeoutMs)],
+    [`mail.${p}.writetimeout`, String(settings.readTimeoutMs)],
+    // The EHLO name: without it JavaMail announces this machine's canonical host name.
+    [ehloNameKey(p), settings.ehloName === '' ? undefined : settings.ehloName],
     // JavaMail 1.x checks the certificate's name only when asked.
     [checkServerIdentityKey(p), String(safety.checkServerIdentity)],
     // STARTTLS belongs to the smtp protocol; with smtps the line stays as the administrator left it.
@@ -67,6 +91,7 @@ export function managedKeys(settings: MailSettings): KeyPlan[] {
     [STARTTLS_REQUIRED_KEY, p === 'smtp' ? String(safety.starttlsRequired) : null],
     [TIME_ZONE_KEY, settings.timeZone],
     [ALL_USERS_KEY, String(settings.allowSendToAllUsers)],
+    [SENDER_KEY, settings.sender === '' ? undefined : settings.sender],
   ];
 }
 
@@ -121,6 +146,9 @@ export function readManagedSettings(lookup: (key: string) => StoredValue | undef
   assign('username', read(`mail.${p}.user`, plainText('user name')));
   assign('password', read(`mail.${p}.password`, passwordSchema));
   assign('connectionTimeoutMs', read(`mail.${p}.connectiontimeout`, connectionTimeoutMsSchema));
+  assign('readTimeoutMs', read(`mail.${p}.timeout`, readTimeoutMsSchema));
+  assign('ehloName', read(ehloNameKey(p), ehloNameSchema));
+  assign('sender', read(SENDER_KEY, senderSchema));
   assign('starttls', p === 'smtp' ? read('mail.smtp.starttls.enable', storedBoolean) : false);
   assign('timeZone', read(TIME_ZONE_KEY, timeZoneSchema));
   assign('allowSendToAllUsers', read(ALL_USERS_KEY, storedBoolean));

@@ -163,6 +163,8 @@ export const booleanSchema = (field: string) =>
 
 export const connectionTimeoutSecondsSchema = wholeNumber('connection timeout must be a whole number of seconds from 1 to 600', 1, 600);
 
+export const readTimeoutSecondsSchema = wholeNumber('read timeout must be a whole number of seconds from 1 to 600', 1, 600);
+
 /** The whole mail server check's limit (--probe-timeout). */
 export const probeTimeoutSecondsSchema = wholeNumber('probe timeout must be a whole number of seconds from 1 to 300', 1, 300);
 
@@ -173,8 +175,36 @@ export const testRecipientSchema = withoutControlCharacters('test recipient')
   .transform((value) => value.trim())
   .refine((value) => RECIPIENT.test(value), { error: 'test recipient must be one e-mail address, such as admin@example.com' });
 
+/**
+ * The sender of notifications (Teaming's ssf.outgoing.from.address): one plain address. Non-ASCII
+ * is refused: Teaming's JavaMail 1.6 without mail.mime.allowutf8 sends it as Latin-1, which servers
+ * refuse or read as another address.
+ */
+export const senderSchema = withoutControlCharacters('sender')
+  .transform((value) => value.trim())
+  .refine((value) => RECIPIENT.test(value), {
+    error: 'sender must be one e-mail address, such as teaming@example.com (the address notifications come from)',
+    abort: true,
+  })
+  .refine((value) => /^[\x21-\x7e]+$/.test(value), {
+    error: "sender must be plain ASCII: Teaming's JavaMail sends other characters as Latin-1, which mail servers refuse or read as another address",
+  });
+
+/**
+ * The name JavaMail announces with EHLO (mail.<protocol>.localhost): a fully-qualified host name,
+ * or an address literal such as [192.0.2.7].
+ */
+export const ehloNameSchema = withoutControlCharacters('EHLO name')
+  .transform((value) => value.trim())
+  .refine((value) => (isHostName(value) && value.replace(/\.$/, '').includes('.')) || /^\[(?:IPv6:)?[0-9A-Fa-f:.]+\]$/.test(value), {
+    error: "EHLO name must be this machine's fully-qualified host name (teaming.example.com) or an address literal such as [192.0.2.7]",
+  });
+
 /** Stored in milliseconds (JavaMail's unit); any whole number an administrator may have set by hand. */
 export const connectionTimeoutMsSchema = wholeNumber('connection timeout must be a whole number of milliseconds from 1000 to 600000', 1000, 600000);
+
+/** mail.<protocol>.timeout and .writetimeout, in milliseconds, as an administrator may have set them. */
+export const readTimeoutMsSchema = wholeNumber('read timeout must be a whole number of milliseconds from 1000 to 600000', 1000, 600000);
 
 /**
  * One site's outbound e-mail settings, complete (settings.ts: MailSettings). Each value as it is
@@ -189,12 +219,18 @@ export const mailSettingsSchema = z.object({
   /** IANA zone that stamps notification e-mails. */
   timeZone: timeZoneSchema,
   auth: z.boolean(),
-  /** User name or full e-mail address; '' without authentication. Also the sender of notifications. */
+  /** User name or full e-mail address; '' without authentication. Also the sender of notifications, without `sender`. */
   username: plainText('user name'),
   /** '' when there is none. */
   password: passwordSchema,
   allowSendToAllUsers: z.boolean(),
   connectionTimeoutMs: connectionTimeoutMsSchema,
+  /** How long JavaMail waits for a read or a write (mail.<protocol>.timeout and .writetimeout); JavaMail's own default is forever. */
+  readTimeoutMs: readTimeoutMsSchema,
+  /** The sender of notifications (ssf.outgoing.from.address); '' when Teaming sends from the user name. */
+  sender: plainText('sender'),
+  /** The name JavaMail announces with EHLO (mail.<protocol>.localhost); '' for this machine's canonical name. */
+  ehloName: plainText('EHLO name'),
 });
 
 /**

@@ -70,12 +70,15 @@ export async function storedByProtocol(loaded: LoadedSettingsFile): Promise<Reco
   return { smtp: view('smtp'), smtps: view('smtps') };
 }
 
-/** The outbound settings of an existing file, for `show` and `check`; otherwise what to run instead. */
-export async function loadOutboundSettings(path: string): Promise<Partial<MailSettings>> {
+/**
+ * The outbound settings of an existing file, for `show` and `check`, with the JavaMail keys it holds
+ * (what it leaves out, Teaming does without: see fileGaps); otherwise what to run instead.
+ */
+export async function loadStoredOutbound(path: string): Promise<StoredSettings> {
   const loaded = await loadSettingsFile(path);
   if (loaded.bytes === undefined) throw new SettingsFileError(path, 'does not exist: run teaming-mail-setup to create it, or name the file with --file');
   if (!loaded.stored.hasOutbound) throw new SettingsFileError(path, `holds no outbound e-mail settings: run teaming-mail-setup -f ${path} to add them`);
-  return loaded.stored.settings;
+  return loaded.stored;
 }
 
 /** The bytes the file would hold with these settings; nothing is written. */

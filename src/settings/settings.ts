@@ -19,6 +19,7 @@ export const DEFAULTS = {
   auth: false,
   allowSendToAllUsers: true,
   connectionTimeoutMs: 15000,
+  readTimeoutMs: 60000,
 } satisfies Partial<MailSettings>;
 export const SUBMISSION_PORT = 587;
 
@@ -45,6 +46,9 @@ export function completeSettings(given: Partial<MailSettings> & Pick<MailSetting
     password: auth ? (given.password ?? '') : '',
     allowSendToAllUsers: given.allowSendToAllUsers ?? DEFAULTS.allowSendToAllUsers,
     connectionTimeoutMs: given.connectionTimeoutMs ?? DEFAULTS.connectionTimeoutMs,
+    readTimeoutMs: given.readTimeoutMs ?? DEFAULTS.readTimeoutMs,
+    sender: given.sender ?? '',
+    ehloName: given.ehloName ?? '',
   };
 }
 

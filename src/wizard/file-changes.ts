@@ -5,7 +5,7 @@
  * including keys of the chosen protocol that the file did not hold yet — and nothing else.
  */
 import { JAVAMAIL_SAFETY_LABELS, type JavaMailSafety } from '../settings/javamail-safety.ts';
-import { ALL_USERS_KEY, managedKeys, PROTOCOL_KEY, TIME_ZONE_KEY } from '../settings/managed-settings.ts';
+import { ALL_USERS_KEY, managedKeys, PROTOCOL_KEY, SENDER_KEY, TIME_ZONE_KEY } from '../settings/managed-settings.ts';
 import type { SettingsFormat } from '../settings/settings-format.ts';
 import { maskPassword, MASKED_PASSWORD, type MailSettings } from '../settings/settings.ts';
 import { labelOf, QUESTIONS } from './questions/index.ts';
@@ -19,6 +19,8 @@ const PROTOCOL_KEY_SETTINGS: Record<string, keyof MailSettings> = {
   user: 'username',
   password: 'password',
   connectiontimeout: 'connectionTimeoutMs',
+  timeout: 'readTimeoutMs',
+  localhost: 'ehloName',
   'starttls.enable': 'starttls',
 };
 
@@ -26,6 +28,7 @@ const SHARED_KEY_SETTINGS: Record<string, keyof MailSettings> = {
   [PROTOCOL_KEY]: 'protocol',
   [TIME_ZONE_KEY]: 'timeZone',
   [ALL_USERS_KEY]: 'allowSendToAllUsers',
+  [SENDER_KEY]: 'sender',
 };
 
 /** The JavaMail keys that follow from the answers (javamail-safety.ts), by their name. */
@@ -61,6 +64,7 @@ function shown(setting: keyof MailSettings | undefined, raw: string | undefined)
       return raw;
     case 'port':
     case 'connectionTimeoutMs':
+    case 'readTimeoutMs':
       return /^\d+$/.test(raw.trim()) ? displayValue(setting, Number(raw)) : raw;
     case 'auth':
     case 'starttls':

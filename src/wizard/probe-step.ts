@@ -6,6 +6,8 @@ import { EXIT, SettingsFileError } from '../errors.ts';
 import type { Output } from '../output.ts';
 import type { FailureKind, ProbeOptions, ProbeReport } from '../probe/index.ts';
 import { completeSettings, sendsPasswordInClear, type MailSettings } from '../settings/settings.ts';
+import { fileGaps } from '../settings/javamail-safety.ts';
+import type { StoredSettings } from '../settings/managed-settings.ts';
 import type { QuestionId } from './questions/index.ts';
 import { trustNeedOf } from './teaming-java.ts';
 import type { ProbeCapability, ProbeRunOptions, ProbeVerdict } from './wizard.ts';
@@ -165,13 +167,16 @@ export async function sendTestMessage(setup: ProbeSetup, settings: MailSettings,
   return report.ok;
 }
 
-/** `check`: probe what the file says (its settings as loadOutboundSettings read them); change nothing. 0 when the check passes, 3 when it fails. */
+/** `check`: probe what the file says (its settings as loadStoredOutbound read them); change nothing. 0 when the check passes, 3 when it fails. */
 export async function runCheck(
   { file, json }: { file: string; json: boolean },
   setup: ProbeSetup,
-  stored: Partial<MailSettings>,
+  { settings: stored, javaMail }: StoredSettings,
   out: Output,
+  reconfigure: string,
 ): Promise<number> {
+  // What Teaming does with the keys this file lacks: the check itself is as strict as a new file.
+  for (const line of fileGaps(stored, javaMail, reconfigure)) out.warn(line);
   if (!stored.host) throw new SettingsFileError(file, 'names no mail host: run teaming-mail-setup --reconfigure to set one');
   // What the file leaves out, completed the way Teaming's JavaMail session reads it.
   const settings = completeSettings({ ...stored, host: stored.host, timeZone: stored.timeZone ?? 'UTC' });

@@ -11,9 +11,15 @@ export function displayValue<K extends QuestionId>(key: K, value: MailSettings[K
   return typeof value === 'boolean' ? (value ? 'yes' : 'no') : String(value);
 }
 
-/** The settings that apply, in the installer's order (STARTTLS only for SMTP, the account only with authentication). */
+/**
+ * The settings that apply, in the installer's order (STARTTLS only for SMTP, the account only with
+ * authentication; an optional setting only when set).
+ */
 export function sheetRows(settings: Partial<MailSettings>): [QuestionId, string][] {
-  return QUESTIONS.filter((question) => question.applies(settings)).map(({ id }) => [id, shownSetting(id, settings)]);
+  return QUESTIONS.filter((question) => question.applies(settings) && !(question.optional && !settings[question.id])).map(({ id }) => [
+    id,
+    shownSetting(id, settings),
+  ]);
 }
 
 /** A setting as every list shows it (the summary sheet, the change list, "Which answer?"): a user name that is the password too is masked. */

@@ -9,6 +9,7 @@
  */
 import { basename, dirname, extname, join, resolve } from 'node:path';
 import { identityWarning, javaMailSafety } from '../settings/javamail-safety.ts';
+import { SENDER_KEY } from '../settings/managed-settings.ts';
 import type { MailSettings } from '../settings/settings.ts';
 import type { FileAccess } from './file-access.ts';
 
@@ -91,9 +92,18 @@ export function keytoolCommand(certificateFile: string, alias: string, jdk: Team
   return { trustStore: jdk ? jdk.cacerts : "the running JVM's cacerts (keytool -cacerts)", command: words.map(shellWord).join(' ') };
 }
 
+/**
+ * installer.xml has no place for Teaming's sender override, which Teaming reads from its
+ * properties: the exact line for ssf-ext.properties, when a sender address is set.
+ */
+function senderLine(settings: MailSettings, settingsFile: string): string | undefined {
+  if (settings.sender === '' || !settingsFile.toLowerCase().endsWith('.xml')) return undefined;
+  return `installer.xml has no place for the sender address: add this line to Teaming's ssf-ext.properties (in its WEB-INF/classes/config folder), then restart Teaming: ${SENDER_KEY}=${settings.sender}`;
+}
+
 export function teamingJava(settings: MailSettings, need: TrustNeed | undefined, settingsFile: string, jdk: TeamingJdk | undefined): TeamingJava {
-  const warning = identityWarning(settings);
-  const result: TeamingJava = { checksServerName: javaMailSafety(settings).checkServerIdentity, warnings: warning ? [warning] : [] };
+  const warnings = [identityWarning(settings), senderLine(settings, settingsFile)].filter((line) => line !== undefined);
+  const result: TeamingJava = { checksServerName: javaMailSafety(settings).checkServerIdentity, warnings };
   if (!need) return result;
   const certificateFile = certificatePath(settingsFile);
   const alias = `teaming-mail-${settings.host}`.toLowerCase().replace(/[^a-z0-9.-]/g, '-');

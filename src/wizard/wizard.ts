@@ -14,7 +14,7 @@ import type { CommandLineWords } from './command-line-words.ts';
 import type { FileAccess } from './file-access.ts';
 import type { Output } from '../output.ts';
 import type { Prompter } from './prompter.ts';
-import { completeSettings, PLAINTEXT_WARNING, type MailSettings } from '../settings/settings.ts';
+import { ALLOW_PLAINTEXT_FLAG, completeSettings, PLAINTEXT_REFUSAL, PLAINTEXT_WARNING, sendsPasswordInClear, type MailSettings } from '../settings/settings.ts';
 import { fileChanges } from './file-changes.ts';
 import { missingFolderError, renderSettingsFile, storedByProtocol, type LoadedSettingsFile } from '../settings/settings-file.ts';
 import { formatFor } from '../settings/settings-format.ts';
@@ -79,7 +79,7 @@ async function answerQuestions(ctx: StepContext, options: WizardOptions, only?: 
     }
     const preset = options.preset[question.id];
     const revisit = again.has(question.id);
-    if (!revisit && (ctx.draft[question.id] !== undefined || question.asked !== 'always')) continue;
+    if (!revisit && (ctx.draft[question.id] !== undefined || question.asked !== 'always' || !question.askedIf(ctx.draft))) continue;
     if (preset !== undefined && !revisit) {
       Object.assign(ctx.draft, { [question.id]: preset });
       continue;
@@ -118,7 +118,7 @@ function storedFor(ctx: StepContext): Partial<MailSettings> {
 function draftSettings(ctx: StepContext, options: WizardOptions): MailSettings {
   const draft = { ...ctx.draft };
   for (const question of QUESTIONS) {
-    if (question.asked === 'always' || draft[question.id] !== undefined || !question.applies(draft)) continue;
+    if ((question.asked === 'always' && question.askedIf(draft)) || draft[question.id] !== undefined || !question.applies(draft)) continue;
     const value = options.preset[question.id] ?? question.defaultValue(draft, storedFor(ctx));
     Object.assign(draft, { [question.id]: value });
   }
@@ -235,6 +235,11 @@ export async function runWizard(options: WizardOptions, caps: WizardCapabilities
         continue;
       }
     }
+    // Nothing to write, nothing to consent to.
+    if (!(reconfiguring && changes.length === 0) && !(await plaintextConsent(settings, run, options, caps))) {
+      await answerQuestions(ctx, options, 'starttls');
+      continue;
+    }
     const result = await writeStep(
       {
         loaded,
@@ -259,6 +264,23 @@ export async function runWizard(options: WizardOptions, caps: WizardCapabilities
       );
     return result;
   }
+}
+
+/**
+ * A file that makes Teaming send the password without TLS is written only with consent
+ * (--allow-plaintext-auth, or the check's own choice), with or without the check: false when the
+ * administrator declines and would rather change the answer.
+ */
+async function plaintextConsent(settings: MailSettings, run: ProbeRunOptions, options: WizardOptions, caps: WizardCapabilities): Promise<boolean> {
+  if (!sendsPasswordInClear(settings) || settings.password === '' || run.allowPlaintextAuth || options.dryRun) return true;
+  if (!options.interactive) {
+    throw new UsageError(`not written: with these settings ${PLAINTEXT_REFUSAL}, and Teaming would send it so with every message`, {
+      fix: `turn STARTTLS on (--starttls) or choose SMTPS (--protocol smtps); only on a network path you trust, allow it with ${ALLOW_PLAINTEXT_FLAG}`,
+    });
+  }
+  const anyway = await caps.prompt.confirm({ message: `With these settings ${PLAINTEXT_REFUSAL} (no TLS). Write them anyway?`, default: false });
+  if (anyway) run.allowPlaintextAuth = true;
+  return anyway;
 }
 
 /** Every managed key whose value the write changes (see file-changes.ts). */

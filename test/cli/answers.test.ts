@@ -40,6 +40,8 @@ describe('--answers FILE', { concurrency: true }, () => {
         'mail.smtps.user': 'notify@example.org',
         'mail.smtps.sendpartial': 'true',
         'mail.smtps.connectiontimeout': '5000',
+        'mail.smtps.timeout': '60000',
+        'mail.smtps.writetimeout': '60000',
         'mail.smtps.ssl.checkserveridentity': 'true',
         'notify.timezone': 'Europe/Paris',
         'mail.allowSendToAllUsers': 'false',
@@ -65,7 +67,7 @@ describe('--answers FILE', { concurrency: true }, () => {
       '✖ answers.json: unknown key "hostname"; did you mean "host"?\n' +
         '✖ answers.json: unknown key "allow-all-users"; did you mean "allowSendToAllUsers"?\n' +
         '✖ answers.json: unknown key "time_zone"; did you mean "timeZone"?\n' +
-        '✖ answers.json: unknown key "colour"; known keys: protocol, host, port, starttls, timeZone, auth, username, allowSendToAllUsers, connectionTimeout\n' +
+        '✖ answers.json: unknown key "colour"; known keys: protocol, host, port, starttls, timeZone, auth, username, sender, allowSendToAllUsers, connectionTimeout, readTimeout, ehloName\n' +
         '✖ missing mail host: give --host (answers file: "host")\n',
     );
     assert.deepEqual(await listing(cwd), ['answers.json']);

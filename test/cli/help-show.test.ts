@@ -212,7 +212,8 @@ describe('show [-f FILE]', { concurrency: true }, () => {
         '  User name                   teaming\n' +
         '  Password                    ••••••\n' +
         '  Allow sending to All Users  yes\n' +
-        '  Connection timeout          15 s\n',
+        '  Connection timeout          15 s\n' +
+        '  Read timeout                60 s\n',
     );
   });
 
@@ -231,6 +232,7 @@ describe('show [-f FILE]', { concurrency: true }, () => {
         username: 'teaming',
         password: '••••••',
         connectionTimeoutMs: 15000,
+        readTimeoutMs: 60000,
         starttls: true,
         timeZone: 'America/Chicago',
         allowSendToAllUsers: true,

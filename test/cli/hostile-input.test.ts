@@ -70,6 +70,8 @@ const MANAGED_KEYS = [
   'mail.smtp.user',
   'mail.smtp.sendpartial',
   'mail.smtp.connectiontimeout',
+  'mail.smtp.timeout',
+  'mail.smtp.writetimeout',
   'mail.smtp.ssl.checkserveridentity',
   'mail.smtp.starttls.enable',
   'mail.smtp.starttls.required',

@@ -23,14 +23,18 @@ test("the wizard with commander's defaults: typed values, the check on, nothing 
       timeZone: undefined,
       auth: undefined,
       username: undefined,
+      sender: undefined,
       allowAllUsers: undefined,
       connectionTimeout: undefined,
+      readTimeout: undefined,
+      ehloName: undefined,
     },
     service: undefined,
     answersFile: undefined,
     writeAnswers: undefined,
     password: { file: undefined, stdin: false },
     probe: { timeoutMs: 10_000, caFile: undefined, acceptCertificate: undefined, testRecipient: undefined, allowPlaintextAuth: false },
+    allowPlaintextAuth: false,
     unusedProbeFlags: [],
   });
 });
@@ -58,11 +62,12 @@ test('--probe-timeout: whole seconds from 1 to 300, in milliseconds; every refus
   assert.equal(both.command === 'wizard' && both.probe?.caFile, 'ca.pem');
 });
 
-test("--no-probe: no check, and the check's options given with it are named", () => {
+test("--no-probe: no check, and the check's options given with it are named; --allow-plaintext-auth still consents to the file", () => {
   const invocation = parseInvocation('wizard', { probe: false, caFile: 'ca.pem', testRecipient: 'a@example.com', allowPlaintextAuth: true });
   assert.ok(invocation.command === 'wizard');
   assert.equal(invocation.probe, undefined);
-  assert.deepEqual(invocation.unusedProbeFlags, ['--ca-file', '--test-recipient', '--allow-plaintext-auth']);
+  assert.deepEqual(invocation.unusedProbeFlags, ['--ca-file', '--test-recipient']);
+  assert.equal(invocation.allowPlaintextAuth, true);
 });
 
 test('show and demo', () => {

@@ -46,6 +46,8 @@ function settingsFile(port: number): string {
     'mail.smtp.port': String(port),
     'mail.smtp.auth': 'false',
     'mail.smtp.connectiontimeout': '15000',
+    'mail.smtp.timeout': '60000',
+    'mail.smtp.writetimeout': '60000',
     'notify.timezone': 'UTC',
     'mail.allowSendToAllUsers': 'false',
   });

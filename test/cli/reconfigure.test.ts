@@ -23,6 +23,8 @@ const EXISTING =
   `mail.smtp.password=${ESCAPED_PASSWORD}\r\n` +
   'mail.smtp.sendpartial=true\r\n' +
   'mail.smtp.connectiontimeout=20000\r\n' +
+  'mail.smtp.timeout=60000\r\n' +
+  'mail.smtp.writetimeout=60000\r\n' +
   'mail.smtp.ssl.checkserveridentity=true\r\n' +
   'mail.smtp.starttls.enable=true\r\n' +
   'mail.smtp.starttls.required=true\r\n' +
@@ -137,6 +139,8 @@ describe('--dry-run writes nothing', { concurrency: true }, () => {
             'mail.smtp.password': '••••••',
             'mail.smtp.sendpartial': 'true',
             'mail.smtp.connectiontimeout': '15000',
+            'mail.smtp.timeout': '60000',
+            'mail.smtp.writetimeout': '60000',
             'mail.smtp.ssl.checkserveridentity': 'true',
             'mail.smtp.starttls.enable': 'false',
             'mail.smtp.starttls.required': 'false',
@@ -185,8 +189,10 @@ describe('--dry-run writes nothing', { concurrency: true }, () => {
         '  SMTPS user name                                         (not set) → teaming@example.com\n' +
         '  SMTPS password                                          (not set) → ••••••\n' +
         '  SMTPS connection timeout                                (not set) → 20 s\n' +
+        '  SMTPS read timeout                                      (not set) → 60 s\n' +
         '  Server name check (mail.smtps.ssl.checkserveridentity)  (not set) → yes\n' +
-        '  mail.smtps.sendpartial                                  (not set) → true\n\n',
+        '  mail.smtps.sendpartial                                  (not set) → true\n' +
+        '  mail.smtps.writetimeout                                 (not set) → 60000\n\n',
     );
     assertPreviewDiff(result.stdout, EXISTING, printedPreview(result.stdout));
     assertNoPassword(result.stdout);
@@ -197,7 +203,7 @@ describe('--dry-run writes nothing', { concurrency: true }, () => {
 describe('--json: one JSON document on stdout, messages on stderr', { concurrency: true }, () => {
   test('written: result, file, changes, settings (password masked), probe, exit code', async () => {
     const cwd = await tempFolder();
-    const args = [...UNATTENDED, '--json', '--host', 'mail.example.com', '--auth', '--username', 'teaming'];
+    const args = [...UNATTENDED, '--json', '--host', 'mail.example.com', '--auth', '--username', 'teaming', '--allow-plaintext-auth'];
     const result = await run(args, { cwd, env: { TEAMING_MAIL_PASSWORD: PASSWORD } });
     assert.equal(result.code, 0, result.stderr);
     const document = JSON.parse(result.stdout);
@@ -216,9 +222,12 @@ describe('--json: one JSON document on stdout, messages on stderr', { concurrenc
       password: '••••••',
       allowSendToAllUsers: true,
       connectionTimeoutMs: 15000,
+      readTimeoutMs: 60000,
+      sender: '',
+      ehloName: '',
     });
     assert.deepEqual(document.changes[1], { setting: 'host', label: 'Mail host', from: '(not set)', to: 'mail.example.com' });
-    assert.equal(document.changes.length, 10);
+    assert.equal(document.changes.length, 11);
     assert.ok(result.stderr.includes('\nOutbound e-mail\n  Protocol'), result.stderr);
     assert.equal(document.passwordUnencrypted, true);
     assertEndsWith(
@@ -297,6 +306,7 @@ describe('--write-answers saves a replayable answers file, never the password', 
           username: 'teaming',
           allowSendToAllUsers: false,
           connectionTimeout: 45,
+          readTimeout: 60,
         },
         null,
         2,
@@ -322,6 +332,8 @@ const BOTH_PROTOCOLS = propertiesText(
     'mail.smtp.auth': 'false',
     'mail.smtp.sendpartial': 'true',
     'mail.smtp.connectiontimeout': '15000',
+    'mail.smtp.timeout': '60000',
+    'mail.smtp.writetimeout': '60000',
     'mail.smtp.starttls.enable': 'false',
     'mail.smtps.host': 'smtps.example.com',
     'mail.smtps.auth': 'true',
@@ -353,8 +365,10 @@ describe('--reconfigure switching protocol: each protocol keeps its own keys', {
         '  Protocol                                                SMTP → SMTPS\n' +
         '  SMTPS port                                              (not set) → 465\n' +
         '  SMTPS connection timeout                                (not set) → 15 s\n' +
+        '  SMTPS read timeout                                      (not set) → 60 s\n' +
         '  Server name check (mail.smtps.ssl.checkserveridentity)  (not set) → yes\n' +
-        '  mail.smtps.sendpartial                                  (not set) → true\n\n',
+        '  mail.smtps.sendpartial                                  (not set) → true\n' +
+        '  mail.smtps.writetimeout                                 (not set) → 60000\n\n',
     );
     const written = await assertListedDiff(result.stdout, cwd, BOTH_PROTOCOLS);
     assert.equal(
@@ -363,7 +377,7 @@ describe('--reconfigure switching protocol: each protocol keeps its own keys', {
         .replace('mail.smtps.host=smtps.example.com\n', 'mail.smtps.host=smtps.example.com\nmail.smtps.port=465\n')
         .replace(
           'mail.smtps.password=smtps-Secret\n',
-          'mail.smtps.password=smtps-Secret\nmail.smtps.sendpartial=true\nmail.smtps.connectiontimeout=15000\nmail.smtps.ssl.checkserveridentity=true\n',
+          'mail.smtps.password=smtps-Secret\nmail.smtps.sendpartial=true\nmail.smtps.connectiontimeout=15000\nmail.smtps.timeout=60000\nmail.smtps.writetimeout=60000\nmail.smtps.ssl.checkserveridentity=true\n',
         ),
     );
     assert.ok(!result.stdout.includes('smtps-Secret'), 'the password leaked');
@@ -405,7 +419,9 @@ describe('--reconfigure switching protocol: each protocol keeps its own keys', {
       '\nChanges to installer.xml\n' +
         '  Protocol                                                SMTP → SMTPS\n' +
         '  SMTPS connection timeout                                (not set) → 15 s\n' +
-        '  Server name check (mail.smtps.ssl.checkserveridentity)  (not set) → yes\n\n',
+        '  SMTPS read timeout                                      (not set) → 60 s\n' +
+        '  Server name check (mail.smtps.ssl.checkserveridentity)  (not set) → yes\n' +
+        '  mail.smtps.writetimeout                                 (not set) → 60000\n\n',
     );
     const written = await assertListedDiff(result.stdout, cwd, before, 'installer.xml');
     assert.equal(
@@ -414,7 +430,7 @@ describe('--reconfigure switching protocol: each protocol keeps its own keys', {
         .replace('<Resource mail.transport.protocol="smtp"', '<Resource mail.transport.protocol="smtps"')
         .replace(
           'mail.smtps.sendpartial="true" />',
-          'mail.smtps.sendpartial="true"\n        mail.smtps.connectiontimeout="15000"\n        mail.smtps.ssl.checkserveridentity="true" />',
+          'mail.smtps.sendpartial="true"\n        mail.smtps.connectiontimeout="15000"\n        mail.smtps.timeout="60000"\n        mail.smtps.writetimeout="60000"\n        mail.smtps.ssl.checkserveridentity="true" />',
         ),
     );
   });
@@ -425,7 +441,10 @@ describe('--reconfigure: the whole file is read before the first question', { co
     const before = BOTH_PROTOCOLS.replace('mail.smtps.auth=true\n', 'mail.smtps.port=four-six-five\nmail.smtps.auth=true\n');
     const cwd = await folderWith(before);
     const result = await run([...UNATTENDED, '--reconfigure', '--port', '2525'], { cwd });
-    assertRefused(result, '✖ installer.properties:9: mail.smtps.port: port must be a whole number from 1 to 65535 (fix or remove this line, then run again)\n');
+    assertRefused(
+      result,
+      '✖ installer.properties:11: mail.smtps.port: port must be a whole number from 1 to 65535 (fix or remove this line, then run again)\n',
+    );
     assert.equal(await readText(join(cwd, 'installer.properties')), before);
     assert.deepEqual(await listing(cwd), ['installer.properties']);
   });
@@ -440,7 +459,7 @@ describe('installer.xml with DOCTYPE entities', { concurrency: true }, () => {
     '  <EmailSettings>\n' +
     '    <Outbound defaultTZ="UTC" allowSendToAllUsers="true">\n' +
     `      <Resource mail.transport.protocol="smtp" mail.smtp.host="${host}" mail.smtp.port="25" mail.smtp.auth="false"\n` +
-    '        mail.smtp.sendpartial="true" mail.smtp.connectiontimeout="15000" mail.smtp.starttls.enable="false"\n' +
+    '        mail.smtp.sendpartial="true" mail.smtp.connectiontimeout="15000" mail.smtp.timeout="60000" mail.smtp.writetimeout="60000" mail.smtp.starttls.enable="false"\n' +
     '        mail.smtp.starttls.required="false" mail.smtp.ssl.checkserveridentity="true" />\n' +
     '    </Outbound>\n' +
     '  </EmailSettings>\n' +

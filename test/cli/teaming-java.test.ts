@@ -30,7 +30,7 @@ const OLD_FILE = propertiesText({
 });
 
 describe('an old file, reconfigured', () => {
-  test('gains starttls.required and ssl.checkserveridentity, and the change list names them', async () => {
+  test('gains starttls.required, ssl.checkserveridentity and the read timeouts, and the change list names them', async () => {
     const cwd = await tempFolder();
     await writeFile(join(cwd, 'installer.properties'), OLD_FILE);
     const result = await run([...UNATTENDED, '--reconfigure'], { cwd });
@@ -39,14 +39,16 @@ describe('an old file, reconfigured', () => {
       await readText(join(cwd, 'installer.properties')),
       OLD_FILE.replace(
         'mail.smtp.connectiontimeout=15000\nmail.smtp.starttls.enable=true\n',
-        'mail.smtp.connectiontimeout=15000\nmail.smtp.ssl.checkserveridentity=true\nmail.smtp.starttls.enable=true\nmail.smtp.starttls.required=true\n',
+        'mail.smtp.connectiontimeout=15000\nmail.smtp.timeout=60000\nmail.smtp.writetimeout=60000\nmail.smtp.ssl.checkserveridentity=true\nmail.smtp.starttls.enable=true\nmail.smtp.starttls.required=true\n',
       ),
     );
     assert.ok(
       result.stdout.includes(
         '\nChanges to installer.properties\n' +
+          '  Read timeout                                           (not set) → 60 s\n' +
           '  STARTTLS required (mail.smtp.starttls.required)        (not set) → yes\n' +
-          '  Server name check (mail.smtp.ssl.checkserveridentity)  (not set) → yes\n\n',
+          '  Server name check (mail.smtp.ssl.checkserveridentity)  (not set) → yes\n' +
+          '  mail.smtp.writetimeout                                 (not set) → 60000\n\n',
       ),
       result.stdout,
     );
@@ -54,6 +56,31 @@ describe('an old file, reconfigured', () => {
     const again = await run([...UNATTENDED, '--reconfigure'], { cwd });
     assert.ok(again.stdout.includes('\nChanges to installer.properties\n  (no changes)\n'), again.stdout);
     assert.ok(again.stdout.endsWith('✔ Nothing changed; installer.properties was not written.\n'), again.stdout);
+  });
+});
+
+describe('an old file, shown and checked', () => {
+  test('show and check say what Teaming does without the keys the file lacks, and that --reconfigure adds them', async () => {
+    const cwd = await tempFolder();
+    await writeFile(join(cwd, 'installer.properties'), OLD_FILE);
+    const expected = [
+      "mail.smtp.starttls.required is not set: Teaming's JavaMail goes on in plain text — the password included — when the server, or anyone in the path, does not offer STARTTLS; teaming-mail-setup --reconfigure -f installer.properties adds it",
+      "mail.smtp.ssl.checkserveridentity is not set: Teaming's JavaMail does not check that the certificate names the mail server; teaming-mail-setup --reconfigure -f installer.properties adds it",
+      "mail.smtp.timeout is not set: Teaming's JavaMail waits forever for a server that stops answering, and its mail thread hangs; teaming-mail-setup --reconfigure -f installer.properties adds it",
+    ];
+    const [shown, json, checked] = await Promise.all([
+      run(['show'], { cwd }),
+      run(['show', '--json'], { cwd }),
+      run(['check', '--probe-timeout', '1'], { cwd }),
+    ]);
+    assert.equal(shown.code, 0, shown.stderr);
+    for (const line of expected) assert.ok(`${shown.stdout}${shown.stderr}`.includes(line), `${line}\n${shown.stdout}${shown.stderr}`);
+    assert.deepEqual(JSON.parse(json.stdout).warnings, expected);
+    for (const line of expected) assert.ok(`${checked.stdout}${checked.stderr}`.includes(line), `${line}\n${checked.stdout}${checked.stderr}`);
+    // A file the wizard writes today has no gaps.
+    await run([...UNATTENDED, '--reconfigure'], { cwd });
+    const again = await run(['show', '--json'], { cwd });
+    assert.equal(JSON.parse(again.stdout).warnings, undefined);
   });
 });
 
@@ -71,7 +98,7 @@ describe('installer.xml, by its root element', () => {
           .replace('mail.smtp.host="mail.example.com"', 'mail.smtp.host="relay.example.com"')
           .replace(
             'mail.smtps.sendpartial="true" />',
-            'mail.smtps.sendpartial="true"\n        mail.smtp.ssl.checkserveridentity="true"\n        mail.smtp.starttls.required="false" />',
+            'mail.smtps.sendpartial="true"\n        mail.smtp.timeout="60000"\n        mail.smtp.writetimeout="60000"\n        mail.smtp.ssl.checkserveridentity="true"\n        mail.smtp.starttls.required="false" />',
           ),
       );
     });

@@ -53,6 +53,7 @@ describe('flags on a terminal', { concurrency: true }, () => {
         '  Authentication              no\r\n' +
         '  Allow sending to All Users  no\r\n' +
         '  Connection timeout          20 s\r\n' +
+        '  Read timeout                60 s\r\n' +
         '\r\n',
     );
     assert.ok(screen.endsWith('✔ Wrote installer.properties (mode 0600, owner root:root).\r\n'), screen);
@@ -65,6 +66,8 @@ describe('flags on a terminal', { concurrency: true }, () => {
         'mail.smtp.auth': 'false',
         'mail.smtp.sendpartial': 'true',
         'mail.smtp.connectiontimeout': '20000',
+        'mail.smtp.timeout': '60000',
+        'mail.smtp.writetimeout': '60000',
         'mail.smtp.ssl.checkserveridentity': 'true',
         'mail.smtp.starttls.enable': 'false',
         'mail.smtp.starttls.required': 'false',

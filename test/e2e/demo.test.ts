@@ -77,6 +77,7 @@ describe('demo in a real terminal', () => {
         '  Password                    ••••••',
         '  Allow sending to All Users  yes',
         '  Connection timeout          15 s',
+        '  Read timeout                60 s',
       ].join('\n'),
     );
     // Self-signed: the check trusted it because the demo said so; Teaming's Java must be told too.
@@ -108,6 +109,8 @@ describe('demo in a real terminal', () => {
         `mail.smtp.password=${password}`,
         'mail.smtp.sendpartial=true',
         'mail.smtp.connectiontimeout=15000',
+        'mail.smtp.timeout=60000',
+        'mail.smtp.writetimeout=60000',
         'mail.smtp.ssl.checkserveridentity=true',
         'mail.smtp.starttls.enable=true',
         'mail.smtp.starttls.required=true',

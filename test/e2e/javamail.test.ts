@@ -14,13 +14,24 @@ import net from 'node:net';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { readInstallerProperties } from '../../src/settings/installer-properties.ts';
-import { probeSmtp } from '../../src/probe/index.ts';
+import { probeSmtp, type ProbeOptions } from '../../src/probe/index.ts';
 import { completeSettings } from '../../src/settings/settings.ts';
 import { runCli } from '../helpers/cli.ts';
 import { propertiesText } from '../helpers/fixtures.ts';
 import { tempFolder } from '../helpers/files.ts';
 import { javaMailSend, keytool, type JavaMailSend } from '../helpers/javamail.ts';
-import { startSmtpServer, testCertificates, TEST_PASSWORD, TEST_USER, type TestSmtpServer, type TestSmtpServerOptions } from '../helpers/smtp-servers.ts';
+import {
+  miniSmtpServer,
+  startRawServer,
+  startSmtpServer,
+  testCertificates,
+  TEST_PASSWORD,
+  TEST_USER,
+  type MiniSmtpServer,
+  type RawServer,
+  type TestSmtpServer,
+  type TestSmtpServerOptions,
+} from '../helpers/smtp-servers.ts';
 
 const RECIPIENT = 'admin@example.com';
 /** How the .properties file holds TEST_PASSWORD. */
@@ -94,15 +105,35 @@ let trustStore: string;
 const cases: Record<'localhost' | 'address' | 'smtps' | 'stripped' | 'otherName' | 'noAuth', Case> = {} as never;
 const servers: Recorded[] = [];
 
+/**
+ * The cases of Teaming's own mail session (issue 22): each file written by the wizard, then sent
+ * by JavaMail; the check from the same file must come to the same verdict.
+ */
+interface SessionCase {
+  name: string;
+  file: string;
+  javaMail?: JavaMailSend;
+  /** How long JavaMail took with this file, when it is the point (the stalled server). */
+  javaMailMs?: number;
+}
+const sessionCases: Record<'bareName' | 'ehloDefault' | 'ehloNamed' | 'stalled' | 'apikey' | 'apikeySender', SessionCase> = {} as never;
+let completing: MiniSmtpServer;
+let strictHello: MiniSmtpServer;
+let stalled: RawServer;
+let relay: MiniSmtpServer;
+const VERIFIED = 'notifications@example.com';
+const RELAY_KEY = 'SG.key-Zq7pa55w0rd';
+
 /** Writes `name`/installer.properties with the built command, unattended, the check on (unless --no-probe is among the flags). */
-async function writeWithWizard(name: string, flags: string[]): Promise<{ file: string; json: Case['written'] }> {
+async function writeWithWizard(
+  name: string,
+  flags: string[],
+  env: Record<string, string> = { TEAMING_MAIL_PASSWORD: TEST_PASSWORD },
+): Promise<{ file: string; json: Case['written'] }> {
   const dir = join(folder, name);
   await mkdir(dir);
   const file = join(dir, 'installer.properties');
-  const result = await runCli(['--non-interactive', '-f', file, '--time-zone', 'UTC', '--allow-all-users', '--json', ...flags], {
-    cwd: dir,
-    env: { TEAMING_MAIL_PASSWORD: TEST_PASSWORD },
-  });
+  const result = await runCli(['--non-interactive', '-f', file, '--time-zone', 'UTC', '--allow-all-users', '--json', ...flags], { cwd: dir, env });
   assert.equal(result.code, 0, `${name}: ${result.stderr}${result.stdout}`);
   return { file, json: JSON.parse(result.stdout) };
 }
@@ -165,9 +196,43 @@ before(async () => {
     trustStore,
   );
   for (const [index, c] of all.entries()) c.javaMail = results[index];
+
+  // Teaming's own mail session: sender, EHLO name, bounded reads.
+  completing = await miniSmtpServer({ accounts: { teaming: TEST_PASSWORD } });
+  strictHello = await miniSmtpServer({
+    refuseHello: (name) => (name === 'teaming.example.com' ? undefined : `504 5.5.2 <${name}>: Helo command rejected: need fully-qualified hostname`),
+  });
+  stalled = await startRawServer((socket) => socket.write('220 stalled.test.invalid ESMTP\r\n'));
+  // As SendGrid: the login is apikey, and only a verified sender is taken (plain text here, so the password goes in clear by consent).
+  relay = await miniSmtpServer({
+    accounts: { apikey: RELAY_KEY },
+    refuseSender: (address) => (address === VERIFIED ? undefined : '550 5.7.1 The from address does not match a verified Sender Identity'),
+  });
+  const plain = (port: number) => ['--host', 'localhost', '--port', String(port), '--no-starttls'];
+  const relayFlags = [...plain(relay.port), '--auth', '--username', 'apikey', '--allow-plaintext-auth'];
+  const [bare, ehloDefault, ehloNamed, stall, apikey, apikeySender] = await Promise.all([
+    writeWithWizard('bare-name', [...plain(completing.port), '--auth', '--username', 'teaming', '--allow-plaintext-auth']),
+    // The check refuses this one: written without it, as --no-probe would.
+    writeWithWizard('ehlo-default', ['--no-probe', ...plain(strictHello.port), '--no-auth']),
+    writeWithWizard('ehlo-named', [...plain(strictHello.port), '--no-auth', '--ehlo-name', 'teaming.example.com']),
+    writeWithWizard('stalled', ['--no-probe', ...plain(stalled.port), '--no-auth', '--read-timeout', '2']),
+    writeWithWizard('apikey', ['--no-probe', ...relayFlags], { TEAMING_MAIL_PASSWORD: RELAY_KEY }),
+    writeWithWizard('apikey-sender', [...relayFlags, '--sender', VERIFIED], { TEAMING_MAIL_PASSWORD: RELAY_KEY }),
+  ]);
+  sessionCases.bareName = { name: 'a bare user name the server completes', file: bare.file };
+  sessionCases.ehloDefault = { name: "this machine's name to a server that wants a qualified EHLO name", file: ehloDefault.file };
+  sessionCases.ehloNamed = { name: 'the same with --ehlo-name', file: ehloNamed.file };
+  sessionCases.stalled = { name: 'a server that stalls after its greeting', file: stall.file };
+  sessionCases.apikey = { name: 'an apikey relay without --sender', file: apikey.file };
+  sessionCases.apikeySender = { name: 'the apikey relay with --sender', file: apikeySender.file };
+  for (const c of Object.values(sessionCases)) {
+    const started = performance.now();
+    [c.javaMail] = await javaMailSend(RECIPIENT, [c.file], trustStore);
+    c.javaMailMs = performance.now() - started;
+  }
 });
 
-after(() => Promise.all(servers.map((server) => server.close())));
+after(() => Promise.all([...servers.map((server) => server.close()), completing?.close(), strictHello?.close(), stalled?.close(), relay?.close()]));
 
 /** The file as the wizard writes it for an account on the test server (STARTTLS unless `smtps`). */
 function expectedFile(options: { protocol?: 'smtp' | 'smtps'; host: string; port: number; auth?: boolean; checkServerIdentity?: boolean }): string {
@@ -181,6 +246,8 @@ function expectedFile(options: { protocol?: 'smtp' | 'smtps'; host: string; port
     ...(auth ? { [`mail.${p}.user`]: TEST_USER, [`mail.${p}.password`]: STORED_PASSWORD } : {}),
     [`mail.${p}.sendpartial`]: 'true',
     [`mail.${p}.connectiontimeout`]: '15000',
+    [`mail.${p}.timeout`]: '60000',
+    [`mail.${p}.writetimeout`]: '60000',
     [`mail.${p}.ssl.checkserveridentity`]: String(options.checkServerIdentity ?? true),
     ...(p === 'smtp' ? { 'mail.smtp.starttls.enable': 'true', 'mail.smtp.starttls.required': 'true' } : {}),
     'notify.timezone': 'UTC',
@@ -337,15 +404,70 @@ describe("what Teaming's Java needs, and the keytool command that gives it", () 
   });
 });
 
+describe("Teaming's own mail session: the sender, the EHLO name, bounded reads", () => {
+  test('a bare user name the server completes: JavaMail sends MAIL FROM:<teaming> and From: teaming; delivered', async () => {
+    const c = sessionCases.bareName;
+    assert.deepEqual(c.javaMail, { file: c.file, sent: true });
+    const message = completing.messages.at(-1)!;
+    assert.match(message, /^From: teaming\r?$/m);
+    assert.equal(completing.commands.filter((line) => line === 'MAIL FROM:<teaming>').length, 2, completing.commands.join('\n'));
+    assert.doesNotMatch(await readFile(c.file, 'latin1'), /ssf\.outgoing\.from\.address/);
+  });
+
+  test('the EHLO name: JavaMail announces what the check announced; refused without --ehlo-name, delivered with it (mail.smtp.localhost)', async () => {
+    assert.equal(sessionCases.ehloDefault.javaMail!.sent, false);
+    assert.match(sessionCases.ehloDefault.javaMail!.error!, /Helo command rejected: need fully-qualified hostname/);
+    assert.deepEqual(sessionCases.ehloNamed.javaMail, { file: sessionCases.ehloNamed.file, sent: true });
+    assert.match(await readFile(sessionCases.ehloNamed.file, 'latin1'), /^mail\.smtp\.localhost=teaming\.example\.com$/m);
+    assert.doesNotMatch(await readFile(sessionCases.ehloDefault.file, 'latin1'), /localhost=/);
+    // Both sides say the same name: with the file's name, the check (while writing) and JavaMail; without, JavaMail, then the check from that file.
+    const hellos = () => strictHello.commands.filter((line) => line.startsWith('EHLO '));
+    assert.equal(hellos().filter((line) => line === 'EHLO teaming.example.com').length, 2, hellos().join('\n'));
+    const javaMails = hellos().filter((line) => line !== 'EHLO teaming.example.com');
+    assert.equal(javaMails.length, 1, javaMails.join('\n'));
+    const seen = hellos().length;
+    const stored = readInstallerProperties(await readFile(sessionCases.ehloDefault.file, 'latin1'), 'f').settings;
+    const report = await probeSmtp(completeSettings({ ...stored, host: stored.host!, timeZone: stored.timeZone! }), { timeoutMs: 3000 });
+    assert.deepEqual(hellos().slice(seen), javaMails);
+    assert.equal(
+      report.failure?.message,
+      `the server refuses the EHLO name ${javaMails[0]!.slice(5)}: 504 5.5.2 <${javaMails[0]!.slice(5)}>: Helo command rejected: need fully-qualified hostname`,
+    );
+  });
+
+  test('a server that stalls after its greeting: JavaMail using exactly the file gives up by itself (mail.smtp.timeout)', async () => {
+    const c = sessionCases.stalled;
+    assert.equal(c.javaMail!.sent, false);
+    assert.match(c.javaMail!.error!, /SocketTimeoutException|Read timed out/);
+    assert.ok(c.javaMailMs! < 20_000, `JavaMail took ${c.javaMailMs} ms`);
+    const text = await readFile(c.file, 'latin1');
+    assert.match(text, /^mail\.smtp\.timeout=2000$/m);
+    assert.match(text, /^mail\.smtp\.writetimeout=2000$/m);
+  });
+
+  test('an apikey relay that takes only a verified sender: refused without --sender, delivered From that sender with it', async () => {
+    assert.equal(sessionCases.apikey.javaMail!.sent, false);
+    assert.match(sessionCases.apikey.javaMail!.error!, /550 5\.7\.1 The from address does not match a verified Sender Identity/);
+    assert.ok(relay.commands.includes('MAIL FROM:<apikey>'), relay.commands.join('\n'));
+    assert.deepEqual(sessionCases.apikeySender.javaMail, { file: sessionCases.apikeySender.file, sent: true });
+    assert.match(relay.messages.at(-1)!, new RegExp(`^From: ${VERIFIED}\r?$`, 'm'));
+    const text = await readFile(sessionCases.apikeySender.file, 'latin1');
+    assert.match(text, /^mail\.smtp\.user=apikey$/m);
+    assert.match(text, new RegExp(`^ssf\\.outgoing\\.from\\.address=${VERIFIED}$`, 'm'));
+  });
+});
+
+/** The check from exactly the file, beside JavaMail's outcome with it: "NAME: check passes, JavaMail delivers". */
+async function verdict(c: { name: string; file: string; javaMail?: JavaMailSend }, options: ProbeOptions): Promise<string> {
+  const stored = readInstallerProperties(await readFile(c.file, 'latin1'), c.file).settings;
+  const report = await probeSmtp(completeSettings({ ...stored, host: stored.host!, timeZone: stored.timeZone! }), options);
+  return `${c.name}: check ${report.ok ? 'passes' : `fails (${report.failure?.kind})`}, JavaMail ${c.javaMail!.sent ? 'delivers' : 'refuses'}`;
+}
+
 describe("the wizard's check and JavaMail agree", () => {
   test('case by case: the check passes exactly where JavaMail delivers', async () => {
     const verdicts: string[] = [];
-    for (const c of Object.values(cases)) {
-      const stored = readInstallerProperties(await readFile(c.file, 'latin1'), c.file).settings;
-      const settings = completeSettings({ ...stored, host: stored.host!, timeZone: stored.timeZone! });
-      const report = await probeSmtp(settings, { ca: caPem, timeoutMs: 5000 });
-      verdicts.push(`${c.name}: check ${report.ok ? 'passes' : `fails (${report.failure?.kind})`}, JavaMail ${c.javaMail!.sent ? 'delivers' : 'refuses'}`);
-    }
+    for (const c of Object.values(cases)) verdicts.push(await verdict(c, { ca: caPem, timeoutMs: 5000 }));
     assert.deepEqual(verdicts, [
       'STARTTLS + AUTH, host localhost: check passes, JavaMail delivers',
       'STARTTLS + AUTH, host 127.0.0.1: check passes, JavaMail delivers',
@@ -353,6 +475,19 @@ describe("the wizard's check and JavaMail agree", () => {
       'the STARTTLS file at a server without STARTTLS: check fails (starttls-missing), JavaMail refuses',
       'a certificate for another name: check fails (certificate-name-mismatch), JavaMail refuses',
       'no AUTH: check passes, JavaMail delivers',
+    ]);
+  });
+
+  test("case by case for Teaming's own session: sender, EHLO name, stalled server", async () => {
+    const verdicts: string[] = [];
+    for (const c of Object.values(sessionCases)) verdicts.push(await verdict(c, { ca: caPem, timeoutMs: 3000, allowPlaintextAuth: true }));
+    assert.deepEqual(verdicts, [
+      'a bare user name the server completes: check passes, JavaMail delivers',
+      "this machine's name to a server that wants a qualified EHLO name: check fails (ehlo-refused), JavaMail refuses",
+      'the same with --ehlo-name: check passes, JavaMail delivers',
+      'a server that stalls after its greeting: check fails (timeout), JavaMail refuses',
+      'an apikey relay without --sender: check fails (sender-not-owned), JavaMail refuses',
+      'the apikey relay with --sender: check passes, JavaMail delivers',
     ]);
   });
 });

@@ -88,7 +88,7 @@ describe('the password and a connection without TLS', () => {
       result.stdout,
       /^Mail server OK: plain SMTP, no TLS, AUTH PLAIN accepted \(the password crossed the network unencrypted\), envelope accepted for teaming@example\.com, \d+ ms\nWarning: the password crosses/m,
     );
-    assertIncludes(result.stdout, `  Connection timeout          15 s\n  Warning: ${WARNING}\n`);
+    assertIncludes(result.stdout, `  Connection timeout          15 s\n  Read timeout                60 s\n  Warning: ${WARNING}\n`);
     assert.equal(
       result.stderr,
       `! With these settings ${WARNING}. To protect it: teaming-mail-setup --reconfigure -f installer.properties, then turn STARTTLS on or choose SMTPS.\n`,
@@ -243,25 +243,28 @@ describe('the envelope test, through the command', () => {
     assert.match(result.stdout, /^ {2}✖ Envelope +\d+ ms {2}the server takes mail only after STARTTLS/m);
   });
 
-  test('a user name without a domain: "a bare name is not a valid sender address"; nothing sent as MAIL FROM', async () => {
+  test('a user name without a domain: tried as Teaming sends it; the server takes it, the check passes and warns of no domain', async () => {
     const commands: string[] = [];
     const bare = await raw(
       scriptedServer((line) => {
         commands.push(line);
         if (line.startsWith('EHLO')) return ['250-bare.test.invalid', '250 AUTH PLAIN'];
         if (line.startsWith('AUTH PLAIN')) return '235 2.7.0 Authentication successful';
-        return '250 Ok';
+        if (line === 'QUIT') return null;
+        return '250 2.1.0 Ok';
       }),
     );
     const result = await runCli(unattended(bare.port, '--no-starttls', '--auth', '--username', 'teaming', '--allow-plaintext-auth'));
-    await assertFailedNothingWritten(
-      result,
-      'the user name "teaming" is not an e-mail address, and Teaming sends its notifications from the user name: a bare name is not a valid sender address — enter the full e-mail address of the account as the user name (the server must accept it for authentication too)',
+    assert.equal(result.code, 0, result.stderr + result.stdout);
+    assert.ok(commands.includes('MAIL FROM:<teaming>') && commands.includes('RCPT TO:<postmaster>'), commands.join('\n'));
+    assertIncludes(
+      result.stdout,
+      'MAIL FROM:<teaming> 250 2.1.0 Ok; RCPT TO:<postmaster> 250 2.1.0 Ok (the server took the sender teaming, which has no domain: notifications will carry no domain unless the server adds its own; give a sender address (--sender ADDRESS) to choose it)',
     );
-    assert.ok(!commands.some((line) => line.startsWith('MAIL')), commands.join('\n'));
+    await rm(join(session.folder, 'installer.properties'));
   });
 
-  test('the wizard: a bare user name is refused as sender, "Change the user name" asks for the address, then it passes', async () => {
+  test('the wizard: a bare user name asks for the sender; refused without one, "Change the sender address" fixes it', async () => {
     const smtp = await server({ accounts: { teaming: PASSWORD, [USER]: PASSWORD } });
     await writeFile(join(session.folder, 'ca.pem'), smtp.caPem);
     const run = spawnCli(
@@ -286,30 +289,50 @@ describe('the envelope test, through the command', () => {
     );
     session.runs.push(run);
     await answer(run, 'Password', PASSWORD, { echo: '•'.repeat(PASSWORD.length) });
+    await run.waitFor('Teaming sends notifications from the user name (teaming) unless a sender address is set.');
+    await answer(run, 'Sender address of notifications');
     await run.waitFor(/ {2}✔ AUTH +\d+ ms {2}AUTH PLAIN accepted for teaming \(/);
-    await run.waitFor(
-      'Problem (Envelope): the user name "teaming" is not an e-mail address, and Teaming sends its notifications from the user name: a bare name is not a valid sender address\n',
-    );
-    await choose(run, 'The mail server check failed. What now?', 'Change the user name');
-    await answer(run, 'User name or e-mail address', USER, { shown: 'teaming' });
+    await run.waitFor('Problem (Envelope): the server refused the sender teaming (Teaming sends from the user name when no sender address is set): ');
+    await choose(run, 'The mail server check failed. What now?', 'Change the sender address');
+    await answer(run, 'Sender address of notifications', USER);
     await run.waitFor(/ {2}✔ Envelope +\d+ ms {2}MAIL FROM:<teaming@example\.com> 250 2\.1\.0 Accepted; RCPT TO:<teaming@example\.com> 250 2\.1\.5 Accepted\n/);
     await choose(run, 'Write installer.properties?', 'Write it');
     await answer(run, 'Send a test message to (e-mail address, blank to skip)');
     assert.equal(await run.exit(), 0);
-    assert.match(await readFile(join(session.folder, 'installer.properties'), 'latin1'), /^mail\.smtp\.user=teaming@example\.com$/m);
+    const written = await readFile(join(session.folder, 'installer.properties'), 'latin1');
+    assert.match(written, /^mail\.smtp\.user=teaming$/m);
+    assert.match(written, /^ssf\.outgoing\.from\.address=teaming@example\.com$/m);
   });
 
-  test('a sender the account does not own: exit 3 at the envelope, "the user name must be the full e-mail address"', async () => {
+  test('a sender the account does not own: exit 3 at the envelope; about the sender, not relaying; --sender named', async () => {
     const smtp = await server({ accounts: { 'jdoe@corp.example': PASSWORD }, ownAddress: 'john.doe@example.com' });
     await writeFile(join(session.folder, 'ca.pem'), smtp.caPem);
     const result = await runCli(unattended(smtp.port, '--starttls', '--auth', '--username', 'jdoe@corp.example', '--ca-file', join(session.folder, 'ca.pem')));
     await rm(join(session.folder, 'ca.pem'));
     await assertFailedNothingWritten(
       result,
-      'the server does not let this account send as jdoe@corp.example: 553 5.1.3 <jdoe@corp.example>: Sender address rejected: not owned by user jdoe@corp.example — the sender must be an address the account owns, and Teaming sends from the user name: the user name must be the full e-mail address of the account',
+      "the server does not let this account send as jdoe@corp.example (Teaming sends from the user name when no sender address is set): 553 5.1.3 <jdoe@corp.example>: Sender address rejected: not owned by user jdoe@corp.example — this is about the sender, not relaying: set the sender address of notifications to an address this account may send from — a verified sender, or the account's own address (--sender ADDRESS)",
     );
     assert.match(result.stdout, /^ {2}✖ Envelope +\d+ ms {2}the server does not let this account send as jdoe@corp\.example/m);
     assert.deepEqual(smtp.logins, [{ username: 'jdoe@corp.example', accepted: true }]);
+    await writeFile(join(session.folder, 'ca.pem'), smtp.caPem);
+    const owned = await runCli(
+      unattended(
+        smtp.port,
+        '--starttls',
+        '--auth',
+        '--username',
+        'jdoe@corp.example',
+        '--sender',
+        'john.doe@example.com',
+        '--ca-file',
+        join(session.folder, 'ca.pem'),
+      ),
+    );
+    await rm(join(session.folder, 'ca.pem'));
+    assert.equal(owned.code, 0, owned.stderr + owned.stdout);
+    assert.match(await readFile(join(session.folder, 'installer.properties'), 'latin1'), /^ssf\.outgoing\.from\.address=john\.doe@example\.com$/m);
+    await rm(join(session.folder, 'installer.properties'));
   });
 
   test('relay denied for the account: "the account may not send to that domain"', async () => {

@@ -170,6 +170,8 @@ describe('the mail server check in a real terminal', () => {
         `mail.smtp.password=${STORED_PASSWORD}`,
         'mail.smtp.sendpartial=true',
         'mail.smtp.connectiontimeout=15000',
+        'mail.smtp.timeout=60000',
+        'mail.smtp.writetimeout=60000',
         'mail.smtp.ssl.checkserveridentity=true',
         'mail.smtp.starttls.enable=true',
         'mail.smtp.starttls.required=true',
@@ -198,7 +200,7 @@ describe('the mail server check in a real terminal', () => {
     await run.waitFor(/Mail server OK: TLS 1\.3 via STARTTLS, AUTH PLAIN accepted, envelope accepted for teaming@example\.com, \d+ ms\n/);
     await keepAddress(run);
     // The address is kept: the summary and the final message say Teaming will not check the name.
-    await run.waitFor(`  Connection timeout          15 s\n${IP_WARNING}`);
+    await run.waitFor(`  Connection timeout          15 s\n  Read timeout                60 s\n${IP_WARNING}`);
     await choose(run, 'Write installer.properties?', 'Write it');
     await run.waitFor(`✔ Wrote installer.properties (mode 0600, owner root:root).\n${IP_WARNING}`);
     await answer(run, 'Send a test message to (e-mail address, blank to skip)');
@@ -245,6 +247,8 @@ describe('the mail server check in a real terminal', () => {
         'mail.smtps.auth=false',
         'mail.smtps.sendpartial=true',
         'mail.smtps.connectiontimeout=15000',
+        'mail.smtps.timeout=60000',
+        'mail.smtps.writetimeout=60000',
         'mail.smtps.ssl.checkserveridentity=false',
         'notify.timezone=UTC',
         'mail.allowSendToAllUsers=true',

@@ -72,6 +72,8 @@ const EXISTING = [
   'mail.smtp.password=old\\:secret',
   'mail.smtp.sendpartial=true',
   'mail.smtp.connectiontimeout=30000',
+  'mail.smtp.timeout=60000',
+  'mail.smtp.writetimeout=60000',
   'mail.smtp.ssl.checkserveridentity=true',
   'mail.smtp.starttls.enable=true',
   'mail.smtp.starttls.required=true',
@@ -147,6 +149,7 @@ describe('the wizard in a real terminal', () => {
         '  Password                    ••••••',
         '  Allow sending to All Users  no',
         '  Connection timeout          15 s',
+        '  Read timeout                60 s',
       ].join('\n'),
     );
     await choose(run, 'Write installer.properties?', 'Write it');
@@ -171,6 +174,8 @@ describe('the wizard in a real terminal', () => {
         'mail.smtp.password=pa\\=ss\\:wo\\#rd caf\\u00e9',
         'mail.smtp.sendpartial=true',
         'mail.smtp.connectiontimeout=15000',
+        'mail.smtp.timeout=60000',
+        'mail.smtp.writetimeout=60000',
         'mail.smtp.ssl.checkserveridentity=true',
         'mail.smtp.starttls.enable=true',
         'mail.smtp.starttls.required=true',
@@ -216,6 +221,8 @@ describe('the wizard in a real terminal', () => {
         'mail.smtps.auth=false',
         'mail.smtps.sendpartial=true',
         'mail.smtps.connectiontimeout=15000',
+        'mail.smtps.timeout=60000',
+        'mail.smtps.writetimeout=60000',
         'mail.smtps.ssl.checkserveridentity=true',
         'notify.timezone=America/New_York',
         'mail.allowSendToAllUsers=true',
@@ -297,6 +304,8 @@ describe('the wizard in a real terminal', () => {
         'mail.smtp.auth=false',
         'mail.smtp.sendpartial=true',
         'mail.smtp.connectiontimeout=15000',
+        'mail.smtp.timeout=60000',
+        'mail.smtp.writetimeout=60000',
         'mail.smtp.ssl.checkserveridentity=true',
         'mail.smtp.starttls.enable=false',
         'mail.smtp.starttls.required=false',
@@ -398,7 +407,9 @@ describe('reconfigure and early checks in a real terminal', () => {
       'Changes to installer.xml\n' +
         '  Protocol                                                SMTP → SMTPS\n' +
         '  SMTPS connection timeout                                (not set) → 15 s\n' +
-        '  Server name check (mail.smtps.ssl.checkserveridentity)  (not set) → yes\n\n',
+        '  SMTPS read timeout                                      (not set) → 60 s\n' +
+        '  Server name check (mail.smtps.ssl.checkserveridentity)  (not set) → yes\n' +
+        '  mail.smtps.writetimeout                                 (not set) → 60000\n\n',
     );
     await choose(run, 'Write installer.xml?', 'Write it');
     assert.equal(await run.exit(), 0);
@@ -409,7 +420,7 @@ describe('reconfigure and early checks in a real terminal', () => {
         .replace('<Resource mail.transport.protocol="smtp"', '<Resource mail.transport.protocol="smtps"')
         .replace(
           'mail.smtps.sendpartial="true" />',
-          'mail.smtps.sendpartial="true"\n        mail.smtps.connectiontimeout="15000"\n        mail.smtps.ssl.checkserveridentity="true" />',
+          'mail.smtps.sendpartial="true"\n        mail.smtps.connectiontimeout="15000"\n        mail.smtps.timeout="60000"\n        mail.smtps.writetimeout="60000"\n        mail.smtps.ssl.checkserveridentity="true" />',
         ),
     );
     assertChangesMatchDiff(run.text(), 'installer.xml', fixture, written);

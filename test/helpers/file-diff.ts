@@ -98,6 +98,7 @@ const SHARED_LABELS: Record<string, string> = {
   'mail.transport.protocol': 'Protocol',
   'notify.timezone': 'Time zone',
   'mail.allowSendToAllUsers': 'Allow sending to All Users',
+  'ssf.outgoing.from.address': 'Sender address',
 };
 const PROTOCOL_LABELS: Record<string, string> = {
   host: 'Mail host',
@@ -106,6 +107,8 @@ const PROTOCOL_LABELS: Record<string, string> = {
   user: 'User name',
   password: 'Password',
   connectiontimeout: 'Connection timeout',
+  timeout: 'Read timeout',
+  localhost: 'EHLO name',
   'starttls.enable': 'STARTTLS',
 };
 

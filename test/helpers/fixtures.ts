@@ -16,6 +16,9 @@ export const PLAIN_SMTP: MailSettings = {
   password: 'pw',
   allowSendToAllUsers: true,
   connectionTimeoutMs: 15000,
+  readTimeoutMs: 60000,
+  sender: '',
+  ehloName: '',
 };
 
 /** The two comment lines a new file starts with. */
@@ -36,4 +39,13 @@ export function propertiesText(keys: Readonly<Record<string, string>>, { header 
       .map(([key, value]) => `${key}=${value}\n`)
       .join('')
   );
+}
+
+/**
+ * The settings as a file reads them back: the optional keys only when set (an empty sender or EHLO
+ * name is no line), and never the sender in installer.xml (which has no place for it).
+ */
+export function storedForm(settings: Partial<MailSettings>, format: 'properties' | 'xml' = 'properties'): Partial<MailSettings> {
+  const { sender, ehloName, ...rest } = settings;
+  return { ...rest, ...(ehloName ? { ehloName } : {}), ...(!sender || format === 'xml' ? {} : { sender }) };
 }

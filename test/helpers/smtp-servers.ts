@@ -357,3 +357,77 @@ export async function authBeforeTlsOnlyServer(): Promise<RawServer> {
     });
   });
 }
+
+export interface MiniSmtpServer extends RawServer {
+  /** Every command line each connection sent, in order (AUTH lines as they came). */
+  commands: string[];
+  /** Each message taken with DATA, as the client sent it. */
+  messages: string[];
+}
+
+export interface MiniSmtpOptions {
+  /** The reply to EHLO/HELO with this name: undefined takes it. */
+  refuseHello?(name: string): string | undefined;
+  /** The reply to MAIL FROM with this address: undefined takes it (250 2.1.0 Ok). */
+  refuseSender?(address: string): string | undefined;
+  /** Offer AUTH PLAIN (in plain text) and take these accounts. */
+  accounts?: Record<string, string>;
+}
+
+/**
+ * A small plain-text SMTP server for what smtp-server cannot be made to do: take a bare user name
+ * as the sender (as Postfix does, completing it), or refuse an EHLO name. Per connection: EHLO or
+ * HELO, AUTH PLAIN, MAIL, RCPT, DATA (to the lone dot), RSET, NOOP, QUIT.
+ */
+export async function miniSmtpServer(options: MiniSmtpOptions = {}): Promise<MiniSmtpServer> {
+  const commands: string[] = [];
+  const messages: string[] = [];
+  const server = await startRawServer((socket) => {
+    socket.write('220 mini.test.invalid ESMTP\r\n');
+    let data: string[] | undefined;
+    speakLines(socket, (line) => {
+      if (data) {
+        if (line !== '.') {
+          data.push(line.startsWith('..') ? line.slice(1) : line);
+          return undefined;
+        }
+        messages.push(data.join('\r\n'));
+        data = undefined;
+        return '250 2.0.0 Ok: queued as MINI1';
+      }
+      commands.push(line);
+      const [verb = '', ...rest] = line.split(' ');
+      switch (verb.toUpperCase()) {
+        case 'EHLO':
+        case 'HELO': {
+          const refusal = options.refuseHello?.(rest.join(' '));
+          if (refusal) return refusal;
+          return verb.toUpperCase() === 'HELO'
+            ? '250 mini.test.invalid'
+            : ['250-mini.test.invalid', ...(options.accounts ? ['250-AUTH PLAIN'] : []), '250 8BITMIME'];
+        }
+        case 'AUTH': {
+          const [, user = '', password = ''] = Buffer.from(rest[1] ?? '', 'base64')
+            .toString('utf8')
+            .split('\u0000');
+          return options.accounts?.[user] === password ? '235 2.7.0 Authentication successful' : '535 5.7.8 Authentication credentials invalid';
+        }
+        case 'MAIL': {
+          const address = /<([^>]*)>/.exec(line)?.[1] ?? '';
+          return options.refuseSender?.(address) ?? '250 2.1.0 Ok';
+        }
+        case 'RCPT':
+          return '250 2.1.5 Ok';
+        case 'DATA':
+          data = [];
+          return '354 End data with <CR><LF>.<CR><LF>';
+        case 'QUIT':
+          socket.end('221 2.0.0 Bye\r\n');
+          return undefined;
+        default:
+          return '250 2.0.0 Ok';
+      }
+    });
+  });
+  return { ...server, commands, messages };
+}

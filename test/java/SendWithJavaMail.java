@@ -1,7 +1,8 @@
 // Sends one message through each .properties file named on the command line, the way Teaming does:
 // Properties.load(InputStream), Session.getInstance(props), the transport named by
 // mail.transport.protocol, connected with the file's host, port, user and password (the password is
-// read from the file, never from the command line); From = the configured user, To = RECIPIENT.
+// read from the file, never from the command line); From = Teaming's default sender
+// (JavaMailSenderImpl.getDefaultFrom(): ssf.outgoing.from.address, else the configured user as written), To = RECIPIENT.
 // Trust is the JVM's, as in Teaming: -Djavax.net.ssl.trustStore=… when the test gives one.
 // Prints one JSON line a file: {"file":…,"sent":true} or {"file":…,"sent":false,"error":"…"}, the
 // error being the exception and its causes, "A: message <- B: message" (a cause that repeats the one before left out).
@@ -46,7 +47,8 @@ public class SendWithJavaMail {
 
     Session session = Session.getInstance(props);
     MimeMessage message = new MimeMessage(session);
-    message.setFrom(new InternetAddress(user != null ? user : "teaming@localhost"));
+    String sender = props.getProperty("ssf.outgoing.from.address", user);
+    message.setFrom(new InternetAddress(sender != null ? sender : "teaming@localhost"));
     message.setRecipients(Message.RecipientType.TO, recipient);
     message.setSubject("Sent by JavaMail " + Session.class.getPackage().getImplementationVersion());
     message.setText("Loaded from " + file + "\r\n");

@@ -307,7 +307,7 @@ describe('probe policy: the envelope test ends every check', () => {
     assert.equal(fixed.ok, true, fixed.failure?.message);
   });
 
-  test('sender not owned by the account: the user name must be the full address', async () => {
+  test('sender not owned by the account: about the sender, not relaying; names the sender and --sender', async () => {
     const server = await smtp({ accounts: { 'jdoe@corp.example': TEST_PASSWORD }, ownAddress: 'john.doe@example.com' });
     const report = await probeSmtp(loopbackSettings(server.port, { username: 'jdoe@corp.example' }), { timeoutMs: 5000, ca: server.caPem });
     assert.equal(report.stages.find((stage) => stage.name === 'auth')?.outcome, 'ok');
@@ -315,13 +315,19 @@ describe('probe policy: the envelope test ends every check', () => {
     assert.equal(report.failure?.kind, 'sender-not-owned');
     assert.equal(
       report.failure?.message,
-      'the server does not let this account send as jdoe@corp.example: 553 5.1.3 <jdoe@corp.example>: Sender address rejected: not owned by user jdoe@corp.example',
+      'the server does not let this account send as jdoe@corp.example (Teaming sends from the user name when no sender address is set): 553 5.1.3 <jdoe@corp.example>: Sender address rejected: not owned by user jdoe@corp.example',
     );
     assert.equal(
       report.failure?.advice,
-      'the sender must be an address the account owns, and Teaming sends from the user name: the user name must be the full e-mail address of the account',
+      "this is about the sender, not relaying: set the sender address of notifications to an address this account may send from — a verified sender, or the account's own address (--sender ADDRESS)",
     );
-    assert.equal(report.failure?.question, 'username');
+    assert.equal(report.failure?.question, 'sender');
+    const owned = await probeSmtp(loopbackSettings(server.port, { username: 'jdoe@corp.example', sender: 'john.doe@example.com' }), {
+      timeoutMs: 5000,
+      ca: server.caPem,
+    });
+    assert.equal(owned.ok, true, owned.failure?.message);
+    assert.equal(owned.envelope?.from, 'john.doe@example.com');
   });
 });
 

@@ -4,7 +4,7 @@ import { after, before, describe, test } from 'node:test';
 import { probeSmtp } from '../../src/probe/index.ts';
 import type { LookupFunction, ProbeReport, ProbeStage } from '../../src/probe/index.ts';
 import { timeStampPreview } from '../../src/settings/time-zones.ts';
-import { FAILURE_TIMEOUT_MS, loopbackSettings } from '../helpers/probe-settings.ts';
+import { FAILURE_TIMEOUT_MS, fixedResolver, loopbackSettings } from '../helpers/probe-settings.ts';
 import { TEST_PASSWORD, TEST_QUEUE_ID, TEST_USER, startSmtpServer, startStarttlsServer, type TestSmtpServer } from '../helpers/smtp-servers.ts';
 
 function outcomes(report: ProbeReport): string {
@@ -84,11 +84,11 @@ describe('probe: real SMTP servers', () => {
     assert.match(report.stages.find((stage) => stage.name === 'tls')!.detail, / implicit TLS \(SMTPS\); certificate CN=localhost/);
   });
 
-  test('IPv6 loopback literal, with or without brackets: no lookup, EHLO from an IPv6 address literal', async () => {
+  test("IPv6 loopback literal, with or without brackets: no lookup; EHLO from an IPv6 address literal when this machine's name does not resolve", async () => {
     const v6 = await startSmtpServer({ listen: '::1' });
     try {
       for (const host of ['[::1]', '::1']) {
-        const report = await probeSmtp(loopbackSettings(v6.port, { host }), { timeoutMs: 5000, ca: v6.caPem });
+        const report = await probeSmtp(loopbackSettings(v6.port, { host }), { timeoutMs: 5000, ca: v6.caPem, nameResolver: fixedResolver(undefined) });
         assert.equal(report.ok, true, report.failure?.message);
         assert.equal(report.address, '::1');
         assert.equal(report.stages[0]?.detail, '::1 is an IP address: no lookup');
@@ -127,18 +127,23 @@ describe('probe: real SMTP servers', () => {
         addressForName.failure?.advice,
         'authentication refused (535 5.7.8): check the password; some servers need the user name without the domain instead of the full e-mail address, or the other way round',
       );
-      // The login works, but Teaming would send as "alice": the envelope test stops before MAIL FROM.
+      // The login works, and Teaming would send as "alice", as written: the check tries exactly that (smtp-server refuses it).
       const name = await probeSmtp(loopbackSettings(byName.port, { username: 'alice' }), options);
       assert.equal(name.stages.find((stage) => stage.name === 'auth')?.outcome, 'ok');
       assert.equal(name.failure?.stage, 'envelope');
-      assert.equal(name.failure?.kind, 'sender-not-address');
-      assert.equal(
-        name.failure?.message,
-        'the user name "alice" is not an e-mail address, and Teaming sends its notifications from the user name: a bare name is not a valid sender address',
+      assert.equal(name.failure?.kind, 'sender-refused');
+      assert.ok(name.transcript.includes('C: MAIL FROM:<alice>'), name.transcript.join('\n'));
+      assert.ok(name.transcript.includes('C: RCPT TO:<postmaster>'), name.transcript.join('\n'));
+      assert.match(
+        name.failure?.message ?? '',
+        /^the server refused the sender alice \(Teaming sends from the user name when no sender address is set\): 5\d\d /,
       );
-      assert.equal(name.failure?.advice, 'enter the full e-mail address of the account as the user name (the server must accept it for authentication too)');
-      assert.equal(name.failure?.question, 'username');
-      assert.ok(!name.transcript.some((line) => line.startsWith('C: MAIL')), name.transcript.join('\n'));
+      assert.equal(name.failure?.advice, 'set the sender address of notifications to an address the server accepts (--sender ADDRESS)');
+      assert.equal(name.failure?.question, 'sender');
+      // With a sender address, that is what MAIL FROM carries; the login stays alice.
+      const withSender = await probeSmtp(loopbackSettings(byName.port, { username: 'alice', sender: 'alice@example.com' }), options);
+      assert.equal(withSender.ok, true, withSender.failure?.message);
+      assert.deepEqual(withSender.envelope && [withSender.envelope.from, withSender.envelope.to], ['alice@example.com', 'alice@example.com']);
 
       const nameForAddress = await probeSmtp(loopbackSettings(byAddress.port, { username: 'bob' }), options);
       assert.equal(nameForAddress.failure?.kind, 'auth-refused');
@@ -154,7 +159,7 @@ describe('probe: real SMTP servers', () => {
     }
   });
 
-  test('AUTH not offered: auth-missing, suggests turning authentication off', async () => {
+  test('AUTH not offered: auth-missing, says Teaming would never check the password; authentication off, as suggested, passes', async () => {
     const noAuth = await startSmtpServer({ auth: false });
     try {
       const report = await probeSmtp(loopbackSettings(noAuth.port), { timeoutMs: 5000, ca: noAuth.caPem });
@@ -163,9 +168,15 @@ describe('probe: real SMTP servers', () => {
       assert.deepEqual(report.failure?.suggestion, { auth: false });
       assert.equal(report.failure?.question, 'auth');
       assert.equal(
-        report.failure?.advice,
-        'turn authentication off if this server accepts mail from this machine without it, or use the submission port 587 (SMTP with STARTTLS) or 465 (SMTPS)',
+        report.failure?.message,
+        `the server offers no authentication on port ${noAuth.port}: Teaming would send without logging in and never check the password`,
       );
+      assert.equal(
+        report.failure?.advice,
+        'turn authentication off if this server accepts mail from this machine without it (the check then tests exactly that), or use the port that authenticates: the submission port 587 (SMTP with STARTTLS) or 465 (SMTPS)',
+      );
+      const off = await probeSmtp(loopbackSettings(noAuth.port, report.failure?.suggestion), { timeoutMs: 5000, ca: noAuth.caPem });
+      assert.equal(off.ok, true, off.failure?.message);
     } finally {
       await noAuth.close();
     }

@@ -45,6 +45,8 @@ describe('writeInstallerProperties: a new file', () => {
         'mail.smtp.password': 'p\\=ss\\: \\#1 \\u00e9\\ud83d\\ude00',
         'mail.smtp.sendpartial': 'true',
         'mail.smtp.connectiontimeout': '15000',
+        'mail.smtp.timeout': '60000',
+        'mail.smtp.writetimeout': '60000',
         'mail.smtp.ssl.checkserveridentity': 'true',
         'mail.smtp.starttls.enable': 'true',
         'mail.smtp.starttls.required': 'true',
@@ -64,6 +66,8 @@ describe('writeInstallerProperties: a new file', () => {
         'mail.smtps.auth': 'false',
         'mail.smtps.sendpartial': 'true',
         'mail.smtps.connectiontimeout': '15000',
+        'mail.smtps.timeout': '60000',
+        'mail.smtps.writetimeout': '60000',
         'mail.smtps.ssl.checkserveridentity': 'true',
         'notify.timezone': 'America/New_York',
         'mail.allowSendToAllUsers': 'true',
@@ -123,6 +127,8 @@ describe('writeInstallerProperties: an existing file', () => {
         'mail.smtp.auth=false\r\n' +
         'mail.smtp.sendpartial=true\r\n' +
         'mail.smtp.connectiontimeout=15000\r\n' +
+        'mail.smtp.timeout=60000\r\n' +
+        'mail.smtp.writetimeout=60000\r\n' +
         KEPT_TAIL,
     );
   });
@@ -147,6 +153,8 @@ describe('writeInstallerProperties: an existing file', () => {
         'mail.smtp.password=sec ret\r\n' +
         'mail.smtp.sendpartial=true\r\n' +
         'mail.smtp.connectiontimeout=15000\r\n' +
+        'mail.smtp.timeout=60000\r\n' +
+        'mail.smtp.writetimeout=60000\r\n' +
         KEPT_TAIL,
     );
   });
@@ -162,6 +170,8 @@ describe('writeInstallerProperties: an existing file', () => {
         'mail.smtp.auth=false\n' +
         'mail.smtp.sendpartial=true\n' +
         'mail.smtp.connectiontimeout=15000\n' +
+        'mail.smtp.timeout=60000\n' +
+        'mail.smtp.writetimeout=60000\n' +
         'mail.smtp.ssl.checkserveridentity=true\n' +
         'mail.smtp.starttls.enable=true\n' +
         'mail.smtp.starttls.required=true\n' +
@@ -187,6 +197,8 @@ describe('writeInstallerProperties: an existing file', () => {
         'mail.smtp.auth=false\r' +
         'mail.smtp.sendpartial=true\r' +
         'mail.smtp.connectiontimeout=15000\r' +
+        'mail.smtp.timeout=60000\r' +
+        'mail.smtp.writetimeout=60000\r' +
         'mail.smtp.ssl.checkserveridentity=true\r' +
         'mail.smtp.starttls.enable=true\r' +
         'mail.smtp.starttls.required=true\r' +
@@ -219,6 +231,8 @@ describe('writeInstallerProperties: an existing file', () => {
         'mail.smtps.password': 'other',
         'mail.smtps.sendpartial': 'true',
         'mail.smtps.connectiontimeout': '15000',
+        'mail.smtps.timeout': '60000',
+        'mail.smtps.writetimeout': '60000',
         'mail.smtps.ssl.checkserveridentity': 'true',
         'mail.smtp.host': 'mail.example.com',
         'mail.smtp.port': '587',
@@ -227,6 +241,8 @@ describe('writeInstallerProperties: an existing file', () => {
         'mail.smtp.password': 's3cret',
         'mail.smtp.sendpartial': 'true',
         'mail.smtp.connectiontimeout': '15000',
+        'mail.smtp.timeout': '60000',
+        'mail.smtp.writetimeout': '60000',
         'mail.smtp.ssl.checkserveridentity': 'true',
         'mail.smtp.starttls.enable': 'true',
         'mail.smtp.starttls.required': 'true',
@@ -249,9 +265,10 @@ describe('readInstallerProperties', () => {
 
   it('reads what it wrote', () => {
     const password = ' \\ é😀\u2028=:#! ';
-    assert.deepEqual(readInstallerProperties(write(undefined, { ...SMTP, password }), 'f'), {
+    const written = { ...SMTP, password, sender: 'notify@example.com', ehloName: 'teaming.example.com' };
+    assert.deepEqual(readInstallerProperties(write(undefined, written), 'f'), {
       hasOutbound: true,
-      settings: { ...SMTP, password },
+      settings: written,
       javaMail: { starttlsRequired: true, checkServerIdentity: true },
     });
   });

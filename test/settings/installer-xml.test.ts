@@ -9,7 +9,7 @@ import { javaHomeOf, xmlFormat } from '../../src/settings/installer-xml.ts';
 import { loadSettingsFile, renderSettingsFile } from '../../src/settings/settings-file.ts';
 import { formatFor } from '../../src/settings/settings-format.ts';
 import type { MailSettings } from '../../src/settings/settings.ts';
-import { PLAIN_SMTP } from '../helpers/fixtures.ts';
+import { PLAIN_SMTP, storedForm } from '../helpers/fixtures.ts';
 
 const FILE = '/etc/teaming/installer.xml';
 const FIXTURE = readFileSync(new URL('../fixtures/installer.xml', import.meta.url), 'utf8');
@@ -58,7 +58,7 @@ const FIXTURE_WITH_NEW_SMTP = replaceAll(FIXTURE, [
   // Teaming 2.0's file has no JavaMail safety keys: they are added, each on a line of its own.
   [
     'mail.smtps.sendpartial="true" />',
-    'mail.smtps.sendpartial="true"\n        mail.smtp.ssl.checkserveridentity="true"\n        mail.smtp.starttls.required="true" />',
+    'mail.smtps.sendpartial="true"\n        mail.smtp.timeout="60000"\n        mail.smtp.writetimeout="60000"\n        mail.smtp.ssl.checkserveridentity="true"\n        mail.smtp.starttls.required="true" />',
   ],
 ]);
 
@@ -66,7 +66,7 @@ const FIXTURE_WITH_NEW_SMTP = replaceAll(FIXTURE, [
 const FIXTURE_WITH_SAFETY = replaceOnce(
   FIXTURE,
   'mail.smtps.sendpartial="true" />',
-  'mail.smtps.sendpartial="true"\n        mail.smtp.ssl.checkserveridentity="true"\n        mail.smtp.starttls.required="false" />',
+  'mail.smtps.sendpartial="true"\n        mail.smtp.timeout="60000"\n        mail.smtp.writetimeout="60000"\n        mail.smtp.ssl.checkserveridentity="true"\n        mail.smtp.starttls.required="false" />',
 );
 
 /** The fixture declared and encoded as ISO-8859-1 (its one character beyond Latin-1, a dash in a comment, made plain). */
@@ -163,7 +163,7 @@ describe('installer.xml: writing into an existing document', () => {
     const output = write(FIXTURE, NEW_SMTP);
     assert.equal(output.toString('utf8'), FIXTURE_WITH_NEW_SMTP);
     assert.ok(output.equals(Buffer.from(FIXTURE_WITH_NEW_SMTP, 'utf8')));
-    assert.deepEqual(read(output).settings, NEW_SMTP);
+    assert.deepEqual(read(output).settings, storedForm(NEW_SMTP, 'xml'));
   });
 
   test('the settings it holds already: only the JavaMail safety attributes are added; then the same bytes', () => {
@@ -188,7 +188,7 @@ describe('installer.xml: writing into an existing document', () => {
       // The last attribute starts its line, so the added one gets a line of its own.
       [
         'mail.smtps.sendpartial="true" />',
-        'mail.smtps.sendpartial="true"\n        mail.smtps.connectiontimeout="20000"\n        mail.smtps.ssl.checkserveridentity="true" />',
+        'mail.smtps.sendpartial="true"\n        mail.smtps.connectiontimeout="20000"\n        mail.smtps.timeout="60000"\n        mail.smtps.writetimeout="60000"\n        mail.smtps.ssl.checkserveridentity="true" />',
       ],
     ]);
     assert.equal(write(FIXTURE, settings).toString('utf8'), expected);
@@ -204,7 +204,7 @@ describe('installer.xml: writing into an existing document', () => {
       ],
       [
         'mail.smtps.sendpartial="true" />',
-        'mail.smtps.sendpartial="true"\n        mail.smtps.connectiontimeout="15000"\n        mail.smtps.ssl.checkserveridentity="true" />',
+        'mail.smtps.sendpartial="true"\n        mail.smtps.connectiontimeout="15000"\n        mail.smtps.timeout="60000"\n        mail.smtps.writetimeout="60000"\n        mail.smtps.ssl.checkserveridentity="true" />',
       ],
     ]);
     assert.equal(write(smtps, settings).toString('utf8'), expected);
@@ -212,7 +212,7 @@ describe('installer.xml: writing into an existing document', () => {
 
   test('a value in single quotes is changed inside its quotes, escaped for them', () => {
     const text =
-      "<InstallerConfig><EmailSettings><Outbound defaultTZ='UTC' allowSendToAllUsers='true'><Resource mail.transport.protocol='smtp' mail.smtp.host='h.example' mail.smtp.port='25' mail.smtp.auth='true' mail.smtp.user='a' mail.smtp.password='b' mail.smtp.sendpartial='true' mail.smtp.connectiontimeout='15000' mail.smtp.ssl.checkserveridentity='true' mail.smtp.starttls.enable='false' mail.smtp.starttls.required='false'/></Outbound></EmailSettings></InstallerConfig>";
+      "<InstallerConfig><EmailSettings><Outbound defaultTZ='UTC' allowSendToAllUsers='true'><Resource mail.transport.protocol='smtp' mail.smtp.host='h.example' mail.smtp.port='25' mail.smtp.auth='true' mail.smtp.user='a' mail.smtp.password='b' mail.smtp.sendpartial='true' mail.smtp.connectiontimeout='15000' mail.smtp.timeout='60000' mail.smtp.writetimeout='60000' mail.smtp.ssl.checkserveridentity='true' mail.smtp.starttls.enable='false' mail.smtp.starttls.required='false'/></Outbound></EmailSettings></InstallerConfig>";
     const settings: MailSettings = { ...FIXTURE_SETTINGS, host: 'h.example', timeZone: 'UTC', auth: true, username: 'a', password: `it's "x"` };
     assert.equal(write(text, settings).toString('utf8'), replaceOnce(text, "mail.smtp.password='b'", `mail.smtp.password='it&apos;s "x"'`));
   });
@@ -226,7 +226,7 @@ describe('installer.xml: writing into an existing document', () => {
         ['<Outbound>', '<Outbound defaultTZ="America/New_York" allowSendToAllUsers="true">'],
         [
           'mail.smtp.host="mail.example.com"/>',
-          'mail.smtp.host="mail.example.com" mail.smtp.port="25" mail.smtp.auth="false" mail.smtp.sendpartial="true" mail.smtp.connectiontimeout="15000" mail.smtp.ssl.checkserveridentity="true" mail.smtp.starttls.enable="false" mail.smtp.starttls.required="false"/>',
+          'mail.smtp.host="mail.example.com" mail.smtp.port="25" mail.smtp.auth="false" mail.smtp.sendpartial="true" mail.smtp.connectiontimeout="15000" mail.smtp.timeout="60000" mail.smtp.writetimeout="60000" mail.smtp.ssl.checkserveridentity="true" mail.smtp.starttls.enable="false" mail.smtp.starttls.required="false"/>',
         ],
       ]),
     );
@@ -237,7 +237,7 @@ describe('installer.xml: writing into an existing document', () => {
       replaceOnce(
         ownLines,
         'mail.smtp.port="25"\n',
-        'mail.smtp.port="25"\n\t\t\t\tmail.smtp.auth="false"\n\t\t\t\tmail.smtp.sendpartial="true"\n\t\t\t\tmail.smtp.connectiontimeout="15000"\n\t\t\t\tmail.smtp.ssl.checkserveridentity="true"\n\t\t\t\tmail.smtp.starttls.enable="false"\n\t\t\t\tmail.smtp.starttls.required="false"\n',
+        'mail.smtp.port="25"\n\t\t\t\tmail.smtp.auth="false"\n\t\t\t\tmail.smtp.sendpartial="true"\n\t\t\t\tmail.smtp.connectiontimeout="15000"\n\t\t\t\tmail.smtp.timeout="60000"\n\t\t\t\tmail.smtp.writetimeout="60000"\n\t\t\t\tmail.smtp.ssl.checkserveridentity="true"\n\t\t\t\tmail.smtp.starttls.enable="false"\n\t\t\t\tmail.smtp.starttls.required="false"\n',
       ),
     );
   });
@@ -254,6 +254,8 @@ describe('installer.xml: missing elements are created in place', () => {
       `${indent}mail.smtp.password=""`,
       `${indent}mail.smtp.sendpartial="true"`,
       `${indent}mail.smtp.connectiontimeout="15000"`,
+      `${indent}mail.smtp.timeout="60000"`,
+      `${indent}mail.smtp.writetimeout="60000"`,
       `${indent}mail.smtp.ssl.checkserveridentity="true"`,
       `${indent}mail.smtp.starttls.enable="false"`,
       `${indent}mail.smtp.starttls.required="false" />`,
@@ -276,7 +278,7 @@ describe('installer.xml: missing elements are created in place', () => {
     const output = write(undefined, FIXTURE_SETTINGS);
     assert.equal(output.toString('utf8'), expected);
     const { username: _username, password: _password, ...withoutCredentials } = FIXTURE_SETTINGS;
-    assert.deepEqual(read(output).settings, withoutCredentials);
+    assert.deepEqual(read(output).settings, storedForm(withoutCredentials, 'xml'));
   });
 
   const cases: [name: string, text: string, from: string, to: string][] = [
@@ -326,7 +328,7 @@ describe('installer.xml: encodings and awkward values', () => {
     const text = output.toString('utf8');
     assert.ok(text.includes('mail.smtp.user=" jörg &amp; &lt;co&gt; &quot;quoted&quot; \'single\' "'), text);
     assert.ok(text.includes('mail.smtp.password="tab&#x9;newline&#xA;return&#xD;€😀]]&gt;&amp;amp;&#x2028;&#x85;"'), text);
-    assert.deepEqual(read(output).settings, AWKWARD);
+    assert.deepEqual(read(output).settings, storedForm(AWKWARD, 'xml'));
   });
 
   test('ISO-8859-1: decoded and written in ISO-8859-1; what it cannot hold becomes a character reference', () => {
@@ -383,7 +385,7 @@ describe('installer.xml: encodings and awkward values', () => {
         fc.property(xmlText, xmlText, (username, password) => {
           const settings: MailSettings = { ...FIXTURE_SETTINGS, auth: true, username, password };
           const output = xmlFormat.write(original, settings, FILE);
-          assert.deepEqual(xmlFormat.read(output, FILE).settings, { ...settings, auth: true });
+          assert.deepEqual(xmlFormat.read(output, FILE).settings, storedForm({ ...settings, auth: true }, 'xml'));
           assert.ok(xmlFormat.write(output, FIXTURE_SETTINGS, FILE).equals(original));
         }),
         { numRuns: 300 },
@@ -480,7 +482,7 @@ describe('installer.xml: the root element, as liberal as Teaming', () => {
       replaceOnce(
         text,
         '<Resource mail.smtp.host="deep.example" />',
-        '<Resource mail.smtp.host="new.example" mail.transport.protocol="smtp" mail.smtp.port="25" mail.smtp.auth="false" mail.smtp.sendpartial="true" mail.smtp.connectiontimeout="15000" mail.smtp.ssl.checkserveridentity="true" mail.smtp.starttls.enable="false" mail.smtp.starttls.required="false" />',
+        '<Resource mail.smtp.host="new.example" mail.transport.protocol="smtp" mail.smtp.port="25" mail.smtp.auth="false" mail.smtp.sendpartial="true" mail.smtp.connectiontimeout="15000" mail.smtp.timeout="60000" mail.smtp.writetimeout="60000" mail.smtp.ssl.checkserveridentity="true" mail.smtp.starttls.enable="false" mail.smtp.starttls.required="false" />',
       ).replace('defaultTZ="UTC"', 'defaultTZ="America/New_York" allowSendToAllUsers="true"'),
     );
   });

@@ -16,6 +16,7 @@ import { check, passwordSchema, usernameSchema } from '../../src/settings/schema
 import { propertiesFormat } from '../../src/settings/settings-format.ts';
 import type { MailSettings } from '../../src/settings/settings.ts';
 import { seed, trickyText } from '../helpers/arbitraries.ts';
+import { storedForm } from '../helpers/fixtures.ts';
 import { javaLoad, type JavaLoad, type JavaMap } from '../helpers/java.ts';
 
 const RUNS = 200;
@@ -32,6 +33,9 @@ const settingsArbitrary: fc.Arbitrary<MailSettings> = fc
     password: trickyText(),
     allowSendToAllUsers: fc.boolean(),
     connectionTimeoutMs: fc.integer({ min: 1000, max: 600000 }),
+    readTimeoutMs: fc.integer({ min: 1000, max: 600000 }),
+    sender: fc.constantFrom('', 'notify@example.com'),
+    ehloName: fc.constantFrom('', 'teaming.example.com', '[192.0.2.7]'),
   })
   .map((settings) => {
     // Only what the schemas accept reaches the file.
@@ -59,6 +63,9 @@ const MANAGED = [
         password: 'p',
         allowSendToAllUsers: true,
         connectionTimeoutMs: 1,
+        readTimeoutMs: 1,
+        sender: 's@example.com',
+        ehloName: 'h.example.com',
       }).map(([key]) => key),
     ),
   ),
@@ -200,7 +207,7 @@ describe('Java reads back exactly what was written', () => {
       const expected = expectedMap({}, settings);
       assert.deepEqual(map(load.stream), expected, context);
       assert.deepEqual(map(load.reader), expected, context);
-      const { username, password, ...always } = settings;
+      const { username, password, ...always } = storedForm(settings);
       assert.deepEqual(
         readInstallerProperties(propertiesFormat.write(undefined, settings, 'f').toString('latin1'), 'f').settings,
         {

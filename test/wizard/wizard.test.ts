@@ -51,6 +51,8 @@ const NEW_FILE = propertiesText({
   'mail.smtp.password': 'pa ss\\=w\\u00f6rd',
   'mail.smtp.sendpartial': 'true',
   'mail.smtp.connectiontimeout': '15000',
+  'mail.smtp.timeout': '60000',
+  'mail.smtp.writetimeout': '60000',
   'mail.smtp.ssl.checkserveridentity': 'true',
   'mail.smtp.starttls.enable': 'true',
   'mail.smtp.starttls.required': 'true',
@@ -113,6 +115,8 @@ const EXISTING =
   'mail.smtp.password=stored-secret\n' +
   'mail.smtp.sendpartial=true\n' +
   'mail.smtp.connectiontimeout=20000\n' +
+  'mail.smtp.timeout=60000\n' +
+  'mail.smtp.writetimeout=60000\n' +
   'mail.smtp.ssl.checkserveridentity=true\n' +
   'mail.smtp.starttls.enable=false\n' +
   'mail.smtp.starttls.required=false\n' +
@@ -135,6 +139,8 @@ test('--reconfigure offers the stored values, keeps the stored password on a bla
     ['Does the mail server require authentication?', true],
     ['User name or e-mail address', ''],
     ['Password', ''],
+    // The stored user name "teaming" is no address: Teaming would send from it as it is.
+    ['Sender address of notifications', ''],
     ['Allow users to send e-mail to the All Users group?', true],
     ['Write', 'write'],
   ]);
@@ -143,7 +149,7 @@ test('--reconfigure offers the stored values, keeps the stored password on a bla
 
   assert.deepEqual(
     asked.map((question) => question.default),
-    ['own', 'smtp', 'old.example.com', '25', true, 'America/Chicago', true, 'teaming', undefined, true, undefined],
+    ['own', 'smtp', 'old.example.com', '25', true, 'America/Chicago', true, 'teaming', undefined, undefined, true, undefined],
   );
   assert.equal(
     await readFile(file, 'latin1'),
@@ -161,23 +167,26 @@ test('--reconfigure offers the stored values, keeps the stored password on a bla
   assert.doesNotMatch(text(), /stored-secret/);
 });
 
+/** Reconfiguring EXISTING, each question answered with its stored value. */
+const KEEP_EVERY_ANSWER: [string, unknown][] = [
+  ['Where does the mail go?', 'own'],
+  ['Outbound e-mail protocol', 'smtp'],
+  ['Mail host', ''],
+  ['Port', ''],
+  ['Use STARTTLS?', false],
+  ['Time zone for notifications', 'America/Chicago'],
+  ['Does the mail server require authentication?', true],
+  ['User name or e-mail address', ''],
+  ['Password', ''],
+  ['Sender address of notifications', ''],
+  ['Allow users to send e-mail to the All Users group?', true],
+];
+
 test('--reconfigure with no change writes nothing', async () => {
   const dir = await folder();
   const file = join(dir, 'installer.properties');
   await writeFile(file, EXISTING);
-  const { prompt } = scriptedPrompter([
-    ['Where does the mail go?', 'own'],
-    ['Outbound e-mail protocol', 'smtp'],
-    ['Mail host', ''],
-    ['Port', ''],
-    ['Use STARTTLS?', false],
-    ['Time zone for notifications', 'America/Chicago'],
-    ['Does the mail server require authentication?', true],
-    ['User name or e-mail address', ''],
-    ['Password', ''],
-    ['Allow users to send e-mail to the All Users group?', true],
-    ['Nothing changed. What now?', 'write'],
-  ]);
+  const { prompt } = scriptedPrompter([...KEEP_EVERY_ANSWER, ['Nothing changed. What now?', 'write']]);
   const { out, text } = capturedOutput();
   const result = await runWizard(options(file, { reconfigure: true }), caps(prompt, { out }));
   assert.equal(result.result, 'unchanged');
@@ -185,6 +194,27 @@ test('--reconfigure with no change writes nothing', async () => {
   assert.match(text(), /Nothing changed; .* was not written\./);
   assertChangesMatchDiff(text(), file, EXISTING, await readFile(file, 'latin1'));
   assert.deepEqual(await readdir(dir), ['installer.properties']);
+});
+
+test('--reconfigure of a file without read timeouts adds them, and the change list says so', async () => {
+  const dir = await folder();
+  const file = join(dir, 'installer.properties');
+  const older = EXISTING.replace('mail.smtp.timeout=60000\n', '').replace('mail.smtp.writetimeout=60000\n', '');
+  await writeFile(file, older);
+  const { prompt } = scriptedPrompter([
+    ...KEEP_EVERY_ANSWER,
+    ['Write', 'write'],
+    // The stored settings send the password without TLS: written again only with consent.
+    ['With these settings the password would cross the network unencrypted (no TLS). Write them anyway?', true],
+  ]);
+  const { out, text } = capturedOutput();
+  const result = await runWizard(options(file, { reconfigure: true }), caps(prompt, { out }));
+  assert.equal(await readFile(file, 'latin1'), EXISTING);
+  assertChangesMatchDiff(text(), file, older, EXISTING);
+  assert.deepEqual(
+    result.changes.map((change) => `${change.label}: ${change.from} → ${change.to}`),
+    ['Read timeout: (not set) → 60 s', 'mail.smtp.writetimeout: (not set) → 60000'],
+  );
 });
 
 test('switching the protocol moves the port default to the new protocol', async () => {
@@ -213,8 +243,10 @@ test('switching the protocol moves the port default to the new protocol', async 
       'SMTPS port',
       'SMTPS authentication',
       'SMTPS connection timeout',
+      'SMTPS read timeout',
       'Server name check (mail.smtps.ssl.checkserveridentity)',
       'mail.smtps.sendpartial',
+      'mail.smtps.writetimeout',
     ],
   );
   // The smtp lines stay as they were; the smtps ones are added after them.
@@ -445,4 +477,44 @@ test('the password would cross unencrypted: STARTTLS (default), SMTPS, unencrypt
     CancelledError,
   );
   assert.deepEqual((await readdir(dir)).sort(), ['installer.properties', 'other.properties']);
+});
+
+test('a password without TLS is written only with consent, with or without the check', async () => {
+  const dir = await folder();
+  const file = join(dir, 'installer.properties');
+  const preset: Partial<MailSettings> = {
+    protocol: 'smtp',
+    host: 'mail.example.com',
+    port: 25,
+    starttls: false,
+    timeZone: 'UTC',
+    auth: true,
+    username: 'teaming@example.com',
+    password: 'pw',
+    allowSendToAllUsers: true,
+  };
+  await assert.rejects(runWizard(options(file, { interactive: false, preset }), caps(scriptedPrompter([]).prompt)), (error: unknown) => {
+    assert.ok(error instanceof UsageError);
+    assert.equal(
+      error.message,
+      'not written: with these settings the password would cross the network unencrypted, and Teaming would send it so with every message',
+    );
+    assert.equal(
+      error.fix,
+      'turn STARTTLS on (--starttls) or choose SMTPS (--protocol smtps); only on a network path you trust, allow it with --allow-plaintext-auth',
+    );
+    return true;
+  });
+  assert.deepEqual(await readdir(dir), []);
+  // Asked: declining asks STARTTLS again; yes to it writes the safe file.
+  const { prompt } = scriptedPrompter([
+    ['Write', 'write'],
+    ['With these settings the password would cross the network unencrypted (no TLS). Write them anyway?', false],
+    ['Use STARTTLS?', true],
+    ['Write', 'write'],
+  ]);
+  await runWizard(options(file, { preset }), caps(prompt));
+  assert.match(await readFile(file, 'latin1'), /^mail\.smtp\.starttls\.required=true$/m);
+  await runWizard(options(file, { interactive: false, force: true, preset, allowPlaintextAuth: true }), caps(scriptedPrompter([]).prompt));
+  assert.match(await readFile(file, 'latin1'), /^mail\.smtp\.starttls\.enable=false$/m);
 });

@@ -111,11 +111,12 @@ function noAuth(settings: MailSettings, plain: ServerCapabilities): StageFailure
       'ask the mail administrator to allow AUTH over TLS, or choose SMTPS on port 465 if the server offers it',
     );
   }
+  // JavaMail skips AUTH silently when none is offered: the file would "work" with any password.
   return fail(
     'auth',
     'auth-missing',
-    `the server offers no authentication on port ${settings.port}`,
-    'turn authentication off if this server accepts mail from this machine without it, or use the submission port 587 (SMTP with STARTTLS) or 465 (SMTPS)',
+    `the server offers no authentication on port ${settings.port}: Teaming would send without logging in and never check the password`,
+    'turn authentication off if this server accepts mail from this machine without it (the check then tests exactly that), or use the port that authenticates: the submission port 587 (SMTP with STARTTLS) or 465 (SMTPS)',
     {
       suggestion: { auth: false },
       question: 'auth',

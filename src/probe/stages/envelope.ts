@@ -34,7 +34,7 @@ export async function envelopeStage(
   if (pipelining) session.smtp.send(mailFrom, rcptTo, ...then);
   else session.smtp.send(mailFrom);
   const mail = await session.reply();
-  if (mail.code !== 250) throw senderRefusal(mail, settings, addresses.from);
+  if (mail.code !== 250) throw senderRefusal(mail, settings, addresses);
   if (!pipelining) session.smtp.send(rcptTo);
   const rcpt = await session.reply();
   const refusal = envelopeRefusal(settings, addresses, mail, rcpt);
@@ -51,25 +51,35 @@ export interface EnvelopeAddresses {
   toIsSender?: boolean;
   /** Why these addresses, when they are not simply the account and the test recipient. */
   note?: string;
+  /** The sender is a bare user name (no domain), tried as Teaming sends it. */
+  bareSender?: boolean;
+  /** No sender in the settings: the test recipient stood in as the sender. */
+  senderStandIn?: boolean;
 }
 
 const ADDRESS = /^[^\s<>@]+@[^\s<>@]+$/;
 
-export const BARE_USER_NAME_WORDS = 'a bare name is not a valid sender address';
+/** Whether Teaming's sender is an address with a domain (a bare user name is not). */
+export function isAddress(value: string): boolean {
+  return ADDRESS.test(value);
+}
 
 /**
- * Teaming's JavaMail session sends as its user name (the design's "the user name is also the From
- * address of notifications"); without authentication these settings name no sender.
+ * The sender Teaming's notifications carry (JavaMailSenderImpl.getDefaultFrom()): the sender
+ * override (ssf.outgoing.from.address) when set, else the user name exactly as written — no domain
+ * added; without either, these settings name no sender.
  */
 export function teamingSender(settings: MailSettings): string | undefined {
+  if (settings.sender !== '') return settings.sender;
   return settings.auth ? settings.username : undefined;
 }
 
 /**
- * The addresses of the envelope test. With authentication: the user name, which must then be an
- * address. Without: the installer has no sender setting, so the test recipient stands in as the
- * sender; without one either, the null sender and the domainless `postmaster` every server must
- * accept (RFC 5321 4.5.1) — that still meets a server that wants STARTTLS or AUTH before mail.
+ * The addresses of the envelope test: MAIL FROM is exactly Teaming's sender, a bare user name
+ * included (some servers complete it with their own domain; the server decides, not the check).
+ * Without a sender the test recipient stands in as the sender; without one either, the null sender
+ * and the domainless `postmaster` every server must accept (RFC 5321 4.5.1) — that still meets a
+ * server that wants STARTTLS or AUTH before mail.
  */
 export function envelopeAddresses(settings: MailSettings, testRecipient: string | undefined): EnvelopeAddresses | StageFailure {
   if (testRecipient !== undefined && !ADDRESS.test(testRecipient)) {
@@ -81,20 +91,29 @@ export function envelopeAddresses(settings: MailSettings, testRecipient: string 
     );
   }
   const sender = teamingSender(settings);
+  // JavaMail 1.6 without mail.mime.allowutf8 sends MAIL FROM as Latin-1 (\xFC for ü) or cuts wider characters to other ASCII.
+  if (sender !== undefined && !/^[\x20-\x7e]*$/.test(sender)) {
+    return fail(
+      'envelope',
+      'sender-refused',
+      `the sender ${sender} is not plain ASCII: Teaming's JavaMail sends it as Latin-1 or with characters cut, so servers refuse it or read another address`,
+      'set a sender address in plain ASCII (--sender ADDRESS)',
+      { question: 'sender' },
+    );
+  }
   if (sender !== undefined) {
-    if (!ADDRESS.test(sender)) {
-      return fail(
-        'envelope',
-        'sender-not-address',
-        `the user name "${sender}" is not an e-mail address, and Teaming sends its notifications from the user name: ${BARE_USER_NAME_WORDS}`,
-        'enter the full e-mail address of the account as the user name (the server must accept it for authentication too)',
-        { question: 'username' },
-      );
-    }
-    return { from: sender, to: testRecipient ?? sender, toIsSender: testRecipient === undefined };
+    // A bare name as the recipient would test nothing: postmaster stands in for it.
+    const to = testRecipient ?? (ADDRESS.test(sender) ? sender : 'postmaster');
+    const bare = ADDRESS.test(sender) ? undefined : `the sender ${sender} has no domain: notifications would carry it as it is`;
+    return { from: sender, to, toIsSender: testRecipient === undefined && to === sender, note: bare, bareSender: bare !== undefined };
   }
   if (testRecipient !== undefined) {
-    return { from: testRecipient, to: testRecipient, note: 'authentication off: these settings name no sender, so the test recipient stands in as the sender' };
+    return {
+      from: testRecipient,
+      to: testRecipient,
+      senderStandIn: true,
+      note: 'authentication off: these settings name no sender, so the test recipient stands in as the sender',
+    };
   }
   return {
     from: '',
@@ -105,7 +124,7 @@ export function envelopeAddresses(settings: MailSettings, testRecipient: string 
 
 /** The replies to MAIL FROM and RCPT TO (none when MAIL FROM was refused): undefined when both accepted, else the refusal. */
 export function envelopeRefusal(settings: MailSettings, addresses: EnvelopeAddresses, mail: Reply, rcpt: Reply | undefined): StageFailure | undefined {
-  if (mail.code !== 250) return senderRefusal(mail, settings, addresses.from);
+  if (mail.code !== 250) return senderRefusal(mail, settings, addresses);
   if (!rcpt) return undefined;
   if (rcpt.code !== 250 && rcpt.code !== 251) return recipientRefusal(rcpt, settings, addresses.to, addresses.toIsSender === true);
   return undefined;
@@ -114,5 +133,15 @@ export function envelopeRefusal(settings: MailSettings, addresses: EnvelopeAddre
 /** `MAIL FROM:<a@example.com> 250 2.1.0 Ok; RCPT TO:<b@example.com> 250 2.1.5 Ok` */
 export function describeEnvelope(addresses: EnvelopeAddresses, mail: Reply, rcpt: Reply): string {
   const line = `MAIL FROM:<${addresses.from}> ${mail.raw}; RCPT TO:<${addresses.to}> ${rcpt.raw}`;
-  return addresses.note ? `${line} (${addresses.note})` : line;
+  const note = addresses.bareSender ? bareSenderWarning(addresses.from, mail) : addresses.note;
+  return note ? `${line} (${note})` : line;
+}
+
+/**
+ * The server took a sender without a domain: it works, but notifications carry that bare name
+ * (or whatever the server makes of it, when its reply says).
+ */
+export function bareSenderWarning(sender: string, mail: Reply): string {
+  const made = /<([^<>\s]+@[^<>\s]+)>/.exec(mail.raw)?.[1];
+  return `the server took the sender ${sender}, which has no domain: notifications will carry no domain${made ? ` (the server made it ${made})` : ' unless the server adds its own'}; give a sender address (--sender ADDRESS) to choose it`;
 }

@@ -37,6 +37,8 @@ export class ProbeSession {
   authMechanism: string | undefined;
   passwordUnencrypted = false;
   envelope: ProbeReport['envelope'];
+  /** The EHLO name as JavaMail would say it (stages/ehlo.ts), looked up while connecting; undefined: an address literal. */
+  ehloName: Promise<string | undefined> | undefined;
   accepted: ProbeReport['accepted'];
 
   constructor(

@@ -6,10 +6,13 @@
 import { allowAllUsersQuestion } from './allow-all-users.ts';
 import { authQuestion } from './auth.ts';
 import { connectionTimeoutQuestion } from './connection-timeout.ts';
+import { ehloNameQuestion } from './ehlo-name.ts';
 import { hostQuestion } from './host.ts';
 import { passwordQuestion } from './password.ts';
 import { portQuestion } from './port.ts';
 import { protocolQuestion } from './protocol.ts';
+import { readTimeoutQuestion } from './read-timeout.ts';
+import { senderQuestion } from './sender.ts';
 import type { Question, QuestionId } from './question.ts';
 import { starttlsQuestion } from './starttls.ts';
 import { timeZoneQuestion } from './time-zone.ts';
@@ -27,8 +30,11 @@ export const QUESTION: { readonly [K in QuestionId]: Question<K> } = {
   auth: authQuestion,
   username: usernameQuestion,
   password: passwordQuestion,
+  sender: senderQuestion,
   allowSendToAllUsers: allowAllUsersQuestion,
   connectionTimeoutMs: connectionTimeoutQuestion,
+  readTimeoutMs: readTimeoutQuestion,
+  ehloName: ehloNameQuestion,
 };
 
 /** The questions in the installer's order. */

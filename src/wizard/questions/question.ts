@@ -73,8 +73,12 @@ interface Common<K extends QuestionId> {
   defaultValue(draft: Partial<MailSettings>, stored: Partial<MailSettings>): MailSettings[K] | undefined;
   /** Whether the question applies to the answers so far (absent: always). An answer that no longer applies is dropped. */
   applies?(draft: Partial<MailSettings>): boolean;
+  /** For a question asked 'always': whether the answers so far call for it (absent: always); else its default. */
+  askedIf?(draft: Partial<MailSettings>): boolean;
   /** Answers asked again, with fresh defaults, when this one changes on a second visit (587 is no SMTPS port). */
   dependents?: readonly QuestionId[];
+  /** An optional setting ('' when unset): the summary sheet shows its row only when it is set. */
+  optional?: boolean;
   /** The value as the summary sheet and the change list show it (absent: yes/no for a flag, else as it is). */
   display?(value: MailSettings[K]): string;
   /** How it is given without the question; a secret names its sources instead. */
@@ -99,6 +103,7 @@ export type QuestionDefinition<K extends QuestionId> = AskedQuestion<K> | Unaske
 export interface Question<K extends QuestionId = QuestionId> extends Common<K> {
   asked: Asked;
   applies(draft: Partial<MailSettings>): boolean;
+  askedIf(draft: Partial<MailSettings>): boolean;
   dependents: readonly QuestionId[];
   ask?(ctx: StepContext, defaultValue: MailSettings[K] | undefined): Promise<MailSettings[K]>;
 }
@@ -108,6 +113,7 @@ export function defineQuestion<K extends QuestionId>(definition: QuestionDefinit
     ...definition,
     asked: definition.asked ?? 'always',
     applies: definition.applies ?? (() => true),
+    askedIf: definition.askedIf ?? (() => true),
     dependents: definition.dependents ?? [],
   };
 }

@@ -71,6 +71,11 @@ async function plaintextAuthChoice(ctx: StepContext, run: ProbeRunOptions): Prom
   if (next === 'plaintext') run.allowPlaintextAuth = true;
 }
 
+/** A label inside a sentence: "Mail host" → "mail host"; an acronym stays ("EHLO name"). */
+function inSentence(label: string): string {
+  return /^[A-Z][a-z]/.test(label) ? label.toLowerCase() : label;
+}
+
 /** "protocol SMTPS, port 465", "STARTTLS on": the settings a failed check suggests, in the summary's words. */
 function describeSuggestion(suggestion: Partial<MailSettings>): string {
   return Object.entries(suggestion)
@@ -109,7 +114,7 @@ export async function probeUntilDecided(ctx: StepContext, loop: ProbeLoop): Prom
     const suggestion = failure?.suggestion;
     const choices: { value: Next; name: string }[] = [
       ...(suggestion ? [{ value: 'suggestion' as Next, name: `Use the working settings (${describeSuggestion(suggestion)})` }] : []),
-      ...(failure?.question ? [{ value: 'change' as Next, name: `Change the ${labelOf(failure.question).toLowerCase()}` }] : []),
+      ...(failure?.question ? [{ value: 'change' as Next, name: `Change the ${inSentence(labelOf(failure.question))}` }] : []),
       // A connection that failed on the port may as well be the wrong server.
       ...(failure?.question === 'port' ? [{ value: 'host' as Next, name: 'Change the mail host' }] : []),
       { value: 'retry', name: 'Try again' },

@@ -81,6 +81,8 @@ test('prompt: after writing, the address given goes to the test message, trimmed
       'mail.smtp.password': 'pw',
       'mail.smtp.sendpartial': 'true',
       'mail.smtp.connectiontimeout': '15000',
+      'mail.smtp.timeout': '60000',
+      'mail.smtp.writetimeout': '60000',
       'mail.smtp.ssl.checkserveridentity': 'true',
       'mail.smtp.starttls.enable': 'true',
       'mail.smtp.starttls.required': 'true',
