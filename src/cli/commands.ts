@@ -4,7 +4,7 @@
  */
 import { readFile, writeFile } from 'node:fs/promises';
 import { answersFileContent, COMMAND_LINE_WORDS, PASSWORD_ENV, presetAnswers, type PresetAnswers } from './answers.ts';
-import { AnswersError, CancelledError, CliError, EXIT, errorDocument, errorLines, ProbeFailedError, UsageError, WriteFileError } from '../errors.ts';
+import { AnswersError, CancelledError, CliError, EXIT, errorDocument, errorLines, fileProblem, ProbeFailedError, UsageError, WriteFileError } from '../errors.ts';
 import { diskFileAccess } from '../wizard/file-access.ts';
 import { createOutput, type Output } from '../output.ts';
 import { inquirerPrompter } from '../wizard/prompter.ts';
@@ -14,6 +14,7 @@ import { loadOutboundSettings, settingsFilesWritten, settingsWritesUnderWay } fr
 import { MASKED_PASSWORD, sendsPasswordInClear, type MailSettings } from '../settings/settings.ts';
 import { summarySheet } from '../wizard/summary-sheet.ts';
 import type { ProbeSetup } from '../wizard/probe-step.ts';
+import { savedTrust, savedTrustWords, type CertificateTrust } from '../wizard/saved-trust.ts';
 import { runWizard, type WizardCapabilities, type WizardResult } from '../wizard/wizard.ts';
 
 async function readStdin(): Promise<string> {
@@ -90,7 +91,7 @@ async function gatherPreset(invocation: WizardInvocation): Promise<PresetAnswers
 
 async function readCaFile(path: string): Promise<string> {
   const pem = await readFile(path, 'utf8').catch((error: Error) => {
-    throw new UsageError(`--ca-file: cannot read ${path}`, { detail: error.message });
+    throw new UsageError(`--ca-file: ${fileProblem(error, path)}`);
   });
   if (!pem.includes('-----BEGIN CERTIFICATE-----')) {
     throw new UsageError(`--ca-file: ${path} holds no PEM certificate (a "-----BEGIN CERTIFICATE-----" block)`);
@@ -98,21 +99,30 @@ async function readCaFile(path: string): Promise<string> {
   return pem;
 }
 
-/** How to check the server; a bad --ca-file is refused before the first question, and read once. */
-async function probeSetup(flags: ProbeFlags): Promise<ProbeSetup> {
+/**
+ * The certificate trust of the flags, read once (a bad --ca-file is refused before the first
+ * question); without one, the trust saved beside the settings file (saved-trust.ts).
+ */
+async function certificateTrust(flags: ProbeFlags, file: string): Promise<CertificateTrust | undefined> {
+  if (flags.caFile !== undefined) return { ca: await readCaFile(flags.caFile), origin: 'flag', file: flags.caFile };
+  if (flags.acceptCertificate !== undefined) return { acceptCertificateSha256: flags.acceptCertificate, origin: 'flag' };
+  return savedTrust(file);
+}
+
+/** How to check the server. */
+async function probeSetup(flags: ProbeFlags, file: string): Promise<ProbeSetup> {
   return {
     timeoutMs: flags.timeoutMs,
-    ca: flags.caFile !== undefined ? await readCaFile(flags.caFile) : undefined,
-    acceptCertificateSha256: flags.acceptCertificate,
+    trust: await certificateTrust(flags, file),
     testRecipient: flags.testRecipient,
     allowPlaintextAuth: flags.allowPlaintextAuth,
   };
 }
 
 /** The probe capabilities of a run (none with --no-probe); the probe's code loads at the first check, not before the first question. */
-async function probeCapabilities(flags: ProbeFlags | undefined): Promise<Pick<WizardCapabilities, 'probe' | 'sendTestMessage'>> {
+async function probeCapabilities(flags: ProbeFlags | undefined, file: string): Promise<Pick<WizardCapabilities, 'probe' | 'sendTestMessage'>> {
   if (!flags) return {};
-  const setup = await probeSetup(flags);
+  const setup = await probeSetup(flags, file);
   const step = () => import('../wizard/probe-step.ts');
   return {
     probe: async (settings, out, run) => (await step()).createProbe(setup)(settings, out, run),
@@ -148,7 +158,7 @@ async function wizard(invocation: WizardInvocation, out: Output): Promise<Wizard
       out,
       now: () => new Date(),
       files: diskFileAccess,
-      ...(await probeCapabilities(invocation.probe)),
+      ...(await probeCapabilities(invocation.probe, invocation.file)),
     },
   );
   const path = invocation.writeAnswers;
@@ -170,10 +180,13 @@ function maskedSettings(settings: Partial<MailSettings>): Partial<MailSettings> 
 
 async function show({ file, json }: ShowInvocation, out: Output): Promise<unknown> {
   const settings = await loadOutboundSettings(file);
+  const trust = await savedTrust(file);
   if (!json) {
     for (const line of summarySheet(settings, out.style, `Outbound e-mail in ${file}`)) out.line(line);
+    if (trust) out.line(`The check trusts the server's certificate through ${savedTrustWords(trust)}.`);
   }
-  return { file, settings: maskedSettings(settings), passwordUnencrypted: sendsPasswordInClear(settings) };
+  const savedCertificateTrust = trust ? { file: trust.file, ...(trust.ca !== undefined ? { kind: 'ca' } : { kind: 'certificate', sha256: trust.acceptCertificateSha256 }) } : null;
+  return { file, settings: maskedSettings(settings), passwordUnencrypted: sendsPasswordInClear(settings), certificateTrust: savedCertificateTrust };
 }
 
 /** What a cancel says: nothing was written, unless a settings file had been already (then: which). */
@@ -231,7 +244,7 @@ function warnUnusedProbeOptions(unused: readonly string[], out: Output): void {
 async function checkCommand(invocation: CheckInvocation, out: Output): Promise<number> {
   if (invocation.problems.length > 0) throw new AnswersError(invocation.problems);
   const { runCheck } = await import('../wizard/probe-step.ts');
-  return runCheck(invocation, await probeSetup(invocation.probe), out);
+  return runCheck(invocation, await probeSetup(invocation.probe, invocation.file), out);
 }
 
 /** Runs one command; `exit` ends the process at once (on a signal), which only the entry point does. */

@@ -57,7 +57,7 @@ export async function runDemo(out: Output, commandLine: WizardOptions['commandLi
         out,
         now: () => new Date(),
         files: diskFileAccess,
-        probe: createProbe({ timeoutMs: 10_000, ca: server.certificatePem, testRecipient: DEMO_RECIPIENT }),
+        probe: createProbe({ timeoutMs: 10_000, trust: { ca: server.certificatePem, origin: 'demo' }, testRecipient: DEMO_RECIPIENT }),
       },
     );
     out.line();

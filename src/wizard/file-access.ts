@@ -4,9 +4,10 @@
  * uses `diskFileAccess`; the wizard itself writes nothing (teaming-java.ts only looks whether a
  * JDK keeps its cacerts under jre/).
  */
-import { chmod, mkdir, writeFile } from 'node:fs/promises';
-import { WriteFileError } from '../errors.ts';
+import { chmod, mkdir, rm, writeFile } from 'node:fs/promises';
+import { fileProblem, WriteFileError } from '../errors.ts';
 import { checkTarget, loadSettingsFile, missingFolder, writeSettingsFile, type LoadedSettingsFile } from '../settings/settings-file.ts';
+import { caPath } from './saved-trust.ts';
 import type { TrustNeed, TrustStep } from './teaming-java.ts';
 
 export interface FileAccess {
@@ -19,21 +20,34 @@ export interface FileAccess {
   /** Replaces the file atomically (see settings-file.ts); the backup's path, if one was made. */
   write(path: string, bytes: Buffer, expected: Buffer | undefined): Promise<string | undefined>;
   /** A warning when the certificate could not be saved; undefined when it was. */
-  saveCertificate(trust: TrustStep, need: TrustNeed): Promise<string | undefined>;
+  saveCertificate(settingsFile: string, trust: TrustStep, need: TrustNeed): Promise<string | undefined>;
+}
+
+async function savePublic(path: string, pem: string): Promise<void> {
+  await writeFile(path, pem, { mode: 0o644 });
+  await chmod(path, 0o644);
 }
 
 /**
- * Save the certificate next to the settings file: public, so mode 0644 (readable by Teaming's
- * user). The settings file is written already: a failure here is a warning, not an error.
+ * Save the certificate next to the settings file, and the CA the check trusted it through (or
+ * remove a CA saved before, so the decision is this one: saved-trust.ts): public, so mode 0644
+ * (readable by Teaming's user). The settings file is written already: a failure here is a
+ * warning, not an error.
  */
-async function saveCertificate(trust: TrustStep, need: TrustNeed): Promise<string | undefined> {
+async function saveCertificate(settingsFile: string, trust: TrustStep, need: TrustNeed): Promise<string | undefined> {
   try {
-    await writeFile(trust.certificateFile, need.pem, { mode: 0o644 });
-    await chmod(trust.certificateFile, 0o644);
+    await savePublic(trust.certificateFile, need.pem);
     trust.certificateSaved = true;
+  } catch (error) {
+    return `the server's certificate could not be saved (${fileProblem(error, trust.certificateFile)}); it is in the check's report (--json: probe.certificate.pem)`;
+  }
+  const caFile = caPath(settingsFile);
+  try {
+    if (need.ca !== undefined) await savePublic(caFile, need.ca);
+    else await rm(caFile, { force: true });
     return undefined;
   } catch (error) {
-    return `the server's certificate could not be saved as ${trust.certificateFile} (${(error as Error).message}); it is in the check's report (--json: probe.certificate.pem)`;
+    return `the CA certificate could not be saved (${fileProblem(error, caFile)}); give it with --ca-file next time`;
   }
 }
 

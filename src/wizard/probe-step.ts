@@ -8,14 +8,14 @@ import type { FailureKind, ProbeOptions, ProbeReport } from '../probe/index.ts';
 import { completeSettings, sendsPasswordInClear, type MailSettings } from '../settings/settings.ts';
 import { loadOutboundSettings } from '../settings/settings-file.ts';
 import type { QuestionId } from './questions/index.ts';
+import { savedTrustWords, type CertificateTrust } from './saved-trust.ts';
 import { trustNeedOf } from './teaming-java.ts';
 import type { ProbeCapability, ProbeRunOptions, ProbeVerdict } from './wizard.ts';
 
 export interface ProbeSetup {
   timeoutMs: number;
-  /** PEM text of a CA to trust (read once from --ca-file). */
-  ca?: string;
-  acceptCertificateSha256?: string;
+  /** The certificate trust of --ca-file (read once) or --accept-certificate, else the one saved beside the file. */
+  trust?: CertificateTrust;
   testRecipient?: string;
   /** --allow-plaintext-auth: the password may cross a connection without TLS in this run. */
   allowPlaintextAuth?: boolean;
@@ -29,14 +29,20 @@ const TLS_MODE_FAILURES: ReadonlySet<FailureKind> = new Set(['expects-tls', 'pla
  * `sendMessage` also sends it a real message. The sender is the one Teaming will use (probe/envelope.ts).
  */
 function probeOptions(setup: ProbeSetup, settings: MailSettings, run: ProbeRunOptions, testRecipient = setup.testRecipient, sendMessage = testRecipient !== undefined): ProbeOptions {
+  const trust = trustOf(setup, run);
   return {
     timeoutMs: setup.timeoutMs,
-    ca: setup.ca,
-    acceptCertificateSha256: setup.acceptCertificateSha256,
+    ca: trust?.ca,
+    acceptCertificateSha256: trust?.acceptCertificateSha256,
     allowPlaintextAuth: run.allowPlaintextAuth,
     testRecipient,
     testMessage: sendMessage && testRecipient ? { to: testRecipient, timeZone: settings.timeZone } : undefined,
   };
+}
+
+/** The trust decided in the wizard for this run, else that of the flags or the one saved beside the file. */
+function trustOf(setup: ProbeSetup, run: ProbeRunOptions): CertificateTrust | undefined {
+  return run.trust ?? setup.trust;
 }
 
 /** Run the probe with a live line per stage under `title`; then the summary, or the diagnosis and its fix. */
@@ -111,7 +117,7 @@ function questionFor(key: keyof MailSettings | undefined): QuestionId | undefine
 export function createProbe(setup: ProbeSetup): ProbeCapability {
   return async (settings, out, run) => {
     const verdict = await ignoringTypedKeys(() => probeAndDiagnose(setup, settings, out, run));
-    return { ...verdict, trust: trustNeedOf(verdict.report, setup.ca !== undefined) };
+    return { ...verdict, trust: trustNeedOf(verdict.report, trustOf(setup, run)) };
   };
 }
 
@@ -126,6 +132,7 @@ async function probeAndDiagnose(setup: ProbeSetup, settings: MailSettings, out: 
     ok: false,
     report,
     failure: {
+      certificate: failure.kind.startsWith('certificate-') ? report.certificate : undefined,
       kind: failure.kind,
       question: questionFor(failure.question),
       suggestion: detected ?? failure.suggestion,
@@ -149,6 +156,7 @@ export async function runCheck({ file, json }: { file: string; json: boolean }, 
   if (!stored.host) throw new SettingsFileError(file, 'names no mail host: run teaming-mail-setup --reconfigure to set one');
   // What the file leaves out, completed the way Teaming's JavaMail session reads it.
   const settings = completeSettings({ ...stored, host: stored.host, timeZone: stored.timeZone ?? 'UTC' });
+  if (!json && setup.trust?.origin === 'saved') out.help(`The certificate trust saved beside the file is used: ${savedTrustWords(setup.trust)}.`);
   const report = await probeWithLiveLines(settings, probeOptions(setup, settings, { allowPlaintextAuth: setup.allowPlaintextAuth === true }), out, !json);
   const passwordUnencrypted = sendsPasswordInClear(settings);
   if (json) out.json({ result: report.ok ? 'passed' : 'failed', file, exitCode: report.ok ? EXIT.ok : EXIT.probeFailed, passwordUnencrypted, probe: report });

@@ -196,7 +196,7 @@ export async function runWizard(options: WizardOptions, caps: WizardCapabilities
         continue;
       }
     }
-    const notes = teamingJava(settings, trust, loaded.path, javaHome);
+    const notes = teamingJava(settings, trust, loaded.path, javaHome, report);
     const changes = reconfiguring ? await changesInFile(loaded, settings) : settingChanges({}, settings);
     out.line();
     for (const line of summarySheet(settings, out.style)) out.line(line);

@@ -213,6 +213,7 @@ describe('show [-f FILE]', { concurrency: true }, () => {
     assert.deepEqual(JSON.parse(result.stdout), {
       file: 'conf/installer.properties',
       passwordUnencrypted: false,
+      certificateTrust: null,
       settings: {
         protocol: 'smtp',
         host: 'mail.example.com',

@@ -81,7 +81,7 @@ describe('demo in a real terminal', () => {
     );
     // Self-signed: the check trusted it because the demo said so; Teaming's Java must be told too.
     await run.waitFor(
-      "! Teaming's Java must trust the mail server's certificate (CN=localhost) as well: the check trusted it through a private CA (--ca-file), " +
+      "! Teaming's Java must trust the mail server's certificate (CN=localhost) as well: the demo server made it (self-signed) and told the check to trust it, " +
         `but Teaming's JavaMail uses only its JVM's trust store and would fail with "PKIX path building failed". The wizard saves the certificate as ${pem}.\n`,
     );
     await choose(run, `Write ${file}?`, 'Write it');

@@ -180,7 +180,7 @@ describe('probe: real SMTP servers', () => {
     assert.equal(untrusted.failure?.stage, 'tls');
     assert.equal(untrusted.failure?.kind, 'certificate-untrusted');
     assert.equal(untrusted.failure?.certificateSha256, starttls.certificateSha256);
-    assert.equal(untrusted.failure?.advice, `trust the CA that signed it with --ca-file (its PEM file), or accept this certificate explicitly by its SHA-256 fingerprint ${starttls.certificateSha256}`);
+    assert.equal(untrusted.failure?.advice, `trust the CA that signed it with --ca-file (its PEM file), or accept this one certificate with --accept-certificate ${starttls.certificateSha256} (its SHA-256 fingerprint)`);
     assert.equal(untrusted.certificate?.trusted, false);
     const before = starttls.logins.length;
     // nothing secret was sent over the unverified connection
@@ -223,7 +223,7 @@ describe('probe: real SMTP servers', () => {
     assert.equal(report.failure?.stage, 'tls');
     assert.equal(report.failure?.kind, 'certificate-name-mismatch');
     assert.equal(report.failure?.message, "the server's certificate is for DNS:localhost, IP Address:127.0.0.1, IP Address:0:0:0:0:0:0:0:1, not for mail.example.test");
-    assert.equal(report.failure?.advice, `enter the host name the certificate names, or accept this certificate explicitly by its SHA-256 fingerprint ${starttls.certificateSha256}`);
+    assert.equal(report.failure?.advice, `enter the host name the certificate names, or accept this one certificate with --accept-certificate ${starttls.certificateSha256} (its SHA-256 fingerprint)`);
     assert.equal(report.failure?.question, 'host');
   });
 

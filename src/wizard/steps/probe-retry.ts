@@ -9,14 +9,17 @@ import type { FailureKind } from '../../probe/index.ts';
 import { DEFAULT_PORT, type MailSettings } from '../../settings/settings.ts';
 import { labelOf, type QuestionId, type StepContext } from '../questions/index.ts';
 import type { CommandLineWords } from '../command-line-words.ts';
+import type { CertificateTrust } from '../saved-trust.ts';
 import type { TrustNeed } from '../teaming-java.ts';
+import type { Choice } from '../prompter.ts';
+import { decideTrust, trustChoices, type SeenCertificate, type TrustChoice } from './certificate-trust.ts';
 
 /** What the probe step needs from a probe: a verdict, and on failure the question to revisit. */
 export interface ProbeVerdict {
   ok: boolean;
   /** A JSON-safe report (never the password). */
   report: unknown;
-  failure?: { kind?: FailureKind; question?: QuestionId; suggestion?: Partial<MailSettings>; message: string; advice: string };
+  failure?: { kind?: FailureKind; question?: QuestionId; suggestion?: Partial<MailSettings>; message: string; advice: string; certificate?: SeenCertificate };
   /** The check trusted the certificate for a reason Teaming's JVM does not share (--ca-file, a fingerprint…). */
   trust?: TrustNeed;
 }
@@ -25,6 +28,8 @@ export interface ProbeVerdict {
 export interface ProbeRunOptions {
   /** The password may cross a connection without TLS: --allow-plaintext-auth, or the choice after a refused check. */
   allowPlaintextAuth: boolean;
+  /** The certificate trust decided in the wizard ("Trust this certificate", "Use a CA certificate file…"). */
+  trust?: CertificateTrust;
 }
 
 export type ProbeCapability = (settings: MailSettings, out: Output, run: ProbeRunOptions) => Promise<ProbeVerdict>;
@@ -105,9 +110,10 @@ export async function probeUntilDecided(ctx: StepContext, loop: ProbeLoop): Prom
         verdict.report,
       );
     }
-    type Next = 'suggestion' | 'change' | 'host' | 'retry' | 'save' | 'cancel';
+    type Next = 'suggestion' | 'change' | 'host' | 'retry' | 'save' | 'cancel' | TrustChoice;
     const suggestion = failure?.suggestion;
-    const choices: { value: Next; name: string }[] = [
+    const choices: Choice<Next>[] = [
+      ...trustChoices(failure?.kind, failure?.certificate),
       ...(suggestion ? [{ value: 'suggestion' as Next, name: `Use the working settings (${describeSuggestion(suggestion)})` }] : []),
       ...(failure?.question ? [{ value: 'change' as Next, name: `Change the ${labelOf(failure.question).toLowerCase()}` }] : []),
       // A connection that failed on the port may as well be the wrong server.
@@ -122,5 +128,6 @@ export async function probeUntilDecided(ctx: StepContext, loop: ProbeLoop): Prom
     if (next === 'suggestion' && suggestion) Object.assign(ctx.draft, suggestion);
     if (next === 'change' && failure?.question) await loop.reask(failure.question);
     if (next === 'host') await loop.reask('host');
+    if ((next === 'trust-certificate' || next === 'trust-ca') && failure?.certificate) loop.run.trust = await decideTrust(next, failure.certificate, ctx.prompt);
   }
 }

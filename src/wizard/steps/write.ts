@@ -11,7 +11,7 @@ import { testRecipientSchema, validator } from '../../settings/schemas.ts';
 import { previewSettingsFile, renderSettingsFile, type LoadedSettingsFile } from '../../settings/settings-file.ts';
 import { MASKED_PASSWORD, sendsPasswordInClear, type MailSettings } from '../../settings/settings.ts';
 import type { SettingChange } from '../summary-sheet.ts';
-import { trustCommandLines, type TeamingJava, type TrustNeed } from '../teaming-java.ts';
+import { savedTrustNote, trustCommandLines, type TeamingJava, type TrustNeed } from '../teaming-java.ts';
 import type { ProbeRunOptions } from './probe-retry.ts';
 
 export type WriteResult = {
@@ -68,7 +68,7 @@ export async function writeStep(step: WriteStep, caps: WriteCapabilities): Promi
     return { ...base, result: 'dry-run', preview };
   }
   const written = await writeUnlessSame(step, caps);
-  const unsaved = java.notes.trust && java.trust ? await caps.files.saveCertificate(java.notes.trust, java.trust) : undefined;
+  const unsaved = java.notes.trust && java.trust ? await caps.files.saveCertificate(loaded.path, java.notes.trust, java.trust) : undefined;
   if (unsaved) out.warn(unsaved);
   tellTeamingJava(java.notes, out);
   // A test message through settings that just failed the check would only fail again.
@@ -99,6 +99,7 @@ function tellTeamingJava(notes: TeamingJava, out: Output): void {
   const [first, ...rest] = trustCommandLines(notes.trust);
   out.warn(first!);
   for (const line of rest) out.line(line);
+  if (notes.trust.certificateSaved) out.help(savedTrustNote(notes.trust));
 }
 
 const checkRecipient = validator(testRecipientSchema);

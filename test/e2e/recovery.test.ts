@@ -1,0 +1,108 @@
+/**
+ * Recovery from a failed check without leaving the wizard: a certificate the check does not trust
+ * is trusted from the menu (by its fingerprint, or through a CA file that signed it), the decision
+ * is kept beside the settings file, and every later `check`, `--reconfigure` and `show` of that
+ * file uses it without a flag. The built command on a pseudo-terminal against smtp-server.
+ */
+import assert from 'node:assert/strict';
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { describe, test } from 'node:test';
+import { runCli } from '../helpers/cli.ts';
+import { e2eSession } from '../helpers/e2e-session.ts';
+import { answer, choose, spawnCli, type PtyRun } from '../helpers/pty.ts';
+import { startSmtpServer, testCertificates, type TestSmtpServer } from '../helpers/smtp-servers.ts';
+
+const session = e2eSession('e2e-recovery');
+
+function start(...args: string[]): PtyRun {
+  const run = spawnCli(args, { cwd: session.folder, cols: 240 });
+  session.runs.push(run);
+  return run;
+}
+
+async function server(...args: Parameters<typeof startSmtpServer>): Promise<TestSmtpServer> {
+  const started = await startSmtpServer(...args);
+  session.servers.push(started);
+  return started;
+}
+
+/** Every answer as flags: SMTP with STARTTLS to localhost:port, no authentication. */
+const answered = (port: number) => ['--protocol', 'smtp', '--host', 'localhost', '--port', String(port), '--starttls', '--no-auth', '--time-zone', 'UTC', '--allow-all-users'];
+
+const MENU = 'The mail server check failed. What now?';
+
+/** The rest of a run whose check passed: write, skip the test message, exit 0. */
+async function writeAndFinish(run: PtyRun): Promise<void> {
+  await choose(run, 'Write installer.properties?', 'Write it');
+  await run.waitFor('✔ Wrote installer.properties.\n');
+  await answer(run, 'Send a test message to (e-mail address, blank to skip)');
+  assert.equal(await run.exit(), 0);
+}
+
+/** `check` and an unattended `--reconfigure` of the folder's file, with no trust flag: both pass. */
+async function laterRunsPass(verification: string): Promise<void> {
+  const check = await runCli(['check'], { cwd: session.folder });
+  assert.equal(check.code, 0, check.stdout + check.stderr);
+  assert.ok(check.stdout.includes(`: ${verification}; then no AUTH\n`), check.stdout);
+  assert.ok(check.stdout.includes('Mail server OK: TLS 1.3 via STARTTLS'), check.stdout);
+  const reconfigure = await runCli(['--non-interactive', '--reconfigure'], { cwd: session.folder });
+  assert.equal(reconfigure.code, 0, reconfigure.stdout + reconfigure.stderr);
+  assert.ok(reconfigure.stdout.includes('✔ Nothing changed; installer.properties was not written.\n'), reconfigure.stdout);
+}
+
+describe('an untrusted certificate, trusted from inside the wizard', () => {
+  test('self-signed: "Trust this certificate" (fingerprint, subject, issuer and expiry shown); written; check and --reconfigure pass with no flag', async () => {
+    const smtp = await server({ certificate: 'self-signed', auth: false });
+    const run = start(...answered(smtp.port));
+    await run.waitFor(
+      `Fix: trust the CA that signed it with --ca-file (its PEM file), or accept this one certificate with --accept-certificate ${smtp.certificateSha256} (its SHA-256 fingerprint)\n`,
+    );
+    await run.waitFor(`? ${MENU}\n❯ Trust this certificate\n  Use a CA certificate file…\n  Try again\n  Save anyway\n  Cancel\n`);
+    await run.waitFor(new RegExp(`SHA-256 ${smtp.certificateSha256}\nCN=localhost, issued by CN=localhost, expires \\w{3} [ \\d]\\d \\d\\d:\\d\\d:\\d\\d \\d{4} GMT\n`));
+    run.press('enter');
+    await run.waitFor(`✔ ${MENU} Trust this certificate\n`);
+    await run.waitFor(': accepted by fingerprint; then no AUTH\n');
+    await run.waitFor("(CN=localhost) as well: you trusted it by its fingerprint in the wizard, but Teaming's JavaMail");
+    await writeAndFinish(run);
+    const pemFile = join(session.folder, 'installer-mail-server.pem');
+    assert.ok(run.text().includes(`deleting ${pemFile} forgets it.\n`), run.text());
+    assert.equal(await readFile(pemFile, 'utf8'), `${(await testCertificates()).selfSigned.cert.replaceAll('\r\n', '\n')}\n`);
+    await laterRunsPass('accepted by fingerprint');
+    const show = await runCli(['show'], { cwd: session.folder });
+    assert.ok(show.stdout.endsWith(`The check trusts the server's certificate through the certificate in ${pemFile} (SHA-256 ${smtp.certificateSha256}).\n`), show.stdout);
+    // A flag overrides the saved decision: the test CA did not sign this certificate.
+    await writeFile(join(session.folder, 'ca.pem'), smtp.caPem);
+    const overridden = await runCli(['check', '--ca-file', 'ca.pem'], { cwd: session.folder });
+    assert.equal(overridden.code, 3);
+    assert.ok(overridden.stdout.includes("the server's certificate is not trusted: self-signed certificate"), overridden.stdout);
+  });
+
+  test('private CA: "Use a CA certificate file…" refuses a missing file and a CA that did not sign it, in words; the right CA passes and is kept', async () => {
+    const smtp = await server({ certificate: 'signed', auth: false });
+    const certificates = await testCertificates();
+    await writeFile(join(session.folder, 'company-ca.pem'), smtp.caPem);
+    await writeFile(join(session.folder, 'other.pem'), certificates.selfSigned.cert);
+    const run = start(...answered(smtp.port));
+    await choose(run, MENU, 'Use a CA certificate file…', 'down', 1, 'Use a CA certificate file');
+    await run.waitFor('? Path of the CA certificate file (PEM)');
+    run.type('missing.pem');
+    run.press('enter');
+    await run.waitFor(`> there is no file ${join(session.folder, 'missing.pem')}`);
+    run.press('backspace', 'missing.pem'.length);
+    run.type('other.pem');
+    run.press('enter');
+    await run.waitFor(
+      `> ${join(session.folder, 'other.pem')} does not verify the server's certificate (issued by CN=teaming-mail-setup test CA): it holds CN=localhost; choose the CA certificate that signed it`,
+    );
+    run.press('backspace', 'other.pem'.length);
+    run.type('company-ca.pem');
+    run.press('enter');
+    await run.waitFor('✔ Path of the CA certificate file (PEM) company-ca.pem\n');
+    await run.waitFor(': trusted; then no AUTH\n');
+    await run.waitFor(`as well: the check trusted it through the CA in ${join(session.folder, 'company-ca.pem')}, but`);
+    await writeAndFinish(run);
+    assert.equal(await readFile(join(session.folder, 'installer-mail-ca.pem'), 'utf8'), smtp.caPem);
+    await laterRunsPass('trusted');
+  });
+});
