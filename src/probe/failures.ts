@@ -19,8 +19,9 @@ export function fail(stage: StageName, kind: FailureKind, message: string, advic
   return new StageFailure({ stage, kind, message, advice, ...extra });
 }
 
-export function seconds(ms: number): string {
-  return `${Number((ms / 1000).toFixed(1))} s`;
+/** The one way a duration is written, on stage lines and in messages: `84 ms` under a second, else `4.9 s`. */
+export function duration(ms: number): string {
+  return ms < 1000 ? `${Math.round(ms)} ms` : `${Number((ms / 1000).toFixed(1))} s`;
 }
 
 const STAGE_WORDS: Record<StageName, string> = {
@@ -44,9 +45,9 @@ export function channelFailure(stage: StageName, error: ChannelError, settings: 
   switch (error.reason) {
     case 'timeout':
       if (error.bytes > 0) {
-        return fail(stage, 'too-slow', `the server answered too slowly during ${during}: ${error.bytes} bytes in ${seconds(waitedMs)}, no complete line`, 'the server or the network path is overloaded or throttling this machine; try again later, or ask the mail administrator', { serverReply });
+        return fail(stage, 'too-slow', `the server answered too slowly during ${during}: ${error.bytes} bytes in ${duration(waitedMs)}, no complete line`, 'the server or the network path is overloaded or throttling this machine; try again later, or ask the mail administrator', { serverReply });
       }
-      return fail(stage, 'timeout', `no answer during ${during} in ${seconds(waitedMs)}`, `the server accepted the connection but went silent; it may be overloaded, or a proxy or firewall holds port ${settings.port}; try again, or try port 587 or 465`, { question: 'port' });
+      return fail(stage, 'timeout', `no answer during ${during} in ${duration(waitedMs)}`, `the server accepted the connection but went silent; it may be overloaded, or a proxy or firewall holds port ${settings.port}; try again, or try port 587 or 465`, { question: 'port' });
     case 'closed':
     case 'reset':
       return fail(stage, 'closed-early', `the server ${error.reason === 'reset' ? 'reset' : 'closed'} the connection during ${during}`, stage === 'greeting' ? HANGS_UP_AT_GREETING : HUNG_UP, { serverReply, question: stage === 'greeting' ? 'port' : undefined });
@@ -86,7 +87,7 @@ export function connectFailure(error: NodeJS.ErrnoException, settings: MailSetti
 }
 
 export function connectTimeout(settings: MailSettings, waitedMs: number): StageFailure {
-  return fail('connect', 'timeout', `no answer from ${settings.host}:${settings.port} in ${seconds(waitedMs)}`, `a firewall may drop port ${settings.port}; try 587 or 465`, { question: 'port' });
+  return fail('connect', 'timeout', `no answer from ${settings.host}:${settings.port} in ${duration(waitedMs)}`, `a firewall may drop port ${settings.port}; try 587 or 465`, { question: 'port' });
 }
 
 const WRONG_VERSION = /wrong version number|packet length too long|unknown protocol|http request|record layer failure|ERR_SSL_WRONG_VERSION_NUMBER/i;

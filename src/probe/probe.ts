@@ -7,7 +7,7 @@
 import type { MailSettings } from '../settings/settings.ts';
 import { classify } from './classify.ts';
 import { Deadline } from './deadline.ts';
-import { fail, seconds, StageFailure } from './failures.ts';
+import { fail, duration, StageFailure } from './failures.ts';
 import { redactDeep, secretForms } from './redact.ts';
 import { authStage } from './stages/auth.ts';
 import { connectStage, lookupStage } from './stages/connect.ts';
@@ -76,7 +76,7 @@ class ProbeRun {
   /** Records a timeout at the running stage when the hard stop fires. */
   hardStop(timeoutMs: number): void {
     if (this.failure) return;
-    const failure = fail(this.current, 'timeout', `the probe ran out of its ${seconds(timeoutMs)} during ${this.current}`, 'the server or the network is too slow; try again, or raise the probe timeout').failure;
+    const failure = fail(this.current, 'timeout', `the probe ran out of its ${duration(timeoutMs)} during ${this.current}`, 'the server or the network is too slow; try again, or raise the probe timeout').failure;
     this.failure = failure;
     this.record(this.current, 'failed', this.stageStart, failure.message);
   }

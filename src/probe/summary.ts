@@ -3,6 +3,7 @@
  * success (`TLS 1.3 via STARTTLS, AUTH PLAIN accepted, 84 ms`).
  */
 import { tlsVersionWords } from './certificate.ts';
+import { duration } from './failures.ts';
 import type { ProbeSession } from './stages/session.ts';
 import type { ProbeFailure, ProbeReport, ProbeStage, StageName } from './types.ts';
 
@@ -47,6 +48,6 @@ function summary(session: ProbeSession, totalMs: number): string {
   parts.push(session.authMechanism ? `AUTH ${session.authMechanism} accepted${session.passwordUnencrypted ? ' (the password crossed the network unencrypted)' : ''}` : 'no authentication');
   if (session.accepted) parts.push(session.accepted.queueId ? `test message queued as ${session.accepted.queueId}` : 'test message accepted');
   else if (session.envelope) parts.push(`envelope accepted for ${session.envelope.to}`);
-  parts.push(`${Math.round(totalMs)} ms`);
+  parts.push(duration(totalMs));
   return parts.join(', ');
 }

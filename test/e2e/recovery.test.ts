@@ -11,7 +11,7 @@ import { describe, test } from 'node:test';
 import { runCli } from '../helpers/cli.ts';
 import { e2eSession } from '../helpers/e2e-session.ts';
 import { answer, choose, spawnCli, type PtyRun } from '../helpers/pty.ts';
-import { startSmtpServer, testCertificates, type TestSmtpServer } from '../helpers/smtp-servers.ts';
+import { slowGreetingServer, startSmtpServer, testCertificates, type RawServer, type TestSmtpServer } from '../helpers/smtp-servers.ts';
 
 const session = e2eSession('e2e-recovery');
 
@@ -23,6 +23,12 @@ function start(...args: string[]): PtyRun {
 
 async function server(...args: Parameters<typeof startSmtpServer>): Promise<TestSmtpServer> {
   const started = await startSmtpServer(...args);
+  session.servers.push(started);
+  return started;
+}
+
+async function startedRaw(starting: Promise<RawServer>): Promise<RawServer> {
+  const started = await starting;
   session.servers.push(started);
   return started;
 }
@@ -104,5 +110,16 @@ describe('an untrusted certificate, trusted from inside the wizard', () => {
     await writeAndFinish(run);
     assert.equal(await readFile(join(session.folder, 'installer-mail-ca.pem'), 'utf8'), smtp.caPem);
     await laterRunsPass('trusted');
+  });
+});
+
+describe('a server that greets after 5 s', () => {
+  test('passes with the default deadline; the greeting line reads "5 s"', async () => {
+    const slow = await startedRaw(slowGreetingServer(5000));
+    const run = start('--protocol', 'smtp', '--host', '127.0.0.1', '--port', String(slow.port), '--no-starttls', '--no-auth', '--time-zone', 'UTC', '--allow-all-users');
+    await run.waitFor(`Checking the mail server (SMTP 127.0.0.1:${slow.port})…\n`);
+    await run.waitFor(/ {2}✔ Greeting +5(\.\d)? s {2}220 slow\.test\.invalid ESMTP\n/, 8000);
+    await run.waitFor(/Mail server OK: plain SMTP, no TLS, no authentication, envelope accepted for postmaster, 5(\.\d)? s\n/);
+    await writeAndFinish(run);
   });
 });
