@@ -10,6 +10,7 @@ import { loadOutboundSettings } from '../settings/settings-file.ts';
 import type { QuestionId } from './questions/index.ts';
 import { savedTrustWords, type CertificateTrust } from './saved-trust.ts';
 import { trustNeedOf } from './teaming-java.ts';
+import { describeSuggestion } from './steps/probe-retry.ts';
 import type { ProbeCapability, ProbeRunOptions, ProbeVerdict } from './wizard.ts';
 
 export interface ProbeSetup {
@@ -121,13 +122,19 @@ export function createProbe(setup: ProbeSetup): ProbeCapability {
   };
 }
 
-/** One check with its live lines; on a failure that another protocol or port may cure, the usual ports too. */
+/**
+ * One check with its live lines; on a failure that another protocol or port may cure, the usual
+ * ports too. A suggestion is offered only once the check ran through it to the envelope: the
+ * detection's, or the failure's own, tried here.
+ */
 async function probeAndDiagnose(setup: ProbeSetup, settings: MailSettings, out: Output, run: ProbeRunOptions): Promise<ProbeVerdict> {
   const options = probeOptions(setup, settings, run);
   const report = await probeWithLiveLines(settings, options, out, true);
   const failure = report.failure;
   if (report.ok || !failure) return { ok: report.ok, report };
-  const detected = TLS_MODE_FAILURES.has(failure.kind) ? await detectWorkingSettings(settings, options, out) : undefined;
+  const detecting = TLS_MODE_FAILURES.has(failure.kind);
+  const detected = detecting ? await detectWorkingSettings(settings, options, out) : undefined;
+  const suggestion = detected ?? (failure.suggestion && (await triedSuggestion(setup, settings, failure.suggestion, out, run)));
   return {
     ok: false,
     report,
@@ -135,11 +142,21 @@ async function probeAndDiagnose(setup: ProbeSetup, settings: MailSettings, out: 
       certificate: failure.kind.startsWith('certificate-') ? report.certificate : undefined,
       kind: failure.kind,
       question: questionFor(failure.question),
-      suggestion: detected ?? failure.suggestion,
+      suggestion,
       message: failure.message,
       advice: failure.advice,
     },
   };
+}
+
+/** The failure's suggestion, checked through to the envelope: itself when the check passes with it. */
+async function triedSuggestion(setup: ProbeSetup, settings: MailSettings, suggestion: Partial<MailSettings>, out: Output, run: ProbeRunOptions): Promise<Partial<MailSettings> | undefined> {
+  const changed = { ...settings, ...suggestion };
+  const report = await (await import('../probe/index.ts')).probeSmtp(changed, probeOptions(setup, changed, run, setup.testRecipient, false));
+  const words = describeSuggestion(suggestion);
+  if (report.ok) out.line(`With ${words} the check passes.`);
+  else out.line(`With ${words} the check fails as well: ${report.failure?.message ?? 'see above'}.`);
+  return report.ok ? suggestion : undefined;
 }
 
 /** Send a test message with settings that passed the check (offered at the end of the wizard). */

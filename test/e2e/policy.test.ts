@@ -109,7 +109,7 @@ describe('the password and a connection without TLS', () => {
     return run;
   }
 
-  test('the wizard offers STARTTLS, SMTPS, unencrypted anyway (not the default) or cancel; "Turn STARTTLS on" passes', async () => {
+  test('the wizard offers the working settings it tried (STARTTLS on, the default), another port, unencrypted anyway or cancel; they pass', async () => {
     const smtp = await server({ mode: 'starttls' });
     await writeFile(join(session.folder, 'ca.pem'), smtp.caPem);
     // localhost, the certificate's name: with TLS on, an IP address host would bring the wizard's name question.
@@ -118,16 +118,24 @@ describe('the password and a connection without TLS', () => {
     await answer(run, 'Password', PASSWORD, { echo: '•'.repeat(PASSWORD.length) });
     await run.waitFor(`Problem (AUTH): the password would cross the network unencrypted: no TLS on this connection, and the server offers STARTTLS on port ${smtp.port}; AUTH was not sent\n`);
     await run.waitFor('Fix: turn STARTTLS on; only if this network path is trusted, send it unencrypted anyway (--allow-plaintext-auth)\n');
-    assert.deepEqual(smtp.logins, []);
-    await choose(run, 'The password would cross the network unencrypted. What now?', 'Turn STARTTLS on');
-    // Turn STARTTLS on was highlighted at once (the default); sending it unencrypted is never the default.
-    assertIncludes(run.text(), '? The password would cross the network unencrypted. What now?\n❯ Turn STARTTLS on\n  Choose SMTPS (TLS from the first byte, port 465)\n  Send the password unencrypted anyway (only on a network path you trust)\n  Cancel\n');
+    // Tried before it is offered: STARTTLS on this port signs in.
+    await run.waitFor('With STARTTLS on the check passes.\n');
+    assert.deepEqual(smtp.logins, [{ username: USER, accepted: true }]);
+    await choose(run, 'The password would cross the network unencrypted. What now?', 'Use the working settings (STARTTLS on)');
+    // The working settings were highlighted at once (the default); sending it unencrypted is never the default.
+    assertIncludes(
+      run.text(),
+      '? The password would cross the network unencrypted. What now?\n❯ Use the working settings (STARTTLS on)\n  Change the port\n  Send the password unencrypted anyway (only on a network path you trust)\n  Cancel\n',
+    );
     await run.waitFor(`Checking the mail server (SMTP localhost:${smtp.port} with STARTTLS)…\n`);
     await run.waitFor(/Mail server OK: TLS 1\.3 via STARTTLS, AUTH PLAIN accepted, envelope accepted for teaming@example\.com, \d+ ms\n/);
     await choose(run, 'Write installer.properties?', 'Write it');
     await answer(run, 'Send a test message to (e-mail address, blank to skip)');
     assert.equal(await run.exit(), 0);
-    assert.deepEqual(smtp.logins, [{ username: USER, accepted: true }]);
+    assert.deepEqual(smtp.logins, [
+      { username: USER, accepted: true },
+      { username: USER, accepted: true },
+    ]);
     assert.match(await readFile(join(session.folder, 'installer.properties'), 'latin1'), /^mail\.smtp\.starttls\.enable=true$/m);
     assert.ok(!run.text().includes('Warning:'), run.text());
   });
@@ -136,7 +144,7 @@ describe('the password and a connection without TLS', () => {
     const smtp = await server({ mode: 'plain', allowInsecureAuth: true });
     const run = startWizard(smtp.port);
     await answer(run, 'Password', PASSWORD, { echo: '•'.repeat(PASSWORD.length) });
-    await choose(run, 'The password would cross the network unencrypted. What now?', 'Send the password unencrypted anyway (only on a network path you trust)', 'down', 2, 'Send it unencrypted');
+    await choose(run, 'The password would cross the network unencrypted. What now?', 'Send the password unencrypted anyway (only on a network path you trust)', 'down', 1, 'Send it unencrypted');
     await run.waitFor(/ {2}✔ AUTH +\d+ ms {2}AUTH PLAIN accepted for teaming@example\.com \(235 2\.7\.0 Authentication successful\) — allowed for this run, but the password crosses/);
     await run.waitFor(`Warning: ${WARNING}\n`);
     await run.waitFor(`  Warning: ${WARNING}\n`);

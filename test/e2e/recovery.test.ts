@@ -123,3 +123,54 @@ describe('a server that greets after 5 s', () => {
     await writeAndFinish(run);
   });
 });
+
+describe('only suggestions the check has run through', () => {
+  const USER = 'teaming@example.com';
+  const PASSWORD = 'Zq7!pa55-w0rd';
+  const withPassword = (...args: string[]) => {
+    const run = spawnCli(args, { cwd: session.folder, cols: 240, env: { TEAMING_MAIL_PASSWORD: PASSWORD } });
+    session.runs.push(run);
+    return run;
+  };
+
+  test('a port with no AUTH before or after STARTTLS: no "only after STARTTLS", STARTTLS tried and not offered', async () => {
+    const smtp = await server({ auth: false });
+    await writeFile(join(session.folder, 'ca.pem'), smtp.caPem);
+    const run = withPassword(
+      ...['--protocol', 'smtp', '--host', 'localhost', '--port', String(smtp.port), '--no-starttls', '--auth', '--username', USER],
+      ...['--time-zone', 'UTC', '--allow-all-users', '--ca-file', 'ca.pem'],
+    );
+    await run.waitFor(`Problem (AUTH): the server offers no authentication without TLS on port ${smtp.port}, and offers STARTTLS\n`);
+    await run.waitFor('Fix: turn STARTTLS on if the server offers authentication after it\n');
+    await run.waitFor(`With STARTTLS on the check fails as well: the server offers no authentication on port ${smtp.port}.\n`);
+    await run.waitFor('↑↓ navigate');
+    assert.ok(run.text().includes(`? ${MENU}\n❯ Change STARTTLS\n  Try again\n  Save anyway\n  Cancel\n`), run.text());
+    assert.ok(!run.text().includes('only after STARTTLS'), run.text());
+    assert.ok(!run.text().includes('Use the working settings'), run.text());
+    run.press('up');
+    await run.waitFor('❯ Cancel');
+    run.press('enter');
+    assert.equal(await run.exit(), 130);
+  });
+
+  test('AUTH without TLS and no STARTTLS anywhere: no "Turn STARTTLS on", no SMTPS, the default is another port', async () => {
+    const smtp = await server({ mode: 'plain', allowInsecureAuth: true });
+    const run = withPassword(
+      ...['--protocol', 'smtp', '--host', 'localhost', '--port', String(smtp.port), '--no-starttls', '--auth', '--username', USER],
+      ...['--time-zone', 'UTC', '--allow-all-users'],
+    );
+    await run.waitFor(`Problem (AUTH): the password would cross the network unencrypted: no TLS on this connection, and the server offers no STARTTLS on port ${smtp.port}; AUTH was not sent\n`);
+    await run.waitFor(`  SMTPS on port ${smtp.port}`);
+    const menu = 'The password would cross the network unencrypted. What now?';
+    await run.waitFor('↑↓ navigate');
+    assert.ok(run.text().includes(`? ${menu}\n❯ Change the port\n  Send the password unencrypted anyway (only on a network path you trust)\n  Cancel\n`), run.text());
+    assert.ok(!/STARTTLS on|Choose SMTPS|working settings/.test(run.text().slice(run.text().indexOf(menu))), run.text());
+    run.press('down');
+    await run.waitFor('❯ Send the password unencrypted anyway');
+    run.press('enter');
+    await run.waitFor(`✔ ${menu} Send it unencrypted\n`);
+    await run.waitFor(/Mail server OK: plain SMTP, no TLS, AUTH PLAIN accepted \(the password crossed the network unencrypted\)/);
+    await writeAndFinish(run);
+    assert.deepEqual(smtp.logins, [{ username: USER, accepted: true }]);
+  });
+});

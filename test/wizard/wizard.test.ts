@@ -365,7 +365,7 @@ test('changing the port on a second visit asks about STARTTLS again, with the ne
 });
 
 /** Refuses to send the password without TLS (as the probe does) unless the run allows it. */
-function plaintextRefusingProbe(): { probe: ProbeCapability; seen: { settings: MailSettings; allowed: boolean }[] } {
+function plaintextRefusingProbe(suggestion?: Partial<MailSettings>): { probe: ProbeCapability; seen: { settings: MailSettings; allowed: boolean }[] } {
   const seen: { settings: MailSettings; allowed: boolean }[] = [];
   const probe: ProbeCapability = async (settings, _out, run) => {
     seen.push({ settings, allowed: run.allowPlaintextAuth });
@@ -374,7 +374,7 @@ function plaintextRefusingProbe(): { probe: ProbeCapability; seen: { settings: M
     return {
       ok: false,
       report: { ok: false },
-      failure: { kind: 'auth-plaintext', question: 'starttls', message: 'the password would cross the network unencrypted', advice: 'turn STARTTLS on' },
+      failure: { kind: 'auth-plaintext', question: 'starttls', message: 'the password would cross the network unencrypted', advice: 'turn STARTTLS on', suggestion },
     };
   };
   return { probe, seen };
@@ -382,17 +382,24 @@ function plaintextRefusingProbe(): { probe: ProbeCapability; seen: { settings: M
 
 const WITHOUT_STARTTLS = NEW_CONFIGURATION.slice(0, -1).map(([message, answer]): [string, unknown] => [message, message === 'Use STARTTLS?' ? false : answer]);
 
-test('the password would cross unencrypted: STARTTLS (default), SMTPS, unencrypted anyway, or cancel', async () => {
+test('the password would cross unencrypted: the working settings the check saw (default), another port, unencrypted anyway, or cancel', async () => {
   const dir = await folder();
   const file = join(dir, 'installer.properties');
-  const smtps = plaintextRefusingProbe();
-  const { prompt, asked } = scriptedPrompter([...WITHOUT_STARTTLS, ['The password would cross the network unencrypted. What now?', 'smtps'], ['Write', 'write']]);
-  await runWizard(options(file), caps(prompt, { probe: smtps.probe }));
+  const tested = plaintextRefusingProbe({ protocol: 'smtps', port: 465, starttls: false });
+  const { prompt, asked } = scriptedPrompter([...WITHOUT_STARTTLS, ['The password would cross the network unencrypted. What now?', 'suggestion'], ['Write', 'write']]);
+  await runWizard(options(file), caps(prompt, { probe: tested.probe }));
   const menu = asked.find((question) => question.message.startsWith('The password would cross'));
-  assert.deepEqual(menu?.choices, ['Turn STARTTLS on', 'Choose SMTPS (TLS from the first byte, port 465)', 'Send the password unencrypted anyway (only on a network path you trust)', 'Cancel']);
-  assert.equal(menu?.default, 'starttls');
-  assert.deepEqual(smtps.seen.map(({ settings, allowed }) => `${settings.protocol}:${settings.port}:${settings.starttls}:${allowed}`), ['smtp:587:false:false', 'smtps:465:false:false']);
+  assert.deepEqual(menu?.choices, ['Use the working settings (protocol SMTPS, port 465)', 'Change the port', 'Send the password unencrypted anyway (only on a network path you trust)', 'Cancel']);
+  assert.equal(menu?.default, 'suggestion');
+  assert.deepEqual(tested.seen.map(({ settings, allowed }) => `${settings.protocol}:${settings.port}:${settings.starttls}:${allowed}`), ['smtp:587:false:false', 'smtps:465:false:false']);
   assert.match(await readFile(file, 'latin1'), /^mail\.transport\.protocol=smtps$/m);
+
+  // Nothing the check saw work: no STARTTLS or SMTPS offered, and the default is another port.
+  const untested = scriptedPrompter([...WITHOUT_STARTTLS, ['The password would cross the network unencrypted. What now?', 'cancel']]);
+  await assert.rejects(runWizard(options(join(dir, 'none.properties')), caps(untested.prompt, { probe: plaintextRefusingProbe().probe })), CancelledError);
+  const bare = untested.asked.find((question) => question.message.startsWith('The password would cross'));
+  assert.deepEqual(bare?.choices, ['Change the port', 'Send the password unencrypted anyway (only on a network path you trust)', 'Cancel']);
+  assert.equal(bare?.default, 'port');
 
   const anyway = plaintextRefusingProbe();
   const { out, text } = capturedOutput();

@@ -6,8 +6,8 @@
 import { CancelledError, ProbeFailedError } from '../../errors.ts';
 import type { Output } from '../../output.ts';
 import type { FailureKind } from '../../probe/index.ts';
-import { DEFAULT_PORT, type MailSettings } from '../../settings/settings.ts';
-import { labelOf, type QuestionId, type StepContext } from '../questions/index.ts';
+import type { MailSettings } from '../../settings/settings.ts';
+import { labelInSentence, labelOf, type QuestionId, type StepContext } from '../questions/index.ts';
 import type { CommandLineWords } from '../command-line-words.ts';
 import type { CertificateTrust } from '../saved-trust.ts';
 import type { TrustNeed } from '../teaming-java.ts';
@@ -56,48 +56,64 @@ export interface ProbeLoop {
 }
 
 /**
- * The check refused to send the password without TLS: encrypt, or send it in clear on purpose
- * (never the default), or stop.
+ * The check refused to send the password without TLS: use settings the check has seen work (if
+ * any), change the port, or send it in clear on purpose (never the default), or stop.
  */
-async function plaintextAuthChoice(ctx: StepContext, run: ProbeRunOptions): Promise<void> {
-  const next = await ctx.prompt.select<'starttls' | 'smtps' | 'plaintext' | 'cancel'>({
+async function plaintextAuthChoice(ctx: StepContext, loop: ProbeLoop, suggestion: Partial<MailSettings> | undefined): Promise<void> {
+  const next = await ctx.prompt.select<'suggestion' | 'port' | 'plaintext' | 'cancel'>({
     message: 'The password would cross the network unencrypted. What now?',
     choices: [
-      { value: 'starttls', name: 'Turn STARTTLS on' },
-      { value: 'smtps', name: 'Choose SMTPS (TLS from the first byte, port 465)' },
+      ...(suggestion ? [{ value: 'suggestion' as const, name: `Use the working settings (${describeSuggestion(suggestion)})` }] : []),
+      { value: 'port', name: 'Change the port' },
       { value: 'plaintext', name: 'Send the password unencrypted anyway (only on a network path you trust)', short: 'Send it unencrypted' },
       { value: 'cancel', name: 'Cancel' },
     ],
-    default: 'starttls',
+    default: suggestion ? 'suggestion' : 'port',
   });
   if (next === 'cancel') throw new CancelledError();
-  if (next === 'starttls') Object.assign(ctx.draft, { starttls: true });
-  if (next === 'smtps') Object.assign(ctx.draft, { protocol: 'smtps', port: DEFAULT_PORT.smtps, starttls: false });
-  if (next === 'plaintext') run.allowPlaintextAuth = true;
+  if (next === 'suggestion' && suggestion) Object.assign(ctx.draft, suggestion);
+  if (next === 'port') await loop.reask('port');
+  if (next === 'plaintext') loop.run.allowPlaintextAuth = true;
 }
 
-/** "protocol SMTPS, port 465", "STARTTLS on": the settings a failed check suggests, in the summary's words. */
-function describeSuggestion(suggestion: Partial<MailSettings>): string {
+/** "protocol SMTPS, port 465", "STARTTLS on": settings in the summary's words. */
+export function describeSuggestion(suggestion: Partial<MailSettings>): string {
   return Object.entries(suggestion)
     .filter(([key]) => !(key === 'starttls' && suggestion.protocol === 'smtps')) // SMTPS has no STARTTLS
     .map(([key, value]) => {
-      const label = key === 'starttls' ? 'STARTTLS' : labelOf(key as QuestionId).toLowerCase();
       const shown = typeof value === 'boolean' ? (value ? 'on' : 'off') : key === 'protocol' ? String(value).toUpperCase() : value;
-      return `${label} ${shown}`;
+      return `${labelInSentence(key as QuestionId)} ${shown}`;
     })
     .join(', ');
 }
 
+/** "Change the port", "Change STARTTLS": the question by the name it is asked by. */
+function changeChoice(question: QuestionId): string {
+  const label = labelOf(question);
+  return /^[A-Z]{2,}/.test(label) ? `Change ${label}` : `Change the ${labelInSentence(question)}`;
+}
+
+/** What identifies a combination the check ran: every answer the check depends on. */
+function combinationKey(settings: MailSettings): string {
+  const { protocol, host, port, starttls, auth, username } = settings;
+  return JSON.stringify([protocol, host, port, starttls, auth, auth ? username : '']);
+}
+
 /** Probe until it passes or the administrator decides; the last report and whether the check passed. */
 export async function probeUntilDecided(ctx: StepContext, loop: ProbeLoop): Promise<ProbeOutcome> {
+  /** The combinations that failed in this run: never suggested again. */
+  const failed = new Set<string>();
   for (;;) {
     const settings = loop.settings();
     if (!loop.probe) return { settings, passed: false };
     const verdict = await loop.probe(settings, ctx.out, loop.run);
     if (verdict.ok) return { settings, report: verdict.report, passed: true, trust: verdict.trust };
     const failure = verdict.failure;
+    if (!failure?.kind?.startsWith('certificate-')) failed.add(combinationKey(settings));
+    // Only settings the check ran through to the envelope, and never one that failed here.
+    const suggestion = failure?.suggestion && !failed.has(combinationKey({ ...settings, ...failure.suggestion })) ? failure.suggestion : undefined;
     if (loop.interactive && failure?.kind === 'auth-plaintext') {
-      await plaintextAuthChoice(ctx, loop.run);
+      await plaintextAuthChoice(ctx, loop, suggestion);
       continue;
     }
     if (!loop.interactive) {
@@ -111,11 +127,10 @@ export async function probeUntilDecided(ctx: StepContext, loop: ProbeLoop): Prom
       );
     }
     type Next = 'suggestion' | 'change' | 'host' | 'retry' | 'save' | 'cancel' | TrustChoice;
-    const suggestion = failure?.suggestion;
     const choices: Choice<Next>[] = [
       ...trustChoices(failure?.kind, failure?.certificate),
       ...(suggestion ? [{ value: 'suggestion' as Next, name: `Use the working settings (${describeSuggestion(suggestion)})` }] : []),
-      ...(failure?.question ? [{ value: 'change' as Next, name: `Change the ${labelOf(failure.question).toLowerCase()}` }] : []),
+      ...(failure?.question ? [{ value: 'change' as Next, name: changeChoice(failure.question) }] : []),
       // A connection that failed on the port may as well be the wrong server.
       ...(failure?.question === 'port' ? [{ value: 'host' as Next, name: 'Change the mail host' }] : []),
       { value: 'retry', name: 'Try again' },
