@@ -65,6 +65,8 @@ export function buildProgram(run: (command: CommandName, options: CommandLineOpt
   const answerFlags = QUESTIONS.flatMap(({ given, secret }) => [...(given?.flags ?? []), ...(secret?.flags ?? [])]);
   for (const option of [
     ...answerFlags.map(({ flag, help }) => new Option(flag, help)),
+    // Not an answer: taken only to say why it is refused and what to use (invocation.ts).
+    new Option('--password <password>').hideHelp(),
     new Option('--answers <file>', 'JSON answers file; flags override it'),
     new Option('--write-answers <file>', 'save the answers (never the password) to replay on other servers'),
   ]) {

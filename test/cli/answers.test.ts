@@ -111,3 +111,20 @@ describe('--answers FILE', { concurrency: true }, () => {
     assertRefused(result, "✖ --answers: cannot read nope.json: ENOENT: no such file or directory, open 'nope.json'\n");
   });
 });
+
+describe('--password on the command line', () => {
+  for (const words of [['--password', 'Hunter2-secret'], ['--password=Hunter2-secret']]) {
+    test(`${words.join(' ')}: refused with why and the ways that are taken; the value is never shown`, async () => {
+      const cwd = await tempFolder();
+      const result = await run([...UNATTENDED, ...words, '--host', 'mail.example.com', '--time-zone', 'UTC'], { cwd });
+      assert.equal(result.code, 2);
+      assert.equal(
+        result.stderr,
+        '✖ --password: a password on the command line shows in the process list and the shell history, so there is no --password option: ' +
+          'give it with --password-file, --password-stdin or TEAMING_MAIL_PASSWORD\n',
+      );
+      assert.ok(!`${result.stdout}${result.stderr}`.includes('Hunter2'));
+      assert.deepEqual(await listing(cwd), []);
+    });
+  }
+});
