@@ -65,7 +65,7 @@ export type WizardResult = WriteResult;
  * those that depend on it if its answer changes. A question not asked in the flow is left to
  * draftSettings unless it is the one asked again.
  */
-async function answerQuestions(ctx: StepContext, options: WizardOptions, only?: QuestionId): Promise<void> {
+async function answerQuestions(ctx: StepContext, options: WizardOptions, only?: QuestionId, keepCurrent = false): Promise<void> {
   const missing: string[] = [];
   const again = new Set<QuestionId>(only ? [only] : []);
   for (const question of QUESTIONS) {
@@ -83,7 +83,8 @@ async function answerQuestions(ctx: StepContext, options: WizardOptions, only?: 
     // A question asked again offers the current answer (one not asked in the flow: its flag's, as draftSettings).
     const current = revisit ? (ctx.draft[question.id] ?? (question.asked === 'always' ? undefined : preset)) : undefined;
     const defaultValue = current ?? question.defaultValue(ctx.draft, storedFor(ctx));
-    if (options.interactive && question.ask) {
+    // "Keep everything": a current answer is taken as it is; only what has none is asked.
+    if (options.interactive && question.ask && !(keepCurrent && !revisit && defaultValue !== undefined)) {
       const answer = await question.ask(ctx, defaultValue);
       if (revisit && answer !== current) {
         for (const dependent of question.dependents) {
@@ -146,6 +147,28 @@ async function chooseMode(loaded: LoadedSettingsFile, options: WizardOptions, ca
   return choice === 'reconfigure';
 }
 
+/**
+ * Reconfiguring in a terminal: the current values, then keep them all (and check), change one, or
+ * go through every question with them as defaults. Otherwise every question.
+ */
+async function answerAll(ctx: StepContext, options: WizardOptions, caps: WizardCapabilities, loaded: LoadedSettingsFile | undefined): Promise<void> {
+  if (!loaded || !options.interactive) return answerQuestions(ctx, options);
+  caps.out.line();
+  for (const line of summarySheet(loaded.stored.settings, caps.out.style, `The current settings in ${loaded.path}`)) caps.out.line(line);
+  caps.out.line();
+  const start = await caps.prompt.select<'keep' | 'one' | 'all'>({
+    message: 'What would you like to do?',
+    choices: [
+      { value: 'keep', name: 'Keep everything and check' },
+      { value: 'one', name: 'Change one answer…', short: 'Change one answer' },
+      { value: 'all', name: 'Go through all questions' },
+    ],
+  });
+  if (start === 'all') return answerQuestions(ctx, options);
+  await answerQuestions(ctx, options, undefined, true);
+  if (start === 'one') await answerQuestions(ctx, options, await pickQuestion(ctx, draftSettings(ctx, options)), true);
+}
+
 /** "Change one answer": the questions that apply and can be asked, each with its current answer. */
 async function pickQuestion(ctx: StepContext, settings: MailSettings): Promise<QuestionId> {
   const changeable = QUESTIONS.filter((question) => question.ask && question.applies(settings));
@@ -173,7 +196,7 @@ export async function runWizard(options: WizardOptions, caps: WizardCapabilities
   const ctx: StepContext = { draft: {}, stored, prompt: caps.prompt, out, now: caps.now };
   if (reconfiguring) ctx.storedByProtocol = await storedByProtocol(loaded);
 
-  await answerQuestions(ctx, options);
+  await answerAll(ctx, options, caps, reconfiguring ? loaded : undefined);
   const javaHome = await javaHomeFor(loaded.path, loaded.bytes);
   const run: ProbeRunOptions = { allowPlaintextAuth: options.allowPlaintextAuth === true };
   let keptAddress: string | undefined;

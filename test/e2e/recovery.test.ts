@@ -174,3 +174,29 @@ describe('only suggestions the check has run through', () => {
     assert.deepEqual(smtp.logins, [{ username: USER, accepted: true }]);
   });
 });
+
+describe('reconfigure in a few keys', () => {
+  test('"Change one answer…" → Connection timeout: only that question, the change listed and written', async () => {
+    await writeFile(
+      join(session.folder, 'installer.properties'),
+      'mail.transport.protocol=smtp\nmail.smtp.host=mail.example.com\nmail.smtp.port=25\nmail.smtp.auth=false\nmail.smtp.sendpartial=true\n' +
+        'mail.smtp.connectiontimeout=15000\nmail.smtp.ssl.checkserveridentity=true\nmail.smtp.starttls.enable=false\nmail.smtp.starttls.required=false\n' +
+        'notify.timezone=UTC\nmail.allowSendToAllUsers=true\n',
+    );
+    const run = start('--reconfigure', '--no-probe');
+    await choose(run, 'What would you like to do?', 'Change one answer…', 'down', 1, 'Change one answer');
+    await run.waitFor(
+      '? Which answer?\n❯ Protocol (SMTP)\n  Mail host (mail.example.com)\n  Port (25)\n  STARTTLS (no)\n  Time zone (UTC)\n  Authentication (no)\n  Allow sending to All Users (yes)\n  Connection timeout (15 s)\n',
+    );
+    run.press('up');
+    await run.waitFor('❯ Connection timeout (15 s)');
+    run.press('enter');
+    await run.waitFor('✔ Which answer? Connection timeout\n');
+    await answer(run, 'Connection timeout (seconds)', '45', { shown: '15' });
+    await run.waitFor('Changes to installer.properties\n  Connection timeout  15 s → 45 s\n\n');
+    await choose(run, 'Write installer.properties?', 'Write it');
+    assert.equal(await run.exit(), 0);
+    assert.ok(!/\? (Mail host|Port|Outbound e-mail protocol)/.test(run.text()), run.text());
+    assert.match(await readFile(join(session.folder, 'installer.properties'), 'latin1'), /^mail\.smtp\.connectiontimeout=45000$/m);
+  });
+});

@@ -243,6 +243,7 @@ describe('the wizard in a real terminal', () => {
   test('--reconfigure that changes only the port keeps every other line, comment and CRLF', async () => {
     const path = await existingFile('installer.properties', CRLF);
     const run = start('--reconfigure');
+    await choose(run, 'What would you like to do?', 'Go through all questions', 'down', 2);
     await acceptStoredAnswers(run, '2525');
     await run.waitFor('Changes to installer.properties\n  Port  25 → 2525\n\n');
     await choose(run, 'Write installer.properties?', 'Write it');
@@ -358,8 +359,11 @@ describe('the wizard in a real terminal', () => {
     const path = await existingFile('installer.properties', LF);
     const before = await stat(path);
     const run = start('--reconfigure');
-    await acceptStoredAnswers(run);
+    // The current values first, then one key: nothing is asked again.
+    await run.waitFor('The current settings in installer.properties\n  Protocol                    SMTP\n  Mail host                   smtp.corp.example\n');
+    await choose(run, 'What would you like to do?', 'Keep everything and check');
     await run.waitFor('Changes to installer.properties\n  (no changes)\n');
+    assert.ok(!run.text().includes('? Mail host'), run.text());
     await choose(run, 'Nothing changed. What now?', 'Done (leave the file as it is)');
     await run.waitFor('✔ Nothing changed; installer.properties was not written.');
     assert.equal(await run.exit(), 0);
@@ -375,6 +379,7 @@ describe('reconfigure and early checks in a real terminal', () => {
     const fixture = await readFile(new URL('../fixtures/installer.xml', import.meta.url), 'latin1');
     const path = await existingFile('installer.xml', fixture);
     const run = start('--reconfigure', '-f', 'installer.xml');
+    await choose(run, 'What would you like to do?', 'Go through all questions', 'down', 2);
     await choose(run, 'Outbound e-mail protocol', 'SMTPS', 'down');
     await answer(run, 'Mail host', '', { shown: 'smtps.example.com' });
     await answer(run, 'Port', '', { shown: '465' });

@@ -126,6 +126,7 @@ test('--reconfigure offers the stored values, keeps the stored password on a bla
   const file = join(dir, 'installer.properties');
   await writeFile(file, EXISTING);
   const { prompt, asked } = scriptedPrompter([
+    ['What would you like to do?', 'all'],
     ['Outbound e-mail protocol', 'smtp'],
     ['Mail host', ''],
     ['Port', '587'],
@@ -142,7 +143,7 @@ test('--reconfigure offers the stored values, keeps the stored password on a bla
 
   assert.deepEqual(
     asked.map((question) => question.default),
-    ['smtp', 'old.example.com', '25', true, 'America/Chicago', true, 'teaming', undefined, true, undefined],
+    [undefined, 'smtp', 'old.example.com', '25', true, 'America/Chicago', true, 'teaming', undefined, true, undefined],
   );
   assert.equal(
     await readFile(file, 'latin1'),
@@ -163,6 +164,7 @@ test('--reconfigure with no change writes nothing', async () => {
   const file = join(dir, 'installer.properties');
   await writeFile(file, EXISTING);
   const { prompt } = scriptedPrompter([
+    ['What would you like to do?', 'all'],
     ['Outbound e-mail protocol', 'smtp'],
     ['Mail host', ''],
     ['Port', ''],
@@ -188,6 +190,7 @@ test('switching the protocol moves the port default to the new protocol', async 
   const file = join(dir, 'installer.properties');
   await writeFile(file, EXISTING);
   const { prompt, asked } = scriptedPrompter([
+    ['What would you like to do?', 'all'],
     ['Outbound e-mail protocol', 'smtps'],
     ['Mail host', ''],
     ['Port', ''],
