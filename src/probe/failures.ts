@@ -3,6 +3,7 @@
  * the shape of every failure. Not nodemailer's: its errors carry a code (ESOCKET, ETLS, EPROTOCOL…)
  * and OpenSSL's text, not what the administrator should change.
  */
+import { hostAndPort } from '../settings/ip-address.ts';
 import type { MailSettings } from '../settings/settings.ts';
 import { ChannelError, looksLikeText, printable } from './bounded-socket.ts';
 import type { FailureKind, ProbeFailure, StageName } from './types.ts';
@@ -53,7 +54,7 @@ export function channelFailure(stage: StageName, error: ChannelError, settings: 
       return fail(stage, 'closed-early', `the server ${error.reason === 'reset' ? 'reset' : 'closed'} the connection during ${during}`, stage === 'greeting' ? HANGS_UP_AT_GREETING : HUNG_UP, { serverReply, question: stage === 'greeting' ? 'port' : undefined });
     case 'not-smtp':
     case 'line-too-long':
-      return fail(stage, 'not-smtp', `what answers on ${settings.host}:${settings.port} is not an SMTP server: it sent ${error.reason === 'line-too-long' ? error.message : `"${error.received}"`}`, `check the host and port: mail servers listen on 25, 587 (submission) or 465 (SMTPS)`, { serverReply, question: 'port' });
+      return fail(stage, 'not-smtp', `what answers on ${hostAndPort(settings.host, settings.port)} is not an SMTP server: it sent ${error.reason === 'line-too-long' ? error.message : `"${error.received}"`}`, `check the host and port: mail servers listen on 25, 587 (submission) or 465 (SMTPS)`, { serverReply, question: 'port' });
     case 'too-many-lines':
     case 'flood':
       return fail(stage, 'reply-too-long', `the server sent ${error.message} during ${during}`, 'this is not how an SMTP server answers; check the host and port, or ask the mail administrator', { serverReply, question: 'port' });
@@ -70,7 +71,7 @@ export function dnsFailure(error: NodeJS.ErrnoException, host: string): StageFai
 
 /** Errors of the TCP connect. */
 export function connectFailure(error: NodeJS.ErrnoException, settings: MailSettings): StageFailure {
-  const where = `${settings.host}:${settings.port}`;
+  const where = hostAndPort(settings.host, settings.port);
   if (error.code === 'ECONNREFUSED') {
     return fail('connect', 'refused', `connection refused by ${where}: nothing listens on port ${settings.port}`, 'check the port (25, 587 or 465) and that the mail server runs on this host', { question: 'port' });
   }
@@ -87,7 +88,7 @@ export function connectFailure(error: NodeJS.ErrnoException, settings: MailSetti
 }
 
 export function connectTimeout(settings: MailSettings, waitedMs: number): StageFailure {
-  return fail('connect', 'timeout', `no answer from ${settings.host}:${settings.port} in ${duration(waitedMs)}`, `a firewall may drop port ${settings.port}; try 587 or 465`, { question: 'port' });
+  return fail('connect', 'timeout', `no answer from ${hostAndPort(settings.host, settings.port)} in ${duration(waitedMs)}`, `a firewall may drop port ${settings.port}; try 587 or 465`, { question: 'port' });
 }
 
 const WRONG_VERSION = /wrong version number|packet length too long|unknown protocol|http request|record layer failure|ERR_SSL_WRONG_VERSION_NUMBER/i;

@@ -5,6 +5,7 @@
 import { EXIT, SettingsFileError } from '../errors.ts';
 import type { Output } from '../output.ts';
 import type { FailureKind, ProbeOptions, ProbeReport } from '../probe/index.ts';
+import { hostAndPort } from '../settings/ip-address.ts';
 import { completeSettings, sendsPasswordInClear, type MailSettings } from '../settings/settings.ts';
 import { loadOutboundSettings } from '../settings/settings-file.ts';
 import type { QuestionId } from './questions/index.ts';
@@ -49,7 +50,7 @@ function trustOf(setup: ProbeSetup, run: ProbeRunOptions): CertificateTrust | un
 /** Run the probe with a live line per stage under `title`; then the summary, or the diagnosis and its fix. */
 async function probeWithLiveLines(settings: MailSettings, options: ProbeOptions, out: Output, live: boolean, title = 'Checking the mail server'): Promise<ProbeReport> {
   const probe = await import('../probe/index.ts');
-  const target = `${settings.protocol.toUpperCase()} ${settings.host}:${settings.port}${settings.protocol === 'smtp' && settings.starttls ? ' with STARTTLS' : ''}`;
+  const target = `${settings.protocol.toUpperCase()} ${hostAndPort(settings.host, settings.port)}${settings.protocol === 'smtp' && settings.starttls ? ' with STARTTLS' : ''}`;
   if (live) out.line(out.style.bold(`${title} (${target})…`));
   const report = await probe.probeSmtp(settings, options, (stage) => {
     if (live) out.line(`  ${probe.formatStageLine(stage, { color: out.color })}`);
@@ -66,14 +67,19 @@ function describeCombination(combination: Pick<MailSettings, 'protocol' | 'port'
   return `SMTP${combination.starttls ? ' with STARTTLS' : ' without TLS'} on port ${combination.port}`;
 }
 
-/** Probe the usual ports of the host at once; the working combination, if it differs from the answer. */
-async function detectWorkingSettings(settings: MailSettings, options: ProbeOptions, out: Output): Promise<Partial<MailSettings> | undefined> {
+/**
+ * Probe the usual ports of the host at once; the working combination, if it differs from the
+ * answer. A port that refused the connection is not tried again (nothing listens there in any mode).
+ */
+async function detectWorkingSettings(settings: MailSettings, options: ProbeOptions, out: Output, refused: boolean): Promise<Partial<MailSettings> | undefined> {
   const { detectSettings } = await import('../probe/index.ts');
   // The configured port in the other TLS mode too (SMTPS on 2525, STARTTLS on 4650…).
   const otherMode = settings.protocol === 'smtps' ? { protocol: 'smtp' as const, port: settings.port } : { protocol: 'smtps' as const, port: settings.port };
-  out.line(`Trying the usual ports of ${settings.host} (465, 587, 25) and port ${settings.port} as ${otherMode.protocol === 'smtps' ? 'SMTPS' : 'SMTP with STARTTLS'} at once…`);
+  const usual = [465, 587, 25].filter((port) => !(refused && port === settings.port));
+  const also = refused ? '' : ` and port ${settings.port} as ${otherMode.protocol === 'smtps' ? 'SMTPS' : 'SMTP with STARTTLS'}`;
+  out.line(`Trying the usual ports of ${settings.host} (${usual.join(', ')})${also} at once…`);
   const result = await detectSettings(settings.host, {
-    also: [otherMode],
+    also: refused ? [] : [otherMode],
     timeoutMs: options.timeoutMs,
     ca: options.ca,
     acceptCertificateSha256: options.acceptCertificateSha256,
@@ -81,6 +87,7 @@ async function detectWorkingSettings(settings: MailSettings, options: ProbeOptio
     password: settings.auth ? settings.password : undefined,
   });
   for (const candidate of result.candidates) {
+    if (refused && candidate.port === settings.port) continue;
     const verdict = candidate.works ? out.style.green('works') : out.style.red(candidate.report.failure?.message ?? 'fails');
     out.line(`  ${describeCombination(candidate).padEnd(34)} ${verdict}`);
   }
@@ -133,7 +140,7 @@ async function probeAndDiagnose(setup: ProbeSetup, settings: MailSettings, out: 
   const failure = report.failure;
   if (report.ok || !failure) return { ok: report.ok, report };
   const detecting = TLS_MODE_FAILURES.has(failure.kind);
-  const detected = detecting ? await detectWorkingSettings(settings, options, out) : undefined;
+  const detected = detecting ? await detectWorkingSettings(settings, options, out, failure.kind === 'refused') : undefined;
   const suggestion = detected ?? (failure.suggestion && (await triedSuggestion(setup, settings, failure.suggestion, out, run)));
   return {
     ok: false,

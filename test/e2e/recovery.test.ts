@@ -11,7 +11,7 @@ import { describe, test } from 'node:test';
 import { runCli } from '../helpers/cli.ts';
 import { e2eSession } from '../helpers/e2e-session.ts';
 import { answer, choose, spawnCli, type PtyRun } from '../helpers/pty.ts';
-import { slowGreetingServer, startSmtpServer, testCertificates, type RawServer, type TestSmtpServer } from '../helpers/smtp-servers.ts';
+import { closedPort, slowGreetingServer, startSmtpServer, testCertificates, type RawServer, type TestSmtpServer } from '../helpers/smtp-servers.ts';
 
 const session = e2eSession('e2e-recovery');
 
@@ -198,5 +198,20 @@ describe('reconfigure in a few keys', () => {
     assert.equal(await run.exit(), 0);
     assert.ok(!/\? (Mail host|Port|Outbound e-mail protocol)/.test(run.text()), run.text());
     assert.match(await readFile(join(session.folder, 'installer.properties'), 'latin1'), /^mail\.smtp\.connectiontimeout=45000$/m);
+  });
+});
+
+describe('words', () => {
+  test('an IPv6 address as [::1]:port; a refused port is not tried again, nor listed twice', async () => {
+    const port = await closedPort();
+    const result = await runCli(
+      ['--non-interactive', '--protocol', 'smtp', '--host', '::1', '--port', String(port), '--no-starttls', '--no-auth', '--time-zone', 'UTC', '--allow-all-users'],
+      { cwd: session.folder },
+    );
+    assert.equal(result.code, 3, result.stdout + result.stderr);
+    assert.ok(result.stdout.startsWith(`Checking the mail server (SMTP [::1]:${port})…\n`), result.stdout);
+    assert.ok(result.stdout.includes(`\nProblem (Connect): connection refused by [::1]:${port}: nothing listens on port ${port}\n`), result.stdout);
+    assert.ok(result.stdout.includes('\nTrying the usual ports of ::1 (465, 587, 25) at once…\n'), result.stdout);
+    assert.equal(result.stdout.split(`port ${port}`).length - 1, 2, result.stdout); // the Connect line and the problem, not the port list
   });
 });
