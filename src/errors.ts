@@ -134,8 +134,9 @@ const FILE_ERROR_WORDS: Record<string, (path: string) => string> = {
 };
 
 /** A file system error in words, with the path: never Node's "ENOENT: no such file or directory, open '…'". */
-export function fileProblem(error: unknown, path: string): string {
+export function fileProblem(error: unknown, path: string, writing = false): string {
   const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  if (writing && code === 'ENOENT') return `${path} cannot be written: its folder does not exist`;
   const words = code === undefined ? undefined : FILE_ERROR_WORDS[code];
   return words ? words(path) : `${path} cannot be used (${code ?? (error as Error)?.message ?? String(error)})`;
 }

@@ -37,7 +37,7 @@ async function presetPassword(given: WizardInvocation['password'], interactive: 
   if (given.file !== undefined) {
     const path = given.file;
     const text = await readFile(path, 'utf8').catch((error: Error) => {
-      throw new AnswersError([`--password-file: cannot read ${path}: ${error.message}`]);
+      throw new AnswersError([`--password-file: ${fileProblem(error, path)}`]);
     });
     // The first line exactly as typed: only a byte-order mark (Windows editors) and the line end go.
     password = text.replace(/^\uFEFF/, '').split(/\r\n|\n|\r/)[0]!;
@@ -57,15 +57,28 @@ async function presetPassword(given: WizardInvocation['password'], interactive: 
   return result.value;
 }
 
+/**
+ * Where JSON.parse stopped, as line and column, and its words without the offset: "2:3: expected
+ * double-quoted property name". Node gives only a character offset, or none at the end of input.
+ */
+function jsonProblem(text: string, error: Error): string {
+  const offset = /at position (\d+)/.exec(error.message);
+  const words = error.message.replace(/\s*(in JSON )?at position \d+.*$/, '').replace(/^\w/, (letter) => letter.toLowerCase());
+  const at = offset ? Number(offset[1]) : text.length;
+  const before = text.slice(0, at).split(/\r\n|\n|\r/);
+  return `${before.length}:${before.at(-1)!.length + 1}: ${words}`;
+}
+
 async function readAnswersFile(path: string): Promise<{ name: string; content: unknown }> {
   const text = await readFile(path, 'utf8').catch((error: Error) => {
-    throw new UsageError(`--answers: cannot read ${path}`, { detail: error.message });
+    throw new UsageError(`--answers: ${fileProblem(error, path)}`);
   });
+  // A byte-order mark, as some Windows editors save it, is no reason to refuse the file.
+  const json = text.replace(/^\uFEFF/, '');
   try {
-    // A byte-order mark, as some Windows editors save it, is no reason to refuse the file.
-    return { name: path, content: JSON.parse(text.replace(/^\uFEFF/, '')) };
+    return { name: path, content: JSON.parse(json) };
   } catch (error) {
-    throw new UsageError(`--answers: ${path} is not valid JSON`, { detail: (error as Error).message });
+    throw new UsageError(`--answers: ${path}:${jsonProblem(json, error as Error)} (not valid JSON)`);
   }
 }
 
@@ -167,7 +180,7 @@ async function wizard(invocation: WizardInvocation, out: Output): Promise<Wizard
   } else if (path !== undefined) {
     await writeFile(path, `${JSON.stringify(answersFileContent(result.settings), null, 2)}\n`).catch((error: Error) => {
       const settings = result.result === 'written' ? `; ${result.file} was written` : '';
-      throw new WriteFileError(`--write-answers: cannot write ${path}`, { detail: `${error.message}${settings}` });
+      throw new WriteFileError(`--write-answers: ${fileProblem(error, path, true)}${settings}`);
     });
     out.success(`Saved the answers to ${path} (without the password).`);
   }

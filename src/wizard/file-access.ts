@@ -39,7 +39,7 @@ async function saveCertificate(settingsFile: string, trust: TrustStep, need: Tru
     await savePublic(trust.certificateFile, need.pem);
     trust.certificateSaved = true;
   } catch (error) {
-    return `the server's certificate could not be saved (${fileProblem(error, trust.certificateFile)}); it is in the check's report (--json: probe.certificate.pem)`;
+    return `the server's certificate could not be saved (${fileProblem(error, trust.certificateFile, true)}); it is in the check's report (--json: probe.certificate.pem)`;
   }
   const caFile = caPath(settingsFile);
   try {
@@ -47,7 +47,7 @@ async function saveCertificate(settingsFile: string, trust: TrustStep, need: Tru
     else await rm(caFile, { force: true });
     return undefined;
   } catch (error) {
-    return `the CA certificate could not be saved (${fileProblem(error, caFile)}); give it with --ca-file next time`;
+    return `the CA certificate could not be saved (${fileProblem(error, caFile, true)}); give it with --ca-file next time`;
   }
 }
 

@@ -28,13 +28,13 @@ describe('errors as message, detail and fix', () => {
     const cwd = await tempFolder();
     const result = await run([...UNATTENDED, '--json', '--answers', 'nope.json'], { cwd });
     assert.equal(result.code, EXIT.usage);
-    const line = "--answers: cannot read nope.json: ENOENT: no such file or directory, open 'nope.json'";
+    const line = '--answers: there is no file nope.json';
     assert.equal(result.stderr, `✖ ${line}\n`);
     assert.deepEqual(JSON.parse(result.stdout), {
       result: 'error',
       exitCode: 2,
       errors: [line],
-      problems: [{ message: '--answers: cannot read nope.json', detail: "ENOENT: no such file or directory, open 'nope.json'" }],
+      problems: [{ message: '--answers: there is no file nope.json' }],
     });
   });
 });

@@ -188,7 +188,7 @@ describe('hostile input at the command line', () => {
     const unattended = ['--non-interactive', '--no-probe', '--host', 'mail.example.com', '--time-zone', 'UTC', '--no-auth', '-f', 'written.properties'];
     const result = await runCli([...unattended, '--write-answers', 'missing/answers.json'], { cwd: folder });
     assert.equal(result.code, 4, result.stderr);
-    assert.equal(result.stderr, "✖ --write-answers: cannot write missing/answers.json: ENOENT: no such file or directory, open 'missing/answers.json'; written.properties was written\n");
+    assert.equal(result.stderr, '✖ --write-answers: missing/answers.json cannot be written: its folder does not exist; written.properties was written\n');
     await rm(join(folder, 'written.properties'));
 
     // An answers file saved with a byte-order mark is read like any other.

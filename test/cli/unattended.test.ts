@@ -200,7 +200,7 @@ describe('unattended: the password never on the command line', { concurrency: tr
     const cwd = await tempFolder();
     const result = await run([...UNATTENDED, '--auth', '--password-file', 'no-such-file'], { cwd });
     assertRefused(result, [
-      "✖ --password-file: cannot read no-such-file: ENOENT: no such file or directory, open 'no-such-file'",
+      '✖ --password-file: there is no file no-such-file',
       '✖ missing mail host: give --host (answers file: "host")',
       '✖ missing user name: give --username (answers file: "username")',
     ]);
@@ -354,7 +354,7 @@ describe('exit codes', { concurrency: true }, () => {
     const cwd = await tempFolder();
     const result = await run([...UNATTENDED, '--host', 'mail.example.com', '--write-answers', 'missing/answers.json'], { cwd });
     assert.equal(result.code, 4);
-    assert.match(result.stderr, /^✖ --write-answers: cannot write missing\/answers\.json: ENOENT: no such file or directory.*; installer\.properties was written$/m);
+    assert.match(result.stderr, /^✖ --write-answers: missing\/answers\.json cannot be written: its folder does not exist; installer\.properties was written$/m);
     assert.equal(await exists(join(cwd, 'missing')), false);
   });
 });
