@@ -12,6 +12,7 @@ import type { CheckInvocation, Invocation, ProbeFlags, ShowInvocation, WizardInv
 import { check, passwordSchema } from '../settings/schemas.ts';
 import { loadOutboundSettings, settingsFilesWritten, settingsWritesUnderWay } from '../settings/settings-file.ts';
 import { MASKED_PASSWORD, sendsPasswordInClear, type MailSettings } from '../settings/settings.ts';
+import { timeZoneAlias } from '../settings/time-zone-names.ts';
 import { summarySheet } from '../wizard/summary-sheet.ts';
 import type { ProbeSetup } from '../wizard/probe-step.ts';
 import { savedTrust, savedTrustWords, type CertificateTrust } from '../wizard/saved-trust.ts';
@@ -154,6 +155,9 @@ async function wizard(invocation: WizardInvocation, out: Output): Promise<Wizard
     });
   }
   const { settings: preset, problems, rejected } = await gatherPreset(invocation);
+  // A time zone given by another name is written as the zone it stands for: said, never silently.
+  const alias = typeof invocation.answers.timeZone === 'string' ? timeZoneAlias(invocation.answers.timeZone) : undefined;
+  if (alias) out.help(`--time-zone ${alias.name} is another name for ${alias.zone}; ${alias.zone} is written.`);
   const result = await runWizard(
     {
       file: invocation.file,

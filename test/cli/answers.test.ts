@@ -131,3 +131,13 @@ describe('--password on the command line', () => {
     });
   }
 });
+
+describe('--time-zone by another name', () => {
+  test('CET: said to be Europe/Brussels, which is written, never silently', async () => {
+    const cwd = await tempFolder();
+    const result = await run([...UNATTENDED, '--dry-run', '--host', 'mail.example.com', '--time-zone', 'CET'], { cwd });
+    assert.equal(result.code, 0, result.stderr);
+    assert.ok(result.stdout.startsWith('--time-zone CET is another name for Europe/Brussels; Europe/Brussels is written.\n'), result.stdout);
+    assert.match(result.stdout, /^notify\.timezone=Europe\/Brussels$/m);
+  });
+});
