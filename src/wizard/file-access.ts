@@ -4,7 +4,8 @@
  * uses `diskFileAccess`; the wizard itself writes nothing (teaming-java.ts only looks whether a
  * JDK keeps its cacerts under jre/).
  */
-import { chmod, mkdir, rm, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, rm, rmdir, writeFile } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
 import { fileProblem, WriteFileError } from '../errors.ts';
 import { checkTarget, loadSettingsFile, missingFolder, writeSettingsFile, type LoadedSettingsFile } from '../settings/settings-file.ts';
 import { caPath } from './saved-trust.ts';
@@ -14,7 +15,10 @@ export interface FileAccess {
   load(path: string): Promise<LoadedSettingsFile>;
   /** The first folder of the path that does not exist, if any. */
   missingFolder(path: string): Promise<string | undefined>;
-  createFolder(folder: string, path: string): Promise<void>;
+  /** The outermost folder it created. */
+  createFolder(folder: string, path: string): Promise<string | undefined>;
+  /** After a cancel: the folders createFolder made for `path`, from the innermost up to `created`, each removed if still empty. */
+  removeEmptyFolders(created: string, path: string): Promise<void>;
   /** Throws a WriteFileError when the file could not be written where it is. */
   checkTarget(path: string): Promise<void>;
   /** Replaces the file atomically (see settings-file.ts); the backup's path, if one was made. */
@@ -54,10 +58,17 @@ async function saveCertificate(settingsFile: string, trust: TrustStep, need: Tru
 export const diskFileAccess: FileAccess = {
   load: loadSettingsFile,
   missingFolder,
-  createFolder: async (folder, path) => {
-    await mkdir(folder, { recursive: true }).catch((error: Error) => {
-      throw new WriteFileError(`${path} cannot be written: the folder ${folder} could not be created (${error.message}); create it or choose another path with --file`);
-    });
+  createFolder: async (folder, path) =>
+    mkdir(folder, { recursive: true }).catch((error: Error) => {
+      throw new WriteFileError(`${path} cannot be written: the folder ${folder} could not be created (${fileProblem(error, folder, true)}); create it or choose another path with --file`);
+    }),
+  removeEmptyFolders: async (created, path) => {
+    const top = resolve(created);
+    for (let current = dirname(resolve(path)); current.startsWith(top); current = dirname(current)) {
+      // rmdir removes only an empty folder: one that holds anything stays, and so do those above it.
+      if (!(await rmdir(current).then(() => true, () => false))) return;
+      if (current === top) return;
+    }
   },
   checkTarget: async (path) => {
     await checkTarget(path);

@@ -190,7 +190,19 @@ export async function runWizard(options: WizardOptions, caps: WizardCapabilities
     out.heading(`Outbound e-mail for Kablink Teaming: ${loaded.path}`);
     out.help('Nothing is written until you confirm the summary; Ctrl+C cancels at any question.');
   }
-  await prepareTarget(loaded.path, options, caps);
+  const created = await prepareTarget(loaded.path, options, caps);
+  try {
+    return await runQuestionsToWrite(loaded, options, caps);
+  } catch (error) {
+    // Cancelled: a folder made by "Create it?" goes again, if nothing was put in it.
+    if (created !== undefined && error instanceof CancelledError) await caps.files.removeEmptyFolders(created, loaded.path);
+    throw error;
+  }
+}
+
+/** After the target is ready: the questions, the check, the summary and the write. */
+async function runQuestionsToWrite(loaded: LoadedSettingsFile, options: WizardOptions, caps: WizardCapabilities): Promise<WizardResult> {
+  const { out } = caps;
   const reconfiguring = await chooseMode(loaded, options, caps);
   const stored = reconfiguring ? loaded.stored.settings : (options.defaults ?? {});
   const ctx: StepContext = { draft: {}, stored, prompt: caps.prompt, out, now: caps.now };
@@ -268,19 +280,21 @@ async function changesInFile(loaded: LoadedSettingsFile, settings: MailSettings)
 /**
  * Before the first question: the file can be written where it is, so that no answers are lost to
  * a missing folder or a permission. A missing folder is offered to be created (when asked, and
- * not for a dry run, which only warns).
+ * not for a dry run, which only warns); the folder created, if any.
  */
-async function prepareTarget(path: string, options: WizardOptions, caps: WizardCapabilities): Promise<void> {
+async function prepareTarget(path: string, options: WizardOptions, caps: WizardCapabilities): Promise<string | undefined> {
   const folder = await caps.files.missingFolder(path);
   if (folder !== undefined && options.dryRun) {
     caps.out.warn(missingFolderError(path).message);
-    return;
+    return undefined;
   }
+  let created: string | undefined;
   if (folder !== undefined && options.interactive) {
     const create = await caps.prompt.confirm({ message: `The folder ${folder} does not exist. Create it?`, default: true });
     if (!create) throw missingFolderError(path);
-    await caps.files.createFolder(folder, path);
+    created = (await caps.files.createFolder(folder, path)) ?? folder;
     caps.out.success(`Created the folder ${folder}.`);
   }
   if (!options.dryRun) await caps.files.checkTarget(path);
+  return created;
 }

@@ -127,6 +127,15 @@ describe('demo in a real terminal', () => {
     assert.equal(await exists(dirname(file)), false, `${dirname(file)} was left behind`);
   });
 
+  test('SIGINT from outside (not a key at a question): exit 130, and the temporary folder is gone too', async () => {
+    const { run, file } = await startDemo();
+    await run.waitFor('? Outbound e-mail protocol\n❯ SMTP');
+    process.kill(run.pid, 'SIGINT');
+    await run.waitFor('Cancelled — nothing was written.');
+    assert.equal(await run.exit(), 130);
+    assert.equal(await exists(dirname(file)), false, `${dirname(file)} was left behind`);
+  });
+
   test('Ctrl+C at the summary, after the server was used: exit 130, the command ends, nothing left', async () => {
     const { run, file, port } = await startDemo();
     await acceptDefaults(run, port);

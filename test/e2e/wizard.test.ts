@@ -431,6 +431,19 @@ describe('reconfigure and early checks in a real terminal', () => {
     assert.match(await readFile(join(folder, 'conf', 'installer.properties'), 'latin1'), /^mail\.smtp\.host=mail\.example\.com$/m);
   });
 
+  test('a folder created by "Create it?", then Cancel: the folders made go again, as they are still empty', async () => {
+    const run = start(
+      ...['-f', 'conf/site/installer.properties', '--protocol', 'smtp', '--host', 'mail.example.com', '--port', '25', '--no-starttls'],
+      ...['--time-zone', 'UTC', '--no-auth', '--allow-all-users'],
+    );
+    await confirm(run, 'The folder conf/site does not exist. Create it?', 'Yes');
+    await run.waitFor('✔ Created the folder conf/site.');
+    await choose(run, 'Write conf/site/installer.properties?', 'Cancel', 'down', 2);
+    await run.waitFor('Cancelled — nothing was written.');
+    assert.equal(await run.exit(), 130);
+    assert.deepEqual(await strayFiles(), []);
+  });
+
   test('a host typed with its port is refused with the fix; dropping the port is accepted', async () => {
     const run = start();
     await choose(run, 'Outbound e-mail protocol', 'SMTP');
