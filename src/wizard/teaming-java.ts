@@ -68,7 +68,7 @@ export function distrustWarning(report: unknown): string | undefined {
   const certificate = (report as { certificate?: ReportedCertificate & { trusted?: boolean } } | undefined)?.certificate;
   if (certificate?.trusted !== false) return undefined;
   return (
-    `the check did not trust the mail server's certificate (${certificate.verification}; ${certificate.subject}): ` +
+    `The check did not trust the mail server's certificate (${certificate.verification}; ${certificate.subject}): ` +
     `Teaming's JavaMail will refuse it as well ("PKIX path building failed") until its JVM trusts it; ` +
     'run the wizard again and choose "Trust this certificate" or "Use a CA certificate file…"'
   );

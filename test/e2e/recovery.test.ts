@@ -5,7 +5,7 @@
  * file uses it without a flag. The built command on a pseudo-terminal against smtp-server.
  */
 import assert from 'node:assert/strict';
-import { readFile, writeFile } from 'node:fs/promises';
+import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { runCli } from '../helpers/cli.ts';
@@ -110,6 +110,24 @@ describe('an untrusted certificate, trusted from inside the wizard', () => {
     await writeAndFinish(run);
     assert.equal(await readFile(join(session.folder, 'installer-mail-ca.pem'), 'utf8'), smtp.caPem);
     await laterRunsPass('trusted');
+  });
+});
+
+describe('"Save anyway" on a certificate the check did not trust', () => {
+  test('the summary says the check did not trust it, never that it accepted it; nothing is kept as trusted', async () => {
+    const smtp = await server({ certificate: 'self-signed', auth: false });
+    const run = start(...answered(smtp.port));
+    await choose(run, MENU, 'Save anyway', 'down', 3);
+    await run.waitFor(
+      "! The check did not trust the mail server's certificate (self-signed certificate; CN=localhost): Teaming's JavaMail will refuse it as well " +
+        '("PKIX path building failed") until its JVM trusts it; run the wizard again and choose "Trust this certificate" or "Use a CA certificate file…"\n',
+    );
+    await choose(run, 'Write installer.properties?', 'Write it');
+    assert.equal(await run.exit(), 0);
+    assert.ok(!run.text().includes('accepted it'), run.text());
+    assert.deepEqual((await readdir(session.folder)).sort(), ['installer.properties']);
+    const check = await runCli(['check'], { cwd: session.folder });
+    assert.equal(check.code, 3);
   });
 });
 

@@ -37,7 +37,7 @@ describe('trustNeedOf: a trust step only where the check trusted more than the p
     assert.equal(trustNeedOf(report('self-signed certificate'), undefined), undefined);
     assert.equal(
       distrustWarning({ certificate: { verification: 'self-signed certificate', subject: 'CN=localhost', trusted: false } }),
-      'the check did not trust the mail server\'s certificate (self-signed certificate; CN=localhost): Teaming\'s JavaMail will refuse it as well ("PKIX path building failed") until its JVM trusts it; run the wizard again and choose "Trust this certificate" or "Use a CA certificate file…"',
+      'The check did not trust the mail server\'s certificate (self-signed certificate; CN=localhost): Teaming\'s JavaMail will refuse it as well ("PKIX path building failed") until its JVM trusts it; run the wizard again and choose "Trust this certificate" or "Use a CA certificate file…"',
     );
     assert.equal(distrustWarning(report('trusted')), undefined);
   });
