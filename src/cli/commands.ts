@@ -4,7 +4,18 @@
  */
 import { readFile, writeFile } from 'node:fs/promises';
 import { answersFileContent, COMMAND_LINE_WORDS, PASSWORD_ENV, presetAnswers, type PresetAnswers } from './answers.ts';
-import { AnswersError, CancelledError, CliError, EXIT, errorDocument, errorLines, fileProblem, ProbeFailedError, UsageError, WriteFileError } from '../errors.ts';
+import {
+  AnswersError,
+  CancelledError,
+  CliError,
+  EXIT,
+  errorDocument,
+  errorLines,
+  fileProblem,
+  ProbeFailedError,
+  UsageError,
+  WriteFileError,
+} from '../errors.ts';
 import { diskFileAccess } from '../wizard/file-access.ts';
 import { createOutput, type Output } from '../output.ts';
 import { inquirerPrompter } from '../wizard/prompter.ts';
@@ -28,11 +39,7 @@ async function readStdin(): Promise<string> {
 async function presetPassword(given: WizardInvocation['password'], interactive: boolean, env: NodeJS.ProcessEnv): Promise<string | undefined> {
   // An empty variable (`TEAMING_MAIL_PASSWORD=` left in a script) is no password source.
   const fromEnv = env[PASSWORD_ENV] === '' ? undefined : env[PASSWORD_ENV];
-  const sources = [
-    given.file !== undefined && '--password-file',
-    given.stdin && '--password-stdin',
-    fromEnv !== undefined && PASSWORD_ENV,
-  ].filter(Boolean);
+  const sources = [given.file !== undefined && '--password-file', given.stdin && '--password-stdin', fromEnv !== undefined && PASSWORD_ENV].filter(Boolean);
   if (sources.length > 1) throw new UsageError(`give the password one way only, not with ${sources.join(' and ')}`);
   let password: string | undefined;
   if (given.file !== undefined) {
@@ -141,7 +148,9 @@ async function probeCapabilities(flags: ProbeFlags | undefined, file: string): P
   return {
     probe: async (settings, out, run) => (await step()).createProbe(setup)(settings, out, run),
     // Offered at the end when no --test-recipient was given.
-    sendTestMessage: setup.testRecipient ? undefined : async (settings, recipient, out, run) => (await step()).sendTestMessage(setup, settings, recipient, out, run),
+    sendTestMessage: setup.testRecipient
+      ? undefined
+      : async (settings, recipient, out, run) => (await step()).sendTestMessage(setup, settings, recipient, out, run),
   };
 }
 
@@ -202,7 +211,9 @@ async function show({ file, json }: ShowInvocation, out: Output): Promise<unknow
     for (const line of summarySheet(settings, out.style, `Outbound e-mail in ${file}`)) out.line(line);
     if (trust) out.line(`The check trusts the server's certificate through ${savedTrustWords(trust)}.`);
   }
-  const savedCertificateTrust = trust ? { file: trust.file, ...(trust.ca !== undefined ? { kind: 'ca' } : { kind: 'certificate', sha256: trust.acceptCertificateSha256 }) } : null;
+  const savedCertificateTrust = trust
+    ? { file: trust.file, ...(trust.ca !== undefined ? { kind: 'ca' } : { kind: 'certificate', sha256: trust.acceptCertificateSha256 }) }
+    : null;
   return { file, settings: maskedSettings(settings), passwordUnencrypted: sendsPasswordInClear(settings), certificateTrust: savedCertificateTrust };
 }
 

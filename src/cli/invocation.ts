@@ -63,7 +63,10 @@ export type Invocation = WizardInvocation | CheckInvocation | ShowInvocation | D
 /** Commander's option values: what it parsed, untyped. Read only here. */
 export type CommandLineOptions = Record<string, unknown>;
 
-const on = z.boolean().optional().transform((value) => value === true);
+const on = z
+  .boolean()
+  .optional()
+  .transform((value) => value === true);
 const text = (field: string) => z.string({ error: `${field} must be text` }).optional();
 
 const probeShape = {
@@ -74,7 +77,13 @@ const probeShape = {
   allowPlaintextAuth: on,
 };
 
-const commonShape = { file: z.string({ error: 'file must be text' }).optional().transform((file) => file ?? 'installer.properties'), json: on };
+const commonShape = {
+  file: z
+    .string({ error: 'file must be text' })
+    .optional()
+    .transform((file) => file ?? 'installer.properties'),
+  json: on,
+};
 
 /** An answer flag's value as commander gives it: text, or on/off (checked by its question's schema in answers.ts). */
 const answerFlag = z.union([z.string(), z.boolean()]).optional();
@@ -90,7 +99,10 @@ const wizardSchema = z.object({
   writeAnswers: text('answers file'),
   passwordFile: text('password file'),
   passwordStdin: on,
-  probe: z.boolean().optional().transform((value) => value !== false),
+  probe: z
+    .boolean()
+    .optional()
+    .transform((value) => value !== false),
   password: z.never({ error: PASSWORD_FLAG_REFUSAL }).optional(),
 });
 

@@ -33,7 +33,7 @@ function probeOptions(): Option[] {
   return [
     new Option('--probe-timeout <seconds>', 'limit for the whole check').default(DEFAULT_PROBE_TIMEOUT_SECONDS),
     new Option('--test-recipient <address>', 'send a test message to this address'),
-    new Option('--ca-file <pem>', 'trust this CA certificate (PEM) for the server\'s TLS certificate'),
+    new Option('--ca-file <pem>', "trust this CA certificate (PEM) for the server's TLS certificate"),
     new Option('--accept-certificate <sha256>', 'accept the server certificate with this SHA-256 fingerprint (self-signed)'),
     new Option('--allow-plaintext-auth', 'send the password on a connection without TLS (refused unless given)'),
   ];

@@ -20,7 +20,13 @@ export function classify(session: ProbeSession, name: StageName, error: unknown,
   if (isChannelError(error)) return channelFailure(name, error, settings, waitedMs).failure;
   if (error instanceof DeadlineError) {
     if (channel) return channelFailure(name, channel.timedOut(), settings, waitedMs).failure;
-    return fail(name, 'timeout', `no answer during ${name} in ${duration(waitedMs)}`, `the server or the network is too slow; a firewall may hold port ${settings.port}; try again, or try port 587 or 465`, { question: 'port' }).failure;
+    return fail(
+      name,
+      'timeout',
+      `no answer during ${name} in ${duration(waitedMs)}`,
+      `the server or the network is too slow; a firewall may hold port ${settings.port}; try again, or try port 587 or 465`,
+      { question: 'port' },
+    ).failure;
   }
   const message = error instanceof Error ? error.message : String(error);
   return fail(name, 'closed-early', `${name} failed: ${message}`, 'check the host and port, and the mail server log').failure;

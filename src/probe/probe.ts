@@ -44,7 +44,8 @@ class ProbeRun {
     const addresses = await this.stage('dns', () => lookupStage(session));
     await this.stage('connect', () => connectStage(session, addresses));
     // The test message is composed while the greeting is on its way: it may go out with the envelope.
-    const message = test && !(envelope instanceof StageFailure) ? buildTestMessage({ from: envelope.from, to: envelope.to, timeZone: test.timeZone, settings }) : undefined;
+    const message =
+      test && !(envelope instanceof StageFailure) ? buildTestMessage({ from: envelope.from, to: envelope.to, timeZone: test.timeZone, settings }) : undefined;
     message?.catch(() => {}); // awaited at the envelope, or never when an earlier stage failed
     if (settings.protocol === 'smtps') await this.stage('tls', () => smtpsStage(session));
     await this.stage('greeting', () => greetingStage(session));
@@ -76,7 +77,12 @@ class ProbeRun {
   /** Records a timeout at the running stage when the hard stop fires. */
   hardStop(timeoutMs: number): void {
     if (this.failure) return;
-    const failure = fail(this.current, 'timeout', `the probe ran out of its ${duration(timeoutMs)} during ${this.current}`, 'the server or the network is too slow; try again, or raise the probe timeout').failure;
+    const failure = fail(
+      this.current,
+      'timeout',
+      `the probe ran out of its ${duration(timeoutMs)} during ${this.current}`,
+      'the server or the network is too slow; try again, or raise the probe timeout',
+    ).failure;
     this.failure = failure;
     this.record(this.current, 'failed', this.stageStart, failure.message);
   }

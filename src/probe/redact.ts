@@ -8,11 +8,7 @@ import { MASKED_PASSWORD } from '../settings/settings.ts';
 /** Every form in which a password could travel in an SMTP session: as typed, and base64 (AUTH LOGIN, AUTH PLAIN). */
 export function secretForms(username: string, password: string): string[] {
   if (password === '') return [];
-  const forms = [
-    password,
-    Buffer.from(password, 'utf8').toString('base64'),
-    Buffer.from(`\u0000${username}\u0000${password}`, 'utf8').toString('base64'),
-  ];
+  const forms = [password, Buffer.from(password, 'utf8').toString('base64'), Buffer.from(`\u0000${username}\u0000${password}`, 'utf8').toString('base64')];
   return forms.filter((form) => form.length >= 3 || form === password).sort((a, b) => b.length - a.length);
 }
 

@@ -12,7 +12,16 @@
  */
 import type { Duplex } from 'node:stream';
 import type tls from 'node:tls';
-import { BoundedSocket, ChannelError, MAX_BUFFERED_BYTES, MAX_LINE_BYTES, MAX_REPLY_LINES, plainText, printable, type ChannelFailure } from './bounded-socket.ts';
+import {
+  BoundedSocket,
+  ChannelError,
+  MAX_BUFFERED_BYTES,
+  MAX_LINE_BYTES,
+  MAX_REPLY_LINES,
+  plainText,
+  printable,
+  type ChannelFailure,
+} from './bounded-socket.ts';
 import { parseReply, type Reply } from './replies.ts';
 
 /** How many lines of one reply the transcript shows. */

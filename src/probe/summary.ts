@@ -45,7 +45,11 @@ function summary(session: ProbeSession, totalMs: number): string {
   const parts: string[] = [];
   if (session.tlsSocket) parts.push(`${tlsVersionWords(session.tlsSocket)} ${session.settings.protocol === 'smtps' ? '(SMTPS)' : 'via STARTTLS'}`);
   else parts.push('plain SMTP, no TLS');
-  parts.push(session.authMechanism ? `AUTH ${session.authMechanism} accepted${session.passwordUnencrypted ? ' (the password crossed the network unencrypted)' : ''}` : 'no authentication');
+  parts.push(
+    session.authMechanism
+      ? `AUTH ${session.authMechanism} accepted${session.passwordUnencrypted ? ' (the password crossed the network unencrypted)' : ''}`
+      : 'no authentication',
+  );
   if (session.accepted) parts.push(session.accepted.queueId ? `test message queued as ${session.accepted.queueId}` : 'test message accepted');
   else if (session.envelope) parts.push(`envelope accepted for ${session.envelope.to}`);
   parts.push(duration(totalMs));

@@ -38,7 +38,11 @@ function parse(text: string, file = 'settings file'): Properties {
       } catch {
         // Comment lines ending in a backslash do not continue: the property is the first other line.
         while (start < end - 1 && /^[ \t\f]*[#!]/.test(lines[start]!)) start++;
-        throw new SettingsFileError(file, `${(error as Error).message}: Java cannot load this file (write \\uXXXX with four hex digits, or \\\\ for a backslash)`, start + 1);
+        throw new SettingsFileError(
+          file,
+          `${(error as Error).message}: Java cannot load this file (write \\uXXXX with four hex digits, or \\\\ for a backslash)`,
+          start + 1,
+        );
       }
       start = end;
     }

@@ -269,7 +269,10 @@ function write(existing: Buffer | undefined, settings: MailSettings, file: strin
 
 /** For a preview only: every non-empty password attribute (either protocol's) shown as the placeholder. */
 function maskPasswords(text: string, placeholder: string): string {
-  return text.replace(/(\smail\.smtps?\.password\s*=\s*)(["'])(?:(?!\2).)+\2/gs, (_match, name: string, quote: string) => `${name}${quote}${placeholder}${quote}`);
+  return text.replace(
+    /(\smail\.smtps?\.password\s*=\s*)(["'])(?:(?!\2).)+\2/gs,
+    (_match, name: string, quote: string) => `${name}${quote}${placeholder}${quote}`,
+  );
 }
 
 export const xmlFormat: SettingsFormat = {

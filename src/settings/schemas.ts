@@ -9,12 +9,10 @@ import { canonicalTimeZone, isValidTimeZone } from './time-zone-names.ts';
 const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
 
 function withoutControlCharacters(field: string) {
-  return z
-    .string({ error: `${field} must be text` })
-    .refine((value) => !CONTROL_CHARACTERS.test(value), {
-      error: `${field} must not contain control characters or line breaks`,
-      abort: true,
-    });
+  return z.string({ error: `${field} must be text` }).refine((value) => !CONTROL_CHARACTERS.test(value), {
+    error: `${field} must not contain control characters or line breaks`,
+    abort: true,
+  });
 }
 
 const HOST_LABEL = /^(?!-)[A-Za-z0-9-]{1,63}(?<!-)$/;
@@ -48,7 +46,13 @@ export const fingerprintSchema = z
   .refine((hex) => /^[0-9a-f]{2}([:\s]?[0-9a-f]{2}){31}$/i.test(hex), {
     error: 'a SHA-256 fingerprint is 32 bytes in hex, e.g. 39:4E:…:A1 (64 hex digits; the colons are optional), as the failed check shows it',
   })
-  .transform((hex) => hex.replace(/[^0-9a-f]/gi, '').toUpperCase().match(/../g)!.join(':'));
+  .transform((hex) =>
+    hex
+      .replace(/[^0-9a-f]/gi, '')
+      .toUpperCase()
+      .match(/../g)!
+      .join(':'),
+  );
 
 /**
  * What is wrong with a host that is no name or address, and the fix: the usual slips (a URL, a
@@ -80,7 +84,17 @@ export const hostSchema = withoutControlCharacters('host')
 function wholeNumber(message: string, min: number, max: number) {
   const digits = String(max).length;
   return z
-    .union([z.number(), z.string().trim().regex(new RegExp(`^\\d{1,${digits}}$`), { error: message }).transform(Number)], { error: message })
+    .union(
+      [
+        z.number(),
+        z
+          .string()
+          .trim()
+          .regex(new RegExp(`^\\d{1,${digits}}$`), { error: message })
+          .transform(Number),
+      ],
+      { error: message },
+    )
     .pipe(z.number().int({ error: message }).min(min, { error: message }).max(max, { error: message }));
 }
 

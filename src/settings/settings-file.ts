@@ -134,9 +134,7 @@ async function acquireLock(path: string): Promise<() => Promise<void>> {
       if (errorCode(error) !== 'EEXIST') throw writeError(path, error);
       const pid = Number.parseInt(await fs.readFile(lock, 'utf8').catch(() => ''), 10);
       if (Number.isInteger(pid) && pid > 0 && isRunning(pid)) {
-        throw new WriteFileError(
-          `${path} is being written by another teaming-mail-setup (process ${pid}); wait for it to finish, then run again`,
-        );
+        throw new WriteFileError(`${path} is being written by another teaming-mail-setup (process ${pid}); wait for it to finish, then run again`);
       }
       // Left behind by a run that was killed: take it over.
       await fs.rm(lock, { force: true });

@@ -69,10 +69,7 @@ const NEWER_NAMES: Readonly<Record<string, string>> = {
 };
 
 /** Other names a zone is found by when searching: "calcutta" finds Asia/Kolkata, "kyiv" Europe/Kiev. */
-const OTHER_NAMES = new Map([
-  ...Object.entries(IANA_NAMES).map(([old, renamed]): [string, string] => [renamed, old]),
-  ...Object.entries(NEWER_NAMES),
-]);
+const OTHER_NAMES = new Map([...Object.entries(IANA_NAMES).map(([old, renamed]): [string, string] => [renamed, old]), ...Object.entries(NEWER_NAMES)]);
 
 function ianaName(zone: string): string {
   const name = IANA_NAMES[zone];
@@ -82,9 +79,7 @@ function ianaName(zone: string): string {
 let zoneList: string[] | undefined;
 
 export function allTimeZones(): string[] {
-  zoneList ??= [...Intl.supportedValuesOf('timeZone').map(ianaName), 'UTC']
-    .filter((zone, index, zones) => zones.indexOf(zone) === index)
-    .sort();
+  zoneList ??= [...Intl.supportedValuesOf('timeZone').map(ianaName), 'UTC'].filter((zone, index, zones) => zones.indexOf(zone) === index).sort();
   return zoneList;
 }
 
@@ -128,10 +123,38 @@ const US_NAMES: Readonly<Record<string, string>> = {
 
 /** Legacy tz names people still type; each stands for a zone of the list (Intl says which). */
 const LEGACY_NAMES = [
-  'GMT', 'UCT', 'Zulu', 'Universal', 'Greenwich', 'Etc/GMT', 'Etc/UTC', 'CET', 'EET', 'WET', 'MET', 'HST',
-  'EST5EDT', 'CST6CDT', 'MST7MDT', 'PST8PDT',
-  'US/Alaska', 'US/Aleutian', 'US/Arizona', 'US/Central', 'US/East-Indiana', 'US/Eastern', 'US/Hawaii', 'US/Michigan', 'US/Mountain', 'US/Pacific',
-  'Canada/Atlantic', 'Canada/Central', 'Canada/Eastern', 'Canada/Mountain', 'Canada/Newfoundland', 'Canada/Pacific',
+  'GMT',
+  'UCT',
+  'Zulu',
+  'Universal',
+  'Greenwich',
+  'Etc/GMT',
+  'Etc/UTC',
+  'CET',
+  'EET',
+  'WET',
+  'MET',
+  'HST',
+  'EST5EDT',
+  'CST6CDT',
+  'MST7MDT',
+  'PST8PDT',
+  'US/Alaska',
+  'US/Aleutian',
+  'US/Arizona',
+  'US/Central',
+  'US/East-Indiana',
+  'US/Eastern',
+  'US/Hawaii',
+  'US/Michigan',
+  'US/Mountain',
+  'US/Pacific',
+  'Canada/Atlantic',
+  'Canada/Central',
+  'Canada/Eastern',
+  'Canada/Mountain',
+  'Canada/Newfoundland',
+  'Canada/Pacific',
 ];
 
 let aliasList: Map<string, { name: string; zone: string }> | undefined;
@@ -144,7 +167,10 @@ function aliases(): Map<string, { name: string; zone: string }> {
   aliasList ??= new Map(
     [
       ...Object.entries(US_NAMES),
-      ...LEGACY_NAMES.filter(intlKnowsZone).map((name): [string, string] => [name, ianaName(new Intl.DateTimeFormat('en-US', { timeZone: name }).resolvedOptions().timeZone)]),
+      ...LEGACY_NAMES.filter(intlKnowsZone).map((name): [string, string] => [
+        name,
+        ianaName(new Intl.DateTimeFormat('en-US', { timeZone: name }).resolvedOptions().timeZone),
+      ]),
     ].map(([name, zone]) => [name.toLowerCase(), { name, zone }]),
   );
   return aliasList;
@@ -169,16 +195,17 @@ export function machineTimeZone(): string | undefined {
 }
 
 function normalize(text: string): string {
-  return text.toLowerCase().replace(/[\s_/]+/g, ' ').trim();
+  return text
+    .toLowerCase()
+    .replace(/[\s_/]+/g, ' ')
+    .trim();
 }
 
 /** Case-insensitive; spaces and underscores alike; every word typed must appear ("los angeles", "indiana indianap"). */
 export function searchTimeZones(term: string, zones: readonly string[] = allTimeZones()): string[] {
   const words = normalize(term).split(' ').filter(Boolean);
   if (words.length === 0) return [...zones];
-  const named = COMMON_ZONES.filter((common) => words.every((word) => normalize(common.label).includes(word))).map(
-    (common) => common.zone,
-  );
+  const named = COMMON_ZONES.filter((common) => words.every((word) => normalize(common.label).includes(word))).map((common) => common.zone);
   const matches = zones.filter((zone) => {
     // Another name finds the zone too: "calcutta", "saigon", "kyiv".
     const name = normalize(`${zone} ${OTHER_NAMES.get(zone) ?? ''}`);

@@ -23,7 +23,7 @@ const ENCODINGS: Record<string, Encoding> = {
   'iso_8859-1': 'latin1',
   'iso8859-1': 'latin1',
   latin1: 'latin1',
-  'l1': 'latin1',
+  l1: 'latin1',
   'us-ascii': 'ascii',
   ascii: 'ascii',
 };
@@ -81,7 +81,9 @@ function decode(bytes: Buffer, file: string): { text: string; encoding: Encoding
   const encoding = declared === undefined ? 'utf8' : ENCODINGS[declared.toLowerCase()];
   if (encoding === undefined || (bom && encoding !== 'utf8')) {
     const column = declaration![0].lastIndexOf(declared!) + 1;
-    const detail = bom ? `declares encoding "${declared}" but starts with a UTF-8 byte-order mark` : `declares encoding "${declared}", which the wizard does not write`;
+    const detail = bom
+      ? `declares encoding "${declared}" but starts with a UTF-8 byte-order mark`
+      : `declares encoding "${declared}", which the wizard does not write`;
     throw new SettingsFileError(file, `${detail}: use UTF-8 or ISO-8859-1`, 1, column);
   }
   if (encoding === 'latin1') return { text: body.toString('latin1'), encoding, bom };

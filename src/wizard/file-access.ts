@@ -60,13 +60,21 @@ export const diskFileAccess: FileAccess = {
   missingFolder,
   createFolder: async (folder, path) =>
     mkdir(folder, { recursive: true }).catch((error: Error) => {
-      throw new WriteFileError(`${path} cannot be written: the folder ${folder} could not be created (${fileProblem(error, folder, true)}); create it or choose another path with --file`);
+      throw new WriteFileError(
+        `${path} cannot be written: the folder ${folder} could not be created (${fileProblem(error, folder, true)}); create it or choose another path with --file`,
+      );
     }),
   removeEmptyFolders: async (created, path) => {
     const top = resolve(created);
     for (let current = dirname(resolve(path)); current.startsWith(top); current = dirname(current)) {
       // rmdir removes only an empty folder: one that holds anything stays, and so do those above it.
-      if (!(await rmdir(current).then(() => true, () => false))) return;
+      if (
+        !(await rmdir(current).then(
+          () => true,
+          () => false,
+        ))
+      )
+        return;
       if (current === top) return;
     }
   },

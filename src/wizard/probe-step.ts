@@ -24,13 +24,28 @@ export interface ProbeSetup {
 }
 
 /** Failures that another protocol, port or STARTTLS choice may cure: worth trying the usual ports. */
-const TLS_MODE_FAILURES: ReadonlySet<FailureKind> = new Set(['expects-tls', 'plain-port', 'starttls-missing', 'starttls-plain', 'tls-failed', 'timeout', 'refused', 'auth-plaintext']);
+const TLS_MODE_FAILURES: ReadonlySet<FailureKind> = new Set([
+  'expects-tls',
+  'plain-port',
+  'starttls-missing',
+  'starttls-plain',
+  'tls-failed',
+  'timeout',
+  'refused',
+  'auth-plaintext',
+]);
 
 /**
  * The options of one check. The envelope test's recipient is `testRecipient` (else the sender);
  * `sendMessage` also sends it a real message. The sender is the one Teaming will use (probe/envelope.ts).
  */
-function probeOptions(setup: ProbeSetup, settings: MailSettings, run: ProbeRunOptions, testRecipient = setup.testRecipient, sendMessage = testRecipient !== undefined): ProbeOptions {
+function probeOptions(
+  setup: ProbeSetup,
+  settings: MailSettings,
+  run: ProbeRunOptions,
+  testRecipient = setup.testRecipient,
+  sendMessage = testRecipient !== undefined,
+): ProbeOptions {
   const trust = trustOf(setup, run);
   return {
     timeoutMs: setup.timeoutMs,
@@ -48,7 +63,13 @@ function trustOf(setup: ProbeSetup, run: ProbeRunOptions): CertificateTrust | un
 }
 
 /** Run the probe with a live line per stage under `title`; then the summary, or the diagnosis and its fix. */
-async function probeWithLiveLines(settings: MailSettings, options: ProbeOptions, out: Output, live: boolean, title = 'Checking the mail server'): Promise<ProbeReport> {
+async function probeWithLiveLines(
+  settings: MailSettings,
+  options: ProbeOptions,
+  out: Output,
+  live: boolean,
+  title = 'Checking the mail server',
+): Promise<ProbeReport> {
   const probe = await import('../probe/index.ts');
   const target = `${settings.protocol.toUpperCase()} ${hostAndPort(settings.host, settings.port)}${settings.protocol === 'smtp' && settings.starttls ? ' with STARTTLS' : ''}`;
   if (live) out.line(out.style.bold(`${title} (${target})…`));
@@ -157,7 +178,13 @@ async function probeAndDiagnose(setup: ProbeSetup, settings: MailSettings, out: 
 }
 
 /** The failure's suggestion, checked through to the envelope: itself when the check passes with it. */
-async function triedSuggestion(setup: ProbeSetup, settings: MailSettings, suggestion: Partial<MailSettings>, out: Output, run: ProbeRunOptions): Promise<Partial<MailSettings> | undefined> {
+async function triedSuggestion(
+  setup: ProbeSetup,
+  settings: MailSettings,
+  suggestion: Partial<MailSettings>,
+  out: Output,
+  run: ProbeRunOptions,
+): Promise<Partial<MailSettings> | undefined> {
   const changed = { ...settings, ...suggestion };
   const report = await (await import('../probe/index.ts')).probeSmtp(changed, probeOptions(setup, changed, run, setup.testRecipient, false));
   const words = describeSuggestion(suggestion);

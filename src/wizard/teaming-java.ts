@@ -113,14 +113,27 @@ export function keytoolCommand(certificateFile: string, alias: string, javaHome:
   return { trustStore: javaHome ? store[1]! : "the running JVM's cacerts (keytool -cacerts)", command: words.map(shellWord).join(' ') };
 }
 
-export function teamingJava(settings: MailSettings, need: TrustNeed | undefined, settingsFile: string, javaHome: string | undefined, report?: unknown): TeamingJava {
+export function teamingJava(
+  settings: MailSettings,
+  need: TrustNeed | undefined,
+  settingsFile: string,
+  javaHome: string | undefined,
+  report?: unknown,
+): TeamingJava {
   const warnings = [identityWarning(settings), distrustWarning(report)].filter((warning) => warning !== undefined);
   const result: TeamingJava = { checksServerName: javaMailSafety(settings).checkServerIdentity, warnings };
   if (!need) return result;
   const certificateFile = certificatePath(settingsFile);
   const alias = `teaming-mail-${settings.host}`.toLowerCase().replace(/[^a-z0-9.-]/g, '-');
   const { trustStore, command } = keytoolCommand(certificateFile, alias, javaHome);
-  result.trust = { reason: need.reason, certificateFile, ...(need.ca !== undefined ? { caFile: caPath(settingsFile) } : {}), certificateSaved: false, trustStore, keytoolCommand: command };
+  result.trust = {
+    reason: need.reason,
+    certificateFile,
+    ...(need.ca !== undefined ? { caFile: caPath(settingsFile) } : {}),
+    certificateSaved: false,
+    trustStore,
+    keytoolCommand: command,
+  };
   return result;
 }
 

@@ -131,9 +131,7 @@ async function chooseMode(loaded: LoadedSettingsFile, options: WizardOptions, ca
   if (!loaded.stored.hasOutbound) return false;
   if (!options.interactive) {
     if (options.force) return false;
-    throw new UsageError(
-      `${loaded.path} already holds outbound e-mail settings: ${options.commandLine.keepOrReplace}`,
-    );
+    throw new UsageError(`${loaded.path} already holds outbound e-mail settings: ${options.commandLine.keepOrReplace}`);
   }
   const choice = await caps.prompt.select<'reconfigure' | 'replace' | 'cancel'>({
     message: `${loaded.path} already holds outbound e-mail settings. What now?`,
@@ -247,9 +245,7 @@ async function runQuestionsToWrite(loaded: LoadedSettingsFile, options: WizardOp
       const next = await caps.prompt.select<'write' | 'change' | 'cancel'>({
         message: reconfiguring && changes.length === 0 ? 'Nothing changed. What now?' : `Write ${loaded.path}?`,
         choices: [
-          reconfiguring && changes.length === 0
-            ? { value: 'write', name: 'Done (leave the file as it is)' }
-            : { value: 'write', name: 'Write it' },
+          reconfiguring && changes.length === 0 ? { value: 'write', name: 'Done (leave the file as it is)' } : { value: 'write', name: 'Write it' },
           { value: 'change', name: 'Change one answer' },
           { value: 'cancel', name: 'Cancel' },
         ],
@@ -261,11 +257,26 @@ async function runQuestionsToWrite(loaded: LoadedSettingsFile, options: WizardOp
       }
     }
     const result = await writeStep(
-      { loaded, settings, changes, reconfiguring, commandLine: options.commandLine, interactive: options.interactive, dryRun: options.dryRun, probe: report, checkPassed: passed, run, java: { notes, trust } },
+      {
+        loaded,
+        settings,
+        changes,
+        reconfiguring,
+        commandLine: options.commandLine,
+        interactive: options.interactive,
+        dryRun: options.dryRun,
+        probe: report,
+        checkPassed: passed,
+        run,
+        java: { notes, trust },
+      },
       caps,
     );
     // The last word, whatever was written: such settings are a standing risk.
-    if (result.passwordUnencrypted) out.warn(`With these settings ${PLAINTEXT_WARNING}. To protect it: ${options.commandLine.reconfigure(loaded.path)}, then turn STARTTLS on or choose SMTPS.`);
+    if (result.passwordUnencrypted)
+      out.warn(
+        `With these settings ${PLAINTEXT_WARNING}. To protect it: ${options.commandLine.reconfigure(loaded.path)}, then turn STARTTLS on or choose SMTPS.`,
+      );
     return result;
   }
 }

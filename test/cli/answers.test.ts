@@ -51,14 +51,15 @@ describe('--answers FILE', { concurrency: true }, () => {
     const { cwd, result } = await withAnswers(JSON.stringify(VALID), ['--host', 'relay.example.org', '--no-auth', '--connection-timeout', '60']);
     assert.equal(result.code, 0, result.stderr);
     const text = await readText(join(cwd, 'installer.properties'));
-    assert.match(text, /^mail\.smtps\.host=relay\.example\.org\nmail\.smtps\.port=2465\nmail\.smtps\.auth=false\nmail\.smtps\.sendpartial=true\nmail\.smtps\.connectiontimeout=60000\n/m);
+    assert.match(
+      text,
+      /^mail\.smtps\.host=relay\.example\.org\nmail\.smtps\.port=2465\nmail\.smtps\.auth=false\nmail\.smtps\.sendpartial=true\nmail\.smtps\.connectiontimeout=60000\n/m,
+    );
     assert.doesNotMatch(text, /notify@example\.org/);
   });
 
   test('an unknown key is refused with the nearest known key; nothing is written', async () => {
-    const { cwd, result } = await withAnswers(
-      JSON.stringify({ hostname: 'mail.example.com', 'allow-all-users': false, time_zone: 'UTC', colour: 'blue' }),
-    );
+    const { cwd, result } = await withAnswers(JSON.stringify({ hostname: 'mail.example.com', 'allow-all-users': false, time_zone: 'UTC', colour: 'blue' }));
     assertRefused(
       result,
       '✖ answers.json: unknown key "hostname"; did you mean "host"?\n' +
@@ -101,7 +102,6 @@ describe('--answers FILE', { concurrency: true }, () => {
     const cut = await withAnswers('{"host": "mail.example.com"');
     assert.equal(cut.result.stderr, "✖ --answers: answers.json:1:28: expected ',' or '}' after property value (not valid JSON)\n");
   });
-
 
   test('JSON that is not one object', async () => {
     const { result } = await withAnswers('["mail.example.com"]', ['--host', 'mail.example.com']);

@@ -11,7 +11,16 @@ import { tempFolder } from '../helpers/files.ts';
 const ESC = '\u001b';
 
 /** Options that answer with a value but have no default: the host and the account must be given, files are optional. */
-const NO_DEFAULT = new Set(['--host', '--username', '--password-file', '--answers', '--write-answers', '--test-recipient', '--ca-file', '--accept-certificate']);
+const NO_DEFAULT = new Set([
+  '--host',
+  '--username',
+  '--password-file',
+  '--answers',
+  '--write-answers',
+  '--test-recipient',
+  '--ca-file',
+  '--accept-certificate',
+]);
 
 /** The help text of each option: from its flags to the next option or heading. */
 function helpEntries(help: string): Map<string, string> {
@@ -131,7 +140,7 @@ describe('the README', () => {
   });
 });
 
-describe('usage errors of a command exit 2, like the wizard\'s', { concurrency: true }, () => {
+describe("usage errors of a command exit 2, like the wizard's", { concurrency: true }, () => {
   test('show with an unknown option or an argument; check with a probe timeout that is not a number', async () => {
     const cwd = await tempFolder();
     const [option, argument, timeout] = await Promise.all([
@@ -244,6 +253,11 @@ describe('show [-f FILE]', { concurrency: true }, () => {
     assertRefused(empty, '✖ other.properties: holds no outbound e-mail settings: run teaming-mail-setup -f other.properties to add them\n');
     assert.equal(bad.code, 2);
     assert.equal(bad.stderr, '✖ bad.properties:3: mail.smtp.auth: mail.smtp.auth must be true or false (fix or remove this line, then run again)\n');
-    assert.deepEqual(JSON.parse(bad.stdout), { result: 'error', exitCode: 2, errors: [bad.stderr.slice(2, -1)], problems: [{ message: bad.stderr.slice(2, -1) }] });
+    assert.deepEqual(JSON.parse(bad.stdout), {
+      result: 'error',
+      exitCode: 2,
+      errors: [bad.stderr.slice(2, -1)],
+      problems: [{ message: bad.stderr.slice(2, -1) }],
+    });
   });
 });

@@ -34,7 +34,10 @@ describe('the npm package', () => {
     const { bin } = JSON.parse(await readFile(join(ROOT, 'package.json'), 'utf8')) as { bin: Record<string, string> };
     for (const target of Object.values(bin)) assert.ok(paths.includes(target), `the bin ${target} is not packed`);
     assert.ok(paths.includes('dist/cli.js'), 'dist/cli.js is not packed');
-    assert.ok(paths.some((path) => path.startsWith('dist/chunks/')), 'dist/chunks/ is not packed');
+    assert.ok(
+      paths.some((path) => path.startsWith('dist/chunks/')),
+      'dist/chunks/ is not packed',
+    );
     for (const path of paths) {
       assert.match(path, /^(bin\/teaming-mail-setup\.js$|dist\/|README\.md$|package\.json$|LICEN[CS]E(\.\w+)?$)/, `${path} should not be packed`);
       assert.doesNotMatch(path, /(^|\/)(src|test|node_modules)\/|\.map$|\.tmp$|\.lock$|\.bak$|\.ts$/, `${path} should not be packed`);
@@ -55,7 +58,9 @@ describe('the npm package', () => {
     assert.equal(existsSync(join(prefix, 'lib', 'node_modules', 'teaming-mail-setup', 'node_modules')), false, 'the package installs no dependency');
     const versionRun = await run(bin, ['--version'], { cwd: folder });
     assert.equal(versionRun.stdout.trim(), version);
-    const dryRun = await run(bin, ['--non-interactive', '--no-probe', '--dry-run', '--host', 'mail.example.com', '--time-zone', 'UTC', '--no-auth'], { cwd: folder });
+    const dryRun = await run(bin, ['--non-interactive', '--no-probe', '--dry-run', '--host', 'mail.example.com', '--time-zone', 'UTC', '--no-auth'], {
+      cwd: folder,
+    });
     assert.match(dryRun.stdout, /^mail\.smtp\.host=mail\.example\.com$/m);
   });
 });

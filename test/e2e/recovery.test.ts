@@ -34,7 +34,19 @@ async function startedRaw(starting: Promise<RawServer>): Promise<RawServer> {
 }
 
 /** Every answer as flags: SMTP with STARTTLS to localhost:port, no authentication. */
-const answered = (port: number) => ['--protocol', 'smtp', '--host', 'localhost', '--port', String(port), '--starttls', '--no-auth', '--time-zone', 'UTC', '--allow-all-users'];
+const answered = (port: number) => [
+  '--protocol',
+  'smtp',
+  '--host',
+  'localhost',
+  '--port',
+  String(port),
+  '--starttls',
+  '--no-auth',
+  '--time-zone',
+  'UTC',
+  '--allow-all-users',
+];
 
 const MENU = 'The mail server check failed. What now?';
 
@@ -65,7 +77,9 @@ describe('an untrusted certificate, trusted from inside the wizard', () => {
       `Fix: trust the CA that signed it with --ca-file (its PEM file), or accept this one certificate with --accept-certificate ${smtp.certificateSha256} (its SHA-256 fingerprint)\n`,
     );
     await run.waitFor(`? ${MENU}\n❯ Trust this certificate\n  Use a CA certificate file…\n  Try again\n  Save anyway\n  Cancel\n`);
-    await run.waitFor(new RegExp(`SHA-256 ${smtp.certificateSha256}\nCN=localhost, issued by CN=localhost, expires \\w{3} [ \\d]\\d \\d\\d:\\d\\d:\\d\\d \\d{4} GMT\n`));
+    await run.waitFor(
+      new RegExp(`SHA-256 ${smtp.certificateSha256}\nCN=localhost, issued by CN=localhost, expires \\w{3} [ \\d]\\d \\d\\d:\\d\\d:\\d\\d \\d{4} GMT\n`),
+    );
     run.press('enter');
     await run.waitFor(`✔ ${MENU} Trust this certificate\n`);
     await run.waitFor(': accepted by fingerprint; then no AUTH\n');
@@ -76,7 +90,10 @@ describe('an untrusted certificate, trusted from inside the wizard', () => {
     assert.equal(await readFile(pemFile, 'utf8'), `${(await testCertificates()).selfSigned.cert.replaceAll('\r\n', '\n')}\n`);
     await laterRunsPass('accepted by fingerprint');
     const show = await runCli(['show'], { cwd: session.folder });
-    assert.ok(show.stdout.endsWith(`The check trusts the server's certificate through the certificate in ${pemFile} (SHA-256 ${smtp.certificateSha256}).\n`), show.stdout);
+    assert.ok(
+      show.stdout.endsWith(`The check trusts the server's certificate through the certificate in ${pemFile} (SHA-256 ${smtp.certificateSha256}).\n`),
+      show.stdout,
+    );
     // A flag overrides the saved decision: the test CA did not sign this certificate.
     await writeFile(join(session.folder, 'ca.pem'), smtp.caPem);
     const overridden = await runCli(['check', '--ca-file', 'ca.pem'], { cwd: session.folder });
@@ -134,7 +151,19 @@ describe('"Save anyway" on a certificate the check did not trust', () => {
 describe('a server that greets after 5 s', () => {
   test('passes with the default deadline; the greeting line reads "5 s"', async () => {
     const slow = await startedRaw(slowGreetingServer(5000));
-    const run = start('--protocol', 'smtp', '--host', '127.0.0.1', '--port', String(slow.port), '--no-starttls', '--no-auth', '--time-zone', 'UTC', '--allow-all-users');
+    const run = start(
+      '--protocol',
+      'smtp',
+      '--host',
+      '127.0.0.1',
+      '--port',
+      String(slow.port),
+      '--no-starttls',
+      '--no-auth',
+      '--time-zone',
+      'UTC',
+      '--allow-all-users',
+    );
     await run.waitFor(`Checking the mail server (SMTP 127.0.0.1:${slow.port})…\n`);
     await run.waitFor(/ {2}✔ Greeting +5(\.\d)? s {2}220 slow\.test\.invalid ESMTP\n/, 8000);
     await run.waitFor(/Mail server OK: plain SMTP, no TLS, no authentication, envelope accepted for postmaster, 5(\.\d)? s\n/);
@@ -177,11 +206,16 @@ describe('only suggestions the check has run through', () => {
       ...['--protocol', 'smtp', '--host', 'localhost', '--port', String(smtp.port), '--no-starttls', '--auth', '--username', USER],
       ...['--time-zone', 'UTC', '--allow-all-users'],
     );
-    await run.waitFor(`Problem (AUTH): the password would cross the network unencrypted: no TLS on this connection, and the server offers no STARTTLS on port ${smtp.port}; AUTH was not sent\n`);
+    await run.waitFor(
+      `Problem (AUTH): the password would cross the network unencrypted: no TLS on this connection, and the server offers no STARTTLS on port ${smtp.port}; AUTH was not sent\n`,
+    );
     await run.waitFor(`  SMTPS on port ${smtp.port}`);
     const menu = 'The password would cross the network unencrypted. What now?';
     await run.waitFor('↑↓ navigate');
-    assert.ok(run.text().includes(`? ${menu}\n❯ Change the port\n  Send the password unencrypted anyway (only on a network path you trust)\n  Cancel\n`), run.text());
+    assert.ok(
+      run.text().includes(`? ${menu}\n❯ Change the port\n  Send the password unencrypted anyway (only on a network path you trust)\n  Cancel\n`),
+      run.text(),
+    );
     assert.ok(!/STARTTLS on|Choose SMTPS|working settings/.test(run.text().slice(run.text().indexOf(menu))), run.text());
     run.press('down');
     await run.waitFor('❯ Send the password unencrypted anyway');
@@ -223,7 +257,20 @@ describe('words', () => {
   test('an IPv6 address as [::1]:port; a refused port is not tried again, nor listed twice', async () => {
     const port = await closedPort();
     const result = await runCli(
-      ['--non-interactive', '--protocol', 'smtp', '--host', '::1', '--port', String(port), '--no-starttls', '--no-auth', '--time-zone', 'UTC', '--allow-all-users'],
+      [
+        '--non-interactive',
+        '--protocol',
+        'smtp',
+        '--host',
+        '::1',
+        '--port',
+        String(port),
+        '--no-starttls',
+        '--no-auth',
+        '--time-zone',
+        'UTC',
+        '--allow-all-users',
+      ],
       { cwd: session.folder },
     );
     assert.equal(result.code, 3, result.stdout + result.stderr);

@@ -403,7 +403,10 @@ describe('reconfigure and early checks in a real terminal', () => {
       written,
       fixture
         .replace('<Resource mail.transport.protocol="smtp"', '<Resource mail.transport.protocol="smtps"')
-        .replace('mail.smtps.sendpartial="true" />', 'mail.smtps.sendpartial="true"\n        mail.smtps.connectiontimeout="15000"\n        mail.smtps.ssl.checkserveridentity="true" />'),
+        .replace(
+          'mail.smtps.sendpartial="true" />',
+          'mail.smtps.sendpartial="true"\n        mail.smtps.connectiontimeout="15000"\n        mail.smtps.ssl.checkserveridentity="true" />',
+        ),
     );
     assertChangesMatchDiff(run.text(), 'installer.xml', fixture, written);
     assert.ok(!run.text().includes('old&amp;pass') && !run.text().includes('old&pass'), 'the stored password was shown');

@@ -37,11 +37,16 @@ async function recordingServer({ keywords, rcpt = '250 2.1.5 Ok' }: ServerOption
     // Replies go out in the order of their commands, each after the one before it.
     let replies = Promise.resolve();
     const reply = (text: string, delayMs = 0, then = () => {}) => {
-      replies = replies.then(() => new Promise<void>((resolve) => setTimeout(() => {
-        socket.write(`${text}\r\n`);
-        then();
-        resolve();
-      }, delayMs)));
+      replies = replies.then(
+        () =>
+          new Promise<void>((resolve) =>
+            setTimeout(() => {
+              socket.write(`${text}\r\n`);
+              then();
+              resolve();
+            }, delayMs),
+          ),
+      );
     };
     /** In DATA: until the dot; in BDAT: this many bytes. */
     let data = false;
@@ -104,7 +109,11 @@ async function recordingServer({ keywords, rcpt = '250 2.1.5 Ok' }: ServerOption
 async function probe(options: ServerOptions, probeOptions: ProbeOptions = {}): Promise<{ report: ProbeReport; recorded: Recorded }> {
   const server = await recordingServer(options);
   try {
-    const report = await probeSmtp(loopbackSettings(server.port, { starttls: false, auth: false, username: '', password: '' }), { timeoutMs: 5000, testRecipient: RECIPIENT, ...probeOptions });
+    const report = await probeSmtp(loopbackSettings(server.port, { starttls: false, auth: false, username: '', password: '' }), {
+      timeoutMs: 5000,
+      testRecipient: RECIPIENT,
+      ...probeOptions,
+    });
     const quit = () => server.recorded.flights.flat().includes('QUIT');
     for (let waited = 0; report.ok && !quit() && waited < 2000; waited += 20) await new Promise((resolve) => setTimeout(resolve, 20));
     return { report, recorded: server.recorded };
@@ -114,7 +123,8 @@ async function probe(options: ServerOptions, probeOptions: ProbeOptions = {}): P
 }
 
 /** The flights after EHLO, each as its commands joined by ` + `. */
-const afterEhlo = (recorded: Recorded) => recorded.flights.filter((flight) => flight.length > 0 && !flight[0]!.startsWith('EHLO')).map((flight) => flight.join(' + '));
+const afterEhlo = (recorded: Recorded) =>
+  recorded.flights.filter((flight) => flight.length > 0 && !flight[0]!.startsWith('EHLO')).map((flight) => flight.join(' + '));
 
 const ENVELOPE_DETAIL = `MAIL FROM:<${RECIPIENT}> 250 2.1.0 Ok; RCPT TO:<${RECIPIENT}> 250 2.1.5 Ok (authentication off: these settings name no sender, so the test recipient stands in as the sender)`;
 
@@ -140,7 +150,10 @@ describe('probe: MAIL FROM and RCPT TO in one flight when the server pipelines',
     assert.equal(afterEhlo(recorded)[0], `MAIL FROM:<${RECIPIENT}> + RCPT TO:<${RECIPIENT}>`);
     assert.equal(report.failure?.stage, 'envelope');
     assert.equal(report.failure?.kind, 'recipient-unknown');
-    assert.equal(report.failure?.message, 'the server does not know the address admin@example.com: 550 5.1.1 <admin@example.com>: Recipient address rejected: User unknown');
+    assert.equal(
+      report.failure?.message,
+      'the server does not know the address admin@example.com: 550 5.1.1 <admin@example.com>: Recipient address rejected: User unknown',
+    );
   });
 });
 

@@ -34,14 +34,48 @@ function table<T>(schema: z.ZodType<T>, accepted: [unknown, T][], refused: [unkn
 
 describe('schemas: accepted and refused answers, exact messages', () => {
   it('protocol', () => {
-    table(protocolSchema, [['smtp', 'smtp'], ['smtps', 'smtps']], [['SMTP', 'protocol must be smtp or smtps'], ['imap', 'protocol must be smtp or smtps'], [undefined, 'protocol must be smtp or smtps']]);
+    table(
+      protocolSchema,
+      [
+        ['smtp', 'smtp'],
+        ['smtps', 'smtps'],
+      ],
+      [
+        ['SMTP', 'protocol must be smtp or smtps'],
+        ['imap', 'protocol must be smtp or smtps'],
+        [undefined, 'protocol must be smtp or smtps'],
+      ],
+    );
   });
 
   it('port', () => {
     table(
       portSchema,
-      [[' 587 ', 587], ['25', 25], ['0025', 25], [465, 465], [1, 1], ['65535', 65535]],
-      [['0', PORT], ['65536', PORT], ['25x', PORT], ['', PORT], ['+25', PORT], ['1e3', PORT], ['2 5', PORT], [0, PORT], [65536, PORT], [25.5, PORT], [-1, PORT], [Number.NaN, PORT], [Infinity, PORT], [null, PORT], [true, PORT]],
+      [
+        [' 587 ', 587],
+        ['25', 25],
+        ['0025', 25],
+        [465, 465],
+        [1, 1],
+        ['65535', 65535],
+      ],
+      [
+        ['0', PORT],
+        ['65536', PORT],
+        ['25x', PORT],
+        ['', PORT],
+        ['+25', PORT],
+        ['1e3', PORT],
+        ['2 5', PORT],
+        [0, PORT],
+        [65536, PORT],
+        [25.5, PORT],
+        [-1, PORT],
+        [Number.NaN, PORT],
+        [Infinity, PORT],
+        [null, PORT],
+        [true, PORT],
+      ],
     );
   });
 
@@ -118,7 +152,12 @@ describe('schemas: accepted and refused answers, exact messages', () => {
   it('user name and password', () => {
     table(
       usernameSchema,
-      [[' admin@example.com ', 'admin@example.com'], ['DOMAIN\\user', 'DOMAIN\\user'], ['ü', 'ü'], ['a'.repeat(320), 'a'.repeat(320)]],
+      [
+        [' admin@example.com ', 'admin@example.com'],
+        ['DOMAIN\\user', 'DOMAIN\\user'],
+        ['ü', 'ü'],
+        ['a'.repeat(320), 'a'.repeat(320)],
+      ],
       [
         ['', 'user name is required when the server needs authentication: a user name or a full e-mail address'],
         ['  ', 'user name is required when the server needs authentication: a user name or a full e-mail address'],
@@ -128,14 +167,49 @@ describe('schemas: accepted and refused answers, exact messages', () => {
     );
     table(
       passwordSchema,
-      [['', ''], [' spaced \t\n ', ' spaced \t\n '], ['x'.repeat(1024), 'x'.repeat(1024)]],
-      [['a\u0000b', 'password must not contain a NUL character'], ['x'.repeat(1025), 'password must be at most 1024 characters'], [1, 'password must be text']],
+      [
+        ['', ''],
+        [' spaced \t\n ', ' spaced \t\n '],
+        ['x'.repeat(1024), 'x'.repeat(1024)],
+      ],
+      [
+        ['a\u0000b', 'password must not contain a NUL character'],
+        ['x'.repeat(1025), 'password must be at most 1024 characters'],
+        [1, 'password must be text'],
+      ],
     );
   });
 
   it('yes/no and the connection timeout in seconds', () => {
-    table(booleanSchema('--auth'), [[true, true], [' Yes ', true], ['FALSE', false], ['no', false]], [['1', '--auth must be true or false'], ['', '--auth must be true or false'], [0, '--auth must be true or false']]);
-    table(connectionTimeoutSecondsSchema, [['15', 15], [600, 600], [' 1 ', 1]], [['0', TIMEOUT], ['601', TIMEOUT], ['1000', TIMEOUT], ['1.5', TIMEOUT], [1.5, TIMEOUT]]);
+    table(
+      booleanSchema('--auth'),
+      [
+        [true, true],
+        [' Yes ', true],
+        ['FALSE', false],
+        ['no', false],
+      ],
+      [
+        ['1', '--auth must be true or false'],
+        ['', '--auth must be true or false'],
+        [0, '--auth must be true or false'],
+      ],
+    );
+    table(
+      connectionTimeoutSecondsSchema,
+      [
+        ['15', 15],
+        [600, 600],
+        [' 1 ', 1],
+      ],
+      [
+        ['0', TIMEOUT],
+        ['601', TIMEOUT],
+        ['1000', TIMEOUT],
+        ['1.5', TIMEOUT],
+        [1.5, TIMEOUT],
+      ],
+    );
   });
 
   it('validator gives true or the message, for Inquirer', () => {
@@ -145,9 +219,17 @@ describe('schemas: accepted and refused answers, exact messages', () => {
 });
 
 describe('schemas on arbitrary strings: refused with a message, or accepted and round-tripped through the file', () => {
-  const randomCase = (zone: string) => fc.array(fc.boolean(), { minLength: zone.length, maxLength: zone.length }).map((upper) => [...zone].map((c, i) => (upper[i] ? c.toUpperCase() : c.toLowerCase())).join(''));
+  const randomCase = (zone: string) =>
+    fc
+      .array(fc.boolean(), { minLength: zone.length, maxLength: zone.length })
+      .map((upper) => [...zone].map((c, i) => (upper[i] ? c.toUpperCase() : c.toLowerCase())).join(''));
   const inputs = {
-    host: fc.oneof(trickyText(), fc.ipV4(), fc.ipV6().map((ip) => `[${ip}]`), fc.domain()),
+    host: fc.oneof(
+      trickyText(),
+      fc.ipV4(),
+      fc.ipV6().map((ip) => `[${ip}]`),
+      fc.domain(),
+    ),
     port: fc.oneof(trickyText(6), fc.integer({ min: -5, max: 70000 }).map(String), fc.integer({ min: -5, max: 70000 })),
     timeZone: fc.oneof(trickyText(), fc.constantFrom(...allTimeZones()).chain(randomCase)),
     username: trickyText(),

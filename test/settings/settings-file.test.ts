@@ -49,7 +49,9 @@ before(async () => {
         name: 'no-formats',
         setup(bundler) {
           bundler.onResolve({ filter: /settings-format\.ts$/ }, () => ({ path: 'no-formats', namespace: 'no-formats' }));
-          bundler.onLoad({ filter: /.*/, namespace: 'no-formats' }, () => ({ contents: 'export function formatFor() { throw new Error("no formats in the writer"); }' }));
+          bundler.onLoad({ filter: /.*/, namespace: 'no-formats' }, () => ({
+            contents: 'export function formatFor() { throw new Error("no formats in the writer"); }',
+          }));
         },
       },
     ],
@@ -154,13 +156,18 @@ describe('writeSettingsFile', () => {
   it('a missing folder or a folder in place of the file is refused', async () => {
     const { dir, path } = await folder();
     const missing = join(dir, 'missing', NAME);
-    assert.equal((await writeError(missing, NEW, undefined)).message, `${missing} cannot be written: the folder ${join(dir, 'missing')} does not exist; create it or choose another path with --file`);
+    assert.equal(
+      (await writeError(missing, NEW, undefined)).message,
+      `${missing} cannot be written: the folder ${join(dir, 'missing')} does not exist; create it or choose another path with --file`,
+    );
     await mkdir(path);
     assert.equal((await writeError(path, NEW, undefined)).message, `${path} is not a regular file; choose another path with --file`);
     assert.equal((await writeError(path, NEW, undefined)).exitCode, 4);
   });
 
-  it('a folder the user may not write to: WriteFileError, the old file intact, nothing left', { skip: AS_ROOT && !existsSync('/usr/bin/setpriv') && 'needs setpriv to drop root' }, async () => {
+  it('a folder the user may not write to: WriteFileError, the old file intact, nothing left', {
+    skip: AS_ROOT && !existsSync('/usr/bin/setpriv') && 'needs setpriv to drop root',
+  }, async () => {
     const { dir, path } = await folder();
     await writeFile(path, OLD);
     if (AS_ROOT) await chmod(path, 0o666);
@@ -221,7 +228,10 @@ describe('writeSettingsFile', () => {
     const refused = results.flatMap((result) => (result.status === 'rejected' ? [(result.reason as Error).message] : []));
     assert.equal(results.filter((result) => result.status === 'fulfilled').length, 1);
     assert.equal(refused.length, 1);
-    assert.match(refused[0]!, new RegExp(`^${path.replaceAll('.', '\\.')} (is being written by another teaming-mail-setup \\(process ${process.pid}\\)|was changed by someone else)`));
+    assert.match(
+      refused[0]!,
+      new RegExp(`^${path.replaceAll('.', '\\.')} (is being written by another teaming-mail-setup \\(process ${process.pid}\\)|was changed by someone else)`),
+    );
     const content = await readFile(path);
     assert.ok(content.equals(NEW) || content.equals(Buffer.from('other\n')));
     assert.deepEqual(await readFile(`${path}.bak`), OLD);
@@ -303,7 +313,8 @@ describe('crash safety', () => {
         for (const entry of await readdir(dir)) {
           if (entry === NAME || entry === `${NAME}.bak`) continue;
           if (entry === `${NAME}.lock`) leftovers.locks++;
-          else if (new RegExp(`^\\.${NAME.replaceAll('.', '\\.')}(\\.bak|\\.lock)?\\.${writer.child.pid}\\.[0-9a-f]{8}\\.tmp$`).test(entry)) leftovers.temporaries++;
+          else if (new RegExp(`^\\.${NAME.replaceAll('.', '\\.')}(\\.bak|\\.lock)?\\.${writer.child.pid}\\.[0-9a-f]{8}\\.tmp$`).test(entry))
+            leftovers.temporaries++;
           else assert.fail(`kill ${kill}: unexpected ${entry}`);
         }
       }
@@ -335,11 +346,16 @@ describe('loadSettingsFile', () => {
 
   it('a folder, an unreadable file or a malformed one is a SettingsFileError naming the path', async (t) => {
     const { dir, path } = await folder();
-    await assert.rejects(loadSettingsFile(dir), (error: unknown) => error instanceof SettingsFileError && error.message === `${dir}: is a folder, not a settings file: name the file with --file`);
+    await assert.rejects(
+      loadSettingsFile(dir),
+      (error: unknown) => error instanceof SettingsFileError && error.message === `${dir}: is a folder, not a settings file: name the file with --file`,
+    );
     await writeFile(path, 'mail.smtp.host=h\nmail.smtp.port=x\n');
     await assert.rejects(
       loadSettingsFile(path),
-      (error: unknown) => error instanceof SettingsFileError && error.message === `${path}:2: mail.smtp.port: port must be a whole number from 1 to 65535 (fix or remove this line, then run again)`,
+      (error: unknown) =>
+        error instanceof SettingsFileError &&
+        error.message === `${path}:2: mail.smtp.port: port must be a whole number from 1 to 65535 (fix or remove this line, then run again)`,
     );
     await chmod(path, 0o600);
     if (AS_ROOT && !existsSync('/usr/bin/setpriv')) {

@@ -23,14 +23,31 @@ describe('trustNeedOf: a trust step only where the check trusted more than the p
   });
 
   test('through a CA or by fingerprint: the reason by where the trust came from, and the certificate (and the CA to keep)', () => {
-    assert.deepEqual(trustNeedOf(report('trusted'), { ca: 'CA', origin: 'flag' }), { reason: 'the check trusted it through a private CA (--ca-file)', pem: PEM, subject: 'CN=mail.example.com', ca: 'CA' });
-    assert.equal(trustNeedOf(report('trusted'), { ca: 'CA', origin: 'wizard', file: '/etc/ca.pem' })?.reason, 'the check trusted it through the CA in /etc/ca.pem');
-    assert.equal(trustNeedOf(report('trusted'), { ca: 'CA', origin: 'saved', file: '/x/installer-mail-ca.pem' })?.reason, 'the check trusted it through the CA saved in /x/installer-mail-ca.pem');
+    assert.deepEqual(trustNeedOf(report('trusted'), { ca: 'CA', origin: 'flag' }), {
+      reason: 'the check trusted it through a private CA (--ca-file)',
+      pem: PEM,
+      subject: 'CN=mail.example.com',
+      ca: 'CA',
+    });
+    assert.equal(
+      trustNeedOf(report('trusted'), { ca: 'CA', origin: 'wizard', file: '/etc/ca.pem' })?.reason,
+      'the check trusted it through the CA in /etc/ca.pem',
+    );
+    assert.equal(
+      trustNeedOf(report('trusted'), { ca: 'CA', origin: 'saved', file: '/x/installer-mail-ca.pem' })?.reason,
+      'the check trusted it through the CA saved in /x/installer-mail-ca.pem',
+    );
     assert.equal(trustNeedOf(report('trusted'), { ca: 'CA', origin: 'demo' })?.reason, 'the demo server made it (self-signed) and told the check to trust it');
     const byFingerprint = { acceptCertificateSha256: 'AB', origin: 'flag' } as const;
     assert.equal(trustNeedOf(report('accepted by fingerprint'), byFingerprint)?.reason, 'the check accepted it by its fingerprint (--accept-certificate)');
-    assert.equal(trustNeedOf(report('accepted by fingerprint'), { ...byFingerprint, origin: 'wizard' })?.reason, 'you trusted it by its fingerprint in the wizard');
-    assert.equal(trustNeedOf(report('accepted by fingerprint'), { ...byFingerprint, origin: 'saved', file: '/x/installer-mail-server.pem' })?.reason, 'the check accepted it as saved in /x/installer-mail-server.pem');
+    assert.equal(
+      trustNeedOf(report('accepted by fingerprint'), { ...byFingerprint, origin: 'wizard' })?.reason,
+      'you trusted it by its fingerprint in the wizard',
+    );
+    assert.equal(
+      trustNeedOf(report('accepted by fingerprint'), { ...byFingerprint, origin: 'saved', file: '/x/installer-mail-server.pem' })?.reason,
+      'the check accepted it as saved in /x/installer-mail-server.pem',
+    );
   });
 
   test('not trusted ("Save anyway"): no trust step, a warning that never says the check accepted it', () => {
@@ -44,7 +61,7 @@ describe('trustNeedOf: a trust step only where the check trusted more than the p
 });
 
 describe('keytoolCommand', () => {
-  test('without a JDK: the running JVM\'s cacerts; a path with a space is quoted for the shell', () => {
+  test("without a JDK: the running JVM's cacerts; a path with a space is quoted for the shell", () => {
     assert.deepEqual(keytoolCommand('/opt/my teaming/installer-mail-server.pem', 'teaming-mail-mx', undefined), {
       trustStore: "the running JVM's cacerts (keytool -cacerts)",
       command: "keytool -importcert -noprompt -alias teaming-mail-mx -file '/opt/my teaming/installer-mail-server.pem' -cacerts -storepass changeit",
@@ -55,7 +72,10 @@ describe('keytoolCommand', () => {
     const jdk = join(await tempFolder(), 'jdk-17');
     await mkdir(join(jdk, 'lib', 'security'), { recursive: true });
     await writeFile(join(jdk, 'lib', 'security', 'cacerts'), '');
-    assert.equal(keytoolCommand('/c.pem', 'a', jdk).command, `${jdk}/bin/keytool -importcert -noprompt -alias a -file /c.pem -keystore ${jdk}/lib/security/cacerts -storepass changeit`);
+    assert.equal(
+      keytoolCommand('/c.pem', 'a', jdk).command,
+      `${jdk}/bin/keytool -importcert -noprompt -alias a -file /c.pem -keystore ${jdk}/lib/security/cacerts -storepass changeit`,
+    );
   });
 });
 
@@ -87,7 +107,10 @@ describe('the JavaMail safety keys', () => {
     ]);
     assert.deepEqual(lines(current, smtp), []);
     const smtps: MailSettings = { ...smtp, protocol: 'smtps', starttls: false, port: 465 };
-    const smtpsFile = propertiesFormat.write(undefined, smtps, file).toString('latin1').replace('mail.smtps.ssl.checkserveridentity=true', 'mail.smtps.ssl.checkserveridentity=false');
+    const smtpsFile = propertiesFormat
+      .write(undefined, smtps, file)
+      .toString('latin1')
+      .replace('mail.smtps.ssl.checkserveridentity=true', 'mail.smtps.ssl.checkserveridentity=false');
     assert.deepEqual(lines(smtpsFile, smtps), ['Server name check (mail.smtps.ssl.checkserveridentity): no → yes']);
   });
 });

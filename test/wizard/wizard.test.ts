@@ -41,22 +41,21 @@ const NEW_CONFIGURATION: [string, unknown][] = [
   ['Write', 'write'],
 ];
 
-const NEW_FILE =
-  propertiesText({
-    'mail.transport.protocol': 'smtp',
-    'mail.smtp.host': 'mail.example.com',
-    'mail.smtp.port': '587',
-    'mail.smtp.auth': 'true',
-    'mail.smtp.user': 'teaming@example.com',
-    'mail.smtp.password': 'pa ss\\=w\\u00f6rd',
-    'mail.smtp.sendpartial': 'true',
-    'mail.smtp.connectiontimeout': '15000',
-    'mail.smtp.ssl.checkserveridentity': 'true',
-    'mail.smtp.starttls.enable': 'true',
-    'mail.smtp.starttls.required': 'true',
-    'notify.timezone': 'America/Denver',
-    'mail.allowSendToAllUsers': 'false',
-  });
+const NEW_FILE = propertiesText({
+  'mail.transport.protocol': 'smtp',
+  'mail.smtp.host': 'mail.example.com',
+  'mail.smtp.port': '587',
+  'mail.smtp.auth': 'true',
+  'mail.smtp.user': 'teaming@example.com',
+  'mail.smtp.password': 'pa ss\\=w\\u00f6rd',
+  'mail.smtp.sendpartial': 'true',
+  'mail.smtp.connectiontimeout': '15000',
+  'mail.smtp.ssl.checkserveridentity': 'true',
+  'mail.smtp.starttls.enable': 'true',
+  'mail.smtp.starttls.required': 'true',
+  'notify.timezone': 'America/Denver',
+  'mail.allowSendToAllUsers': 'false',
+});
 
 test('a new configuration asks every question in the installer order and writes the file', async () => {
   const dir = await folder();
@@ -147,7 +146,9 @@ test('--reconfigure offers the stored values, keeps the stored password on a bla
   );
   assert.equal(
     await readFile(file, 'latin1'),
-    EXISTING.replace('mail.smtp.port=25', 'mail.smtp.port=587').replace('starttls.enable=false', 'starttls.enable=true').replace('starttls.required=false', 'starttls.required=true'),
+    EXISTING.replace('mail.smtp.port=25', 'mail.smtp.port=587')
+      .replace('starttls.enable=false', 'starttls.enable=true')
+      .replace('starttls.required=false', 'starttls.required=true'),
   );
   assertChangesMatchDiff(text(), file, EXISTING, await readFile(file, 'latin1'));
   assert.equal(await readFile(`${file}.bak`, 'latin1'), EXISTING);
@@ -205,7 +206,15 @@ test('switching the protocol moves the port default to the new protocol', async 
   const written = await readFile(file, 'latin1');
   assert.deepEqual(
     assertChangesMatchDiff(text(), file, EXISTING, written).map((row) => row.label),
-    ['Protocol', 'SMTPS mail host', 'SMTPS port', 'SMTPS authentication', 'SMTPS connection timeout', 'Server name check (mail.smtps.ssl.checkserveridentity)', 'mail.smtps.sendpartial'],
+    [
+      'Protocol',
+      'SMTPS mail host',
+      'SMTPS port',
+      'SMTPS authentication',
+      'SMTPS connection timeout',
+      'Server name check (mail.smtps.ssl.checkserveridentity)',
+      'mail.smtps.sendpartial',
+    ],
   );
   // The smtp lines stay as they were; the smtps ones are added after them.
   assert.match(written, /^mail\.smtp\.host=old\.example\.com$/m);
@@ -324,8 +333,7 @@ test('unattended: a failed probe writes nothing and says why; --force writes any
   await assert.rejects(
     runWizard(options(file, { interactive: false, preset }), caps(scriptedPrompter([]).prompt, { probe: failingProbe(5).probe })),
     (error: unknown) =>
-      error instanceof ProbeFailedError &&
-      /this port expects SMTPS \(TLS from the first byte\): choose SMTPS; nothing was written/.test(error.message),
+      error instanceof ProbeFailedError && /this port expects SMTPS \(TLS from the first byte\): choose SMTPS; nothing was written/.test(error.message),
   );
   assert.deepEqual(await readdir(dir), []);
   await runWizard(options(file, { interactive: false, force: true, preset }), caps(scriptedPrompter([]).prompt, { probe: failingProbe(5).probe }));
@@ -344,7 +352,7 @@ test('--dry-run shows the file with the password masked and writes nothing', asy
   assert.deepEqual(await readdir(dir), []);
 });
 
-test('changing the port on a second visit asks about STARTTLS again, with the new port\'s default', async () => {
+test("changing the port on a second visit asks about STARTTLS again, with the new port's default", async () => {
   const dir = await folder();
   const file = join(dir, 'installer.properties');
   const script: [string, unknown][] = [
@@ -377,7 +385,13 @@ function plaintextRefusingProbe(suggestion?: Partial<MailSettings>): { probe: Pr
     return {
       ok: false,
       report: { ok: false },
-      failure: { kind: 'auth-plaintext', question: 'starttls', message: 'the password would cross the network unencrypted', advice: 'turn STARTTLS on', suggestion },
+      failure: {
+        kind: 'auth-plaintext',
+        question: 'starttls',
+        message: 'the password would cross the network unencrypted',
+        advice: 'turn STARTTLS on',
+        suggestion,
+      },
     };
   };
   return { probe, seen };
@@ -389,12 +403,24 @@ test('the password would cross unencrypted: the working settings the check saw (
   const dir = await folder();
   const file = join(dir, 'installer.properties');
   const tested = plaintextRefusingProbe({ protocol: 'smtps', port: 465, starttls: false });
-  const { prompt, asked } = scriptedPrompter([...WITHOUT_STARTTLS, ['The password would cross the network unencrypted. What now?', 'suggestion'], ['Write', 'write']]);
+  const { prompt, asked } = scriptedPrompter([
+    ...WITHOUT_STARTTLS,
+    ['The password would cross the network unencrypted. What now?', 'suggestion'],
+    ['Write', 'write'],
+  ]);
   await runWizard(options(file), caps(prompt, { probe: tested.probe }));
   const menu = asked.find((question) => question.message.startsWith('The password would cross'));
-  assert.deepEqual(menu?.choices, ['Use the working settings (protocol SMTPS, port 465)', 'Change the port', 'Send the password unencrypted anyway (only on a network path you trust)', 'Cancel']);
+  assert.deepEqual(menu?.choices, [
+    'Use the working settings (protocol SMTPS, port 465)',
+    'Change the port',
+    'Send the password unencrypted anyway (only on a network path you trust)',
+    'Cancel',
+  ]);
   assert.equal(menu?.default, 'suggestion');
-  assert.deepEqual(tested.seen.map(({ settings, allowed }) => `${settings.protocol}:${settings.port}:${settings.starttls}:${allowed}`), ['smtp:587:false:false', 'smtps:465:false:false']);
+  assert.deepEqual(
+    tested.seen.map(({ settings, allowed }) => `${settings.protocol}:${settings.port}:${settings.starttls}:${allowed}`),
+    ['smtp:587:false:false', 'smtps:465:false:false'],
+  );
   assert.match(await readFile(file, 'latin1'), /^mail\.transport\.protocol=smtps$/m);
 
   // Nothing the check saw work: no STARTTLS or SMTPS offered, and the default is another port.
@@ -406,13 +432,27 @@ test('the password would cross unencrypted: the working settings the check saw (
 
   const anyway = plaintextRefusingProbe();
   const { out, text } = capturedOutput();
-  const result = await runWizard(options(join(dir, 'other.properties')), caps(scriptedPrompter([...WITHOUT_STARTTLS, ['The password would cross the network unencrypted. What now?', 'plaintext'], ['Write', 'write']]).prompt, { out, probe: anyway.probe }));
-  assert.deepEqual(anyway.seen.map(({ allowed }) => allowed), [false, true]);
+  const result = await runWizard(
+    options(join(dir, 'other.properties')),
+    caps(scriptedPrompter([...WITHOUT_STARTTLS, ['The password would cross the network unencrypted. What now?', 'plaintext'], ['Write', 'write']]).prompt, {
+      out,
+      probe: anyway.probe,
+    }),
+  );
+  assert.deepEqual(
+    anyway.seen.map(({ allowed }) => allowed),
+    [false, true],
+  );
   assert.equal(result.passwordUnencrypted, true);
   assert.match(text(), /! With these settings the password crosses the network unencrypted \(no TLS\)/);
 
   await assert.rejects(
-    runWizard(options(join(dir, 'third.properties')), caps(scriptedPrompter([...WITHOUT_STARTTLS, ['The password would cross the network unencrypted. What now?', 'cancel']]).prompt, { probe: plaintextRefusingProbe().probe })),
+    runWizard(
+      options(join(dir, 'third.properties')),
+      caps(scriptedPrompter([...WITHOUT_STARTTLS, ['The password would cross the network unencrypted. What now?', 'cancel']]).prompt, {
+        probe: plaintextRefusingProbe().probe,
+      }),
+    ),
     CancelledError,
   );
   assert.deepEqual((await readdir(dir)).sort(), ['installer.properties', 'other.properties']);

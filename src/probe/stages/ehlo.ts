@@ -36,5 +36,12 @@ export async function hello(session: ProbeSession, stage: StageName, helo: boole
     if (fallback.code === 250) return fallback;
   }
   if (replyClass(reply) === 'temporary') throw temporaryFailure(stage, reply);
-  throw replyFailure(stage, 'ehlo-refused', reply, 'the server refuses our EHLO', 'the server does not accept mail sessions from this machine; check the server log, or ask the mail administrator', { question: 'host' });
+  throw replyFailure(
+    stage,
+    'ehlo-refused',
+    reply,
+    'the server refuses our EHLO',
+    'the server does not accept mail sessions from this machine; check the server log, or ask the mail administrator',
+    { question: 'host' },
+  );
 }

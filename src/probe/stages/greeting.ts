@@ -29,9 +29,18 @@ export async function greetingStage(session: ProbeSession): Promise<StageResult<
   if (reply.code === 220) return { value: reply.raw, detail: reply.raw };
   if (replyClass(reply) === 'temporary') throw temporaryFailure('greeting', reply);
   if (reply.code >= 400) {
-    throw replyFailure('greeting', 'banner-refused', reply, 'the server refuses this connection', "the server does not accept mail sessions from this machine; ask the mail administrator to allow this machine's address, or use the port meant for mail clients (587)", { question: 'port' });
+    throw replyFailure(
+      'greeting',
+      'banner-refused',
+      reply,
+      'the server refuses this connection',
+      "the server does not accept mail sessions from this machine; ask the mail administrator to allow this machine's address, or use the port meant for mail clients (587)",
+      { question: 'port' },
+    );
   }
-  throw replyFailure('greeting', 'not-smtp', reply, 'the server greeted with an unexpected reply', 'check the host and port: mail servers greet with 220', { question: 'port' });
+  throw replyFailure('greeting', 'not-smtp', reply, 'the server greeted with an unexpected reply', 'check the host and port: mail servers greet with 220', {
+    question: 'port',
+  });
 }
 
 /** How long a plain connection waits for its first byte before a second connection tries TLS on the port. */
@@ -59,16 +68,28 @@ async function firstBytes(session: ProbeSession, socket: net.Socket): Promise<vo
     result = await deadline.race(Promise.race([outcome, tlsTry.answered]));
   } catch (error) {
     if (!(error instanceof DeadlineError)) throw error;
-    throw fail('greeting', 'timeout', `connected, but no greeting in ${duration(performance.now() - start)}`, `the server accepted the connection but never said anything; it may be overloaded, or a firewall or proxy holds port ${settings.port}; try again, or try port 587 or 465`, { question: 'port' });
+    throw fail(
+      'greeting',
+      'timeout',
+      `connected, but no greeting in ${duration(performance.now() - start)}`,
+      `the server accepted the connection but never said anything; it may be overloaded, or a firewall or proxy holds port ${settings.port}; try again, or try port 587 or 465`,
+      { question: 'port' },
+    );
   } finally {
     socket.off('readable', onReadable!).off('end', onEnd!).off('error', onError!);
     tlsTry.stop();
   }
   if (result === 'tls') {
-    throw fail('greeting', 'expects-tls', `no greeting in ${duration(performance.now() - start)}, but port ${settings.port} answers a TLS handshake`, 'this port expects SMTPS (TLS from the first byte): choose SMTPS', {
-      suggestion: { protocol: 'smtps', starttls: false },
-      question: 'protocol',
-    });
+    throw fail(
+      'greeting',
+      'expects-tls',
+      `no greeting in ${duration(performance.now() - start)}, but port ${settings.port} answers a TLS handshake`,
+      'this port expects SMTPS (TLS from the first byte): choose SMTPS',
+      {
+        suggestion: { protocol: 'smtps', starttls: false },
+        question: 'protocol',
+      },
+    );
   }
   if (result !== 'data') throw new ChannelError(result, `the server ${result} the connection`, '', 0);
 }

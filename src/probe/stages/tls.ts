@@ -29,7 +29,13 @@ export async function smtpsStage(session: ProbeSession): Promise<StageResult<tls
   } catch (error) {
     secure.destroy();
     if (error instanceof DeadlineError) {
-      throw fail('tls', 'timeout', 'the TLS handshake got no answer in time', `port ${settings.port} accepts connections but does not answer TLS; if it speaks plain SMTP, choose SMTP with STARTTLS`, { question: 'protocol' });
+      throw fail(
+        'tls',
+        'timeout',
+        'the TLS handshake got no answer in time',
+        `port ${settings.port} accepts connections but does not answer TLS; if it speaks plain SMTP, choose SMTP with STARTTLS`,
+        { question: 'protocol' },
+      );
     }
     throw tlsFailure(error as NodeJS.ErrnoException, settings, true, wire.firstTlsBytes());
   }
@@ -49,10 +55,16 @@ export async function starttlsStage(session: ProbeSession): Promise<StageResult<
   const { settings } = session;
   const plain = session.plainCapabilities!;
   if (!plain.starttls) {
-    throw fail('tls', 'starttls-missing', `the server does not offer STARTTLS on port ${settings.port}`, 'turn STARTTLS off (mail and password then travel unencrypted), or choose SMTPS on port 465 if the server offers it', {
-      suggestion: { starttls: false },
-      question: 'starttls',
-    });
+    throw fail(
+      'tls',
+      'starttls-missing',
+      `the server does not offer STARTTLS on port ${settings.port}`,
+      'turn STARTTLS off (mail and password then travel unencrypted), or choose SMTPS on port 465 if the server offers it',
+      {
+        suggestion: { starttls: false },
+        question: 'starttls',
+      },
+    );
   }
   const channel = session.smtp;
   channel.expectTlsAfterReply();
@@ -60,7 +72,14 @@ export async function starttlsStage(session: ProbeSession): Promise<StageResult<
   const reply = await session.reply();
   if (reply.code < 200 || reply.code >= 300) {
     if (replyClass(reply) === 'temporary') throw temporaryFailure('tls', reply);
-    throw replyFailure('tls', 'starttls-refused', reply, 'the server refused STARTTLS', 'the server offers STARTTLS but refuses it; check its TLS configuration, or turn STARTTLS off', { question: 'starttls' });
+    throw replyFailure(
+      'tls',
+      'starttls-refused',
+      reply,
+      'the server refused STARTTLS',
+      'the server offers STARTTLS but refuses it; check its TLS configuration, or turn STARTTLS off',
+      { question: 'starttls' },
+    );
   }
   const wire = session.wire!;
   const secure = startHandshake(wire, session.host, session.options.ca);

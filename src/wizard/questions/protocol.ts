@@ -6,7 +6,11 @@ import { defineQuestion } from './question.ts';
 export const protocolQuestion = defineQuestion({
   id: 'protocol',
   label: 'Protocol',
-  given: { flags: [{ flag: '--protocol <protocol>', help: `smtp or smtps (default: ${DEFAULTS.protocol})` }], answersKey: 'protocol', schema: protocolAnswerSchema },
+  given: {
+    flags: [{ flag: '--protocol <protocol>', help: `smtp or smtps (default: ${DEFAULTS.protocol})` }],
+    answersKey: 'protocol',
+    schema: protocolAnswerSchema,
+  },
   display: (protocol) => protocol.toUpperCase(),
   defaultValue: (_draft, stored) => stored.protocol ?? DEFAULTS.protocol,
   // The usual port differs by protocol; STARTTLS depends on the port in turn.

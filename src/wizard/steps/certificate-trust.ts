@@ -38,7 +38,12 @@ export function trustChoices(kind: FailureKind | undefined, certificate: SeenCer
     },
   ];
   if (kind === 'certificate-untrusted' && certificate.pem) {
-    choices.push({ value: 'trust-ca', name: 'Use a CA certificate file…', short: 'Use a CA certificate file', description: 'the PEM file of the CA that signed the certificate (your company CA)' });
+    choices.push({
+      value: 'trust-ca',
+      name: 'Use a CA certificate file…',
+      short: 'Use a CA certificate file',
+      description: 'the PEM file of the CA that signed the certificate (your company CA)',
+    });
   }
   return choices;
 }
@@ -68,7 +73,8 @@ export async function decideTrust(choice: TrustChoice, certificate: SeenCertific
   const server = new X509Certificate(certificate.pem!);
   const path = await prompt.input({
     message: 'Path of the CA certificate file (PEM)',
-    validate: (value) => (value.trim() === '' ? 'enter the path of a PEM file, e.g. /etc/ssl/certs/company-ca.pem' : checkCaFile(resolve(value.trim()), server)),
+    validate: (value) =>
+      value.trim() === '' ? 'enter the path of a PEM file, e.g. /etc/ssl/certs/company-ca.pem' : checkCaFile(resolve(value.trim()), server),
   });
   const file = resolve(path.trim());
   return { ca: readFileSync(file, 'utf8'), origin: 'wizard', file };

@@ -143,6 +143,7 @@ export async function probeUntilDecided(ctx: StepContext, loop: ProbeLoop): Prom
     if (next === 'suggestion' && suggestion) Object.assign(ctx.draft, suggestion);
     if (next === 'change' && failure?.question) await loop.reask(failure.question);
     if (next === 'host') await loop.reask('host');
-    if ((next === 'trust-certificate' || next === 'trust-ca') && failure?.certificate) loop.run.trust = await decideTrust(next, failure.certificate, ctx.prompt);
+    if ((next === 'trust-certificate' || next === 'trust-ca') && failure?.certificate)
+      loop.run.trust = await decideTrust(next, failure.certificate, ctx.prompt);
   }
 }

@@ -23,7 +23,7 @@ test('not asked in the flow, only when chosen; the stored value, else 15 seconds
   assert.equal(connectionTimeoutQuestion.display?.(20000), '20 s');
 });
 
-test('prompt: in seconds, the current value offered, refused in the flag\'s words; kept in milliseconds', async () => {
+test("prompt: in seconds, the current value offered, refused in the flag's words; kept in milliseconds", async () => {
   const { answer, asked, screen } = await ask(connectionTimeoutQuestion, [['Connection timeout (seconds)', '45']], { stored: { connectionTimeoutMs: 30000 } });
   assert.equal(answer, 45000);
   assert.equal(asked[0]?.default, '30');

@@ -22,7 +22,10 @@ test('--protocol and the answers file take the name in any case, as the wizard s
 test('prompt: a choice of SMTP and SMTPS, each explained', async () => {
   const { answer, asked } = await ask(protocolQuestion, [['Outbound e-mail protocol', 'smtps']]);
   assert.equal(answer, 'smtps');
-  assert.deepEqual(asked.map(({ kind, message, choices }) => ({ kind, message, choices })), [{ kind: 'select', message: 'Outbound e-mail protocol', choices: ['SMTP', 'SMTPS'] }]);
+  assert.deepEqual(
+    asked.map(({ kind, message, choices }) => ({ kind, message, choices })),
+    [{ kind: 'select', message: 'Outbound e-mail protocol', choices: ['SMTP', 'SMTPS'] }],
+  );
 });
 
 test('default: SMTP, or the stored protocol', () => {
