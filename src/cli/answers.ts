@@ -14,6 +14,9 @@ import { passwordSources } from '../wizard/questions/password.ts';
 export const PASSWORD_ENV = passwordSources.env;
 const PASSWORD_SOURCES = `${passwordSources.flags.map(({ flag }) => flagWord(flag)).join(', ')} or ${PASSWORD_ENV}`;
 
+/** Why `--password VALUE` is refused (the value is never repeated), and the ways that are taken. */
+export const PASSWORD_FLAG_REFUSAL = `a password on the command line shows in the process list and the shell history, so there is no --password option: give it with ${PASSWORD_SOURCES}`;
+
 /** '--port <port>' → '--port'. */
 function flagWord(flag: string): string {
   return flag.split(' ')[0]!;

@@ -3,7 +3,17 @@
  * `check` / `show`, and turn every error into one clear message and its exit code.
  */
 import { answersFileContent, COMMAND_LINE_WORDS, PASSWORD_ENV, presetAnswers, type PresetAnswers } from './answers.ts';
-import { AnswersError, CancelledError, CliError, EXIT, errorDocument, errorLines, ProbeFailedError, UsageError, WriteFileError } from '../errors.ts';
+import {
+  AnswersError,
+  CancelledError,
+  CliError,
+  EXIT,
+  errorDocument,
+  errorLines,
+  ProbeFailedError,
+  UsageError,
+  WriteFileError,
+} from '../errors.ts';
 import { diskFileAccess } from '../wizard/file-access.ts';
 import { createOutput, type Output } from '../output.ts';
 import { inquirerPrompter } from '../wizard/prompter.ts';
@@ -14,8 +24,10 @@ import { closeServiceNames, findService, type MailService } from '../settings/ma
 import { loadStoredOutbound, settingsFilesWritten, settingsWritesUnderWay } from '../settings/settings-file.ts';
 import { fileErrorReason, INPUT_LIMIT, readBoundedFile, writeSmallFile } from '../settings/safe-file.ts';
 import { MASKED_PASSWORD, sendsPasswordInClear, type MailSettings } from '../settings/settings.ts';
+import { timeZoneAlias } from '../settings/time-zone-names.ts';
 import { summarySheet } from '../wizard/summary-sheet.ts';
 import type { ProbeSetup } from '../wizard/probe-step.ts';
+import { savedTrust, savedTrustWords, type CertificateTrust } from '../wizard/saved-trust.ts';
 import { runWizard, type WizardCapabilities, type WizardResult } from '../wizard/wizard.ts';
 
 async function readStdin(): Promise<string> {
@@ -61,15 +73,28 @@ async function readInput(path: string, options: { allowPipe?: boolean } = {}): P
   return bytes.toString('utf8');
 }
 
+/**
+ * Where JSON.parse stopped, as line and column, and its words without the offset: "2:3: expected
+ * double-quoted property name". Node gives only a character offset, or none at the end of input.
+ */
+function jsonProblem(text: string, error: Error): string {
+  const offset = /at position (\d+)/.exec(error.message);
+  const words = error.message.replace(/\s*(in JSON )?at position \d+.*$/, '').replace(/^\w/, (letter) => letter.toLowerCase());
+  const at = offset ? Number(offset[1]) : text.length;
+  const before = text.slice(0, at).split(/\r\n|\n|\r/);
+  return `${before.length}:${before.at(-1)!.length + 1}: ${words}`;
+}
+
 async function readAnswersFile(path: string): Promise<{ name: string; content: unknown }> {
   const text = await readInput(path).catch((error: unknown) => {
     throw new UsageError(`--answers: cannot read ${path}`, { detail: `it ${fileErrorReason(error)}` });
   });
+  // A byte-order mark, as some Windows editors save it, is no reason to refuse the file.
+  const json = text.replace(/^\uFEFF/, '');
   try {
-    // A byte-order mark, as some Windows editors save it, is no reason to refuse the file.
-    return { name: path, content: JSON.parse(text.replace(/^\uFEFF/, '')) };
+    return { name: path, content: JSON.parse(json) };
   } catch (error) {
-    throw new UsageError(`--answers: ${path} is not valid JSON`, { detail: (error as Error).message });
+    throw new UsageError(`--answers: ${path}:${jsonProblem(json, error as Error)} (not valid JSON)`);
   }
 }
 
@@ -117,21 +142,30 @@ async function readCaFile(path: string): Promise<string> {
   return pem;
 }
 
-/** How to check the server; a bad --ca-file is refused before the first question, and read once. */
-async function probeSetup(flags: ProbeFlags): Promise<ProbeSetup> {
+/**
+ * The certificate trust of the flags, read once (a bad --ca-file is refused before the first
+ * question); without one, the trust saved beside the settings file (saved-trust.ts).
+ */
+async function certificateTrust(flags: ProbeFlags, file: string): Promise<CertificateTrust | undefined> {
+  if (flags.caFile !== undefined) return { ca: await readCaFile(flags.caFile), origin: 'flag', file: flags.caFile };
+  if (flags.acceptCertificate !== undefined) return { acceptCertificateSha256: flags.acceptCertificate, origin: 'flag' };
+  return savedTrust(file);
+}
+
+/** How to check the server. */
+async function probeSetup(flags: ProbeFlags, file: string): Promise<ProbeSetup> {
   return {
     timeoutMs: flags.timeoutMs,
-    ca: flags.caFile !== undefined ? await readCaFile(flags.caFile) : undefined,
-    acceptCertificateSha256: flags.acceptCertificate,
+    trust: await certificateTrust(flags, file),
     testRecipient: flags.testRecipient,
     allowPlaintextAuth: flags.allowPlaintextAuth,
   };
 }
 
 /** The probe capabilities of a run (none with --no-probe); the probe's code loads at the first check, not before the first question. */
-async function probeCapabilities(flags: ProbeFlags | undefined): Promise<Pick<WizardCapabilities, 'probe' | 'sendTestMessage'>> {
+async function probeCapabilities(flags: ProbeFlags | undefined, file: string): Promise<Pick<WizardCapabilities, 'probe' | 'sendTestMessage'>> {
   if (!flags) return {};
-  const setup = await probeSetup(flags);
+  const setup = await probeSetup(flags, file);
   const step = () => import('../wizard/probe-step.ts');
   return {
     probe: async (settings, out, run) => (await step()).createProbe(setup)(settings, out, run),
@@ -153,6 +187,9 @@ async function wizard(invocation: WizardInvocation, out: Output): Promise<Wizard
   }
   const service = await namedService(invocation.service);
   const { settings: preset, problems, rejected } = await gatherPreset(invocation);
+  // A time zone given by another name is written as the zone it stands for: said, never silently.
+  const alias = typeof invocation.answers.timeZone === 'string' ? timeZoneAlias(invocation.answers.timeZone) : undefined;
+  if (alias) out.help(`--time-zone ${alias.name} is another name for ${alias.zone}; ${alias.zone} is written.`);
   const result = await runWizard(
     {
       file: invocation.file,
@@ -171,7 +208,7 @@ async function wizard(invocation: WizardInvocation, out: Output): Promise<Wizard
       out,
       now: () => new Date(),
       files: diskFileAccess,
-      ...(await probeCapabilities(invocation.probe)),
+      ...(await probeCapabilities(invocation.probe, invocation.file)),
     },
   );
   const path = invocation.writeAnswers;
@@ -195,11 +232,22 @@ function maskedSettings(settings: Partial<MailSettings>): Partial<MailSettings> 
 async function show({ file, json }: ShowInvocation, out: Output): Promise<unknown> {
   const { settings, javaMail } = await loadStoredOutbound(file);
   const gaps = fileGaps(settings, javaMail, COMMAND_LINE_WORDS.reconfigure(file));
+  const trust = await savedTrust(file);
   if (!json) {
     for (const line of summarySheet(settings, out.style, `Outbound e-mail in ${file}`)) out.line(line);
+    if (trust) out.line(`The check trusts the server's certificate through ${savedTrustWords(trust)}.`);
     for (const line of gaps) out.warn(line);
   }
-  return { file, settings: maskedSettings(settings), passwordUnencrypted: sendsPasswordInClear(settings), ...(gaps.length > 0 ? { warnings: gaps } : {}) };
+  const savedCertificateTrust = trust
+    ? { file: trust.file, ...(trust.ca !== undefined ? { kind: 'ca' } : { kind: 'certificate', sha256: trust.acceptCertificateSha256 }) }
+    : null;
+  return {
+    file,
+    settings: maskedSettings(settings),
+    passwordUnencrypted: sendsPasswordInClear(settings),
+    certificateTrust: savedCertificateTrust,
+    ...(gaps.length > 0 ? { warnings: gaps } : {}),
+  };
 }
 
 /** What a cancel says: nothing was written, unless a settings file had been already (then: which). */
@@ -259,7 +307,7 @@ async function checkCommand(invocation: CheckInvocation, out: Output): Promise<n
   if (invocation.problems.length > 0) throw new AnswersError(invocation.problems);
   // The probe's code loads while the CA and the settings file are read; their errors come in that order.
   const step = import('../wizard/probe-step.ts');
-  const setup = probeSetup(invocation.probe);
+  const setup = probeSetup(invocation.probe, invocation.file);
   const stored = loadStoredOutbound(invocation.file);
   for (const work of [step, setup, stored]) work.catch(() => {}); // each is awaited below
   return (await step).runCheck(invocation, await setup, await stored, out, COMMAND_LINE_WORDS.reconfigure(invocation.file));

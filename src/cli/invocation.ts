@@ -4,9 +4,9 @@
  * this module no code reads an untyped option bag. Commander only splits the words.
  */
 import * as z from 'zod';
-import { ANSWER_FIELDS, type AnswerFlags } from './answers.ts';
+import { ANSWER_FIELDS, PASSWORD_FLAG_REFUSAL, type AnswerFlags } from './answers.ts';
 import { DEFAULT_PROBE_TIMEOUT_SECONDS } from './probe-timeout.ts';
-import { probeTimeoutSecondsSchema, testRecipientSchema } from '../settings/schemas.ts';
+import { fingerprintSchema, probeTimeoutSecondsSchema, testRecipientSchema } from '../settings/schemas.ts';
 
 export type CommandName = 'wizard' | 'check' | 'show' | 'demo';
 
@@ -77,7 +77,7 @@ const probeShape = {
   probeTimeout: probeTimeoutSecondsSchema.optional().transform((seconds) => (seconds ?? DEFAULT_PROBE_TIMEOUT_SECONDS) * 1000),
   testRecipient: testRecipientSchema.optional(),
   caFile: text('CA file'),
-  acceptCertificate: text('certificate fingerprint'),
+  acceptCertificate: fingerprintSchema.optional(),
   allowPlaintextAuth: on,
 };
 
@@ -108,6 +108,7 @@ const wizardSchema = z.object({
     .boolean()
     .optional()
     .transform((value) => value !== false),
+  password: z.never({ error: PASSWORD_FLAG_REFUSAL }).optional(),
 });
 
 const checkSchema = z.object({ ...commonShape, ...probeShape });

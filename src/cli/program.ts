@@ -69,6 +69,8 @@ export function buildProgram(run: (command: CommandName, options: CommandLineOpt
       "a mail service preset: fills protocol, host, port and TLS (Outlook365, Outlook365-Connector, Gmail, SES-EU-WEST-1, SendGrid, Mailgun, Postmark, SendinBlue… nodemailer's well-known names)",
     ),
     ...answerFlags.map(({ flag, help }) => new Option(flag, help)),
+    // Not an answer: taken only to say why it is refused and what to use (invocation.ts).
+    new Option('--password <password>').hideHelp(),
     new Option('--answers <file>', 'JSON answers file; flags override it'),
     new Option('--write-answers <file>', 'save the answers (never the password) to replay on other servers'),
   ]) {

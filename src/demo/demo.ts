@@ -5,6 +5,7 @@
  * `demo`: the real wizard, probe and file writing against an embedded mail server on 127.0.0.1,
  * writing into a fresh temporary folder. Only the server is embedded; the code path is a real run's.
  */
+import { rmdirSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -23,6 +24,15 @@ export async function runDemo(out: Output, commandLine: WizardOptions['commandLi
   if (!process.stdin.isTTY) throw new UsageError('demo runs the interactive wizard: start it in a terminal');
   const server = await startDemoServer();
   let folder: string | undefined;
+  // Ctrl+C outside a question ends the process (cli/commands.ts): the folder goes too if nothing was written in it.
+  const onExit = () => {
+    try {
+      if (folder) rmdirSync(folder);
+    } catch {
+      // Not empty: something was written there, and the message said where.
+    }
+  };
+  process.once('exit', onExit);
   try {
     folder = await mkdtemp(join(tmpdir(), 'teaming-mail-setup-demo-'));
     const file = join(folder, 'installer.properties');
@@ -57,7 +67,7 @@ export async function runDemo(out: Output, commandLine: WizardOptions['commandLi
         out,
         now: () => new Date(),
         files: diskFileAccess,
-        probe: createProbe({ timeoutMs: 10_000, ca: server.certificatePem, testRecipient: DEMO_RECIPIENT }),
+        probe: createProbe({ timeoutMs: 10_000, trust: { ca: server.certificatePem, origin: 'demo' }, testRecipient: DEMO_RECIPIENT }),
       },
     );
     out.line();
@@ -67,6 +77,7 @@ export async function runDemo(out: Output, commandLine: WizardOptions['commandLi
       out.line();
     }
     if (result.result === 'written') out.line(`The settings are in ${file}.`);
+    process.off('exit', onExit);
     return EXIT.ok;
   } catch (error) {
     // Cancelled (or failed) before anything was written: leave no empty folder behind.

@@ -4,7 +4,7 @@
  */
 import { ChannelError } from './bounded-socket.ts';
 import { DeadlineError } from './deadline.ts';
-import { channelFailure, fail, seconds, StageFailure } from './failures.ts';
+import { channelFailure, fail, duration, StageFailure } from './failures.ts';
 import type { ProbeSession } from './stages/session.ts';
 import type { ProbeFailure, StageName } from './types.ts';
 
@@ -23,7 +23,7 @@ export function classify(session: ProbeSession, name: StageName, error: unknown,
     return fail(
       name,
       'timeout',
-      `no answer during ${name} in ${seconds(waitedMs)}`,
+      `no answer during ${name} in ${duration(waitedMs)}`,
       `the server or the network is too slow; a firewall may hold port ${settings.port}; try again, or try port 587 or 465`,
       { question: 'port' },
     ).failure;

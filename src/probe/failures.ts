@@ -3,6 +3,7 @@
  * the shape of every failure. Not nodemailer's: its errors carry a code (ESOCKET, ETLS, EPROTOCOL…)
  * and OpenSSL's text, not what the administrator should change.
  */
+import { hostAndPort } from '../settings/ip-address.ts';
 import type { MailSettings } from '../settings/settings.ts';
 import { type ChannelError, looksLikeText, printable } from './bounded-socket.ts';
 import type { FailureKind, ProbeFailure, StageName } from './types.ts';
@@ -19,8 +20,9 @@ export function fail(stage: StageName, kind: FailureKind, message: string, advic
   return new StageFailure({ stage, kind, message, advice, ...extra });
 }
 
-export function seconds(ms: number): string {
-  return `${Number((ms / 1000).toFixed(1))} s`;
+/** The one way a duration is written, on stage lines and in messages: `84 ms` under a second, else `4.9 s`. */
+export function duration(ms: number): string {
+  return ms < 1000 ? `${Math.round(ms)} ms` : `${Number((ms / 1000).toFixed(1))} s`;
 }
 
 const STAGE_WORDS: Record<StageName, string> = {
@@ -48,7 +50,7 @@ export function channelFailure(stage: StageName, error: ChannelError, settings: 
         return fail(
           stage,
           'too-slow',
-          `the server answered too slowly during ${during}: ${error.bytes} bytes in ${seconds(waitedMs)}, no complete line`,
+          `the server answered too slowly during ${during}: ${error.bytes} bytes in ${duration(waitedMs)}, no complete line`,
           'the server or the network path is overloaded or throttling this machine; try again later, or ask the mail administrator',
           { serverReply },
         );
@@ -56,7 +58,7 @@ export function channelFailure(stage: StageName, error: ChannelError, settings: 
       return fail(
         stage,
         'timeout',
-        `no answer during ${during} in ${seconds(waitedMs)}`,
+        `no answer during ${during} in ${duration(waitedMs)}`,
         `the server accepted the connection but went silent; it may be overloaded, or a proxy or firewall holds port ${settings.port}; try again, or try port 587 or 465`,
         { question: 'port' },
       );
@@ -74,7 +76,7 @@ export function channelFailure(stage: StageName, error: ChannelError, settings: 
       return fail(
         stage,
         'not-smtp',
-        `what answers on ${settings.host}:${settings.port} is not an SMTP server: it sent ${error.reason === 'line-too-long' ? error.message : `"${error.received}"`}`,
+        `what answers on ${hostAndPort(settings.host, settings.port)} is not an SMTP server: it sent ${error.reason === 'line-too-long' ? error.message : `"${error.received}"`}`,
         `check the host and port: mail servers listen on 25, 587 (submission) or 465 (SMTPS)`,
         { serverReply, question: 'port' },
       );
@@ -112,7 +114,7 @@ export function dnsFailure(error: NodeJS.ErrnoException, host: string): StageFai
 
 /** Errors of the TCP connect. */
 export function connectFailure(error: NodeJS.ErrnoException, settings: MailSettings): StageFailure {
-  const where = `${settings.host}:${settings.port}`;
+  const where = hostAndPort(settings.host, settings.port);
   if (error.code === 'ECONNREFUSED') {
     return fail(
       'connect',
@@ -146,7 +148,7 @@ export function connectTimeout(settings: MailSettings, waitedMs: number): StageF
   return fail(
     'connect',
     'timeout',
-    `no answer from ${settings.host}:${settings.port} in ${seconds(waitedMs)}`,
+    `no answer from ${hostAndPort(settings.host, settings.port)} in ${duration(waitedMs)}`,
     `a firewall may drop port ${settings.port}; try 587 or 465`,
     { question: 'port' },
   );

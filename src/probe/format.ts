@@ -4,6 +4,7 @@
  */
 import { Chalk, type ChalkInstance } from 'chalk';
 import { PLAINTEXT_WARNING } from '../settings/settings.ts';
+import { duration } from './failures.ts';
 import type { ProbeReport, ProbeStage, StageName } from './types.ts';
 
 export interface FormatOptions {
@@ -31,7 +32,7 @@ function palette(color: boolean): ChalkInstance {
 export function formatStageLine(stage: ProbeStage, options: FormatOptions = { color: false }): string {
   const c = palette(options.color);
   const mark = stage.outcome === 'ok' ? c.green('✔') : stage.outcome === 'failed' ? c.red('✖') : c.dim('–');
-  const time = stage.outcome === 'skipped' ? ''.padStart(7) : `${stage.ms} ms`.padStart(7);
+  const time = stage.outcome === 'skipped' ? ''.padStart(7) : duration(stage.ms).padStart(7);
   const detail = stage.outcome === 'skipped' ? c.dim(stage.detail) : stage.outcome === 'failed' ? c.red(stage.detail) : stage.detail;
   return `${mark} ${STAGE_LABELS[stage.name].padEnd(LABEL_WIDTH)} ${time}  ${detail}`;
 }
@@ -41,7 +42,7 @@ export function formatProbeReport(report: ProbeReport, options: FormatOptions = 
   const c = palette(options.color);
   const lines = report.stages.map((stage) => formatStageLine(stage, options));
   if (report.ok) {
-    lines.push(c.green(`Mail server OK: ${report.summary ?? `${report.totalMs} ms`}`));
+    lines.push(c.green(`Mail server OK: ${report.summary ?? duration(report.totalMs)}`));
     if (report.passwordUnencrypted) lines.push(c.yellow.bold(`Warning: ${PLAINTEXT_WARNING}`));
     return lines;
   }

@@ -7,7 +7,7 @@
 import type { MailSettings } from '../settings/settings.ts';
 import { classify } from './classify.ts';
 import { Deadline } from './deadline.ts';
-import { fail, seconds, StageFailure } from './failures.ts';
+import { duration, fail, StageFailure } from './failures.ts';
 import { redactReport, redactStage, secretForms } from './redact.ts';
 import { authStage } from './stages/auth.ts';
 import { connectStage, lookupStage } from './stages/connect.ts';
@@ -81,7 +81,7 @@ class ProbeRun {
     const failure = fail(
       this.current,
       'timeout',
-      `the probe ran out of its ${seconds(timeoutMs)} during ${this.current}`,
+      `the probe ran out of its ${duration(timeoutMs)} during ${this.current}`,
       'the server or the network is too slow; try again, or raise the probe timeout',
     ).failure;
     this.failure = failure;

@@ -3,6 +3,7 @@
  * success (`TLS 1.3 via STARTTLS, AUTH PLAIN accepted, 84 ms`).
  */
 import { tlsVersionWords } from './certificate.ts';
+import { duration } from './failures.ts';
 import type { ProbeSession } from './stages/session.ts';
 import type { ProbeFailure, ProbeReport, ProbeStage, StageName } from './types.ts';
 
@@ -51,6 +52,6 @@ function summary(session: ProbeSession, totalMs: number): string {
   );
   if (session.accepted) parts.push(session.accepted.queueId ? `test message queued as ${session.accepted.queueId}` : 'test message accepted');
   else if (session.envelope) parts.push(`envelope accepted for ${session.envelope.to}`);
-  parts.push(`${Math.round(totalMs)} ms`);
+  parts.push(duration(totalMs));
   return parts.join(', ');
 }

@@ -69,7 +69,7 @@ export function handshakeDone(secure: tls.TLSSocket): Promise<void> {
 
 /** A certificate that is not trusted, not for this host, or out of date: both fixes and the fingerprint. */
 export function certificateFailure(secure: tls.TLSSocket, info: CertificateInfo, problem: CertificateProblem, host: string): StageFailure {
-  const accept = `accept this certificate explicitly by its SHA-256 fingerprint ${info.sha256}`;
+  const accept = `accept this one certificate with --accept-certificate ${info.sha256} (its SHA-256 fingerprint)`;
   const extra = { certificateSha256: info.sha256 };
   if (problem === 'name-mismatch') {
     const names = plainText(secure.getPeerCertificate().subjectaltname ?? info.subject);

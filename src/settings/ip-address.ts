@@ -10,3 +10,9 @@ export function ipVersion(text: string): 0 | 4 | 6 {
   if (isIPv4(text)) return 4;
   return text.includes(':') && isIPv6(text) ? 6 : 0;
 }
+
+/** `mail.example.com:587`, `192.0.2.1:25`, `[::1]:2587`: an IPv6 address in brackets, as in a URL. */
+export function hostAndPort(host: string, port: number): string {
+  const bare = host.replace(/^\[(.*)\]$/, '$1');
+  return ipVersion(bare) === 6 ? `[${bare}]:${port}` : `${bare}:${port}`;
+}

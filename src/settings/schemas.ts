@@ -41,6 +41,27 @@ function unbracket(value: string): string {
 
 export const protocolSchema = z.enum(['smtp', 'smtps'], { error: 'protocol must be smtp or smtps' });
 
+/** A protocol as people type it (`SMTP`, ` smtps`): any case; the file holds it in lower case, as JavaMail reads it. */
+export const protocolAnswerSchema = z.preprocess((value) => (typeof value === 'string' ? value.trim().toLowerCase() : value), protocolSchema);
+
+/**
+ * A SHA-256 certificate fingerprint as --accept-certificate takes it: 32 bytes in hex, colons
+ * (or spaces) between them optional, any case, an optional "sha256:" in front; `AA:BB:…` out.
+ */
+export const fingerprintSchema = z
+  .string({ error: 'certificate fingerprint must be text' })
+  .transform((value) => value.trim().replace(/^sha-?256[:=\s]*/i, ''))
+  .refine((hex) => /^[0-9a-f]{2}([:\s]?[0-9a-f]{2}){31}$/i.test(hex), {
+    error: 'a SHA-256 fingerprint is 32 bytes in hex, e.g. 39:4E:…:A1 (64 hex digits; the colons are optional), as the failed check shows it',
+  })
+  .transform((hex) =>
+    hex
+      .replace(/[^0-9a-f]/gi, '')
+      .toUpperCase()
+      .match(/../g)!
+      .join(':'),
+  );
+
 /**
  * What is wrong with a host that is no name or address, and the fix: the usual slips (a URL, a
  * port, a user, a space, an underscore) each get their own message; anything else the general one.

@@ -33,6 +33,7 @@ function listedByIntl(): Map<string, string> {
 
 export function isValidTimeZone(zone: string): boolean {
   // Offsets such as "UTC+3" are valid for luxon but are not IANA names; Teaming needs a zone id.
+  if (timeZoneAlias(zone)) return true;
   return /^[A-Za-z][A-Za-z0-9_+\-/]*$/.test(zone) && (listedByIntl().has(zone.toLowerCase()) || intlKnowsZone(zone));
 }
 
@@ -89,6 +90,8 @@ export function allTimeZones(): string[] {
  * stands for. undefined: not a zone.
  */
 export function canonicalTimeZone(zone: string): string | undefined {
+  const alias = timeZoneAlias(zone);
+  if (alias) return alias.zone;
   if (!isValidTimeZone(zone)) return undefined;
   const lower = zone.toLowerCase();
   // A zone Intl lists under a name that is not renamed is in the list as Intl spells it (see allTimeZones).
@@ -97,6 +100,92 @@ export function canonicalTimeZone(zone: string): string | undefined {
   const listed = allTimeZones().find((candidate) => candidate.toLowerCase() === lower);
   if (listed !== undefined) return listed;
   return ianaName(new Intl.DateTimeFormat('en-US', { timeZone: zone }).resolvedOptions().timeZone);
+}
+
+/**
+ * The installation guide's United States abbreviations and names, each for the zone of its
+ * region (not tz's fixed-offset EST or MST): "PST" and "Pacific" are America/Los_Angeles.
+ */
+const US_NAMES: Readonly<Record<string, string>> = {
+  PST: 'America/Los_Angeles',
+  PDT: 'America/Los_Angeles',
+  Pacific: 'America/Los_Angeles',
+  MST: 'America/Denver',
+  MDT: 'America/Denver',
+  Mountain: 'America/Denver',
+  CST: 'America/Chicago',
+  CDT: 'America/Chicago',
+  Central: 'America/Chicago',
+  EST: 'America/New_York',
+  EDT: 'America/New_York',
+  Eastern: 'America/New_York',
+};
+
+/** Legacy tz names people still type; each stands for a zone of the list (Intl says which). */
+const LEGACY_NAMES = [
+  'GMT',
+  'UCT',
+  'Zulu',
+  'Universal',
+  'Greenwich',
+  'Etc/GMT',
+  'Etc/UTC',
+  'CET',
+  'EET',
+  'WET',
+  'MET',
+  'HST',
+  'EST5EDT',
+  'CST6CDT',
+  'MST7MDT',
+  'PST8PDT',
+  'US/Alaska',
+  'US/Aleutian',
+  'US/Arizona',
+  'US/Central',
+  'US/East-Indiana',
+  'US/Eastern',
+  'US/Hawaii',
+  'US/Michigan',
+  'US/Mountain',
+  'US/Pacific',
+  'Canada/Atlantic',
+  'Canada/Central',
+  'Canada/Eastern',
+  'Canada/Mountain',
+  'Canada/Newfoundland',
+  'Canada/Pacific',
+];
+
+let aliasList: Map<string, { name: string; zone: string }> | undefined;
+
+/**
+ * The one list of other names for a zone, shared by the search and --time-zone: the guide's US
+ * names, then the legacy names, by their lower-case spelling.
+ */
+function aliases(): Map<string, { name: string; zone: string }> {
+  aliasList ??= new Map(
+    [
+      ...Object.entries(US_NAMES),
+      ...LEGACY_NAMES.filter(intlKnowsZone).map((name): [string, string] => [
+        name,
+        ianaName(new Intl.DateTimeFormat('en-US', { timeZone: name }).resolvedOptions().timeZone),
+      ]),
+    ].map(([name, zone]) => [name.toLowerCase(), { name, zone }]),
+  );
+  return aliasList;
+}
+
+/** The alias `name` is (any case), with the zone it becomes; undefined when it is a zone of the list or no name at all. */
+export function timeZoneAlias(name: string): { name: string; zone: string } | undefined {
+  return aliases().get(name.trim().toLowerCase());
+}
+
+/** The aliases whose name starts with what was typed ("us/pac", "est"). */
+export function searchTimeZoneAliases(term: string): { name: string; zone: string }[] {
+  const typed = normalize(term);
+  if (typed === '') return [];
+  return [...aliases().values()].filter((alias) => normalize(alias.name).startsWith(typed));
 }
 
 /** The machine's own zone, when it is a usable IANA name, spelled as in the list. */

@@ -8,7 +8,7 @@ import { JAVAMAIL_SAFETY_LABELS, type JavaMailSafety } from '../settings/javamai
 import { ALL_USERS_KEY, managedKeys, PROTOCOL_KEY, SENDER_KEY, TIME_ZONE_KEY } from '../settings/managed-settings.ts';
 import type { SettingsFormat } from '../settings/settings-format.ts';
 import { maskPassword, MASKED_PASSWORD, type MailSettings } from '../settings/settings.ts';
-import { labelOf, QUESTIONS } from './questions/index.ts';
+import { labelInSentence, labelOf, QUESTIONS } from './questions/index.ts';
 import { displayValue, type SettingChange } from './summary-sheet.ts';
 
 /** The setting a protocol's key `mail.<protocol>.<name>` stores, by its name. */
@@ -105,12 +105,7 @@ export function fileChanges(
       const label = JAVAMAIL_SAFETY_LABELS[safety]({ protocol });
       return [{ key, label, from: yesNo(from), to: yesNo(to), rank: order.length - 1 + (Object.values(SAFETY_KEYS).indexOf(safety) + 1) / 3 }];
     }
-    const label =
-      setting === undefined
-        ? key
-        : switched && perProtocol
-          ? `${protocol.toUpperCase()} ${labelOf(setting).replace(/^[A-Z](?=[a-z])/, (c) => c.toLowerCase())}`
-          : labelOf(setting);
+    const label = setting === undefined ? key : switched && perProtocol ? `${protocol.toUpperCase()} ${labelInSentence(setting)}` : labelOf(setting);
     let [fromText, toText] = [shown(setting, from), shown(setting, to)];
     if (setting === 'password') {
       fromText = from === undefined ? fromText : maskPassword(from);

@@ -5,18 +5,20 @@
 import { EXIT, SettingsFileError } from '../errors.ts';
 import type { Output } from '../output.ts';
 import type { FailureKind, ProbeOptions, ProbeReport } from '../probe/index.ts';
+import { hostAndPort } from '../settings/ip-address.ts';
 import { completeSettings, sendsPasswordInClear, type MailSettings } from '../settings/settings.ts';
 import { fileGaps } from '../settings/javamail-safety.ts';
 import type { StoredSettings } from '../settings/managed-settings.ts';
 import type { QuestionId } from './questions/index.ts';
+import { savedTrustWords, type CertificateTrust } from './saved-trust.ts';
 import { trustNeedOf } from './teaming-java.ts';
+import { describeSuggestion } from './steps/probe-retry.ts';
 import type { ProbeCapability, ProbeRunOptions, ProbeVerdict } from './wizard.ts';
 
 export interface ProbeSetup {
   timeoutMs: number;
-  /** PEM text of a CA to trust (read once from --ca-file). */
-  ca?: string;
-  acceptCertificateSha256?: string;
+  /** The certificate trust of --ca-file (read once) or --accept-certificate, else the one saved beside the file. */
+  trust?: CertificateTrust;
   testRecipient?: string;
   /** --allow-plaintext-auth: the password may cross a connection without TLS in this run. */
   allowPlaintextAuth?: boolean;
@@ -45,14 +47,20 @@ function probeOptions(
   testRecipient = setup.testRecipient,
   sendMessage = testRecipient !== undefined,
 ): ProbeOptions {
+  const trust = trustOf(setup, run);
   return {
     timeoutMs: setup.timeoutMs,
-    ca: setup.ca,
-    acceptCertificateSha256: setup.acceptCertificateSha256,
+    ca: trust?.ca,
+    acceptCertificateSha256: trust?.acceptCertificateSha256,
     allowPlaintextAuth: run.allowPlaintextAuth,
     testRecipient,
     testMessage: sendMessage && testRecipient ? { to: testRecipient, timeZone: settings.timeZone } : undefined,
   };
+}
+
+/** The trust decided in the wizard for this run, else that of the flags or the one saved beside the file. */
+function trustOf(setup: ProbeSetup, run: ProbeRunOptions): CertificateTrust | undefined {
+  return run.trust ?? setup.trust;
 }
 
 /** Run the probe with a live line per stage under `title`; then the summary, or the diagnosis and its fix. */
@@ -64,7 +72,7 @@ async function probeWithLiveLines(
   title = 'Checking the mail server',
 ): Promise<ProbeReport> {
   const probe = await import('../probe/index.ts');
-  const target = `${settings.protocol.toUpperCase()} ${settings.host}:${settings.port}${settings.protocol === 'smtp' && settings.starttls ? ' with STARTTLS' : ''}`;
+  const target = `${settings.protocol.toUpperCase()} ${hostAndPort(settings.host, settings.port)}${settings.protocol === 'smtp' && settings.starttls ? ' with STARTTLS' : ''}`;
   if (live) out.line(out.style.bold(`${title} (${target})…`));
   const report = await probe.probeSmtp(settings, options, (stage) => {
     if (live) out.line(`  ${probe.formatStageLine(stage, { color: out.color })}`);
@@ -81,16 +89,20 @@ function describeCombination(combination: Pick<MailSettings, 'protocol' | 'port'
   return `SMTP${combination.starttls ? ' with STARTTLS' : ' without TLS'} on port ${combination.port}`;
 }
 
-/** Probe the usual and the relay ports of the host at once; the working combination, if it differs from the answer. */
-async function detectWorkingSettings(settings: MailSettings, options: ProbeOptions, out: Output): Promise<Partial<MailSettings> | undefined> {
+/**
+ * Probe the usual and the relay ports of the host at once; the working combination, if it differs
+ * from the answer. A port that refused the connection is not tried again (nothing listens there in any mode).
+ */
+async function detectWorkingSettings(settings: MailSettings, options: ProbeOptions, out: Output, refused: boolean): Promise<Partial<MailSettings> | undefined> {
   const { detectSettings } = await import('../probe/index.ts');
   // The configured port in the other TLS mode too (SMTPS on 2525, STARTTLS on 4650…).
   const otherMode = settings.protocol === 'smtps' ? { protocol: 'smtp' as const, port: settings.port } : { protocol: 'smtps' as const, port: settings.port };
-  out.line(
-    `Trying the usual ports of ${settings.host} (465, 587, 25), the relay services' (2465, 2587, 2525) and port ${settings.port} as ${otherMode.protocol === 'smtps' ? 'SMTPS' : 'SMTP with STARTTLS'} at once…`,
-  );
+  const usual = [465, 587, 25].filter((port) => !(refused && port === settings.port));
+  const relay = [2465, 2587, 2525].filter((port) => !(refused && port === settings.port));
+  const also = refused ? '' : ` and port ${settings.port} as ${otherMode.protocol === 'smtps' ? 'SMTPS' : 'SMTP with STARTTLS'}`;
+  out.line(`Trying the usual ports of ${settings.host} (${usual.join(', ')}), the relay services' (${relay.join(', ')})${also} at once…`);
   const result = await detectSettings(settings.host, {
-    also: [otherMode],
+    also: refused ? [] : [otherMode],
     timeoutMs: options.timeoutMs,
     ca: options.ca,
     acceptCertificateSha256: options.acceptCertificateSha256,
@@ -98,6 +110,7 @@ async function detectWorkingSettings(settings: MailSettings, options: ProbeOptio
     password: settings.auth ? settings.password : undefined,
   });
   for (const candidate of result.candidates) {
+    if (refused && candidate.port === settings.port) continue;
     const verdict = candidate.works ? out.style.green('works') : out.style.red(candidate.report.failure?.message ?? 'fails');
     out.line(`  ${describeCombination(candidate).padEnd(34)} ${verdict}`);
   }
@@ -135,28 +148,51 @@ function questionFor(key: keyof MailSettings | undefined): QuestionId | undefine
 export function createProbe(setup: ProbeSetup): ProbeCapability {
   return async (settings, out, run) => {
     const verdict = await ignoringTypedKeys(() => probeAndDiagnose(setup, settings, out, run));
-    return { ...verdict, trust: trustNeedOf(verdict.report, setup.ca !== undefined) };
+    return { ...verdict, trust: trustNeedOf(verdict.report, trustOf(setup, run)) };
   };
 }
 
-/** One check with its live lines; on a failure that another protocol or port may cure, the usual ports too. */
+/**
+ * One check with its live lines; on a failure that another protocol or port may cure, the usual
+ * ports too. A suggestion is offered only once the check ran through it to the envelope: the
+ * detection's, or the failure's own, tried here.
+ */
 async function probeAndDiagnose(setup: ProbeSetup, settings: MailSettings, out: Output, run: ProbeRunOptions): Promise<ProbeVerdict> {
   const options = probeOptions(setup, settings, run);
   const report = await probeWithLiveLines(settings, options, out, true);
   const failure = report.failure;
   if (report.ok || !failure) return { ok: report.ok, report };
-  const detected = TLS_MODE_FAILURES.has(failure.kind) ? await detectWorkingSettings(settings, options, out) : undefined;
+  const detecting = TLS_MODE_FAILURES.has(failure.kind);
+  const detected = detecting ? await detectWorkingSettings(settings, options, out, failure.kind === 'refused') : undefined;
+  const suggestion = detected ?? (failure.suggestion && (await triedSuggestion(setup, settings, failure.suggestion, out, run)));
   return {
     ok: false,
     report,
     failure: {
+      certificate: failure.kind.startsWith('certificate-') ? report.certificate : undefined,
       kind: failure.kind,
       question: questionFor(failure.question),
-      suggestion: detected ?? failure.suggestion,
+      suggestion,
       message: failure.message,
       advice: failure.advice,
     },
   };
+}
+
+/** The failure's suggestion, checked through to the envelope: itself when the check passes with it. */
+async function triedSuggestion(
+  setup: ProbeSetup,
+  settings: MailSettings,
+  suggestion: Partial<MailSettings>,
+  out: Output,
+  run: ProbeRunOptions,
+): Promise<Partial<MailSettings> | undefined> {
+  const changed = { ...settings, ...suggestion };
+  const report = await (await import('../probe/index.ts')).probeSmtp(changed, probeOptions(setup, changed, run, setup.testRecipient, false));
+  const words = describeSuggestion(suggestion);
+  if (report.ok) out.line(`With ${words} the check passes.`);
+  else out.line(`With ${words} the check fails as well: ${report.failure?.message ?? 'see above'}.`);
+  return report.ok ? suggestion : undefined;
 }
 
 /** Send a test message with settings that passed the check (offered at the end of the wizard). */
@@ -180,6 +216,7 @@ export async function runCheck(
   if (!stored.host) throw new SettingsFileError(file, 'names no mail host: run teaming-mail-setup --reconfigure to set one');
   // What the file leaves out, completed the way Teaming's JavaMail session reads it.
   const settings = completeSettings({ ...stored, host: stored.host, timeZone: stored.timeZone ?? 'UTC' });
+  if (!json && setup.trust?.origin === 'saved') out.help(`The certificate trust saved beside the file is used: ${savedTrustWords(setup.trust)}.`);
   const report = await probeWithLiveLines(settings, probeOptions(setup, settings, { allowPlaintextAuth: setup.allowPlaintextAuth === true }), out, !json);
   const passwordUnencrypted = sendsPasswordInClear(settings);
   if (json) out.json({ result: report.ok ? 'passed' : 'failed', file, exitCode: report.ok ? EXIT.ok : EXIT.probeFailed, passwordUnencrypted, probe: report });

@@ -7,11 +7,12 @@
  *   saved as PEM next to the settings file (file-access.ts), and the exact `keytool -importcert` command is given,
  *   into the cacerts of the JDK that installer.xml names (Environment/JDK/@JAVA_HOME) when it does.
  */
-import { basename, dirname, extname, join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { identityWarning, javaMailSafety } from '../settings/javamail-safety.ts';
 import { SENDER_KEY } from '../settings/managed-settings.ts';
 import type { MailSettings } from '../settings/settings.ts';
 import type { FileAccess } from './file-access.ts';
+import { caPath, certificatePath, type CertificateTrust } from './saved-trust.ts';
 
 /** A certificate the check trusted for a reason Teaming's JVM does not share. */
 export interface TrustNeed {
@@ -19,6 +20,8 @@ export interface TrustNeed {
   reason: string;
   pem: string;
   subject: string;
+  /** The CA the check trusted it through, saved beside the settings file too (saved-trust.ts). */
+  ca?: string;
 }
 
 /** The certificate part of a probe report, as the probe gives it. */
@@ -30,18 +33,46 @@ interface ReportedCertificate {
 
 /**
  * From a probe's report: the trust Teaming must be given, if any. A certificate trusted by the
- * public roots alone needs nothing; trusted through --ca-file, accepted by fingerprint or by a
- * decision in the wizard it does.
+ * public roots alone needs nothing; trusted through a CA, accepted by fingerprint (a flag, a
+ * decision in the wizard or one saved beside the file) it does. One the check did not trust
+ * ("Save anyway") is no trust: see distrustWarning.
  */
-export function trustNeedOf(report: unknown, caFile: boolean): TrustNeed | undefined {
+export function trustNeedOf(report: unknown, trust: CertificateTrust | undefined): TrustNeed | undefined {
   const certificate = (report as { certificate?: ReportedCertificate } | undefined)?.certificate;
-  if (!certificate?.pem) return undefined;
+  if (!certificate?.pem || trust === undefined) return undefined;
   const { verification } = certificate;
   let reason: string | undefined;
-  if (verification === 'accepted by fingerprint') reason = 'the check accepted it by its fingerprint (--accept-certificate)';
-  else if (verification !== 'trusted') reason = `the check accepted it although it is not trusted (${verification})`;
-  else if (caFile) reason = 'the check trusted it through a private CA (--ca-file)';
-  return reason === undefined ? undefined : { reason, pem: certificate.pem, subject: certificate.subject };
+  if (verification === 'accepted by fingerprint') reason = FINGERPRINT_REASON[trust.origin](trust.file);
+  else if (verification === 'trusted' && trust.ca !== undefined) reason = CA_REASON[trust.origin](trust.file);
+  if (reason === undefined) return undefined;
+  // The demo's own certificate is no decision to keep.
+  const keepCa = verification === 'trusted' && trust.ca !== undefined && trust.origin !== 'demo';
+  return { reason, pem: certificate.pem, subject: certificate.subject, ...(keepCa ? { ca: trust.ca } : {}) };
+}
+
+const FINGERPRINT_REASON: Record<CertificateTrust['origin'], (file?: string) => string> = {
+  flag: () => 'the check accepted it by its fingerprint (--accept-certificate)',
+  wizard: () => 'you trusted it by its fingerprint in the wizard',
+  saved: (file) => `the check accepted it as saved in ${file}`,
+  demo: () => 'the check accepted it by its fingerprint',
+};
+
+const CA_REASON: Record<CertificateTrust['origin'], (file?: string) => string> = {
+  flag: () => 'the check trusted it through a private CA (--ca-file)',
+  wizard: (file) => `the check trusted it through the CA in ${file}`,
+  saved: (file) => `the check trusted it through the CA saved in ${file}`,
+  demo: () => 'the demo server made it (self-signed) and told the check to trust it',
+};
+
+/** After "Save anyway" on a certificate the check did not trust: what Teaming's JavaMail will do. */
+export function distrustWarning(report: unknown): string | undefined {
+  const certificate = (report as { certificate?: ReportedCertificate & { trusted?: boolean } } | undefined)?.certificate;
+  if (certificate?.trusted !== false) return undefined;
+  return (
+    `The check did not trust the mail server's certificate (${certificate.verification}; ${certificate.subject}): ` +
+    `Teaming's JavaMail will refuse it as well ("PKIX path building failed") until its JVM trusts it; ` +
+    'run the wizard again and choose "Trust this certificate" or "Use a CA certificate file…"'
+  );
 }
 
 export interface TrustStep {
@@ -49,6 +80,8 @@ export interface TrustStep {
   reason: string;
   /** The server's certificate, PEM, saved next to the settings file (mode 0644). */
   certificateFile: string;
+  /** The CA the check trusted it through, saved next to the settings file as well (saved-trust.ts). */
+  caFile?: string;
   /** Whether certificateFile was written (not on a dry run). */
   certificateSaved: boolean;
   /** The trust store to import it into: a cacerts path, or the running JVM's (keytool -cacerts). */
@@ -62,11 +95,6 @@ export interface TeamingJava {
   checksServerName: boolean;
   warnings: string[];
   trust?: TrustStep;
-}
-
-/** `installer.properties` → `installer-mail-server.pem`, in the same folder; absolute, for a command run anywhere. */
-export function certificatePath(settingsFile: string): string {
-  return resolve(dirname(settingsFile), `${basename(settingsFile, extname(settingsFile))}-mail-server.pem`);
 }
 
 function shellWord(word: string): string {
@@ -101,14 +129,27 @@ function senderLine(settings: MailSettings, settingsFile: string): string | unde
   return `installer.xml has no place for the sender address: add this line to Teaming's ssf-ext.properties (in its WEB-INF/classes/config folder), then restart Teaming: ${SENDER_KEY}=${settings.sender}`;
 }
 
-export function teamingJava(settings: MailSettings, need: TrustNeed | undefined, settingsFile: string, jdk: TeamingJdk | undefined): TeamingJava {
-  const warnings = [identityWarning(settings), senderLine(settings, settingsFile)].filter((line) => line !== undefined);
+export function teamingJava(
+  settings: MailSettings,
+  need: TrustNeed | undefined,
+  settingsFile: string,
+  jdk: TeamingJdk | undefined,
+  report?: unknown,
+): TeamingJava {
+  const warnings = [identityWarning(settings), distrustWarning(report), senderLine(settings, settingsFile)].filter((warning) => warning !== undefined);
   const result: TeamingJava = { checksServerName: javaMailSafety(settings).checkServerIdentity, warnings };
   if (!need) return result;
   const certificateFile = certificatePath(settingsFile);
   const alias = `teaming-mail-${settings.host}`.toLowerCase().replace(/[^a-z0-9.-]/g, '-');
   const { trustStore, command } = keytoolCommand(certificateFile, alias, jdk);
-  result.trust = { reason: need.reason, certificateFile, certificateSaved: false, trustStore, keytoolCommand: command };
+  result.trust = {
+    reason: need.reason,
+    certificateFile,
+    ...(need.ca !== undefined ? { caFile: caPath(settingsFile) } : {}),
+    certificateSaved: false,
+    trustStore,
+    keytoolCommand: command,
+  };
   return result;
 }
 
@@ -132,6 +173,12 @@ export function trustCommandLines(trust: TrustStep): string[] {
       `${trust.certificateSaved ? 'Saved it as' : 'It would be saved as'} ${trust.certificateFile}; import it into ${trust.trustStore}, then restart Teaming:`,
     `  ${trust.keytoolCommand}`,
   ];
+}
+
+/** After the certificate (and its CA) were saved: that the check keeps trusting them, and how to forget it. */
+export function savedTrustNote(trust: TrustStep): string {
+  const files = trust.caFile ? `${trust.caFile} and ${trust.certificateFile}` : trust.certificateFile;
+  return `Every later check of this file (check, --reconfigure) trusts the certificate as saved; --ca-file or --accept-certificate overrides it, deleting ${files} forgets it.`;
 }
 
 /** The JDK that an installer.xml names; undefined for installer.properties or a new file. */

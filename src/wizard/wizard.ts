@@ -69,7 +69,7 @@ export type WizardResult = WriteResult;
  * those that depend on it if its answer changes. A question not asked in the flow is left to
  * draftSettings unless it is the one asked again.
  */
-async function answerQuestions(ctx: StepContext, options: WizardOptions, only?: QuestionId): Promise<void> {
+async function answerQuestions(ctx: StepContext, options: WizardOptions, only?: QuestionId, keepCurrent = false): Promise<void> {
   const missing: string[] = [];
   const again = new Set<QuestionId>(only ? [only] : []);
   for (const question of QUESTIONS) {
@@ -87,7 +87,8 @@ async function answerQuestions(ctx: StepContext, options: WizardOptions, only?: 
     // A question asked again offers the current answer (one not asked in the flow: its flag's, as draftSettings).
     const current = revisit ? (ctx.draft[question.id] ?? (question.asked === 'always' ? undefined : preset)) : undefined;
     const defaultValue = current ?? question.defaultValue(ctx.draft, storedFor(ctx));
-    if (options.interactive && question.ask) {
+    // "Keep everything": a current answer is taken as it is; only what has none is asked.
+    if (options.interactive && question.ask && !(keepCurrent && !revisit && defaultValue !== undefined)) {
       const answer = await question.ask(ctx, defaultValue);
       if (revisit && answer !== current) {
         for (const dependent of question.dependents) {
@@ -148,6 +149,46 @@ async function chooseMode(loaded: LoadedSettingsFile, options: WizardOptions, ca
   return choice === 'reconfigure';
 }
 
+/**
+ * Reconfiguring in a terminal: the current values, then keep them all (and check), change one, or
+ * go through every question with them as defaults. Otherwise every question.
+ */
+async function answerAll(ctx: StepContext, options: WizardOptions, caps: WizardCapabilities, loaded: LoadedSettingsFile | undefined): Promise<WizardOptions> {
+  if (loaded && options.interactive) {
+    caps.out.line();
+    for (const line of summarySheet(loaded.stored.settings, caps.out.style, `The current settings in ${loaded.path}`)) caps.out.line(line);
+    caps.out.line();
+    const start = await caps.prompt.select<'keep' | 'one' | 'all'>({
+      message: 'What would you like to do?',
+      choices: [
+        { value: 'keep', name: 'Keep everything and check' },
+        { value: 'one', name: 'Change one answer…', short: 'Change one answer' },
+        { value: 'all', name: 'Go through all questions' },
+      ],
+    });
+    if (start !== 'all') {
+      await answerQuestions(ctx, options, undefined, true);
+      if (start === 'one') await answerQuestions(ctx, options, await pickQuestion(ctx, draftSettings(ctx, options)), true);
+      return options;
+    }
+  }
+  const withPreset = await whereTheMailGoes(ctx, options);
+  await answerQuestions(ctx, withPreset);
+  return withPreset;
+}
+
+/**
+ * Where the mail goes, unless --service said it, or a flag gave what a preset fills (the endpoint is
+ * the site's own), or the demo (its server is its own); a service's preset answers under the flags.
+ */
+async function whereTheMailGoes(ctx: StepContext, options: WizardOptions): Promise<WizardOptions> {
+  const endpointGiven = ENDPOINT.some((id) => options.preset[id] !== undefined);
+  const askService = options.interactive && !endpointGiven && options.defaults?.host === undefined;
+  ctx.service = options.service ?? (askService ? await chooseService(ctx) : undefined);
+  if (ctx.service && options.interactive) ctx.service = await introduceService(ctx, ctx.service, options.preset);
+  return { ...options, preset: withService(ctx.service, options.preset) };
+}
+
 /** "Change one answer": the questions that apply and can be asked, each with its current answer. */
 async function pickQuestion(ctx: StepContext, settings: MailSettings): Promise<QuestionId> {
   const changeable = QUESTIONS.filter((question) => question.ask && question.applies(settings));
@@ -172,20 +213,25 @@ export async function runWizard(options: WizardOptions, caps: WizardCapabilities
     out.heading(`Outbound e-mail for Kablink Teaming: ${loaded.path}`);
     out.help('Nothing is written until you confirm the summary; Ctrl+C cancels at any question.');
   }
-  await prepareTarget(loaded.path, options, caps);
+  const created = await prepareTarget(loaded.path, options, caps);
+  try {
+    return await runQuestionsToWrite(loaded, options, caps);
+  } catch (error) {
+    // Cancelled: a folder made by "Create it?" goes again, if nothing was put in it.
+    if (created !== undefined && error instanceof CancelledError) await caps.files.removeEmptyFolders(created, loaded.path);
+    throw error;
+  }
+}
+
+/** After the target is ready: the questions, the check, the summary and the write. */
+async function runQuestionsToWrite(loaded: LoadedSettingsFile, options: WizardOptions, caps: WizardCapabilities): Promise<WizardResult> {
+  const { out } = caps;
   const reconfiguring = await chooseMode(loaded, options, caps);
   const stored = reconfiguring ? loaded.stored.settings : (options.defaults ?? {});
   const ctx: StepContext = { draft: {}, stored, prompt: caps.prompt, out, now: caps.now };
   if (reconfiguring) ctx.storedByProtocol = await storedByProtocol(loaded);
 
-  // Where the mail goes, unless --service said it, or a flag gave what a preset fills (the endpoint is the
-  // site's own), or the demo (its server is its own); a service's preset answers under the flags.
-  const endpointGiven = ENDPOINT.some((id) => options.preset[id] !== undefined);
-  const askService = options.interactive && !endpointGiven && options.defaults?.host === undefined;
-  ctx.service = options.service ?? (askService ? await chooseService(ctx) : undefined);
-  if (ctx.service && options.interactive) ctx.service = await introduceService(ctx, ctx.service, options.preset);
-  options = { ...options, preset: withService(ctx.service, options.preset) };
-  await answerQuestions(ctx, options);
+  options = await answerAll(ctx, options, caps, reconfiguring ? loaded : undefined);
   const jdk = await teamingJdkFor(loaded.path, loaded.bytes, caps.files);
   const run: ProbeRunOptions = { allowPlaintextAuth: options.allowPlaintextAuth === true };
   let keptAddress: string | undefined;
@@ -208,7 +254,7 @@ export async function runWizard(options: WizardOptions, caps: WizardCapabilities
         continue;
       }
     }
-    const notes = teamingJava(settings, trust, loaded.path, jdk);
+    const notes = teamingJava(settings, trust, loaded.path, jdk, report);
     const changes = reconfiguring ? await changesInFile(loaded, settings) : settingChanges({}, settings);
     out.line();
     for (const line of summarySheet(settings, out.style, undefined, (await serviceForHost(settings.host))?.title)) out.line(line);
@@ -293,19 +339,22 @@ async function changesInFile(loaded: LoadedSettingsFile, settings: MailSettings)
 /**
  * Before the first question: the file can be written where it is, so that no answers are lost to
  * a missing folder or a permission. A missing folder is offered to be created (when asked, and
- * not for a dry run, which only warns).
+ * not for a dry run, which only warns); the folder created, if any.
  */
-async function prepareTarget(path: string, options: WizardOptions, caps: WizardCapabilities): Promise<void> {
+async function prepareTarget(path: string, options: WizardOptions, caps: WizardCapabilities): Promise<string | undefined> {
   const folder = await caps.files.missingFolder(path);
   if (folder !== undefined && options.dryRun) {
     caps.out.warn(missingFolderError(path).message);
-    return;
+    return undefined;
   }
+  let created: string | undefined;
   if (folder !== undefined && options.interactive) {
     const create = await caps.prompt.confirm({ message: `The folder ${folder} does not exist. Create it?`, default: true });
     if (!create) throw missingFolderError(path);
     await caps.files.createFolder(folder, path);
+    created = folder;
     caps.out.success(`Created the folder ${folder}.`);
   }
   if (!options.dryRun) await caps.files.checkTarget(path, { force: options.force });
+  return created;
 }

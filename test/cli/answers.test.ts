@@ -97,10 +97,12 @@ describe('--answers FILE', { concurrency: true }, () => {
     assert.ok(!result.stdout.includes('Zq7') && !result.stderr.includes('Zq7'), 'the password leaked');
   });
 
-  test('invalid JSON: exit 2, naming the file and where it breaks', async () => {
-    const { result } = await withAnswers('{"host": "mail.example.com",}');
+  test('invalid JSON: exit 2, naming the file, the line and the column where it breaks', async () => {
+    const { result } = await withAnswers('{\n  "host": "mail.example.com",\n}');
     assert.equal(result.code, 2);
-    assert.match(result.stderr, /^✖ --answers: answers\.json is not valid JSON: .*position 28.*\n$/);
+    assert.equal(result.stderr, '✖ --answers: answers.json:3:1: expected double-quoted property name (not valid JSON)\n');
+    const cut = await withAnswers('{"host": "mail.example.com"');
+    assert.equal(cut.result.stderr, "✖ --answers: answers.json:1:28: expected ',' or '}' after property value (not valid JSON)\n");
   });
 
   test('JSON that is not one object', async () => {
@@ -108,9 +110,36 @@ describe('--answers FILE', { concurrency: true }, () => {
     assertRefused(result, '✖ answers.json: the answers file must hold one JSON object, such as {"host": "mail.example.com"}\n');
   });
 
-  test('a file that does not exist', async () => {
+  test('a file that does not exist: in words, with the path (no ENOENT text)', async () => {
     const cwd = await tempFolder();
     const result = await run([...UNATTENDED, '--answers', 'nope.json'], { cwd });
     assertRefused(result, '✖ --answers: cannot read nope.json: it does not exist\n');
+  });
+});
+
+describe('--password on the command line', () => {
+  for (const words of [['--password', 'Hunter2-secret'], ['--password=Hunter2-secret']]) {
+    test(`${words.join(' ')}: refused with why and the ways that are taken; the value is never shown`, async () => {
+      const cwd = await tempFolder();
+      const result = await run([...UNATTENDED, ...words, '--host', 'mail.example.com', '--time-zone', 'UTC'], { cwd });
+      assert.equal(result.code, 2);
+      assert.equal(
+        result.stderr,
+        '✖ --password: a password on the command line shows in the process list and the shell history, so there is no --password option: ' +
+          'give it with --password-file, --password-stdin or TEAMING_MAIL_PASSWORD\n',
+      );
+      assert.ok(!`${result.stdout}${result.stderr}`.includes('Hunter2'));
+      assert.deepEqual(await listing(cwd), []);
+    });
+  }
+});
+
+describe('--time-zone by another name', () => {
+  test('CET: said to be Europe/Brussels, which is written, never silently', async () => {
+    const cwd = await tempFolder();
+    const result = await run([...UNATTENDED, '--dry-run', '--host', 'mail.example.com', '--time-zone', 'CET'], { cwd });
+    assert.equal(result.code, 0, result.stderr);
+    assert.ok(result.stdout.startsWith('--time-zone CET is another name for Europe/Brussels; Europe/Brussels is written.\n'), result.stdout);
+    assert.match(result.stdout, /^notify\.timezone=Europe\/Brussels$/m);
   });
 });

@@ -74,3 +74,30 @@ test('show and demo', () => {
   assert.deepEqual(parseInvocation('show', { file: 'installer.xml', json: true }), { command: 'show', json: true, problems: [], file: 'installer.xml' });
   assert.deepEqual(parseInvocation('demo', {}), { command: 'demo', json: false, problems: [] });
 });
+
+test('--password VALUE or --password=VALUE: refused with why and the three ways that are taken, the value never repeated', () => {
+  const invocation = parseInvocation('wizard', { password: 'Hunter2-secret', probe: true });
+  assert.deepEqual(invocation.problems, [
+    '--password: a password on the command line shows in the process list and the shell history, so there is no --password option: give it with --password-file, --password-stdin or TEAMING_MAIL_PASSWORD',
+  ]);
+  assert.ok(!JSON.stringify(invocation).includes('Hunter2-secret'));
+});
+
+test('--accept-certificate: 32 bytes of hex, colons optional, any case, "sha256:" allowed; anything else refused in words', () => {
+  const hex = '394e'.repeat(16);
+  const expected = '39:4E:'.repeat(16).slice(0, -1);
+  for (const given of [hex, hex.toUpperCase(), expected, `sha256:${hex}`, ` ${expected.toLowerCase()} `]) {
+    const invocation = parseInvocation('check', { acceptCertificate: given, probeTimeout: 10 });
+    assert.deepEqual(invocation.problems, [], given);
+    assert.equal(invocation.command === 'check' && invocation.probe.acceptCertificate, expected, given);
+  }
+  for (const given of ['abc', hex.slice(2), `${hex}00`, `${hex.slice(2)}zz`]) {
+    assert.deepEqual(
+      parseInvocation('check', { acceptCertificate: given, probeTimeout: 10 }).problems,
+      [
+        '--accept-certificate: a SHA-256 fingerprint is 32 bytes in hex, e.g. 39:4E:…:A1 (64 hex digits; the colons are optional), as the failed check shows it',
+      ],
+      given,
+    );
+  }
+});

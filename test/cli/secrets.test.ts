@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { inBatches, runCli, startCli, type CliOptions, type CliResult } from '../helpers/cli.ts';
 import { assertChangesMatchDiff } from '../helpers/file-diff.ts';
-import { spawnCli, type PtyRun } from '../helpers/pty.ts';
+import { choose, spawnCli, type PtyRun } from '../helpers/pty.ts';
 import { closedPort, silentServer, startSmtpServer, TEST_USER, type RawServer, type TestSmtpServer } from '../helpers/smtp-servers.ts';
 
 const USER = TEST_USER;
@@ -331,6 +331,7 @@ describe('secrets: the wizard in a terminal', () => {
 
     const before = await readFile(join(folder, SETTINGS), 'latin1');
     const again = wizard(folder, '--reconfigure', '--no-allow-all-users');
+    await choose(again, 'What would you like to do?', 'Go through all questions', 'down', 2);
     await again.waitFor('Leave blank to keep the current password.');
     await again.waitFor('? Password');
     again.press('enter');

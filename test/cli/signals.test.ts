@@ -77,8 +77,8 @@ describe('signals', () => {
       const file = await existing();
       const run = spawnCli(['--reconfigure', '--no-probe'], { cwd: folder });
       runs.push(run);
-      await run.waitFor('? Where does the mail go?');
-      await run.waitFor('❯ Our own mail server');
+      await run.waitFor('? What would you like to do?');
+      await run.waitFor('❯ Keep everything and check');
       process.kill(run.pid, signal);
       await run.waitFor('Cancelled — nothing was written.');
       assert.equal(await run.exit(), code);

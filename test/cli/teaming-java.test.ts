@@ -158,6 +158,7 @@ describe('the keytool command, for the JDK installer.xml names', () => {
     assert.deepEqual(JSON.parse(result.stdout).teamingJava.trust, {
       reason: 'the check trusted it through a private CA (--ca-file)',
       certificateFile: pem,
+      caFile: join(cwd, 'installer-mail-ca.pem'),
       certificateSaved: true,
       trustStore: cacerts,
       keytoolCommand: `${jdk}/bin/keytool -importcert -noprompt -alias teaming-mail-localhost -file ${pem} -keystore ${cacerts} -storepass changeit`,
@@ -169,5 +170,7 @@ describe('the keytool command, for the JDK installer.xml names', () => {
       result.stderr,
     );
     assert.match(await readFile(pem, 'utf8'), /^-----BEGIN CERTIFICATE-----\n[A-Za-z0-9+/=\n]+-----END CERTIFICATE-----\n$/);
+    // The CA of --ca-file is kept beside the file: a later check trusts it without the flag.
+    assert.equal(await readFile(join(cwd, 'installer-mail-ca.pem'), 'utf8'), smtp.caPem);
   });
 });

@@ -82,7 +82,7 @@ describe('demo in a real terminal', () => {
     );
     // Self-signed: the check trusted it because the demo said so; Teaming's Java must be told too.
     await run.waitFor(
-      "! Teaming's Java must trust the mail server's certificate (CN=localhost) as well: the check trusted it through a private CA (--ca-file), " +
+      "! Teaming's Java must trust the mail server's certificate (CN=localhost) as well: the demo server made it (self-signed) and told the check to trust it, " +
         `but Teaming's JavaMail uses only its JVM's trust store and would fail with "PKIX path building failed". The wizard saves the certificate as ${pem}.\n`,
     );
     await choose(run, `Write ${file}?`, 'Write it');
@@ -125,6 +125,15 @@ describe('demo in a real terminal', () => {
     const { run, file } = await startDemo();
     await run.waitFor('? Outbound e-mail protocol\n❯ SMTP');
     run.press('ctrl-c');
+    await run.waitFor('Cancelled — nothing was written.');
+    assert.equal(await run.exit(), 130);
+    assert.equal(await exists(dirname(file)), false, `${dirname(file)} was left behind`);
+  });
+
+  test('SIGINT from outside (not a key at a question): exit 130, and the temporary folder is gone too', async () => {
+    const { run, file } = await startDemo();
+    await run.waitFor('? Outbound e-mail protocol\n❯ SMTP');
+    process.kill(run.pid, 'SIGINT');
     await run.waitFor('Cancelled — nothing was written.');
     assert.equal(await run.exit(), 130);
     assert.equal(await exists(dirname(file)), false, `${dirname(file)} was left behind`);

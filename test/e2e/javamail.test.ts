@@ -356,6 +356,7 @@ describe("what Teaming's Java needs, and the keytool command that gives it", () 
       trust: {
         reason: 'the check trusted it through a private CA (--ca-file)',
         certificateFile: pem,
+        caFile: join(folder, 'localhost', 'installer-mail-ca.pem'),
         certificateSaved: true,
         trustStore: "the running JVM's cacerts (keytool -cacerts)",
         keytoolCommand: `keytool -importcert -noprompt -alias teaming-mail-localhost -file ${pem} -cacerts -storepass changeit`,

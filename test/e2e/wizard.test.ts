@@ -253,6 +253,7 @@ describe('the wizard in a real terminal', () => {
   test('--reconfigure that changes only the port keeps every other line, comment and CRLF', async () => {
     const path = await existingFile('installer.properties', CRLF);
     const run = start('--reconfigure');
+    await choose(run, 'What would you like to do?', 'Go through all questions', 'down', 2);
     await acceptStoredAnswers(run, '2525');
     await run.waitFor('Changes to installer.properties\n  Port  25 → 2525\n\n');
     await choose(run, 'Write installer.properties?', 'Write it');
@@ -375,8 +376,11 @@ describe('the wizard in a real terminal', () => {
     const path = await existingFile('installer.properties', LF);
     const before = await stat(path);
     const run = start('--reconfigure');
-    await acceptStoredAnswers(run);
+    // The current values first, then one key: nothing is asked again.
+    await run.waitFor('The current settings in installer.properties\n  Protocol                    SMTP\n  Mail host                   smtp.corp.example\n');
+    await choose(run, 'What would you like to do?', 'Keep everything and check');
     await run.waitFor('Changes to installer.properties\n  (no changes)\n');
+    assert.ok(!run.text().includes('? Mail host'), run.text());
     await choose(run, 'Nothing changed. What now?', 'Done (leave the file as it is)');
     await run.waitFor('✔ Nothing changed; installer.properties was not written.');
     assert.equal(await run.exit(), 0);
@@ -392,6 +396,7 @@ describe('reconfigure and early checks in a real terminal', () => {
     const fixture = await readFile(new URL('../fixtures/installer.xml', import.meta.url), 'latin1');
     const path = await existingFile('installer.xml', fixture);
     const run = start('--reconfigure', '-f', 'installer.xml');
+    await choose(run, 'What would you like to do?', 'Go through all questions', 'down', 2);
     await choose(run, 'Where does the mail go?', 'Our own mail server');
     await choose(run, 'Outbound e-mail protocol', 'SMTPS', 'down');
     await answer(run, 'Mail host', '', { shown: 'smtps.example.com' });
@@ -447,6 +452,19 @@ describe('reconfigure and early checks in a real terminal', () => {
     await run.waitFor('✔ Wrote conf/installer.properties (mode 0600, owner root:root).');
     assert.equal(await run.exit(), 0);
     assert.match(await readFile(join(folder, 'conf', 'installer.properties'), 'latin1'), /^mail\.smtp\.host=mail\.example\.com$/m);
+  });
+
+  test('a folder created by "Create it?", then Cancel: the folders made go again, as they are still empty', async () => {
+    const run = start(
+      ...['-f', 'conf/site/installer.properties', '--protocol', 'smtp', '--host', 'mail.example.com', '--port', '25', '--no-starttls'],
+      ...['--time-zone', 'UTC', '--no-auth', '--allow-all-users'],
+    );
+    await confirm(run, 'The folder conf/site does not exist. Create it?', 'Yes');
+    await run.waitFor('✔ Created the folder conf/site.');
+    await choose(run, 'Write conf/site/installer.properties?', 'Cancel', 'down', 2);
+    await run.waitFor('Cancelled — nothing was written.');
+    assert.equal(await run.exit(), 130);
+    assert.deepEqual(await strayFiles(), []);
   });
 
   test('a host typed with its port is refused with the fix; dropping the port is accepted', async () => {

@@ -431,3 +431,16 @@ export async function miniSmtpServer(options: MiniSmtpOptions = {}): Promise<Min
   });
   return { ...server, commands, messages };
 }
+
+/**
+ * Greets after `delayMs` (as a server that delays clients on purpose, Postfix's postscreen), then
+ * takes an envelope without authentication: EHLO, MAIL, RCPT answered 250, QUIT 221.
+ */
+export const slowGreetingServer = (delayMs: number) =>
+  startRawServer((socket) => {
+    const timer = setTimeout(() => socket.write('220 slow.test.invalid ESMTP\r\n'), delayMs);
+    socket.on('close', () => clearTimeout(timer));
+    speakLines(socket, (line) =>
+      /^QUIT/i.test(line) ? '221 2.0.0 Bye' : /^EHLO/i.test(line) ? '250 slow.test.invalid' : /^(MAIL|RCPT)/i.test(line) ? '250 2.0.0 OK' : '502 5.5.1 no',
+    );
+  });

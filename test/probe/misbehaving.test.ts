@@ -171,15 +171,15 @@ describe('probe: misbehaving servers', () => {
     }
   });
 
-  test('AUTH offered only after STARTTLS (no AUTH in the plain EHLO): turn STARTTLS on', async () => {
+  test('no AUTH in the plain EHLO, STARTTLS offered: not claimed to come after STARTTLS (unseen); turn STARTTLS on if it does', async () => {
     const { report } = await probeRaw(
       () => scriptedServer((line) => (line.startsWith('EHLO') ? ['250-tls-only.test.invalid', '250-STARTTLS', '250 SIZE 1000'] : '502 no')),
       { starttls: false },
     );
     assert.equal(report.failure?.stage, 'auth');
     assert.equal(report.failure?.kind, 'auth-needs-tls');
-    assert.equal(report.failure?.message, 'the server offers authentication only after STARTTLS');
-    assert.equal(report.failure?.advice, 'turn STARTTLS on');
+    assert.equal(report.failure?.message, `the server offers no authentication without TLS on port ${report.port}, and offers STARTTLS`);
+    assert.equal(report.failure?.advice, 'turn STARTTLS on if the server offers authentication after it');
     assert.deepEqual(report.failure?.suggestion, { starttls: true });
   });
 

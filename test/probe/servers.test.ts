@@ -223,7 +223,7 @@ describe('probe: real SMTP servers', () => {
     assert.equal(untrusted.failure?.certificateSha256, starttls.certificateSha256);
     assert.equal(
       untrusted.failure?.advice,
-      `trust the CA that signed it with --ca-file (its PEM file), or accept this certificate explicitly by its SHA-256 fingerprint ${starttls.certificateSha256}`,
+      `trust the CA that signed it with --ca-file (its PEM file), or accept this one certificate with --accept-certificate ${starttls.certificateSha256} (its SHA-256 fingerprint)`,
     );
     assert.equal(untrusted.certificate?.trusted, false);
     const before = starttls.logins.length;
@@ -277,7 +277,7 @@ describe('probe: real SMTP servers', () => {
     );
     assert.equal(
       report.failure?.advice,
-      `enter the host name the certificate names, or accept this certificate explicitly by its SHA-256 fingerprint ${starttls.certificateSha256}`,
+      `enter the host name the certificate names, or accept this one certificate with --accept-certificate ${starttls.certificateSha256} (its SHA-256 fingerprint)`,
     );
     assert.equal(report.failure?.question, 'host');
   });

@@ -180,13 +180,15 @@ describe('owner and mode: kept, never widened, never silently narrowed', () => {
 
 describe('the saved certificate', () => {
   const PEM = '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n';
+  const NEED = { reason: 'a test', pem: PEM, subject: 'CN=test' };
 
   it('written 0644 under umask 000; a planted symbolic link, hard link or FIFO is refused with a warning, its target untouched', async () => {
     const dir = await folder();
     const file = join(dir, 'installer-mail-server.pem');
+    const SETTINGS = join(dir, 'installer.properties');
     const previous = process.umask(0);
     try {
-      assert.equal(await diskFileAccess.saveCertificate(file, PEM), undefined);
+      assert.equal(await diskFileAccess.saveCertificate(SETTINGS, file, NEED), undefined);
     } finally {
       process.umask(previous);
     }
@@ -198,18 +200,18 @@ describe('the saved certificate', () => {
     const warning = (reason: string) =>
       `the server's certificate could not be saved as ${file} (it ${reason}); it is in the check's report (--json: probe.certificate.pem)`;
     await symlink(secret, file);
-    assert.equal(await diskFileAccess.saveCertificate(file, PEM), warning('is a symbolic link; the program does not write through a link'));
+    assert.equal(await diskFileAccess.saveCertificate(SETTINGS, file, NEED), warning('is a symbolic link; the program does not write through a link'));
     await rm(file);
     await link(secret, file);
     assert.equal(
-      await diskFileAccess.saveCertificate(file, PEM),
+      await diskFileAccess.saveCertificate(SETTINGS, file, NEED),
       warning('is a hard link (the same file has 2 names); the program does not write through a link'),
     );
     await rm(file);
     assert.equal(await readFile(secret, 'utf8'), 'root:secret-hash\n');
     assert.equal(await modeOf(secret), 0o600);
     execFileSync('mkfifo', [file]);
-    assert.equal(await diskFileAccess.saveCertificate(file, PEM), warning('is a named pipe (FIFO), not a regular file'));
+    assert.equal(await diskFileAccess.saveCertificate(SETTINGS, file, NEED), warning('is a named pipe (FIFO), not a regular file'));
     assert.ok((await lstat(file)).isFIFO());
   });
 });

@@ -8,7 +8,7 @@ import { fileChanges } from '../../src/wizard/file-changes.ts';
 import { propertiesFormat } from '../../src/settings/settings-format.ts';
 import type { MailSettings } from '../../src/settings/settings.ts';
 import { diskFileAccess } from '../../src/wizard/file-access.ts';
-import { cacertsOf, keytoolCommand, trustNeedOf } from '../../src/wizard/teaming-java.ts';
+import { cacertsOf, distrustWarning, keytoolCommand, trustNeedOf } from '../../src/wizard/teaming-java.ts';
 import { tempFolder } from '../helpers/files.ts';
 import { PLAIN_SMTP } from '../helpers/fixtures.ts';
 
@@ -16,20 +16,48 @@ const PEM = '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n';
 const report = (verification: string, pem: string | undefined = PEM) => ({ certificate: { verification, subject: 'CN=mail.example.com', pem } });
 
 describe('trustNeedOf: a trust step only where the check trusted more than the public CAs', () => {
-  test('by the public CAs alone: none; no certificate (no TLS): none', () => {
-    assert.equal(trustNeedOf(report('trusted'), false), undefined);
-    assert.equal(trustNeedOf({ stages: [] }, true), undefined);
-    assert.equal(trustNeedOf(undefined, true), undefined);
+  test('by the public CAs alone: none; no certificate (no TLS): none; no trust given: none', () => {
+    assert.equal(trustNeedOf(report('trusted'), undefined), undefined);
+    assert.equal(trustNeedOf({ stages: [] }, { ca: PEM, origin: 'flag' }), undefined);
+    assert.equal(trustNeedOf(undefined, { ca: PEM, origin: 'flag' }), undefined);
+    assert.equal(trustNeedOf(report('accepted by fingerprint'), { acceptCertificateSha256: 'AB', origin: 'flag' })?.ca, undefined);
   });
 
-  test('through --ca-file, by fingerprint, or accepted although untrusted: the reason and the certificate', () => {
-    assert.deepEqual(trustNeedOf(report('trusted'), true), {
+  test('through a CA or by fingerprint: the reason by where the trust came from, and the certificate (and the CA to keep)', () => {
+    assert.deepEqual(trustNeedOf(report('trusted'), { ca: 'CA', origin: 'flag' }), {
       reason: 'the check trusted it through a private CA (--ca-file)',
       pem: PEM,
       subject: 'CN=mail.example.com',
+      ca: 'CA',
     });
-    assert.equal(trustNeedOf(report('accepted by fingerprint'), false)?.reason, 'the check accepted it by its fingerprint (--accept-certificate)');
-    assert.equal(trustNeedOf(report('self-signed certificate'), false)?.reason, 'the check accepted it although it is not trusted (self-signed certificate)');
+    assert.equal(
+      trustNeedOf(report('trusted'), { ca: 'CA', origin: 'wizard', file: '/etc/ca.pem' })?.reason,
+      'the check trusted it through the CA in /etc/ca.pem',
+    );
+    assert.equal(
+      trustNeedOf(report('trusted'), { ca: 'CA', origin: 'saved', file: '/x/installer-mail-ca.pem' })?.reason,
+      'the check trusted it through the CA saved in /x/installer-mail-ca.pem',
+    );
+    assert.equal(trustNeedOf(report('trusted'), { ca: 'CA', origin: 'demo' })?.reason, 'the demo server made it (self-signed) and told the check to trust it');
+    const byFingerprint = { acceptCertificateSha256: 'AB', origin: 'flag' } as const;
+    assert.equal(trustNeedOf(report('accepted by fingerprint'), byFingerprint)?.reason, 'the check accepted it by its fingerprint (--accept-certificate)');
+    assert.equal(
+      trustNeedOf(report('accepted by fingerprint'), { ...byFingerprint, origin: 'wizard' })?.reason,
+      'you trusted it by its fingerprint in the wizard',
+    );
+    assert.equal(
+      trustNeedOf(report('accepted by fingerprint'), { ...byFingerprint, origin: 'saved', file: '/x/installer-mail-server.pem' })?.reason,
+      'the check accepted it as saved in /x/installer-mail-server.pem',
+    );
+  });
+
+  test('not trusted ("Save anyway"): no trust step, a warning that never says the check accepted it', () => {
+    assert.equal(trustNeedOf(report('self-signed certificate'), undefined), undefined);
+    assert.equal(
+      distrustWarning({ certificate: { verification: 'self-signed certificate', subject: 'CN=localhost', trusted: false } }),
+      'The check did not trust the mail server\'s certificate (self-signed certificate; CN=localhost): Teaming\'s JavaMail will refuse it as well ("PKIX path building failed") until its JVM trusts it; run the wizard again and choose "Trust this certificate" or "Use a CA certificate file…"',
+    );
+    assert.equal(distrustWarning(report('trusted')), undefined);
   });
 });
 

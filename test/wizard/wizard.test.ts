@@ -130,6 +130,7 @@ test('--reconfigure offers the stored values, keeps the stored password on a bla
   const file = join(dir, 'installer.properties');
   await writeFile(file, EXISTING);
   const { prompt, asked } = scriptedPrompter([
+    ['What would you like to do?', 'all'],
     ['Where does the mail go?', 'own'],
     ['Outbound e-mail protocol', 'smtp'],
     ['Mail host', ''],
@@ -149,7 +150,7 @@ test('--reconfigure offers the stored values, keeps the stored password on a bla
 
   assert.deepEqual(
     asked.map((question) => question.default),
-    ['own', 'smtp', 'old.example.com', '25', true, 'America/Chicago', true, 'teaming', undefined, undefined, true, undefined],
+    [undefined, 'own', 'smtp', 'old.example.com', '25', true, 'America/Chicago', true, 'teaming', undefined, undefined, true, undefined],
   );
   assert.equal(
     await readFile(file, 'latin1'),
@@ -186,7 +187,7 @@ test('--reconfigure with no change writes nothing', async () => {
   const dir = await folder();
   const file = join(dir, 'installer.properties');
   await writeFile(file, EXISTING);
-  const { prompt } = scriptedPrompter([...KEEP_EVERY_ANSWER, ['Nothing changed. What now?', 'write']]);
+  const { prompt } = scriptedPrompter([['What would you like to do?', 'all'], ...KEEP_EVERY_ANSWER, ['Nothing changed. What now?', 'write']]);
   const { out, text } = capturedOutput();
   const result = await runWizard(options(file, { reconfigure: true }), caps(prompt, { out }));
   assert.equal(result.result, 'unchanged');
@@ -202,6 +203,7 @@ test('--reconfigure of a file without read timeouts adds them, and the change li
   const older = EXISTING.replace('mail.smtp.timeout=60000\n', '').replace('mail.smtp.writetimeout=60000\n', '');
   await writeFile(file, older);
   const { prompt } = scriptedPrompter([
+    ['What would you like to do?', 'all'],
     ...KEEP_EVERY_ANSWER,
     ['Write', 'write'],
     // The stored settings send the password without TLS: written again only with consent.
@@ -222,6 +224,7 @@ test('switching the protocol moves the port default to the new protocol', async 
   const file = join(dir, 'installer.properties');
   await writeFile(file, EXISTING);
   const { prompt, asked } = scriptedPrompter([
+    ['What would you like to do?', 'all'],
     ['Where does the mail go?', 'own'],
     ['Outbound e-mail protocol', 'smtps'],
     ['Mail host', ''],
@@ -410,7 +413,7 @@ test("changing the port on a second visit asks about STARTTLS again, with the ne
 });
 
 /** Refuses to send the password without TLS (as the probe does) unless the run allows it. */
-function plaintextRefusingProbe(): { probe: ProbeCapability; seen: { settings: MailSettings; allowed: boolean }[] } {
+function plaintextRefusingProbe(suggestion?: Partial<MailSettings>): { probe: ProbeCapability; seen: { settings: MailSettings; allowed: boolean }[] } {
   const seen: { settings: MailSettings; allowed: boolean }[] = [];
   const probe: ProbeCapability = async (settings, _out, run) => {
     seen.push({ settings, allowed: run.allowPlaintextAuth });
@@ -419,7 +422,13 @@ function plaintextRefusingProbe(): { probe: ProbeCapability; seen: { settings: M
     return {
       ok: false,
       report: { ok: false },
-      failure: { kind: 'auth-plaintext', question: 'starttls', message: 'the password would cross the network unencrypted', advice: 'turn STARTTLS on' },
+      failure: {
+        kind: 'auth-plaintext',
+        question: 'starttls',
+        message: 'the password would cross the network unencrypted',
+        advice: 'turn STARTTLS on',
+        suggestion,
+      },
     };
   };
   return { probe, seen };
@@ -427,29 +436,36 @@ function plaintextRefusingProbe(): { probe: ProbeCapability; seen: { settings: M
 
 const WITHOUT_STARTTLS = NEW_CONFIGURATION.slice(0, -1).map(([message, answer]): [string, unknown] => [message, message === 'Use STARTTLS?' ? false : answer]);
 
-test('the password would cross unencrypted: STARTTLS (default), SMTPS, unencrypted anyway, or cancel', async () => {
+test('the password would cross unencrypted: the working settings the check saw (default), another port, unencrypted anyway, or cancel', async () => {
   const dir = await folder();
   const file = join(dir, 'installer.properties');
-  const smtps = plaintextRefusingProbe();
+  const tested = plaintextRefusingProbe({ protocol: 'smtps', port: 465, starttls: false });
   const { prompt, asked } = scriptedPrompter([
     ...WITHOUT_STARTTLS,
-    ['The password would cross the network unencrypted. What now?', 'smtps'],
+    ['The password would cross the network unencrypted. What now?', 'suggestion'],
     ['Write', 'write'],
   ]);
-  await runWizard(options(file), caps(prompt, { probe: smtps.probe }));
+  await runWizard(options(file), caps(prompt, { probe: tested.probe }));
   const menu = asked.find((question) => question.message.startsWith('The password would cross'));
   assert.deepEqual(menu?.choices, [
-    'Turn STARTTLS on',
-    'Choose SMTPS (TLS from the first byte, port 465)',
+    'Use the working settings (protocol SMTPS, port 465)',
+    'Change the port',
     'Send the password unencrypted anyway (only on a network path you trust)',
     'Cancel',
   ]);
-  assert.equal(menu?.default, 'starttls');
+  assert.equal(menu?.default, 'suggestion');
   assert.deepEqual(
-    smtps.seen.map(({ settings, allowed }) => `${settings.protocol}:${settings.port}:${settings.starttls}:${allowed}`),
+    tested.seen.map(({ settings, allowed }) => `${settings.protocol}:${settings.port}:${settings.starttls}:${allowed}`),
     ['smtp:587:false:false', 'smtps:465:false:false'],
   );
   assert.match(await readFile(file, 'latin1'), /^mail\.transport\.protocol=smtps$/m);
+
+  // Nothing the check saw work: no STARTTLS or SMTPS offered, and the default is another port.
+  const untested = scriptedPrompter([...WITHOUT_STARTTLS, ['The password would cross the network unencrypted. What now?', 'cancel']]);
+  await assert.rejects(runWizard(options(join(dir, 'none.properties')), caps(untested.prompt, { probe: plaintextRefusingProbe().probe })), CancelledError);
+  const bare = untested.asked.find((question) => question.message.startsWith('The password would cross'));
+  assert.deepEqual(bare?.choices, ['Change the port', 'Send the password unencrypted anyway (only on a network path you trust)', 'Cancel']);
+  assert.equal(bare?.default, 'port');
 
   const anyway = plaintextRefusingProbe();
   const { out, text } = capturedOutput();

@@ -98,10 +98,13 @@ export function authMechanism(settings: MailSettings, capabilities: ServerCapabi
 
 function noAuth(settings: MailSettings, plain: ServerCapabilities): StageFailure {
   if (settings.protocol === 'smtp' && !settings.starttls && plain.starttls) {
-    return fail('auth', 'auth-needs-tls', 'the server offers authentication only after STARTTLS', 'turn STARTTLS on', {
-      suggestion: { starttls: true },
-      question: 'starttls',
-    });
+    return fail(
+      'auth',
+      'auth-needs-tls',
+      `the server offers no authentication without TLS on port ${settings.port}, and offers STARTTLS`,
+      'turn STARTTLS on if the server offers authentication after it',
+      { suggestion: { starttls: true }, question: 'starttls' },
+    );
   }
   if (settings.protocol === 'smtp' && settings.starttls && plain.auth.length > 0) {
     return fail(

@@ -1,13 +1,16 @@
 /**
  * The greeting stage: the server's 220, read on the probe's channel (see smtp-channel.ts for why
- * not through nodemailer). On a plain connection the first bytes are awaited on the raw socket:
- * none in half the budget, and the port is tried with a TLS handshake (an SMTPS port stays silent
- * to plain SMTP), to tell an SMTPS port from a dead one.
+ * not through nodemailer). On a plain connection the first bytes are awaited on the raw socket as
+ * JavaMail awaits them: up to the check's deadline (a server may delay its greeting on purpose,
+ * Postfix's postscreen for one). An SMTPS port stays silent to plain SMTP as well: when no byte
+ * came in the first second, a second connection in parallel tries a TLS handshake on the port, so
+ * an SMTPS port is told at once from a slow greeting, which is still waited for.
  */
-import type net from 'node:net';
-import { BoundedSocket, ChannelError } from '../bounded-socket.ts';
+import net from 'node:net';
+import type tls from 'node:tls';
+import { BoundedSocket, ChannelError, ignore } from '../bounded-socket.ts';
 import { DeadlineError } from '../deadline.ts';
-import { fail, seconds, type StageFailure } from '../failures.ts';
+import { fail, duration } from '../failures.ts';
 import { replyClass, replyFailure, temporaryFailure } from '../replies.ts';
 import { SmtpChannel } from '../smtp-channel.ts';
 import { handshakeDone, startHandshake } from '../tls-handshake.ts';
@@ -40,9 +43,15 @@ export async function greetingStage(session: ProbeSession): Promise<StageResult<
   });
 }
 
-/** Waits, on the raw socket, for the server's first bytes (left there to be read); a silent port is tried with TLS. */
+/** How long a plain connection waits for its first byte before a second connection tries TLS on the port. */
+const TLS_TRY_AFTER_MS = 1000;
+
+/**
+ * Waits, on the raw socket, for the server's first bytes (left there to be read), up to the
+ * deadline; a port that answers TLS on a second connection meanwhile expects SMTPS.
+ */
 async function firstBytes(session: ProbeSession, socket: net.Socket): Promise<void> {
-  const { deadline } = session;
+  const { deadline, settings } = session;
   const start = performance.now();
   let onReadable: (() => void) | undefined;
   let onEnd: (() => void) | undefined;
@@ -53,53 +62,65 @@ async function firstBytes(session: ProbeSession, socket: net.Socket): Promise<vo
     onError = (error) => resolve(error.code === 'ECONNRESET' ? 'reset' : 'closed');
     socket.once('readable', onReadable).once('end', onEnd).once('error', onError);
   });
-  let result: 'data' | 'closed' | 'reset';
+  const tlsTry = tryTlsLater(session);
+  let result: 'data' | 'closed' | 'reset' | 'tls';
   try {
-    result = await deadline.race(outcome, Date.now() + deadline.remaining() / 2);
+    result = await deadline.race(Promise.race([outcome, tlsTry.answered]));
   } catch (error) {
     if (!(error instanceof DeadlineError)) throw error;
-    throw await silentGreeting(session, socket, start);
+    throw fail(
+      'greeting',
+      'timeout',
+      `connected, but no greeting in ${duration(performance.now() - start)}`,
+      `the server accepted the connection but never said anything; it may be overloaded, or a firewall or proxy holds port ${settings.port}; try again, or try port 587 or 465`,
+      { question: 'port' },
+    );
   } finally {
     socket.off('readable', onReadable!).off('end', onEnd!).off('error', onError!);
+    tlsTry.stop();
+  }
+  if (result === 'tls') {
+    throw fail(
+      'greeting',
+      'expects-tls',
+      `no greeting in ${duration(performance.now() - start)}, but port ${settings.port} answers a TLS handshake`,
+      'this port expects SMTPS (TLS from the first byte): choose SMTPS',
+      {
+        suggestion: { protocol: 'smtps', starttls: false },
+        question: 'protocol',
+      },
+    );
   }
   if (result !== 'data') throw new ChannelError(result, `the server ${result} the connection`, '', 0);
 }
 
-/** No greeting on a plain connection: an implicit-TLS port answers a TLS handshake; a dead one does not. */
-async function silentGreeting(session: ProbeSession, socket: net.Socket, start: number): Promise<StageFailure> {
-  const { deadline, settings } = session;
-  const waitedMs = performance.now() - start;
-  const secure = startHandshake(socket, session.host, session.options.ca);
-  try {
-    await deadline.race(handshakeDone(secure));
-  } catch (error) {
-    if (error instanceof DeadlineError) {
-      return fail(
-        'greeting',
-        'timeout',
-        `connected, but no greeting in ${seconds(performance.now() - start)}`,
-        `the server accepted the connection but never said anything; it may be overloaded, or a firewall or proxy holds port ${settings.port}; try again, or try port 587 or 465`,
-        { question: 'port' },
+/**
+ * After TLS_TRY_AFTER_MS, a TLS handshake on a second connection to the same address and port:
+ * `answered` resolves when it succeeds, and never when it fails (the greeting is still awaited).
+ */
+function tryTlsLater(session: ProbeSession): { answered: Promise<'tls'>; stop(): void } {
+  let stopped = false;
+  let second: net.Socket | undefined;
+  let secure: tls.TLSSocket | undefined;
+  let timer: NodeJS.Timeout | undefined;
+  const answered = new Promise<'tls'>((resolve) => {
+    timer = setTimeout(() => {
+      if (stopped || !session.address) return;
+      second = net.connect({ host: session.address, port: session.settings.port }).on('error', ignore);
+      secure = startHandshake(second, session.host, session.options.ca);
+      handshakeDone(secure).then(
+        () => resolve('tls'),
+        () => {},
       );
-    }
-    return fail(
-      'greeting',
-      'too-slow',
-      `no greeting in ${seconds(waitedMs)}; the server then rejected TLS too`,
-      'the server greets too slowly (it may be overloaded or delay clients on purpose); try again, or try port 587',
-      { question: 'port' },
-    );
-  } finally {
-    secure.destroy();
-  }
-  return fail(
-    'greeting',
-    'expects-tls',
-    `no greeting in ${seconds(waitedMs)}, but port ${settings.port} answers a TLS handshake`,
-    'this port expects SMTPS (TLS from the first byte): choose SMTPS',
-    {
-      suggestion: { protocol: 'smtps', starttls: false },
-      question: 'protocol',
+    }, TLS_TRY_AFTER_MS);
+  });
+  return {
+    answered,
+    stop() {
+      stopped = true;
+      clearTimeout(timer);
+      secure?.destroy();
+      second?.destroy();
     },
-  );
+  };
 }

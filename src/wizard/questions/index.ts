@@ -44,3 +44,8 @@ export const QUESTIONS: readonly Question[] = Object.values(QUESTION);
 export function labelOf(id: QuestionId): string {
   return QUESTION[id].label;
 }
+
+/** The label inside a sentence: "the mail host", "the STARTTLS" (an acronym keeps its case). */
+export function labelInSentence(id: QuestionId): string {
+  return labelOf(id).replace(/^[A-Z](?=[a-z])/, (letter) => letter.toLowerCase());
+}

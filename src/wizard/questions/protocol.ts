@@ -1,12 +1,16 @@
 /** Which protocol Teaming's JavaMail speaks to the mail server: SMTP (STARTTLS possible) or SMTPS. */
-import { protocolSchema } from '../../settings/schemas.ts';
+import { protocolAnswerSchema } from '../../settings/schemas.ts';
 import { DEFAULTS } from '../../settings/settings.ts';
 import { defineQuestion } from './question.ts';
 
 export const protocolQuestion = defineQuestion({
   id: 'protocol',
   label: 'Protocol',
-  given: { flags: [{ flag: '--protocol <protocol>', help: `smtp or smtps (default: ${DEFAULTS.protocol})` }], answersKey: 'protocol', schema: protocolSchema },
+  given: {
+    flags: [{ flag: '--protocol <protocol>', help: `smtp or smtps (default: ${DEFAULTS.protocol})` }],
+    answersKey: 'protocol',
+    schema: protocolAnswerSchema,
+  },
   display: (protocol) => protocol.toUpperCase(),
   defaultValue: (_draft, stored) => stored.protocol ?? DEFAULTS.protocol,
   // The usual port differs by protocol; STARTTLS depends on the port in turn.

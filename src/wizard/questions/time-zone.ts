@@ -1,7 +1,7 @@
 /** The IANA zone that stamps notifications: searched by name, or browsed region by region. */
 import type { Choice, Prompter } from '../prompter.ts';
 import { timeZoneSchema } from '../../settings/schemas.ts';
-import { browseTimeZones, COMMON_ZONES, machineTimeZone, searchTimeZones } from '../../settings/time-zone-names.ts';
+import { browseTimeZones, COMMON_ZONES, machineTimeZone, searchTimeZoneAliases, searchTimeZones } from '../../settings/time-zone-names.ts';
 import { defineQuestion } from './question.ts';
 
 const BROWSE = '\u0000browse';
@@ -22,10 +22,16 @@ function startChoices(defaultValue: string | undefined): Choice<string>[] {
   return [...first, ...common, BROWSE_CHOICE];
 }
 
+/** An alias found by its name: shown with the zone it becomes ("CET → Europe/Brussels"), which is the answer. */
+function aliasChoice(alias: { name: string; zone: string }): Choice<string> {
+  return { value: alias.zone, name: `${alias.name} → ${zoneChoice(alias.zone).name}`, short: alias.zone };
+}
+
 export function timeZoneChoices(term: string | undefined, defaultValue: string | undefined): Choice<string>[] {
   if (!term?.trim()) return startChoices(defaultValue);
+  const aliases = searchTimeZoneAliases(term).map(aliasChoice);
   const matches = searchTimeZones(term).slice(0, SEARCH_LIMIT).map(zoneChoice);
-  return [...matches, BROWSE_CHOICE];
+  return [...aliases, ...matches, BROWSE_CHOICE];
 }
 
 /** Region → country or state → city, as the IANA names are grouped. */

@@ -6,17 +6,20 @@
 import { CancelledError, ProbeFailedError } from '../../errors.ts';
 import type { Output } from '../../output.ts';
 import type { FailureKind } from '../../probe/index.ts';
-import { DEFAULT_PORT, type MailSettings } from '../../settings/settings.ts';
-import { labelOf, type QuestionId, type StepContext } from '../questions/index.ts';
+import type { MailSettings } from '../../settings/settings.ts';
+import { labelInSentence, labelOf, type QuestionId, type StepContext } from '../questions/index.ts';
 import type { CommandLineWords } from '../command-line-words.ts';
+import type { CertificateTrust } from '../saved-trust.ts';
 import type { TrustNeed } from '../teaming-java.ts';
+import type { Choice } from '../prompter.ts';
+import { decideTrust, trustChoices, type SeenCertificate, type TrustChoice } from './certificate-trust.ts';
 
 /** What the probe step needs from a probe: a verdict, and on failure the question to revisit. */
 export interface ProbeVerdict {
   ok: boolean;
   /** A JSON-safe report (never the password). */
   report: unknown;
-  failure?: { kind?: FailureKind; question?: QuestionId; suggestion?: Partial<MailSettings>; message: string; advice: string };
+  failure?: { kind?: FailureKind; question?: QuestionId; suggestion?: Partial<MailSettings>; message: string; advice: string; certificate?: SeenCertificate };
   /** The check trusted the certificate for a reason Teaming's JVM does not share (--ca-file, a fingerprint…). */
   trust?: TrustNeed;
 }
@@ -25,6 +28,8 @@ export interface ProbeVerdict {
 export interface ProbeRunOptions {
   /** The password may cross a connection without TLS: --allow-plaintext-auth, or the choice after a refused check. */
   allowPlaintextAuth: boolean;
+  /** The certificate trust decided in the wizard ("Trust this certificate", "Use a CA certificate file…"). */
+  trust?: CertificateTrust;
 }
 
 export type ProbeCapability = (settings: MailSettings, out: Output, run: ProbeRunOptions) => Promise<ProbeVerdict>;
@@ -51,53 +56,64 @@ export interface ProbeLoop {
 }
 
 /**
- * The check refused to send the password without TLS: encrypt, or send it in clear on purpose
- * (never the default), or stop.
+ * The check refused to send the password without TLS: use settings the check has seen work (if
+ * any), change the port, or send it in clear on purpose (never the default), or stop.
  */
-async function plaintextAuthChoice(ctx: StepContext, run: ProbeRunOptions): Promise<void> {
-  const next = await ctx.prompt.select<'starttls' | 'smtps' | 'plaintext' | 'cancel'>({
+async function plaintextAuthChoice(ctx: StepContext, loop: ProbeLoop, suggestion: Partial<MailSettings> | undefined): Promise<void> {
+  const next = await ctx.prompt.select<'suggestion' | 'port' | 'plaintext' | 'cancel'>({
     message: 'The password would cross the network unencrypted. What now?',
     choices: [
-      { value: 'starttls', name: 'Turn STARTTLS on' },
-      { value: 'smtps', name: 'Choose SMTPS (TLS from the first byte, port 465)' },
+      ...(suggestion ? [{ value: 'suggestion' as const, name: `Use the working settings (${describeSuggestion(suggestion)})` }] : []),
+      { value: 'port', name: 'Change the port' },
       { value: 'plaintext', name: 'Send the password unencrypted anyway (only on a network path you trust)', short: 'Send it unencrypted' },
       { value: 'cancel', name: 'Cancel' },
     ],
-    default: 'starttls',
+    default: suggestion ? 'suggestion' : 'port',
   });
   if (next === 'cancel') throw new CancelledError();
-  if (next === 'starttls') Object.assign(ctx.draft, { starttls: true });
-  if (next === 'smtps') Object.assign(ctx.draft, { protocol: 'smtps', port: DEFAULT_PORT.smtps, starttls: false });
-  if (next === 'plaintext') run.allowPlaintextAuth = true;
+  if (next === 'suggestion' && suggestion) Object.assign(ctx.draft, suggestion);
+  if (next === 'port') await loop.reask('port');
+  if (next === 'plaintext') loop.run.allowPlaintextAuth = true;
 }
 
-/** A label inside a sentence: "Mail host" → "mail host"; an acronym stays ("EHLO name"). */
-function inSentence(label: string): string {
-  return /^[A-Z][a-z]/.test(label) ? label.toLowerCase() : label;
-}
-
-/** "protocol SMTPS, port 465", "STARTTLS on": the settings a failed check suggests, in the summary's words. */
-function describeSuggestion(suggestion: Partial<MailSettings>): string {
+/** "protocol SMTPS, port 465", "STARTTLS on": settings in the summary's words. */
+export function describeSuggestion(suggestion: Partial<MailSettings>): string {
   return Object.entries(suggestion)
     .filter(([key]) => !(key === 'starttls' && suggestion.protocol === 'smtps')) // SMTPS has no STARTTLS
     .map(([key, value]) => {
-      const label = key === 'starttls' ? 'STARTTLS' : labelOf(key as QuestionId).toLowerCase();
       const shown = typeof value === 'boolean' ? (value ? 'on' : 'off') : key === 'protocol' ? String(value).toUpperCase() : value;
-      return `${label} ${shown}`;
+      return `${labelInSentence(key as QuestionId)} ${shown}`;
     })
     .join(', ');
 }
 
+/** "Change the port", "Change STARTTLS": the question by the name it is asked by. */
+function changeChoice(question: QuestionId): string {
+  const label = labelOf(question);
+  return /^[A-Z]{2,}/.test(label) ? `Change ${label}` : `Change the ${labelInSentence(question)}`;
+}
+
+/** What identifies a combination the check ran: every answer the check depends on. */
+function combinationKey(settings: MailSettings): string {
+  const { protocol, host, port, starttls, auth, username } = settings;
+  return JSON.stringify([protocol, host, port, starttls, auth, auth ? username : '']);
+}
+
 /** Probe until it passes or the administrator decides; the last report and whether the check passed. */
 export async function probeUntilDecided(ctx: StepContext, loop: ProbeLoop): Promise<ProbeOutcome> {
+  /** The combinations that failed in this run: never suggested again. */
+  const failed = new Set<string>();
   for (;;) {
     const settings = loop.settings();
     if (!loop.probe) return { settings, passed: false };
     const verdict = await loop.probe(settings, ctx.out, loop.run);
     if (verdict.ok) return { settings, report: verdict.report, passed: true, trust: verdict.trust };
     const failure = verdict.failure;
+    if (!failure?.kind?.startsWith('certificate-')) failed.add(combinationKey(settings));
+    // Only settings the check ran through to the envelope, and never one that failed here.
+    const suggestion = failure?.suggestion && !failed.has(combinationKey({ ...settings, ...failure.suggestion })) ? failure.suggestion : undefined;
     if (loop.interactive && failure?.kind === 'auth-plaintext') {
-      await plaintextAuthChoice(ctx, loop.run);
+      await plaintextAuthChoice(ctx, loop, suggestion);
       continue;
     }
     if (!loop.interactive) {
@@ -110,11 +126,11 @@ export async function probeUntilDecided(ctx: StepContext, loop: ProbeLoop): Prom
         verdict.report,
       );
     }
-    type Next = 'suggestion' | 'change' | 'host' | 'retry' | 'save' | 'cancel';
-    const suggestion = failure?.suggestion;
-    const choices: { value: Next; name: string }[] = [
+    type Next = 'suggestion' | 'change' | 'host' | 'retry' | 'save' | 'cancel' | TrustChoice;
+    const choices: Choice<Next>[] = [
+      ...trustChoices(failure?.kind, failure?.certificate),
       ...(suggestion ? [{ value: 'suggestion' as Next, name: `Use the working settings (${describeSuggestion(suggestion)})` }] : []),
-      ...(failure?.question ? [{ value: 'change' as Next, name: `Change the ${inSentence(labelOf(failure.question))}` }] : []),
+      ...(failure?.question ? [{ value: 'change' as Next, name: changeChoice(failure.question) }] : []),
       // A connection that failed on the port may as well be the wrong server.
       ...(failure?.question === 'port' ? [{ value: 'host' as Next, name: 'Change the mail host' }] : []),
       { value: 'retry', name: 'Try again' },
@@ -127,5 +143,7 @@ export async function probeUntilDecided(ctx: StepContext, loop: ProbeLoop): Prom
     if (next === 'suggestion' && suggestion) Object.assign(ctx.draft, suggestion);
     if (next === 'change' && failure?.question) await loop.reask(failure.question);
     if (next === 'host') await loop.reask('host');
+    if ((next === 'trust-certificate' || next === 'trust-ca') && failure?.certificate)
+      loop.run.trust = await decideTrust(next, failure.certificate, ctx.prompt);
   }
 }

@@ -11,7 +11,7 @@ import { testRecipientSchema, validator } from '../../settings/schemas.ts';
 import { previewSettingsFile, renderSettingsFile, type LoadedSettingsFile } from '../../settings/settings-file.ts';
 import { MASKED_PASSWORD, sendsPasswordInClear, type MailSettings } from '../../settings/settings.ts';
 import type { SettingChange } from '../summary-sheet.ts';
-import { trustCommandLines, withCertificateSaved, type TeamingJava, type TrustNeed } from '../teaming-java.ts';
+import { savedTrustNote, trustCommandLines, withCertificateSaved, type TeamingJava, type TrustNeed } from '../teaming-java.ts';
 import type { ProbeRunOptions } from './probe-retry.ts';
 
 export type WriteResult = {
@@ -79,7 +79,7 @@ export async function writeStep(step: WriteStep, caps: WriteCapabilities): Promi
   const written = await writeUnlessSame(step, caps);
   let notes = java.notes;
   if (notes.trust && java.trust) {
-    const unsaved = await caps.files.saveCertificate(notes.trust.certificateFile, java.trust.pem);
+    const unsaved = await caps.files.saveCertificate(loaded.path, notes.trust.certificateFile, java.trust);
     if (unsaved) out.warn(unsaved);
     notes = withCertificateSaved(notes, unsaved === undefined);
   }
@@ -115,6 +115,7 @@ function tellTeamingJava(notes: TeamingJava, out: Output): void {
   const [first, ...rest] = trustCommandLines(notes.trust);
   out.warn(first!);
   for (const line of rest) out.line(line);
+  if (notes.trust.certificateSaved) out.help(savedTrustNote(notes.trust));
 }
 
 const checkRecipient = validator(testRecipientSchema);

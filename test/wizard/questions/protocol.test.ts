@@ -12,6 +12,13 @@ test('schema: smtp or smtps, nothing else; --protocol is refused in the same wor
   assert.equal(flagRefusal('protocol', 'smtp'), undefined);
 });
 
+test('--protocol and the answers file take the name in any case, as the wizard shows it ("SMTP"); stored in lower case', async () => {
+  const { presetAnswers } = await import('../../../src/cli/answers.ts');
+  assert.equal(flagRefusal('protocol', 'SMTP'), undefined);
+  assert.deepEqual(presetAnswers({ protocol: 'SMTPS' }).settings, { protocol: 'smtps' });
+  assert.deepEqual(presetAnswers({}, { name: 'answers.json', content: { protocol: ' Smtp ' } }).settings, { protocol: 'smtp' });
+});
+
 test('prompt: a choice of SMTP and SMTPS, each explained', async () => {
   const { answer, asked } = await ask(protocolQuestion, [['Outbound e-mail protocol', 'smtps']]);
   assert.equal(answer, 'smtps');

@@ -41,3 +41,29 @@ test("default: the stored zone, else this machine's", () => {
   assert.equal(timeZoneQuestion.defaultValue({}, { timeZone: 'Asia/Tokyo' }), 'Asia/Tokyo');
   assert.equal(timeZoneQuestion.defaultValue({}, {}), machineTimeZone());
 });
+
+test("one list of other names for --time-zone and the search: legacy names and the guide's US names, each shown with the zone it becomes", async () => {
+  const { timeZoneChoices } = await import('../../../src/wizard/questions/time-zone.ts');
+  for (const [typed, zone] of [
+    ['GMT', 'UTC'],
+    ['UTC', 'UTC'],
+    ['CET', 'Europe/Brussels'],
+    ['US/Pacific', 'America/Los_Angeles'],
+    ['PST', 'America/Los_Angeles'],
+    ['Pacific', 'America/Los_Angeles'],
+    ['EST', 'America/New_York'],
+    ['cdt', 'America/Chicago'],
+  ]) {
+    assert.deepEqual(check(timeZoneSchema, typed!), { ok: true, value: zone }, typed);
+  }
+  const names = (term: string) => timeZoneChoices(term, undefined).map((choice) => choice.name);
+  assert.deepEqual(names('EST').slice(0, 2), ['EST → Eastern Time (America/New_York)', 'EST5EDT → Eastern Time (America/New_York)']);
+  assert.deepEqual(names('CET')[0], 'CET → Europe/Brussels');
+  assert.deepEqual(names('GMT')[0], 'GMT → UTC');
+  assert.deepEqual(names('us/pacific')[0], 'US/Pacific → Pacific Time (America/Los_Angeles)');
+  assert.deepEqual(timeZoneChoices('PST', undefined)[0], {
+    value: 'America/Los_Angeles',
+    name: 'PST → Pacific Time (America/Los_Angeles)',
+    short: 'America/Los_Angeles',
+  });
+});

@@ -21,7 +21,8 @@ function memoryFiles(): { files: FileAccess; written: Map<string, string> } {
   const files: FileAccess = {
     load: async (path) => ({ path, bytes: undefined, stored: { hasOutbound: false, settings: {} } }),
     missingFolder: async () => undefined,
-    createFolder: async () => {},
+    createFolder: async () => undefined,
+    removeEmptyFolders: async () => {},
     checkTarget: async () => {},
     write: async (path, bytes) => {
       written.set(path, bytes.toString('latin1'));
