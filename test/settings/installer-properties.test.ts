@@ -261,7 +261,7 @@ describe('readInstallerProperties', () => {
     const cases: [string, string][] = [
       ['mail.smtp.host=h\n\nmail.smtp.port=70000\n', '/etc/teaming/installer.properties:3: mail.smtp.port: port must be a whole number from 1 to 65535 (fix or remove this line, then run again)'],
       ['mail.transport.protocol=imap\n', '/etc/teaming/installer.properties:1: mail.transport.protocol: protocol must be smtp or smtps (fix or remove this line, then run again)'],
-      ['mail.smtp.host=a\nmail.smtp.host=10.0.0.300\n', '/etc/teaming/installer.properties:2: mail.smtp.host: host 10.0.0.300 is an IPv4 address in a form Java does not read: write it as four decimal numbers from 0 to 255, such as 192.0.2.10 (fix or remove this line, then run again)'],
+      ['mail.smtp.host=a\nmail.smtp.host=10.0.0.300\n', '/etc/teaming/installer.properties:2: mail.smtp.host: host 10.0.0.300 must be written as four decimal numbers from 0 to 255, such as 192.0.2.10: Java reads no other form of an IPv4 address (fix or remove this line, then run again)'],
       ['mail.smtp.host=h\n# c\nmail.smtp.auth=yes\n', '/etc/teaming/installer.properties:3: mail.smtp.auth: mail.smtp.auth must be true or false (fix or remove this line, then run again)'],
       ['mail.smtp.host=h\nmail.smtp.starttls.enable=true \n', '/etc/teaming/installer.properties:2: mail.smtp.starttls.enable: mail.smtp.starttls.enable must be true or false (fix or remove this line, then run again)'],
       ['mail.smtp.host=h\nmail.smtp.user=a\\u0000b\n', '/etc/teaming/installer.properties:2: mail.smtp.user: user name must not contain a NUL character (fix or remove this line, then run again)'],
