@@ -177,18 +177,20 @@ function withoutEarlyTalkerPause(server) {
 }
 
 function startSmtpServer({ secure, tls, greetingDelayMs = 0 }) {
-  const server = withoutEarlyTalkerPause(new SMTPServer({
-    secure,
-    key: tls.key,
-    cert: tls.cert,
-    logger: false,
-    disableReverseLookup: true,
-    authMethods: ['PLAIN', 'LOGIN'],
-    onConnect: (_session, callback) => setTimeout(callback, greetingDelayMs),
-    onAuth: (auth, _session, callback) =>
-      auth.username === USER && auth.password === PASSWORD ? callback(null, { user: USER }) : callback(new Error('535 5.7.8 bad credentials')),
-    onData: (stream, _session, callback) => stream.resume().on('end', () => callback()),
-  }));
+  const server = withoutEarlyTalkerPause(
+    new SMTPServer({
+      secure,
+      key: tls.key,
+      cert: tls.cert,
+      logger: false,
+      disableReverseLookup: true,
+      authMethods: ['PLAIN', 'LOGIN'],
+      onConnect: (_session, callback) => setTimeout(callback, greetingDelayMs),
+      onAuth: (auth, _session, callback) =>
+        auth.username === USER && auth.password === PASSWORD ? callback(null, { user: USER }) : callback(new Error('535 5.7.8 bad credentials')),
+      onData: (stream, _session, callback) => stream.resume().on('end', () => callback()),
+    }),
+  );
   return new Promise((resolve, reject) => {
     server.once('error', reject);
     server.listen(0, '127.0.0.1', () => resolve({ port: server.server.address().port, close: () => new Promise((done) => server.close(done)) }));
@@ -302,10 +304,22 @@ async function measure(dir, tls, probe, notes) {
 
   const { version } = JSON.parse(await readFile(join(ROOT, 'package.json'), 'utf8'));
   await row('`--version`', '≤ 1.3 ×', async () =>
-    ratioCells(await sideBySide(nodeBaseline, cliPrinting(['--version'], (output) => output.trim() === version, version)), 1.3),
+    ratioCells(
+      await sideBySide(
+        nodeBaseline,
+        cliPrinting(['--version'], (output) => output.trim() === version, version),
+      ),
+      1.3,
+    ),
   );
   await row('`--help`', '≤ 1.5 ×', async () =>
-    ratioCells(await sideBySide(nodeBaseline, cliPrinting(['--help'], (output) => output.includes('Usage:'), 'the usage')), 1.5),
+    ratioCells(
+      await sideBySide(
+        nodeBaseline,
+        cliPrinting(['--help'], (output) => output.includes('Usage:'), 'the usage'),
+      ),
+      1.5,
+    ),
   );
   await row('first question on a pty', '≤ 1.5 ×', async () => {
     const nodeOnPty = async () => (await runOnPty(['-e', '0'], { cwd: emptyDir })).ms;
@@ -358,7 +372,10 @@ async function measure(dir, tls, probe, notes) {
       await row(checkMemoryFigure, '≤ 45 MB', async () => {
         const nodeRun = (env) => runNode(['--require', PEAK_RSS_HOOK, '-e', '0'], { env });
         const checkRun = (env) => runNode(['--require', PEAK_RSS_HOOK, ...checkArgs], { cwd: dir, env });
-        const peaks = await sideBySide(() => peakRss(dir, nodeRun), () => peakRss(dir, checkRun));
+        const peaks = await sideBySide(
+          () => peakRss(dir, nodeRun),
+          () => peakRss(dir, checkRun),
+        );
         return memoryCells(peaks, peaks.subject <= 45 * 1024);
       });
     } finally {
@@ -372,9 +389,7 @@ async function measure(dir, tls, probe, notes) {
     notBuilt(detectFigure, detectTarget);
   }
 
-  await row(`peak memory, whole wizard run (${probe ? 'with' : 'without'} probe)`, '< 100 MB', () =>
-    measureWizardMemory(dir, emptyDir, tls, probe),
-  );
+  await row(`peak memory, whole wizard run (${probe ? 'with' : 'without'} probe)`, '< 100 MB', () => measureWizardMemory(dir, emptyDir, tls, probe));
   return rows;
 }
 
@@ -389,8 +404,16 @@ async function measureDetection(tls) {
   try {
     const options = { timeoutMs: 10000, ca: tls.cert };
     const slowest = {
-      protocol: 'smtp', host: '127.0.0.1', port: servers.smtp.port, starttls: true, timeZone: 'UTC',
-      auth: true, username: USER, password: PASSWORD, allowSendToAllUsers: true, connectionTimeoutMs: 15000,
+      protocol: 'smtp',
+      host: '127.0.0.1',
+      port: servers.smtp.port,
+      starttls: true,
+      timeZone: 'UTC',
+      auth: true,
+      username: USER,
+      password: PASSWORD,
+      allowSendToAllUsers: true,
+      connectionTimeoutMs: 15000,
     };
     const ports = { smtps: servers.smtps.port, submission: servers.submission.port, smtp: servers.smtp.port };
     const timed = async (work) => {
@@ -399,14 +422,16 @@ async function measureDetection(tls) {
       return performance.now() - started;
     };
     const result = await sideBySide(
-      () => timed(async () => {
-        const report = await probeSmtp(slowest, options);
-        if (!report.ok) throw new Misbehaved(`single-port probe failed: ${report.failure?.message ?? report.summary}`);
-      }),
-      () => timed(async () => {
-        const detected = await detectSettings('127.0.0.1', { ...options, ports, username: USER, password: PASSWORD });
-        if (!detected.recommended) throw new Misbehaved('detection recommended nothing');
-      }),
+      () =>
+        timed(async () => {
+          const report = await probeSmtp(slowest, options);
+          if (!report.ok) throw new Misbehaved(`single-port probe failed: ${report.failure?.message ?? report.summary}`);
+        }),
+      () =>
+        timed(async () => {
+          const detected = await detectSettings('127.0.0.1', { ...options, ports, username: USER, password: PASSWORD });
+          if (!detected.recommended) throw new Misbehaved('detection recommended nothing');
+        }),
     );
     return ratioCells(result, 1.5, 'slowest port alone');
   } finally {
@@ -438,7 +463,10 @@ async function measureWizardMemory(dir, emptyDir, tls, probe) {
       return runOnPty(args, { cwd: emptyDir, env, answers });
     };
     const nodeRun = (env) => runNode(['--require', PEAK_RSS_HOOK, '-e', '0'], { env });
-    const peaks = await sideBySide(() => peakRss(dir, nodeRun), () => peakRss(dir, wizardRun));
+    const peaks = await sideBySide(
+      () => peakRss(dir, nodeRun),
+      () => peakRss(dir, wizardRun),
+    );
     return memoryCells(peaks, peaks.highest < 100 * 1024);
   } finally {
     await server?.close();
@@ -455,7 +483,9 @@ function machineLines() {
     `Machine: ${cpus} CPUs (nproc), ${cpu}, ${memory}, ${os.type()} ${os.release()}, Node ${process.version}; load average ${loads.map((value) => value.toFixed(2)).join(' ')} at the start; ${RUNS} runs per figure, alternating with the baseline; ${new Date().toISOString()}.`,
   ];
   if (loads[0] > cpus) {
-    lines.push(`The machine was busy (load average ${loads[0].toFixed(1)} on ${cpus} CPUs): every time is stretched and noisy; for figures to quote, rerun on a quiet machine or with more --runs.`);
+    lines.push(
+      `The machine was busy (load average ${loads[0].toFixed(1)} on ${cpus} CPUs): every time is stretched and noisy; for figures to quote, rerun on a quiet machine or with more --runs.`,
+    );
   }
   return lines;
 }
@@ -478,7 +508,8 @@ try {
   console.log(`|${header.map(() => ' --- ').join('|')}|`);
   for (const cells of rows) console.log(`| ${cells.join(' | ')} |`);
   console.log();
-  if (earlyTalkerPauseKept) notes.push("smtp-server's internals changed: its 100 ms pause before each greeting was not skipped, and weighs on every `check` figure.");
+  if (earlyTalkerPauseKept)
+    notes.push("smtp-server's internals changed: its 100 ms pause before each greeting was not skipped, and weighs on every `check` figure.");
   for (const note of notes) console.log(`${note}\n`);
   console.log(machine.join('\n\n'));
 } finally {

@@ -27,14 +27,21 @@ export function terminalSafe(text: string): string {
 function safeMessage(text: string, color: boolean): string {
   const parts = color ? text.split(/(\u001b\[[0-9;]*m)/) : [text];
   // Line breaks (a CRLF file's preview keeps its CR before each LF) stay as they are.
-  const lines = (part: string) => part.split(/(\r?\n)/).map((piece, index) => (index % 2 === 1 ? piece : terminalSafe(piece))).join('');
+  const lines = (part: string) =>
+    part
+      .split(/(\r?\n)/)
+      .map((piece, index) => (index % 2 === 1 ? piece : terminalSafe(piece)))
+      .join('');
   return parts.map((part, index) => (index % 2 === 1 ? part : lines(part))).join('');
 }
 
 /** JSON text with the characters a terminal would act on written as \u escapes (JSON.stringify leaves DEL, C1 controls and bidi overrides raw). */
 function safeJson(value: unknown): string {
   // Inside strings JSON.stringify escapes every C0 control already; a raw line break is its own layout.
-  return JSON.stringify(value, null, 2).replace(/[\u007f-\u009f\p{Cf}\u2028\u2029]/gu, (character) => `\\u${character.codePointAt(0)!.toString(16).padStart(4, '0')}`);
+  return JSON.stringify(value, null, 2).replace(
+    /[\u007f-\u009f\p{Cf}\u2028\u2029]/gu,
+    (character) => `\\u${character.codePointAt(0)!.toString(16).padStart(4, '0')}`,
+  );
 }
 
 export interface Output {

@@ -24,7 +24,9 @@ function layerOf(file: string): Layer {
 /** Every relative module a file names: `import … from`, `export … from`, `import(…)`. */
 function importsOf(file: string): string[] {
   // Comments may show an import as an example; only code counts.
-  const text = readFileSync(join(SRC, file), 'utf8').replace(/\/\*[\s\S]*?\*\//g, '').replace(/^\s*\/\/.*$/gm, '');
+  const text = readFileSync(join(SRC, file), 'utf8')
+    .replace(/\/\*[\s\S]*?\*\//g, '')
+    .replace(/^\s*\/\/.*$/gm, '');
   const specifiers = [...text.matchAll(/(?:\bfrom\s+|\bimport\s*\(\s*|^import\s+)'(\.{1,2}\/[^']+)'/gm)].map((match) => match[1]!);
   return specifiers
     .map((specifier) => relative(SRC, resolve(dirname(join(SRC, file)), specifier)).replaceAll('\\', '/'))

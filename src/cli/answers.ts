@@ -125,9 +125,7 @@ export function presetAnswers(flags: AnswerFlags, file?: { name: string; content
       for (const key of Object.keys(fromFile)) {
         if (ANSWER_KEYS.includes(key)) continue;
         if (key === 'password') {
-          problems.push(
-            `${file.name}: password does not belong in an answers file; give it with ${PASSWORD_SOURCES}`,
-          );
+          problems.push(`${file.name}: password does not belong in an answers file; give it with ${PASSWORD_SOURCES}`);
           continue;
         }
         const nearest = nearestKey(key);

@@ -26,11 +26,7 @@ async function readStdin(): Promise<string> {
 async function presetPassword(given: WizardInvocation['password'], interactive: boolean, env: NodeJS.ProcessEnv): Promise<string | undefined> {
   // An empty variable (`TEAMING_MAIL_PASSWORD=` left in a script) is no password source.
   const fromEnv = env[PASSWORD_ENV] === '' ? undefined : env[PASSWORD_ENV];
-  const sources = [
-    given.file !== undefined && '--password-file',
-    given.stdin && '--password-stdin',
-    fromEnv !== undefined && PASSWORD_ENV,
-  ].filter(Boolean);
+  const sources = [given.file !== undefined && '--password-file', given.stdin && '--password-stdin', fromEnv !== undefined && PASSWORD_ENV].filter(Boolean);
   if (sources.length > 1) throw new UsageError(`give the password one way only, not with ${sources.join(' and ')}`);
   let password: string | undefined;
   if (given.file !== undefined) {
@@ -42,7 +38,9 @@ async function presetPassword(given: WizardInvocation['password'], interactive: 
     password = text.replace(/^\uFEFF/, '').split(/\r\n|\n|\r/)[0]!;
   } else if (given.stdin) {
     if (interactive || process.stdin.isTTY) {
-      throw new UsageError('--password-stdin needs --non-interactive and the password piped in: printf %s "$PASSWORD" | teaming-mail-setup --password-stdin --non-interactive …');
+      throw new UsageError(
+        '--password-stdin needs --non-interactive and the password piped in: printf %s "$PASSWORD" | teaming-mail-setup --password-stdin --non-interactive …',
+      );
     }
     password = (await readStdin()).replace(/\r?\n$/, '');
   } else if (fromEnv !== undefined) {
@@ -122,7 +120,9 @@ async function probeCapabilities(flags: ProbeFlags | undefined): Promise<Pick<Wi
   return {
     probe: async (settings, out, run) => (await step()).createProbe(setup)(settings, out, run),
     // Offered at the end when no --test-recipient was given.
-    sendTestMessage: setup.testRecipient ? undefined : async (settings, recipient, out, run) => (await step()).sendTestMessage(setup, settings, recipient, out, run),
+    sendTestMessage: setup.testRecipient
+      ? undefined
+      : async (settings, recipient, out, run) => (await step()).sendTestMessage(setup, settings, recipient, out, run),
   };
 }
 

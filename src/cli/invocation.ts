@@ -62,7 +62,10 @@ export type Invocation = WizardInvocation | CheckInvocation | ShowInvocation | D
 /** Commander's option values: what it parsed, untyped. Read only here. */
 export type CommandLineOptions = Record<string, unknown>;
 
-const on = z.boolean().optional().transform((value) => value === true);
+const on = z
+  .boolean()
+  .optional()
+  .transform((value) => value === true);
 const text = (field: string) => z.string({ error: `${field} must be text` }).optional();
 
 const probeShape = {
@@ -73,7 +76,13 @@ const probeShape = {
   allowPlaintextAuth: on,
 };
 
-const commonShape = { file: z.string({ error: 'file must be text' }).optional().transform((file) => file ?? 'installer.properties'), json: on };
+const commonShape = {
+  file: z
+    .string({ error: 'file must be text' })
+    .optional()
+    .transform((file) => file ?? 'installer.properties'),
+  json: on,
+};
 
 const answerShape = Object.fromEntries(ANSWER_FIELDS.map((field) => [field.option, z.union([z.string(), z.boolean()]).optional()])) as {
   [option in keyof AnswerFlags]-?: z.ZodOptional<z.ZodUnion<[z.ZodString, z.ZodBoolean]>>;
@@ -91,7 +100,10 @@ const wizardSchema = z.object({
   writeAnswers: text('answers file'),
   passwordFile: text('password file'),
   passwordStdin: on,
-  probe: z.boolean().optional().transform((value) => value !== false),
+  probe: z
+    .boolean()
+    .optional()
+    .transform((value) => value !== false),
 });
 
 const checkSchema = z.object({ ...commonShape, ...probeShape });

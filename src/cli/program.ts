@@ -30,7 +30,7 @@ function probeOptions(): Option[] {
   return [
     new Option('--probe-timeout <seconds>', 'limit for the whole check').default(10),
     new Option('--test-recipient <address>', 'send a test message to this address'),
-    new Option('--ca-file <pem>', 'trust this CA certificate (PEM) for the server\'s TLS certificate'),
+    new Option('--ca-file <pem>', "trust this CA certificate (PEM) for the server's TLS certificate"),
     new Option('--accept-certificate <sha256>', 'accept the server certificate with this SHA-256 fingerprint (self-signed)'),
     new Option('--allow-plaintext-auth', 'send the password on a connection without TLS (refused unless given)'),
   ];
@@ -62,7 +62,7 @@ export function buildProgram(run: (command: CommandName, options: CommandLineOpt
     new Option('--port <port>', 'port (default: 25 for smtp, 465 for smtps)'),
     new Option('--starttls', 'upgrade smtp with STARTTLS (default: yes on port 587)'),
     new Option('--no-starttls', 'do not use STARTTLS'),
-    new Option('--time-zone <zone>', 'IANA time zone of notification time stamps (default: this machine\'s)'),
+    new Option('--time-zone <zone>', "IANA time zone of notification time stamps (default: this machine's)"),
     new Option('--auth', 'the server requires authentication'),
     new Option('--no-auth', 'the server needs no authentication (default)'),
     new Option('--username <name>', 'user name or full e-mail address (also the sender of notifications)'),

@@ -66,7 +66,10 @@ export { terminalSafe as plainText };
 
 /** Printable, bounded form of what a server sent, fit for one report line. */
 export function printable(text: string, max = 120): string {
-  const clean = text.replace(/\r?\n/g, ' ⏎ ').replace(/[^\x20-\x7e⏎]/g, '·').trim();
+  const clean = text
+    .replace(/\r?\n/g, ' ⏎ ')
+    .replace(/[^\x20-\x7e⏎]/g, '·')
+    .trim();
   return clean.length > max ? `${clean.slice(0, max)}…` : clean;
 }
 
@@ -97,7 +100,10 @@ export class BoundedSocket extends Duplex {
   private kept = Buffer.alloc(0);
 
   /** `tlsFromStart`: under the SMTPS handshake, TLS records from the first byte. */
-  constructor(readonly inner: net.Socket, { tlsFromStart = false }: { tlsFromStart?: boolean } = {}) {
+  constructor(
+    readonly inner: net.Socket,
+    { tlsFromStart = false }: { tlsFromStart?: boolean } = {},
+  ) {
     super({ allowHalfOpen: false });
     this.raw = tlsFromStart;
     inner.on('data', (chunk: Buffer) => this.onData(chunk));

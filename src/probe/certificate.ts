@@ -11,7 +11,10 @@ import type { CertificateInfo } from './types.ts';
 
 /** `AA:BB:…` upper case, whatever form the fingerprint was typed in. */
 export function normalizeFingerprint(text: string): string {
-  const hex = text.replace(/^sha-?256[:=\s]*/i, '').replace(/[^0-9a-f]/gi, '').toUpperCase();
+  const hex = text
+    .replace(/^sha-?256[:=\s]*/i, '')
+    .replace(/[^0-9a-f]/gi, '')
+    .toUpperCase();
   return hex.match(/.{1,2}/g)?.join(':') ?? '';
 }
 
@@ -83,7 +86,10 @@ function dnsNamesOf(peer: PeerCertificate): string[] {
 
 /** The certificate as PEM, as keytool -importcert reads it. */
 function pemOf(der: Buffer): string {
-  const base64 = der.toString('base64').match(/.{1,64}/g)!.join('\n');
+  const base64 = der
+    .toString('base64')
+    .match(/.{1,64}/g)!
+    .join('\n');
   return `-----BEGIN CERTIFICATE-----\n${base64}\n-----END CERTIFICATE-----\n`;
 }
 
@@ -100,5 +106,11 @@ export function tlsVersionWords(socket: TLSSocket): string {
 
 /** --accept-certificate names another certificate than the one the server presents. */
 export function fingerprintMismatch(info: CertificateInfo, accepted: string): StageFailure {
-  return fail('tls', 'certificate-fingerprint-mismatch', `the accepted certificate fingerprint ${normalizeFingerprint(accepted) || accepted} does not match: the server presents ${info.sha256} (${info.subject}, issued by ${info.issuer})`, 'check the fingerprint you gave with --accept-certificate: if the server\'s certificate was renewed or you copied another one, accept the one shown here only after checking it with the mail administrator', { certificateSha256: info.sha256 });
+  return fail(
+    'tls',
+    'certificate-fingerprint-mismatch',
+    `the accepted certificate fingerprint ${normalizeFingerprint(accepted) || accepted} does not match: the server presents ${info.sha256} (${info.subject}, issued by ${info.issuer})`,
+    "check the fingerprint you gave with --accept-certificate: if the server's certificate was renewed or you copied another one, accept the one shown here only after checking it with the mail administrator",
+    { certificateSha256: info.sha256 },
+  );
 }

@@ -18,7 +18,11 @@ export const ignore = (): void => {};
 const systemLookup: LookupFunction = (hostname, options) => dnsPromises.lookup(hostname, options);
 
 /** The addresses of `host` (an IP literal needs no lookup), within the deadline. */
-export async function resolveHost(host: string, lookup: LookupFunction | undefined, deadline: Deadline): Promise<{ addresses: LookupAddress[]; detail: string }> {
+export async function resolveHost(
+  host: string,
+  lookup: LookupFunction | undefined,
+  deadline: Deadline,
+): Promise<{ addresses: LookupAddress[]; detail: string }> {
   const family = ipVersion(host);
   if (family !== 0) return { addresses: [{ address: host, family }], detail: `${host} is an IP address: no lookup` };
   let addresses: LookupAddress[];
@@ -26,7 +30,13 @@ export async function resolveHost(host: string, lookup: LookupFunction | undefin
     addresses = await deadline.race((lookup ?? systemLookup)(host, { all: true }));
   } catch (error) {
     if (error instanceof DeadlineError) {
-      throw fail('dns', 'dns-failed', `the name lookup of ${host} got no answer in time`, 'the DNS server of this machine does not answer; check the network, or enter the IP address of the mail host', { question: 'host' });
+      throw fail(
+        'dns',
+        'dns-failed',
+        `the name lookup of ${host} got no answer in time`,
+        'the DNS server of this machine does not answer; check the network, or enter the IP address of the mail host',
+        { question: 'host' },
+      );
     }
     throw dnsFailure(error as NodeJS.ErrnoException, host);
   }
@@ -35,7 +45,11 @@ export async function resolveHost(host: string, lookup: LookupFunction | undefin
 }
 
 /** A TCP connection to the first address that takes one; each address gets its share of the time left. */
-export async function connectFirst(addresses: LookupAddress[], settings: MailSettings, deadline: Deadline): Promise<{ socket: net.Socket; address: string; detail: string }> {
+export async function connectFirst(
+  addresses: LookupAddress[],
+  settings: MailSettings,
+  deadline: Deadline,
+): Promise<{ socket: net.Socket; address: string; detail: string }> {
   let lastError: NodeJS.ErrnoException | undefined;
   const start = performance.now();
   for (const [index, entry] of addresses.entries()) {

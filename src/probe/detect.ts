@@ -63,7 +63,8 @@ export async function detectSettings(host: string, options: DetectOptions = {}):
   });
   const { ca, acceptCertificateSha256, lookup, clientName } = options;
   // Detection never sends the password without TLS (no allowPlaintextAuth here).
-  const probe = (settings: MailSettings) => probeSmtp(settings, { ca, acceptCertificateSha256, lookup, clientName, timeoutMs: Math.max(0, deadline - Date.now()) });
+  const probe = (settings: MailSettings) =>
+    probeSmtp(settings, { ca, acceptCertificateSha256, lookup, clientName, timeoutMs: Math.max(0, deadline - Date.now()) });
   const candidate = (settings: MailSettings, report: ProbeReport): DetectCandidate => ({
     protocol: settings.protocol,
     port: settings.port,
@@ -91,7 +92,9 @@ export async function detectSettings(host: string, options: DetectOptions = {}):
     { protocol: 'smtp', port: ports.smtp },
   ] as const;
   const extra = (options.also ?? []).filter((entry) => !usual.some((known) => known.protocol === entry.protocol && known.port === entry.port));
-  const results = await Promise.all([...usual, ...extra].map((entry) => (entry.protocol === 'smtps' ? trySmtps(entry.port) : tryStarttlsThenPlain(entry.port))));
+  const results = await Promise.all(
+    [...usual, ...extra].map((entry) => (entry.protocol === 'smtps' ? trySmtps(entry.port) : tryStarttlsThenPlain(entry.port))),
+  );
   const candidates = results.flat();
   const encrypted = (entry: DetectCandidate) => entry.protocol === 'smtps' || entry.starttls;
   const best = candidates.find((entry) => entry.works && encrypted(entry)) ?? candidates.find((entry) => entry.works);

@@ -39,19 +39,34 @@ export function teamingSender(settings: MailSettings): string | undefined {
  */
 export function envelopeAddresses(settings: MailSettings, testRecipient: string | undefined): EnvelopeAddresses | StageFailure {
   if (testRecipient !== undefined && !ADDRESS.test(testRecipient)) {
-    return fail('envelope', 'recipient-refused', `the test recipient "${testRecipient}" is not an e-mail address`, 'enter an address such as admin@example.com');
+    return fail(
+      'envelope',
+      'recipient-refused',
+      `the test recipient "${testRecipient}" is not an e-mail address`,
+      'enter an address such as admin@example.com',
+    );
   }
   const sender = teamingSender(settings);
   if (sender !== undefined) {
     if (!ADDRESS.test(sender)) {
-      return fail('envelope', 'sender-not-address', `the user name "${sender}" is not an e-mail address, and Teaming sends its notifications from the user name: ${BARE_USER_NAME_WORDS}`, 'enter the full e-mail address of the account as the user name (the server must accept it for authentication too)', { question: 'username' });
+      return fail(
+        'envelope',
+        'sender-not-address',
+        `the user name "${sender}" is not an e-mail address, and Teaming sends its notifications from the user name: ${BARE_USER_NAME_WORDS}`,
+        'enter the full e-mail address of the account as the user name (the server must accept it for authentication too)',
+        { question: 'username' },
+      );
     }
     return { from: sender, to: testRecipient ?? sender, toIsSender: testRecipient === undefined };
   }
   if (testRecipient !== undefined) {
     return { from: testRecipient, to: testRecipient, note: 'authentication off: these settings name no sender, so the test recipient stands in as the sender' };
   }
-  return { from: '', to: 'postmaster', note: 'authentication off and no test recipient: the null sender and the server\'s postmaster stand in; give a test recipient to test relaying to an outside address' };
+  return {
+    from: '',
+    to: 'postmaster',
+    note: "authentication off and no test recipient: the null sender and the server's postmaster stand in; give a test recipient to test relaying to an outside address",
+  };
 }
 
 /** The replies to MAIL FROM and RCPT TO (none when MAIL FROM was refused): undefined when both accepted, else the refusal. */

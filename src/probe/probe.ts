@@ -123,7 +123,12 @@ class ProbeRun {
       if (settings.starttls) {
         this.capabilities = await this.stage('tls', () => this.startTls(session, plainCapabilities));
       } else {
-        this.skip('tls', plainCapabilities.starttls ? 'STARTTLS off (the server offers it): mail and password travel unencrypted' : 'STARTTLS off (the server does not offer it)');
+        this.skip(
+          'tls',
+          plainCapabilities.starttls
+            ? 'STARTTLS off (the server offers it): mail and password travel unencrypted'
+            : 'STARTTLS off (the server does not offer it)',
+        );
       }
     }
     if (settings.auth) {
@@ -174,7 +179,9 @@ class ProbeRun {
         const { command, response } = error as SessionError;
         if (response && (command === 'MAIL FROM' || command === 'RCPT TO')) {
           const reply = parseReply(response);
-          throw command === 'MAIL FROM' ? senderRefusal(reply, settings, envelope.from) : recipientRefusal(reply, settings, envelope.to, envelope.toIsSender === true);
+          throw command === 'MAIL FROM'
+            ? senderRefusal(reply, settings, envelope.from)
+            : recipientRefusal(reply, settings, envelope.to, envelope.toIsSender === true);
         }
         throw error;
       }
@@ -240,7 +247,12 @@ class ProbeRun {
   /** Records a timeout at the running stage when the hard stop fires. */
   hardStop(timeoutMs: number): void {
     if (this.failure) return;
-    const failure = fail(this.current, 'timeout', `the probe ran out of its ${seconds(timeoutMs)} during ${this.current}`, 'the server or the network is too slow; try again, or raise the probe timeout').failure;
+    const failure = fail(
+      this.current,
+      'timeout',
+      `the probe ran out of its ${seconds(timeoutMs)} during ${this.current}`,
+      'the server or the network is too slow; try again, or raise the probe timeout',
+    ).failure;
     this.failure = failure;
     this.record(this.current, 'failed', this.stageStart, failure.message);
   }
@@ -289,7 +301,11 @@ class ProbeRun {
     const parts: string[] = [];
     if (this.tlsSocket) parts.push(`${tlsVersionWords(this.tlsSocket)} ${this.settings.protocol === 'smtps' ? '(SMTPS)' : 'via STARTTLS'}`);
     else parts.push('plain SMTP, no TLS');
-    parts.push(this.authMechanism ? `AUTH ${this.authMechanism} accepted${this.passwordUnencrypted ? ' (the password crossed the network unencrypted)' : ''}` : 'no authentication');
+    parts.push(
+      this.authMechanism
+        ? `AUTH ${this.authMechanism} accepted${this.passwordUnencrypted ? ' (the password crossed the network unencrypted)' : ''}`
+        : 'no authentication',
+    );
     if (this.accepted) parts.push(this.accepted.queueId ? `test message queued as ${this.accepted.queueId}` : 'test message accepted');
     else if (this.envelope) parts.push(`envelope accepted for ${this.envelope.to}`);
     parts.push(`${Math.round(totalMs)} ms`);
@@ -336,8 +352,20 @@ class ProbeRun {
     if (bounded?.violation) return channelFailure(name, bounded.violation, this.settings, waitedMs).failure;
     if (error instanceof ChannelError) return channelFailure(name, error, this.settings, waitedMs).failure;
     if (error instanceof DeadlineError) {
-      if (bounded) return channelFailure(name, new ChannelError('timeout', 'no complete reply in time', bounded.received(), bounded.bytesSinceWrite), this.settings, waitedMs).failure;
-      return fail(name, 'timeout', `no answer during ${name} in ${seconds(waitedMs)}`, `the server or the network is too slow; a firewall may hold port ${this.settings.port}; try again, or try port 587 or 465`, { question: 'port' }).failure;
+      if (bounded)
+        return channelFailure(
+          name,
+          new ChannelError('timeout', 'no complete reply in time', bounded.received(), bounded.bytesSinceWrite),
+          this.settings,
+          waitedMs,
+        ).failure;
+      return fail(
+        name,
+        'timeout',
+        `no answer during ${name} in ${seconds(waitedMs)}`,
+        `the server or the network is too slow; a firewall may hold port ${this.settings.port}; try again, or try port 587 or 465`,
+        { question: 'port' },
+      ).failure;
     }
     const problem = error as SessionError;
     if (bounded && !problem.response && /ECONNECTION|ESOCKET/.test(problem.code ?? '')) {
@@ -357,7 +385,13 @@ class ProbeRun {
     } catch (error) {
       secure.destroy();
       if (error instanceof DeadlineError) {
-        throw fail('tls', 'timeout', 'the TLS handshake got no answer in time', `port ${this.settings.port} accepts connections but does not answer TLS; if it speaks plain SMTP, choose SMTP with STARTTLS`, { question: 'protocol' });
+        throw fail(
+          'tls',
+          'timeout',
+          'the TLS handshake got no answer in time',
+          `port ${this.settings.port} accepts connections but does not answer TLS; if it speaks plain SMTP, choose SMTP with STARTTLS`,
+          { question: 'protocol' },
+        );
       }
       throw tlsFailure(error as NodeJS.ErrnoException, this.settings, true, raw.firstTlsBytes());
     }
@@ -413,9 +447,18 @@ class ProbeRun {
       this.banner = reply.raw;
       if (replyClass(reply) === 'temporary') throw temporaryFailure('greeting', reply);
       if (reply.code >= 400) {
-        throw replyFailure('greeting', 'banner-refused', reply, 'the server refuses this connection', "the server does not accept mail sessions from this machine; ask the mail administrator to allow this machine's address, or use the port meant for mail clients (587)", { question: 'port' });
+        throw replyFailure(
+          'greeting',
+          'banner-refused',
+          reply,
+          'the server refuses this connection',
+          "the server does not accept mail sessions from this machine; ask the mail administrator to allow this machine's address, or use the port meant for mail clients (587)",
+          { question: 'port' },
+        );
       }
-      throw replyFailure('greeting', 'not-smtp', reply, 'the server greeted with an unexpected reply', 'check the host and port: mail servers greet with 220', { question: 'port' });
+      throw replyFailure('greeting', 'not-smtp', reply, 'the server greeted with an unexpected reply', 'check the host and port: mail servers greet with 220', {
+        question: 'port',
+      });
     }
     this.banner = reply.raw;
     return { value: session, detail: reply.raw };
@@ -430,7 +473,14 @@ class ProbeRun {
       if (!response || this.bounded?.violation) throw error;
       const reply = session.firstEhloReply ?? parseReply(response);
       if (replyClass(reply) === 'temporary') throw temporaryFailure('ehlo', reply);
-      throw replyFailure('ehlo', 'ehlo-refused', reply, 'the server refuses our EHLO', 'the server does not accept mail sessions from this machine; check the server log, or ask the mail administrator', { question: 'host' });
+      throw replyFailure(
+        'ehlo',
+        'ehlo-refused',
+        reply,
+        'the server refuses our EHLO',
+        'the server does not accept mail sessions from this machine; check the server log, or ask the mail administrator',
+        { question: 'host' },
+      );
     }
   }
 
@@ -442,16 +492,34 @@ class ProbeRun {
       await this.deadline.race(handshakeDone(secure));
     } catch (error) {
       if (error instanceof DeadlineError) {
-        return fail('greeting', 'timeout', `connected, but no greeting in ${seconds(performance.now() - start)}`, `the server accepted the connection but never said anything; it may be overloaded, or a firewall or proxy holds port ${this.settings.port}; try again, or try port 587 or 465`, { question: 'port' });
+        return fail(
+          'greeting',
+          'timeout',
+          `connected, but no greeting in ${seconds(performance.now() - start)}`,
+          `the server accepted the connection but never said anything; it may be overloaded, or a firewall or proxy holds port ${this.settings.port}; try again, or try port 587 or 465`,
+          { question: 'port' },
+        );
       }
-      return fail('greeting', 'too-slow', `no greeting in ${seconds(waitedMs)}; the server then rejected TLS too`, 'the server greets too slowly (it may be overloaded or delay clients on purpose); try again, or try port 587', { question: 'port' });
+      return fail(
+        'greeting',
+        'too-slow',
+        `no greeting in ${seconds(waitedMs)}; the server then rejected TLS too`,
+        'the server greets too slowly (it may be overloaded or delay clients on purpose); try again, or try port 587',
+        { question: 'port' },
+      );
     } finally {
       secure.destroy();
     }
-    return fail('greeting', 'expects-tls', `no greeting in ${seconds(waitedMs)}, but port ${this.settings.port} answers a TLS handshake`, 'this port expects SMTPS (TLS from the first byte): choose SMTPS', {
-      suggestion: { protocol: 'smtps', starttls: false },
-      question: 'protocol',
-    });
+    return fail(
+      'greeting',
+      'expects-tls',
+      `no greeting in ${seconds(waitedMs)}, but port ${this.settings.port} answers a TLS handshake`,
+      'this port expects SMTPS (TLS from the first byte): choose SMTPS',
+      {
+        suggestion: { protocol: 'smtps', starttls: false },
+        question: 'protocol',
+      },
+    );
   }
 
   /** The EHLO name: what the caller set, else an address literal of our end, e.g. `[192.0.2.7]`. */
@@ -464,10 +532,16 @@ class ProbeRun {
   /** STARTTLS, its handshake and the EHLO after it, by SMTPConnection; then the certificate, before AUTH. */
   private async startTls(session: SmtpSession, plain: ServerCapabilities): Promise<{ value: ServerCapabilities; detail: string }> {
     const missing = () =>
-      fail('tls', 'starttls-missing', `the server does not offer STARTTLS on port ${this.settings.port}`, 'turn STARTTLS off (mail and password then travel unencrypted), or choose SMTPS on port 465 if the server offers it', {
-        suggestion: { starttls: false },
-        question: 'starttls',
-      });
+      fail(
+        'tls',
+        'starttls-missing',
+        `the server does not offer STARTTLS on port ${this.settings.port}`,
+        'turn STARTTLS off (mail and password then travel unencrypted), or choose SMTPS on port 465 if the server offers it',
+        {
+          suggestion: { starttls: false },
+          question: 'starttls',
+        },
+      );
     if (!plain.starttls) throw missing();
     let reply: Reply;
     try {
@@ -482,7 +556,10 @@ class ProbeRun {
     const capabilities = parseCapabilities(reply.lines);
     // After TLS only AUTH tends to change; the full list is in the report's capabilities.
     const auth = capabilities.auth.length > 0 ? `AUTH ${capabilities.auth.join(' ')}` : 'no AUTH';
-    return { value: capabilities, detail: `${describeTls(secure, checkCertificate(secure, this.options.acceptCertificateSha256).info, 'via STARTTLS')}; then ${auth}` };
+    return {
+      value: capabilities,
+      detail: `${describeTls(secure, checkCertificate(secure, this.options.acceptCertificateSha256).info, 'via STARTTLS')}; then ${auth}`,
+    };
   }
 
   /** What went wrong from STARTTLS to the EHLO after it. */
@@ -493,12 +570,26 @@ class ProbeRun {
     if (problem.command === 'STARTTLS' && problem.response) {
       const reply = parseReply(problem.response);
       if (replyClass(reply) === 'temporary') return temporaryFailure('tls', reply);
-      return replyFailure('tls', 'starttls-refused', reply, 'the server refused STARTTLS', 'the server offers STARTTLS but refuses it; check its TLS configuration, or turn STARTTLS off', { question: 'starttls' });
+      return replyFailure(
+        'tls',
+        'starttls-refused',
+        reply,
+        'the server refused STARTTLS',
+        'the server offers STARTTLS but refuses it; check its TLS configuration, or turn STARTTLS off',
+        { question: 'starttls' },
+      );
     }
     if (starttls && problem.command === 'EHLO' && problem.response) {
       const reply = parseReply(problem.response);
       if (replyClass(reply) === 'temporary') return temporaryFailure('tls', reply);
-      return replyFailure('tls', 'ehlo-refused', reply, 'the server refuses our EHLO', 'the server does not accept mail sessions from this machine; check the server log, or ask the mail administrator', { question: 'host' });
+      return replyFailure(
+        'tls',
+        'ehlo-refused',
+        reply,
+        'the server refuses our EHLO',
+        'the server does not accept mail sessions from this machine; check the server log, or ask the mail administrator',
+        { question: 'host' },
+      );
     }
     if (starttls && !session.secure && !(error instanceof DeadlineError)) {
       // The handshake failed: in words, with the bytes the server sent where TLS was expected.

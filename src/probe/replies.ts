@@ -34,7 +34,13 @@ const PROVEN: Record<StageName, string> = {
 
 /** A 4xx at any stage: not a wrong setting; the server asks to come back later. */
 export function temporaryFailure(stage: StageName, reply: Reply): StageFailure {
-  return replyFailure(stage, 'temporary', reply, `${TEMPORARY_WORDS} (${codeOf(reply)})`, `nothing in the settings needs to change for this: the server accepted ${PROVEN[stage]}; try again in a few minutes (the server may be busy, greylisting this machine or limiting connections); if it keeps saying this, ask the mail administrator`);
+  return replyFailure(
+    stage,
+    'temporary',
+    reply,
+    `${TEMPORARY_WORDS} (${codeOf(reply)})`,
+    `nothing in the settings needs to change for this: the server accepted ${PROVEN[stage]}; try again in a few minutes (the server may be busy, greylisting this machine or limiting connections); if it keeps saying this, ask the mail administrator`,
+  );
 }
 
 const STARTTLS_FIRST = /STARTTLS|\bTLS\b.*(first|required)|encryption required/i;
@@ -49,12 +55,32 @@ const enhancedClass = (reply: Reply) => /^5\.(\d+)\./.exec(reply.enhanced ?? '')
 function sessionRequirement(reply: Reply, settings: MailSettings): StageFailure | undefined {
   if (reply.code === 538 || STARTTLS_FIRST.test(reply.raw)) {
     const smtp = settings.protocol === 'smtp' && !settings.starttls;
-    return replyFailure('envelope', 'starttls-required', reply, 'the server takes mail only after STARTTLS', smtp ? 'turn STARTTLS on' : 'the server asks for STARTTLS although this connection is encrypted: ask the mail administrator', smtp ? { suggestion: { starttls: true }, question: 'starttls' } : {});
+    return replyFailure(
+      'envelope',
+      'starttls-required',
+      reply,
+      'the server takes mail only after STARTTLS',
+      smtp ? 'turn STARTTLS on' : 'the server asks for STARTTLS although this connection is encrypted: ask the mail administrator',
+      smtp ? { suggestion: { starttls: true }, question: 'starttls' } : {},
+    );
   }
   if (reply.code === 530 || AUTH_REQUIRED.test(reply.raw)) {
     return settings.auth
-      ? replyFailure('envelope', 'auth-required', reply, 'the server asks for authentication although the login succeeded', 'the account may not send mail through this server: ask the mail administrator')
-      : replyFailure('envelope', 'auth-required', reply, 'the server takes mail only from an authenticated account', 'turn authentication on, with the user name (the full e-mail address Teaming sends from) and password of the account', { suggestion: { auth: true }, question: 'auth' });
+      ? replyFailure(
+          'envelope',
+          'auth-required',
+          reply,
+          'the server asks for authentication although the login succeeded',
+          'the account may not send mail through this server: ask the mail administrator',
+        )
+      : replyFailure(
+          'envelope',
+          'auth-required',
+          reply,
+          'the server takes mail only from an authenticated account',
+          'turn authentication on, with the user name (the full e-mail address Teaming sends from) and password of the account',
+          { suggestion: { auth: true }, question: 'auth' },
+        );
   }
   return undefined;
 }
@@ -66,14 +92,35 @@ export function senderRefusal(reply: Reply, settings: MailSettings, from: string
   if (requirement) return requirement;
   const shown = from === '' ? 'the null sender <>' : `the sender ${from}`;
   if (settings.auth && (enhancedClass(reply) === '7' || reply.code === 553 || NOT_OWNED.test(reply.raw))) {
-    return replyFailure('envelope', 'sender-not-owned', reply, `the server does not let this account send as ${from}`, 'the sender must be an address the account owns, and Teaming sends from the user name: the user name must be the full e-mail address of the account', { question: 'username' });
+    return replyFailure(
+      'envelope',
+      'sender-not-owned',
+      reply,
+      `the server does not let this account send as ${from}`,
+      'the sender must be an address the account owns, and Teaming sends from the user name: the user name must be the full e-mail address of the account',
+      { question: 'username' },
+    );
   }
   if (!settings.auth && enhancedClass(reply) === '7') {
-    return replyFailure('envelope', 'auth-required', reply, `the server refuses ${shown} without authentication`, 'turn authentication on, with the user name (the full e-mail address Teaming sends from) and password of the account', { suggestion: { auth: true }, question: 'auth' });
+    return replyFailure(
+      'envelope',
+      'auth-required',
+      reply,
+      `the server refuses ${shown} without authentication`,
+      'turn authentication on, with the user name (the full e-mail address Teaming sends from) and password of the account',
+      { suggestion: { auth: true }, question: 'auth' },
+    );
   }
-  return replyFailure('envelope', 'sender-refused', reply, `the server refused ${shown}`, settings.auth
-    ? 'the user name is also the sender: enter the full e-mail address of the account as the user name'
-    : 'give a test recipient in a domain the server knows (it stands in as the sender); if it still refuses, ask the mail administrator', settings.auth ? { question: 'username' } : {});
+  return replyFailure(
+    'envelope',
+    'sender-refused',
+    reply,
+    `the server refused ${shown}`,
+    settings.auth
+      ? 'the user name is also the sender: enter the full e-mail address of the account as the user name'
+      : 'give a test recipient in a domain the server knows (it stands in as the sender); if it still refuses, ask the mail administrator',
+    settings.auth ? { question: 'username' } : {},
+  );
 }
 
 /** RCPT TO was refused; `isSender` when the recipient is the sender itself (no test recipient given). */
@@ -83,39 +130,85 @@ export function recipientRefusal(reply: Reply, settings: MailSettings, to: strin
   if (requirement) return requirement;
   const policy = enhancedClass(reply) === '7' || RELAY.test(reply.raw);
   if (policy && !settings.auth) {
-    return replyFailure('envelope', 'auth-required', reply, `the server does not relay to ${to} for this machine without authentication`, 'turn authentication on, with the user name (the full e-mail address Teaming sends from) and password of the account', { suggestion: { auth: true }, question: 'auth' });
+    return replyFailure(
+      'envelope',
+      'auth-required',
+      reply,
+      `the server does not relay to ${to} for this machine without authentication`,
+      'turn authentication on, with the user name (the full e-mail address Teaming sends from) and password of the account',
+      { suggestion: { auth: true }, question: 'auth' },
+    );
   }
   if (policy) {
-    return replyFailure('envelope', 'relay-denied', reply, `the server does not relay to ${to} for ${settings.username}`, `the account may not send to that domain: ask the mail administrator to let ${settings.username} send to outside addresses (Teaming mails every user), or test with a recipient in the server's own domain`);
+    return replyFailure(
+      'envelope',
+      'relay-denied',
+      reply,
+      `the server does not relay to ${to} for ${settings.username}`,
+      `the account may not send to that domain: ask the mail administrator to let ${settings.username} send to outside addresses (Teaming mails every user), or test with a recipient in the server's own domain`,
+    );
   }
   if (enhancedClass(reply) === '1' || UNKNOWN_ADDRESS.test(reply.raw)) {
-    return replyFailure('envelope', 'recipient-unknown', reply, `the server does not know the address ${to}`, isSender
-      ? 'the user name is also the sender and, without a test recipient, the recipient: enter the full e-mail address of the account as the user name, or give a test recipient'
-      : 'check the test recipient address for a typo; the mailbox may not exist', isSender ? { question: 'username' } : {});
+    return replyFailure(
+      'envelope',
+      'recipient-unknown',
+      reply,
+      `the server does not know the address ${to}`,
+      isSender
+        ? 'the user name is also the sender and, without a test recipient, the recipient: enter the full e-mail address of the account as the user name, or give a test recipient'
+        : 'check the test recipient address for a typo; the mailbox may not exist',
+      isSender ? { question: 'username' } : {},
+    );
   }
-  return replyFailure('envelope', 'recipient-refused', reply, `the server refused the recipient ${to}`, 'check the test recipient address; if it is right, ask the mail administrator why the server refuses it');
+  return replyFailure(
+    'envelope',
+    'recipient-refused',
+    reply,
+    `the server refused the recipient ${to}`,
+    'check the test recipient address; if it is right, ask the mail administrator why the server refuses it',
+  );
 }
 
 /** AUTH was refused. */
 export function authRefusal(settings: MailSettings, reply: Reply): StageFailure {
   if (reply.code === 538 || reply.enhanced === '5.7.11') {
     const smtp = settings.protocol === 'smtp';
-    return replyFailure('auth', 'auth-needs-tls', reply, 'the server requires encryption before authentication', smtp ? 'turn STARTTLS on' : 'the server wants TLS before authentication, yet this is SMTPS: ask the mail administrator', {
-      suggestion: smtp ? { starttls: true } : undefined,
-      question: 'starttls',
-    });
+    return replyFailure(
+      'auth',
+      'auth-needs-tls',
+      reply,
+      'the server requires encryption before authentication',
+      smtp ? 'turn STARTTLS on' : 'the server wants TLS before authentication, yet this is SMTPS: ask the mail administrator',
+      {
+        suggestion: smtp ? { starttls: true } : undefined,
+        question: 'starttls',
+      },
+    );
   }
   if (replyClass(reply) === 'temporary') return temporaryFailure('auth', reply);
   const other = settings.username.includes('@')
     ? 'some servers need the user name without the domain instead of the full e-mail address, or the other way round'
     : 'some servers need the full e-mail address instead of the user name, or the other way round';
-  return replyFailure('auth', 'auth-refused', reply, `authentication refused for ${settings.username}`, `authentication refused (${codeOf(reply)}): check the password; ${other}`, { question: 'password' });
+  return replyFailure(
+    'auth',
+    'auth-refused',
+    reply,
+    `authentication refused for ${settings.username}`,
+    `authentication refused (${codeOf(reply)}): check the password; ${other}`,
+    { question: 'password' },
+  );
 }
 
 /** DATA (`data` false) or the message itself (`data` true) was refused. */
 export function messageRefusal(reply: Reply, data: boolean): StageFailure {
   if (replyClass(reply) === 'temporary') return temporaryFailure('message', reply);
   return data
-    ? replyFailure('message', 'message-refused', reply, 'the server refused the test message', 'check the server log (size limits, content filters), or ask the mail administrator')
+    ? replyFailure(
+        'message',
+        'message-refused',
+        reply,
+        'the server refused the test message',
+        'check the server log (size limits, content filters), or ask the mail administrator',
+      )
     : replyFailure('message', 'message-refused', reply, 'the server refused DATA', 'check the server log, or ask the mail administrator');
 }

@@ -255,8 +255,10 @@ export class SmtpSession {
   private onServer(text: string): void {
     const lines = text.split(/\r?\n/);
     // Inside STARTTLS the bounded socket sees TLS records, not lines: the same bounds, here.
-    if (lines.length > MAX_REPLY_LINES) return this.socket.refuse('too-many-lines', `a reply of more than ${MAX_REPLY_LINES} lines`, lines.slice(0, 3).join('\n'));
-    if (lines.some((line) => line.length > MAX_LINE_BYTES)) return this.socket.refuse('line-too-long', `a line of more than ${MAX_LINE_BYTES} bytes`, lines[0]!);
+    if (lines.length > MAX_REPLY_LINES)
+      return this.socket.refuse('too-many-lines', `a reply of more than ${MAX_REPLY_LINES} lines`, lines.slice(0, 3).join('\n'));
+    if (lines.some((line) => line.length > MAX_LINE_BYTES))
+      return this.socket.refuse('line-too-long', `a line of more than ${MAX_LINE_BYTES} bytes`, lines[0]!);
     for (const line of lines.slice(0, SHOWN_REPLY_LINES)) this.transcript.push(`S: ${printable(plainText(line), 300)}`);
     if (lines.length > SHOWN_REPLY_LINES) this.transcript.push(`S: … ${lines.length - SHOWN_REPLY_LINES} more lines`);
     const reply = parseReply(text);

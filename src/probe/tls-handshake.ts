@@ -73,10 +73,28 @@ export function certificateFailure(secure: tls.TLSSocket, info: CertificateInfo,
   const extra = { certificateSha256: info.sha256 };
   if (problem === 'name-mismatch') {
     const names = plainText(secure.getPeerCertificate().subjectaltname ?? info.subject);
-    return fail('tls', 'certificate-name-mismatch', `the server's certificate is for ${names}, not for ${host}`, `enter the host name the certificate names, or ${accept}`, { ...extra, question: 'host' });
+    return fail(
+      'tls',
+      'certificate-name-mismatch',
+      `the server's certificate is for ${names}, not for ${host}`,
+      `enter the host name the certificate names, or ${accept}`,
+      { ...extra, question: 'host' },
+    );
   }
   if (problem === 'expired') {
-    return fail('tls', 'certificate-expired', `the server's certificate is ${info.verification} (valid ${info.validFrom} to ${info.validTo})`, `the mail administrator must renew it; meanwhile you can ${accept}`, extra);
+    return fail(
+      'tls',
+      'certificate-expired',
+      `the server's certificate is ${info.verification} (valid ${info.validFrom} to ${info.validTo})`,
+      `the mail administrator must renew it; meanwhile you can ${accept}`,
+      extra,
+    );
   }
-  return fail('tls', 'certificate-untrusted', `the server's certificate is not trusted: ${info.verification} (${info.subject}, issued by ${info.issuer})`, `trust the CA that signed it with --ca-file (its PEM file), or ${accept}`, extra);
+  return fail(
+    'tls',
+    'certificate-untrusted',
+    `the server's certificate is not trusted: ${info.verification} (${info.subject}, issued by ${info.issuer})`,
+    `trust the CA that signed it with --ca-file (its PEM file), or ${accept}`,
+    extra,
+  );
 }

@@ -70,7 +70,9 @@ async function holderOf(file: string, shownAs: string): Promise<Holder | undefin
     bytes = await readBoundedFile(file, { limit: 256 });
   } catch (error) {
     const reason = error instanceof FileRefusedError ? error.reason : String(error);
-    throw new WriteFileError(`the lock ${shownAs} ${reason}: it must be a small file this program creates; remove it if no teaming-mail-setup is running, then run again`);
+    throw new WriteFileError(
+      `the lock ${shownAs} ${reason}: it must be a small file this program creates; remove it if no teaming-mail-setup is running, then run again`,
+    );
   }
   if (bytes === undefined) return undefined;
   const match = /^(\d+)(?: ([0-9a-f]{16}))?\n?$/.exec(bytes.toString('latin1'));

@@ -39,7 +39,11 @@ function parse(text: string, file = 'settings file'): Properties {
       } catch {
         // Comment lines ending in a backslash do not continue: the property is the first other line.
         while (start < end - 1 && /^[ \t\f]*[#!]/.test(lines[start]!)) start++;
-        throw new SettingsFileError(file, `${(error as Error).message}: Java cannot load this file (write \\uXXXX with four hex digits, or \\\\ for a backslash)`, start + 1);
+        throw new SettingsFileError(
+          file,
+          `${(error as Error).message}: Java cannot load this file (write \\uXXXX with four hex digits, or \\\\ for a backslash)`,
+          start + 1,
+        );
       }
       start = end;
     }
@@ -167,7 +171,9 @@ export function maskSecrets(text: string, placeholder: string): string {
   return segments(text)
     .map((segment) =>
       // The placeholder is shown, never loaded: as it reads (••••••), not escaped as \u2022.
-      segment.key !== undefined && namesASecret(segment.key) && segment.value !== '' ? `${escapeKey(segment.key, true)}=${placeholder}${endingOf(segment)}` : segment.raw,
+      segment.key !== undefined && namesASecret(segment.key) && segment.value !== ''
+        ? `${escapeKey(segment.key, true)}=${placeholder}${endingOf(segment)}`
+        : segment.raw,
     )
     .join('');
 }

@@ -5,16 +5,7 @@
  */
 import * as z from 'zod';
 import { SettingsFileError } from '../errors.ts';
-import {
-  check,
-  connectionTimeoutMsSchema,
-  hostSchema,
-  passwordSchema,
-  plainText,
-  portSchema,
-  protocolSchema,
-  timeZoneSchema,
-} from './schemas.ts';
+import { check, connectionTimeoutMsSchema, hostSchema, passwordSchema, plainText, portSchema, protocolSchema, timeZoneSchema } from './schemas.ts';
 import { javaMailSafety, type JavaMailSafety } from './javamail-safety.ts';
 import type { MailSettings, Protocol } from './settings.ts';
 
@@ -103,12 +94,7 @@ const storedBoolean = (name: string) =>
  * the file (undefined: not there); `fix` ends the message of an invalid value. `as`: read that
  * protocol's keys whatever the file's protocol is (none stored: no outbound settings for it).
  */
-export function readManagedSettings(
-  lookup: (key: string) => StoredValue | undefined,
-  file: string,
-  fix: string,
-  as?: Protocol,
-): StoredSettings {
+export function readManagedSettings(lookup: (key: string) => StoredValue | undefined, file: string, fix: string, as?: Protocol): StoredSettings {
   /** A schema, or for messages that name the value, a function of the value's name. */
   const read = <T>(key: string, schema: z.ZodType<T> | ((name: string) => z.ZodType<T>)): T | undefined => {
     const stored = lookup(key);

@@ -179,10 +179,11 @@ export async function createExclusive(path: string, bytes: Buffer | string, mode
   const handle = await fs.open(path, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, mode);
   try {
     // chown first: it may clear mode bits; then the mode, whatever the umask.
-    if (owner) await handle.chown(owner.uid, owner.gid).catch((error: unknown) => {
-      // Not root: the owner stays this user; keeping the group may be refused too. The final message says what the file has.
-      if (errorCode(error) !== 'EPERM') throw error;
-    });
+    if (owner)
+      await handle.chown(owner.uid, owner.gid).catch((error: unknown) => {
+        // Not root: the owner stays this user; keeping the group may be refused too. The final message says what the file has.
+        if (errorCode(error) !== 'EPERM') throw error;
+      });
     await handle.chmod(mode);
     await handle.writeFile(bytes);
     await handle.sync();

@@ -69,7 +69,15 @@ export function numericIPv4(value: string): string | undefined {
   if (value.includes(':')) return undefined;
   const parts = value.replace(/\.$/, '').split('.');
   if (!/^(?:0x[0-9a-f]*|\d+)$/i.test(parts.at(-1)!)) return undefined;
-  const numbers = parts.map((part) => (/^0x[0-9a-f]*$/i.test(part) ? Number.parseInt(part.slice(2) || '0', 16) : /^0[0-7]+$/.test(part) ? Number.parseInt(part, 8) : /^\d+$/.test(part) ? Number(part) : Number.NaN));
+  const numbers = parts.map((part) =>
+    /^0x[0-9a-f]*$/i.test(part)
+      ? Number.parseInt(part.slice(2) || '0', 16)
+      : /^0[0-7]+$/.test(part)
+        ? Number.parseInt(part, 8)
+        : /^\d+$/.test(part)
+          ? Number(part)
+          : Number.NaN,
+  );
   if (numbers.length > 4 || numbers.some((number) => !Number.isSafeInteger(number))) return '';
   const last = numbers.pop()!;
   if (numbers.some((number) => number > 255) || last >= 256 ** (4 - numbers.length)) return '';
@@ -97,7 +105,17 @@ export const hostSchema = withoutControlCharacters('host')
 function wholeNumber(message: string, min: number, max: number) {
   const digits = String(max).length;
   return z
-    .union([z.number(), z.string().trim().regex(new RegExp(`^\\d{1,${digits}}$`), { error: message }).transform(Number)], { error: message })
+    .union(
+      [
+        z.number(),
+        z
+          .string()
+          .trim()
+          .regex(new RegExp(`^\\d{1,${digits}}$`), { error: message })
+          .transform(Number),
+      ],
+      { error: message },
+    )
     .pipe(z.number().int({ error: message }).min(min, { error: message }).max(max, { error: message }));
 }
 

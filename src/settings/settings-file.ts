@@ -104,7 +104,9 @@ function writeError(path: string, error: unknown): WriteFileError {
   if (code === 'EROFS') return new WriteFileError(`${path} cannot be written: ${folder} is on a read-only file system; the old file is unchanged`);
   if (code === 'ENOSPC') return new WriteFileError(`${path} cannot be written: no space left on the device; the old file is unchanged`);
   if (code === 'EEXIST' || code === 'EISDIR' || code === 'ENOTDIR') {
-    return new WriteFileError(`${path} cannot be written: a temporary file or the lock beside it is in the way (${fileErrorReason(error)}); the old file is unchanged`);
+    return new WriteFileError(
+      `${path} cannot be written: a temporary file or the lock beside it is in the way (${fileErrorReason(error)}); the old file is unchanged`,
+    );
   }
   return new WriteFileError(`${path} cannot be written: ${fileErrorReason(error)}; the old file is unchanged`);
 }
@@ -120,7 +122,8 @@ async function removeStaleTemporaries(path: string): Promise<void> {
   const folder = dirname(path);
   for (const entry of await fs.readdir(folder).catch(() => [])) {
     let pid = Number(pattern.exec(entry)?.[1]);
-    if (isBreakFileOf(path, entry)) pid = Number.parseInt((await readBoundedFile(join(folder, entry), { limit: 256 }).catch(() => undefined))?.toString('latin1') ?? '', 10) || Number.NaN;
+    if (isBreakFileOf(path, entry))
+      pid = Number.parseInt((await readBoundedFile(join(folder, entry), { limit: 256 }).catch(() => undefined))?.toString('latin1') ?? '', 10) || Number.NaN;
     if (pid > 0 && pid !== process.pid && !isThisProgramRunning(pid)) await fs.rm(join(folder, entry), { force: true });
   }
 }
@@ -154,7 +157,12 @@ export interface WrittenSettingsFile {
  * did not exist); if that changed meanwhile, nothing is written. `force`: write even in a folder
  * others may write in.
  */
-export async function writeSettingsFile(path: string, bytes: Buffer, expected: Buffer | undefined, options: { force?: boolean } = {}): Promise<WrittenSettingsFile> {
+export async function writeSettingsFile(
+  path: string,
+  bytes: Buffer,
+  expected: Buffer | undefined,
+  options: { force?: boolean } = {},
+): Promise<WrittenSettingsFile> {
   const write = replaceSettingsFile(path, bytes, expected, options.force === true);
   const written = write.then(
     () => {
@@ -189,7 +197,9 @@ export const FOLDER_MODE = 0o750;
 /** Create the settings file's folder (and its missing parents), each 0750 whatever the umask. */
 export async function createSettingsFolder(folder: string, path: string): Promise<void> {
   await createFolders(folder, FOLDER_MODE).catch((error: unknown) => {
-    throw new WriteFileError(`${path} cannot be written: the folder ${folder} could not be created (${fileErrorReason(error)}); create it or choose another path with --file`);
+    throw new WriteFileError(
+      `${path} cannot be written: the folder ${folder} could not be created (${fileErrorReason(error)}); create it or choose another path with --file`,
+    );
   });
 }
 
@@ -240,7 +250,9 @@ async function accessText(path: string, previous: Stats | undefined): Promise<st
   const now = await fs.stat(path);
   let text = `mode ${modeText(now.mode & 0o777)}, owner ${await ownerText(now)}`;
   if (previous && (previous.mode & 0o777) !== (now.mode & 0o777)) {
-    const removed = [previous.mode & 0o020 && 'group write', previous.mode & 0o007 && "others' access", previous.mode & 0o7100 && 'special bits'].filter(Boolean);
+    const removed = [previous.mode & 0o020 && 'group write', previous.mode & 0o007 && "others' access", previous.mode & 0o7100 && 'special bits'].filter(
+      Boolean,
+    );
     text += `; it was ${modeText(previous.mode)}: ${removed.join(' and ')} removed, as the file holds a password`;
   }
   if (previous && (previous.uid !== now.uid || previous.gid !== now.gid)) text += `; it was owned by ${await ownerText(previous)}`;

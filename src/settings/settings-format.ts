@@ -16,8 +16,7 @@ export const propertiesFormat: SettingsFormat = {
     const find = propertiesLookup(bytes.toString('latin1'), file);
     return (key) => find(key)?.value;
   },
-  write: (existing, settings) =>
-    Buffer.from(writeInstallerProperties(existing?.toString('latin1'), settings), 'latin1'),
+  write: (existing, settings) => Buffer.from(writeInstallerProperties(existing?.toString('latin1'), settings), 'latin1'),
   decode: (bytes) => bytes.toString('latin1'),
   maskSecrets,
 };

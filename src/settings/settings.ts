@@ -81,5 +81,6 @@ export function sendsPasswordInClear(settings: Partial<Pick<MailSettings, 'proto
 
 export const PLAINTEXT_REFUSAL = 'the password would cross the network unencrypted';
 /** What every output says of such settings: the stage line, the summary sheet, the final message, show and check. */
-export const PLAINTEXT_WARNING = 'the password crosses the network unencrypted (no TLS): anyone on the network path can read it, and Teaming will send it this way every time';
+export const PLAINTEXT_WARNING =
+  'the password crosses the network unencrypted (no TLS): anyone on the network path can read it, and Teaming will send it this way every time';
 export const ALLOW_PLAINTEXT_FLAG = '--allow-plaintext-auth';

@@ -68,10 +68,7 @@ const NEWER_NAMES: Readonly<Record<string, string>> = {
 };
 
 /** Other names a zone is found by when searching: "calcutta" finds Asia/Kolkata, "kyiv" Europe/Kiev. */
-const OTHER_NAMES = new Map([
-  ...Object.entries(IANA_NAMES).map(([old, renamed]): [string, string] => [renamed, old]),
-  ...Object.entries(NEWER_NAMES),
-]);
+const OTHER_NAMES = new Map([...Object.entries(IANA_NAMES).map(([old, renamed]): [string, string] => [renamed, old]), ...Object.entries(NEWER_NAMES)]);
 
 function ianaName(zone: string): string {
   const name = IANA_NAMES[zone];
@@ -81,9 +78,7 @@ function ianaName(zone: string): string {
 let zoneList: string[] | undefined;
 
 export function allTimeZones(): string[] {
-  zoneList ??= [...Intl.supportedValuesOf('timeZone').map(ianaName), 'UTC']
-    .filter((zone, index, zones) => zones.indexOf(zone) === index)
-    .sort();
+  zoneList ??= [...Intl.supportedValuesOf('timeZone').map(ianaName), 'UTC'].filter((zone, index, zones) => zones.indexOf(zone) === index).sort();
   return zoneList;
 }
 
@@ -111,16 +106,17 @@ export function machineTimeZone(): string | undefined {
 }
 
 function normalize(text: string): string {
-  return text.toLowerCase().replace(/[\s_/]+/g, ' ').trim();
+  return text
+    .toLowerCase()
+    .replace(/[\s_/]+/g, ' ')
+    .trim();
 }
 
 /** Case-insensitive; spaces and underscores alike; every word typed must appear ("los angeles", "indiana indianap"). */
 export function searchTimeZones(term: string, zones: readonly string[] = allTimeZones()): string[] {
   const words = normalize(term).split(' ').filter(Boolean);
   if (words.length === 0) return [...zones];
-  const named = COMMON_ZONES.filter((common) => words.every((word) => normalize(common.label).includes(word))).map(
-    (common) => common.zone,
-  );
+  const named = COMMON_ZONES.filter((common) => words.every((word) => normalize(common.label).includes(word))).map((common) => common.zone);
   const matches = zones.filter((zone) => {
     // Another name finds the zone too: "calcutta", "saigon", "kyiv".
     const name = normalize(`${zone} ${OTHER_NAMES.get(zone) ?? ''}`);

@@ -22,7 +22,7 @@ const ENCODINGS: Record<string, Encoding> = {
   'iso_8859-1': 'latin1',
   'iso8859-1': 'latin1',
   latin1: 'latin1',
-  'l1': 'latin1',
+  l1: 'latin1',
   'us-ascii': 'ascii',
   ascii: 'ascii',
 };
@@ -80,7 +80,9 @@ function decode(bytes: Buffer, file: string): { text: string; encoding: Encoding
   const encoding = declared === undefined ? 'utf8' : ENCODINGS[declared.toLowerCase()];
   if (encoding === undefined || (bom && encoding !== 'utf8')) {
     const column = declaration![0].lastIndexOf(declared!) + 1;
-    const detail = bom ? `declares encoding "${declared}" but starts with a UTF-8 byte-order mark` : `declares encoding "${declared}", which the wizard does not write`;
+    const detail = bom
+      ? `declares encoding "${declared}" but starts with a UTF-8 byte-order mark`
+      : `declares encoding "${declared}", which the wizard does not write`;
     throw new SettingsFileError(file, `${detail}: use UTF-8 or ISO-8859-1`, 1, column);
   }
   if (encoding === 'latin1') return { text: body.toString('latin1'), encoding, bom };
@@ -136,7 +138,8 @@ export const MAX_DEPTH = 256;
  * and the DOCTYPE are skipped; a tag is matched with its quoted attribute values.
  */
 function tooDeep(text: string): number | undefined {
-  const tags = /<!--[\s\S]*?-->|<!\[CDATA\[[\s\S]*?\]\]>|<\?[\s\S]*?\?>|<!DOCTYPE(?:[^[>]|\[[\s\S]*?\])*>|<(\/?)[^\s<>/!?]+(?:\s+[^\s=<>/]+\s*=\s*(?:"[^"]*"|'[^']*'))*\s*(\/?)>/g;
+  const tags =
+    /<!--[\s\S]*?-->|<!\[CDATA\[[\s\S]*?\]\]>|<\?[\s\S]*?\?>|<!DOCTYPE(?:[^[>]|\[[\s\S]*?\])*>|<(\/?)[^\s<>/!?]+(?:\s+[^\s=<>/]+\s*=\s*(?:"[^"]*"|'[^']*'))*\s*(\/?)>/g;
   let depth = 0;
   for (const match of text.matchAll(tags)) {
     if (match[1] === undefined) continue;
@@ -151,7 +154,12 @@ function parseXmlOnce(bytes: Buffer, file: string): XmlSource {
   const deep = tooDeep(text);
   if (deep !== undefined) {
     const { line, column } = positionOf(text, deep);
-    throw new SettingsFileError(file, `nests elements more than ${MAX_DEPTH} deep here; an installer.xml nests a few levels: check that this is the right file`, line, column);
+    throw new SettingsFileError(
+      file,
+      `nests elements more than ${MAX_DEPTH} deep here; an installer.xml nests a few levels: check that this is the right file`,
+      line,
+      column,
+    );
   }
   const { entities, bodyStart } = declaredEntities(text);
   type Locator = { lineNumber?: number; columnNumber?: number } | undefined;

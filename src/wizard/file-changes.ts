@@ -71,7 +71,14 @@ function shown(setting: keyof MailSettings | undefined, raw: string | undefined)
  * named by their key). After a protocol switch, each protocol key's row names its protocol
  * ("SMTPS mail host"): its old value is that protocol's, not the other one's.
  */
-export function fileChanges(format: SettingsFormat, file: string, before: Buffer | undefined, after: Buffer, settings: MailSettings, switched: boolean): SettingChange[] {
+export function fileChanges(
+  format: SettingsFormat,
+  file: string,
+  before: Buffer | undefined,
+  after: Buffer,
+  settings: MailSettings,
+  switched: boolean,
+): SettingChange[] {
   const old = before === undefined ? () => undefined : format.lookup(before, file);
   const now = format.lookup(after, file);
   const other = settings.protocol === 'smtp' ? 'smtps' : 'smtp';
@@ -90,7 +97,11 @@ export function fileChanges(format: SettingsFormat, file: string, before: Buffer
       return [{ key, label, from: yesNo(from), to: yesNo(to), rank: order.length - 1 + (Object.values(SAFETY_KEYS).indexOf(safety) + 1) / 3 }];
     }
     const label =
-      setting === undefined ? key : switched && perProtocol ? `${protocol.toUpperCase()} ${SETTING_LABELS[setting].replace(/^[A-Z](?=[a-z])/, (c) => c.toLowerCase())}` : SETTING_LABELS[setting];
+      setting === undefined
+        ? key
+        : switched && perProtocol
+          ? `${protocol.toUpperCase()} ${SETTING_LABELS[setting].replace(/^[A-Z](?=[a-z])/, (c) => c.toLowerCase())}`
+          : SETTING_LABELS[setting];
     let [fromText, toText] = [shown(setting, from), shown(setting, to)];
     if (setting === 'password') {
       fromText = from === undefined ? fromText : maskPassword(from);

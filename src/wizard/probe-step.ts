@@ -22,13 +22,28 @@ export interface ProbeSetup {
 }
 
 /** Failures that another protocol, port or STARTTLS choice may cure: worth trying the usual ports. */
-const TLS_MODE_FAILURES: ReadonlySet<FailureKind> = new Set(['expects-tls', 'plain-port', 'starttls-missing', 'starttls-plain', 'tls-failed', 'timeout', 'refused', 'auth-plaintext']);
+const TLS_MODE_FAILURES: ReadonlySet<FailureKind> = new Set([
+  'expects-tls',
+  'plain-port',
+  'starttls-missing',
+  'starttls-plain',
+  'tls-failed',
+  'timeout',
+  'refused',
+  'auth-plaintext',
+]);
 
 /**
  * The options of one check. The envelope test's recipient is `testRecipient` (else the sender);
  * `sendMessage` also sends it a real message. The sender is the one Teaming will use (probe/envelope.ts).
  */
-function probeOptions(setup: ProbeSetup, settings: MailSettings, run: ProbeRunOptions, testRecipient = setup.testRecipient, sendMessage = testRecipient !== undefined): ProbeOptions {
+function probeOptions(
+  setup: ProbeSetup,
+  settings: MailSettings,
+  run: ProbeRunOptions,
+  testRecipient = setup.testRecipient,
+  sendMessage = testRecipient !== undefined,
+): ProbeOptions {
   return {
     timeoutMs: setup.timeoutMs,
     ca: setup.ca,
@@ -40,7 +55,13 @@ function probeOptions(setup: ProbeSetup, settings: MailSettings, run: ProbeRunOp
 }
 
 /** Run the probe with a live line per stage under `title`; then the summary, or the diagnosis and its fix. */
-async function probeWithLiveLines(settings: MailSettings, options: ProbeOptions, out: Output, live: boolean, title = 'Checking the mail server'): Promise<ProbeReport> {
+async function probeWithLiveLines(
+  settings: MailSettings,
+  options: ProbeOptions,
+  out: Output,
+  live: boolean,
+  title = 'Checking the mail server',
+): Promise<ProbeReport> {
   const probe = await import('../probe/index.ts');
   const target = `${settings.protocol.toUpperCase()} ${settings.host}:${settings.port}${settings.protocol === 'smtp' && settings.starttls ? ' with STARTTLS' : ''}`;
   if (live) out.line(out.style.bold(`${title} (${target})…`));
@@ -64,7 +85,9 @@ async function detectWorkingSettings(settings: MailSettings, options: ProbeOptio
   const { detectSettings } = await import('../probe/index.ts');
   // The configured port in the other TLS mode too (SMTPS on 2525, STARTTLS on 4650…).
   const otherMode = settings.protocol === 'smtps' ? { protocol: 'smtp' as const, port: settings.port } : { protocol: 'smtps' as const, port: settings.port };
-  out.line(`Trying the usual ports of ${settings.host} (465, 587, 25) and port ${settings.port} as ${otherMode.protocol === 'smtps' ? 'SMTPS' : 'SMTP with STARTTLS'} at once…`);
+  out.line(
+    `Trying the usual ports of ${settings.host} (465, 587, 25) and port ${settings.port} as ${otherMode.protocol === 'smtps' ? 'SMTPS' : 'SMTP with STARTTLS'} at once…`,
+  );
   const result = await detectSettings(settings.host, {
     also: [otherMode],
     timeoutMs: options.timeoutMs,

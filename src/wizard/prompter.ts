@@ -15,12 +15,7 @@ export interface Prompter {
   input(config: { message: string; default?: string; validate?: (value: string) => true | string }): Promise<string>;
   confirm(config: { message: string; default?: boolean }): Promise<boolean>;
   password(config: { message: string; validate?: (value: string) => true | string }): Promise<string>;
-  search<T>(config: {
-    message: string;
-    source: (term: string | undefined) => readonly Choice<T>[];
-    default?: T;
-    pageSize?: number;
-  }): Promise<T>;
+  search<T>(config: { message: string; source: (term: string | undefined) => readonly Choice<T>[]; default?: T; pageSize?: number }): Promise<T>;
 }
 
 export interface PromptStreams {

@@ -126,9 +126,7 @@ async function chooseMode(loaded: LoadedSettingsFile, options: WizardOptions, ca
   if (!loaded.stored.hasOutbound) return false;
   if (!options.interactive) {
     if (options.force) return false;
-    throw new UsageError(
-      `${loaded.path} already holds outbound e-mail settings: add --reconfigure to change them, or --force to replace them`,
-    );
+    throw new UsageError(`${loaded.path} already holds outbound e-mail settings: add --reconfigure to change them, or --force to replace them`);
   }
   const choice = await caps.prompt.select<'reconfigure' | 'replace' | 'cancel'>({
     message: `${loaded.path} already holds outbound e-mail settings. What now?`,
@@ -206,9 +204,7 @@ export async function runWizard(options: WizardOptions, caps: WizardCapabilities
       const next = await caps.prompt.select<'write' | 'change' | 'cancel'>({
         message: reconfiguring && changes.length === 0 ? 'Nothing changed. What now?' : `Write ${loaded.path}?`,
         choices: [
-          reconfiguring && changes.length === 0
-            ? { value: 'write', name: 'Done (leave the file as it is)' }
-            : { value: 'write', name: 'Write it' },
+          reconfiguring && changes.length === 0 ? { value: 'write', name: 'Done (leave the file as it is)' } : { value: 'write', name: 'Write it' },
           { value: 'change', name: 'Change one answer' },
           { value: 'cancel', name: 'Cancel' },
         ],
@@ -220,11 +216,26 @@ export async function runWizard(options: WizardOptions, caps: WizardCapabilities
       }
     }
     const result = await writeStep(
-      { loaded, settings, changes, reconfiguring, interactive: options.interactive, dryRun: options.dryRun, force: options.force, probe: report, checkPassed: passed, run, java: { notes, trust } },
+      {
+        loaded,
+        settings,
+        changes,
+        reconfiguring,
+        interactive: options.interactive,
+        dryRun: options.dryRun,
+        force: options.force,
+        probe: report,
+        checkPassed: passed,
+        run,
+        java: { notes, trust },
+      },
       caps,
     );
     // The last word, whatever was written: such settings are a standing risk.
-    if (result.passwordUnencrypted) out.warn(`With these settings ${PLAINTEXT_WARNING}. To protect it: teaming-mail-setup --reconfigure -f ${loaded.path}, then turn STARTTLS on or choose SMTPS.`);
+    if (result.passwordUnencrypted)
+      out.warn(
+        `With these settings ${PLAINTEXT_WARNING}. To protect it: teaming-mail-setup --reconfigure -f ${loaded.path}, then turn STARTTLS on or choose SMTPS.`,
+      );
     return result;
   }
 }

@@ -51,14 +51,15 @@ describe('--answers FILE', { concurrency: true }, () => {
     const { cwd, result } = await withAnswers(JSON.stringify(VALID), ['--host', 'relay.example.org', '--no-auth', '--connection-timeout', '60']);
     assert.equal(result.code, 0, result.stderr);
     const text = await readText(join(cwd, 'installer.properties'));
-    assert.match(text, /^mail\.smtps\.host=relay\.example\.org\nmail\.smtps\.port=2465\nmail\.smtps\.auth=false\nmail\.smtps\.sendpartial=true\nmail\.smtps\.connectiontimeout=60000\n/m);
+    assert.match(
+      text,
+      /^mail\.smtps\.host=relay\.example\.org\nmail\.smtps\.port=2465\nmail\.smtps\.auth=false\nmail\.smtps\.sendpartial=true\nmail\.smtps\.connectiontimeout=60000\n/m,
+    );
     assert.doesNotMatch(text, /notify@example\.org/);
   });
 
   test('an unknown key is refused with the nearest known key; nothing is written', async () => {
-    const { cwd, result } = await withAnswers(
-      JSON.stringify({ hostname: 'mail.example.com', 'allow-all-users': false, time_zone: 'UTC', colour: 'blue' }),
-    );
+    const { cwd, result } = await withAnswers(JSON.stringify({ hostname: 'mail.example.com', 'allow-all-users': false, time_zone: 'UTC', colour: 'blue' }));
     assertRefused(
       result,
       '✖ answers.json: unknown key "hostname"; did you mean "host"?\n' +
@@ -108,6 +109,6 @@ describe('--answers FILE', { concurrency: true }, () => {
   test('a file that does not exist', async () => {
     const cwd = await tempFolder();
     const result = await run([...UNATTENDED, '--answers', 'nope.json'], { cwd });
-    assertRefused(result, "✖ --answers: cannot read nope.json: it does not exist\n");
+    assertRefused(result, '✖ --answers: cannot read nope.json: it does not exist\n');
   });
 });

@@ -22,7 +22,7 @@ const folder = (mode = 0o755) => tempFolder(mode);
 const modeOf = async (path: string) => (await stat(path)).mode & 0o777;
 
 describe('files written', () => {
-  test('--write-answers under umask 000 is 0600; through a planted symbolic link it is refused (exit 4), the link\'s target untouched', async () => {
+  test("--write-answers under umask 000 is 0600; through a planted symbolic link it is refused (exit 4), the link's target untouched", async () => {
     const cwd = await folder();
     const saved = await runCli([...ANSWERS, '--write-answers', 'answers.json'], { cwd, umask: '000' });
     assert.equal(saved.code, 0, saved.stderr);
@@ -101,7 +101,10 @@ describe('input that would block or exhaust', () => {
     await writeFile(join(cwd, 'big.json'), Buffer.alloc(INPUT_BYTES + 1, ' '));
     execFileSync('mkfifo', [join(cwd, 'ca.pem')]);
     const answers = await runCli([...ANSWERS, '--answers', 'big.json'], { cwd });
-    assert.deepEqual([answers.code, answers.stderr], [2, `✖ --answers: cannot read big.json: it is ${INPUT_BYTES + 1} bytes; files over 4 MB (4194304 bytes) are refused\n`]);
+    assert.deepEqual(
+      [answers.code, answers.stderr],
+      [2, `✖ --answers: cannot read big.json: it is ${INPUT_BYTES + 1} bytes; files over 4 MB (4194304 bytes) are refused\n`],
+    );
     const ca = await runCli(['check', '--ca-file', 'ca.pem'], { cwd });
     assert.deepEqual([ca.code, ca.stderr], [2, '✖ --ca-file: cannot read ca.pem: it is a named pipe (FIFO), not a regular file\n']);
   });
@@ -112,7 +115,10 @@ describe('input that would block or exhaust', () => {
     await writeFile(join(cwd, 'installer.xml'), `<?xml version="1.0"?>\n<InstallerConfig>${'<a>'.repeat(depth)}${'</a>'.repeat(depth)}</InstallerConfig>\n`);
     const { result, cpuSeconds, maxRssMb } = await measured(['show', '-f', 'installer.xml'], cwd);
     assert.deepEqual([result.code, result.stdout], [2, '']);
-    assert.equal(result.stderr, '✖ installer.xml:2:783: nests elements more than 256 deep here; an installer.xml nests a few levels: check that this is the right file\n');
+    assert.equal(
+      result.stderr,
+      '✖ installer.xml:2:783: nests elements more than 256 deep here; an installer.xml nests a few levels: check that this is the right file\n',
+    );
     assert.ok(cpuSeconds < 2 && maxRssMb < 150, `${cpuSeconds} s, ${maxRssMb} MB`);
   });
 
@@ -173,9 +179,14 @@ const INPUT_BYTES = 4 * 1024 * 1024;
 async function measured(args: string[], cwd: string) {
   const report = join(cwd, 'time.txt');
   const result = await new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
-    const child = execFile('/usr/bin/time', ['-o', report, '-f', '%U %S %M', process.execPath, CLI, ...args], { cwd, env: { PATH: process.env.PATH, LANG: 'C.UTF-8', NO_COLOR: '1' }, timeout: 60_000 }, (error, stdout, stderr) => {
-      resolve({ code: error ? ((error as { code?: number }).code ?? null) : 0, stdout, stderr });
-    });
+    const child = execFile(
+      '/usr/bin/time',
+      ['-o', report, '-f', '%U %S %M', process.execPath, CLI, ...args],
+      { cwd, env: { PATH: process.env.PATH, LANG: 'C.UTF-8', NO_COLOR: '1' }, timeout: 60_000 },
+      (error, stdout, stderr) => {
+        resolve({ code: error ? ((error as { code?: number }).code ?? null) : 0, stdout, stderr });
+      },
+    );
     child.stdin?.end();
   });
   const [user, system, rssKb] = (await readFile(report, 'utf8')).trim().split('\n').at(-1)!.split(' ').map(Number);

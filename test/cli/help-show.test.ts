@@ -11,7 +11,16 @@ import { tempFolder } from '../helpers/files.ts';
 const ESC = '\u001b';
 
 /** Options that answer with a value but have no default: the host and the account must be given, files are optional. */
-const NO_DEFAULT = new Set(['--host', '--username', '--password-file', '--answers', '--write-answers', '--test-recipient', '--ca-file', '--accept-certificate']);
+const NO_DEFAULT = new Set([
+  '--host',
+  '--username',
+  '--password-file',
+  '--answers',
+  '--write-answers',
+  '--test-recipient',
+  '--ca-file',
+  '--accept-certificate',
+]);
 
 /** The help text of each option: from its flags to the next option or heading. */
 function helpEntries(help: string): Map<string, string> {
@@ -126,7 +135,7 @@ describe('the README', () => {
   });
 });
 
-describe('usage errors of a command exit 2, like the wizard\'s', { concurrency: true }, () => {
+describe("usage errors of a command exit 2, like the wizard's", { concurrency: true }, () => {
   test('show with an unknown option or an argument; check with a probe timeout that is not a number', async () => {
     const cwd = await tempFolder();
     const [option, argument, timeout] = await Promise.all([

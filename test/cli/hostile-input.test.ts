@@ -15,7 +15,23 @@ import { seed, trickyText } from '../helpers/arbitraries.ts';
 import { inBatches, runCli, type CliResult } from '../helpers/cli.ts';
 
 const RUNS = 16;
-const INJECTIONS = ['x\nmail.smtp.host=evil', 'x\r\nmail.smtp.host=evil', 'x\u2028mail.smtp.host=evil', 'a=b', 'a:b', 'a\\', '\\u000a', 'mail.example.com\n', ' UTC', '25\n26', '1e3', '0x19', '-1', '015', '٢٥'];
+const INJECTIONS = [
+  'x\nmail.smtp.host=evil',
+  'x\r\nmail.smtp.host=evil',
+  'x\u2028mail.smtp.host=evil',
+  'a=b',
+  'a:b',
+  'a\\',
+  '\\u000a',
+  'mail.example.com\n',
+  ' UTC',
+  '25\n26',
+  '1e3',
+  '0x19',
+  '-1',
+  '015',
+  '٢٥',
+];
 
 /** Command-line arguments cannot hold NUL; everything else may reach the command. */
 const argument = (text: fc.Arbitrary<string>) => text.map((value) => value.replaceAll('\u0000', ''));
@@ -28,7 +44,10 @@ const value = (valid: string) =>
       { weight: 1, arbitrary: fc.string({ unit: 'grapheme', minLength: 200, maxLength: 3000 }) },
       { weight: 1, arbitrary: fc.tuple(trickyText(4), trickyText(4)).map(([before, after]) => `${before}${valid}${after}`) },
       { weight: 1, arbitrary: fc.constant(valid) },
-      { weight: 1, arbitrary: fc.tuple(fc.constantFrom('', ' ', '  '), fc.constantFrom('', ' ', '\u00a0')).map(([before, after]) => `${before}${valid}${after}`) },
+      {
+        weight: 1,
+        arbitrary: fc.tuple(fc.constantFrom('', ' ', '  '), fc.constantFrom('', ' ', '\u00a0')).map(([before, after]) => `${before}${valid}${after}`),
+      },
     ),
   );
 
@@ -103,7 +122,11 @@ describe('hostile input at the command line', () => {
       if (result.code === 2) {
         const lines = errorLines(result.stderr);
         assert.ok(lines.length > 0, context);
-        for (const line of lines) assert.ok(fuzzed.some((flag) => line.startsWith(`✖ ${flag}: `)), `a message that names no fuzzed flag: ${line}\n${context}`);
+        for (const line of lines)
+          assert.ok(
+            fuzzed.some((flag) => line.startsWith(`✖ ${flag}: `)),
+            `a message that names no fuzzed flag: ${line}\n${context}`,
+          );
         assert.equal(document.result, 'error', context);
         return;
       }
@@ -159,7 +182,10 @@ describe('hostile input at the command line', () => {
           const lines = errorLines(result.stderr);
           assert.ok(lines.length > 0, context);
           for (const line of lines) {
-            assert.ok(line.startsWith(`✖ ${answers}`) || line.startsWith('✖ --answers: ') || line.startsWith('✖ missing '), `an unclear message: ${line}\n${context}`);
+            assert.ok(
+              line.startsWith(`✖ ${answers}`) || line.startsWith('✖ --answers: ') || line.startsWith('✖ missing '),
+              `an unclear message: ${line}\n${context}`,
+            );
           }
         }
       });
@@ -188,7 +214,10 @@ describe('hostile input at the command line', () => {
     const unattended = ['--non-interactive', '--no-probe', '--host', 'mail.example.com', '--time-zone', 'UTC', '--no-auth', '-f', 'written.properties'];
     const result = await runCli([...unattended, '--write-answers', 'missing/answers.json'], { cwd: folder });
     assert.equal(result.code, 4, result.stderr);
-    assert.equal(result.stderr, "✖ --write-answers: cannot write missing/answers.json: it is in a folder that does not exist (missing); written.properties was written\n");
+    assert.equal(
+      result.stderr,
+      '✖ --write-answers: cannot write missing/answers.json: it is in a folder that does not exist (missing); written.properties was written\n',
+    );
     await rm(join(folder, 'written.properties'));
 
     // An answers file saved with a byte-order mark is read like any other.

@@ -5,7 +5,7 @@ import { parseInvocation } from '../../src/cli/invocation.ts';
 
 const TIMEOUT = '--probe-timeout: probe timeout must be a whole number of seconds from 1 to 300';
 
-test('the wizard with commander\'s defaults: typed values, the check on, nothing refused', () => {
+test("the wizard with commander's defaults: typed values, the check on, nothing refused", () => {
   assert.deepEqual(parseInvocation('wizard', { file: 'installer.properties', probeTimeout: 10, probe: true }), {
     command: 'wizard',
     json: false,
@@ -15,7 +15,17 @@ test('the wizard with commander\'s defaults: typed values, the check on, nothing
     interactive: true,
     force: false,
     dryRun: false,
-    answers: { protocol: undefined, host: undefined, port: undefined, starttls: undefined, timeZone: undefined, auth: undefined, username: undefined, allowAllUsers: undefined, connectionTimeout: undefined },
+    answers: {
+      protocol: undefined,
+      host: undefined,
+      port: undefined,
+      starttls: undefined,
+      timeZone: undefined,
+      auth: undefined,
+      username: undefined,
+      allowAllUsers: undefined,
+      connectionTimeout: undefined,
+    },
     answersFile: undefined,
     writeAnswers: undefined,
     password: { file: undefined, stdin: false },
@@ -41,7 +51,7 @@ test('--probe-timeout: whole seconds from 1 to 300, in milliseconds; every refus
   assert.equal(both.command === 'wizard' && both.probe?.caFile, 'ca.pem');
 });
 
-test('--no-probe: no check, and the check\'s options given with it are named', () => {
+test("--no-probe: no check, and the check's options given with it are named", () => {
   const invocation = parseInvocation('wizard', { probe: false, caFile: 'ca.pem', testRecipient: 'a@example.com', allowPlaintextAuth: true });
   assert.ok(invocation.command === 'wizard');
   assert.equal(invocation.probe, undefined);

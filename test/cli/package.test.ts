@@ -31,9 +31,14 @@ describe('the npm package', () => {
     const paths = packed.files.map((file) => file.path);
     const { bin } = JSON.parse(await readFile(join(ROOT, 'package.json'), 'utf8')) as { bin: Record<string, string> };
     for (const target of Object.values(bin)) assert.ok(paths.includes(target), `the bin ${target} is not packed`);
-    for (const file of ['dist/cli.cjs', 'dist/cli.cjs.cache', 'dist/vendor/luxon.cjs', 'dist/vendor/xmldom.cjs']) assert.ok(paths.includes(file), `${file} is not packed`);
+    for (const file of ['dist/cli.cjs', 'dist/cli.cjs.cache', 'dist/vendor/luxon.cjs', 'dist/vendor/xmldom.cjs'])
+      assert.ok(paths.includes(file), `${file} is not packed`);
     for (const path of paths) {
-      assert.match(path, /^(bin\/teaming-mail-setup\.js$|bin\/package\.json$|dist\/|README\.md$|package\.json$|LICEN[CS]E(\.\w+)?$)/, `${path} should not be packed`);
+      assert.match(
+        path,
+        /^(bin\/teaming-mail-setup\.js$|bin\/package\.json$|dist\/|README\.md$|package\.json$|LICEN[CS]E(\.\w+)?$)/,
+        `${path} should not be packed`,
+      );
       assert.doesNotMatch(path, /(^|\/)(src|test|node_modules)\/|\.map$|\.tmp$|\.lock$|\.bak$|\.ts$/, `${path} should not be packed`);
     }
   });
@@ -51,7 +56,9 @@ describe('the npm package', () => {
     const versionRun = await run(bin, ['--version'], { cwd: folder, env: { ...process.env, NODE_DEBUG: 'teaming-mail-setup' } });
     assert.equal(versionRun.stdout.trim(), version);
     assert.match(versionRun.stderr, /^TEAMING-MAIL-SETUP \d+: code cache used$/m);
-    const dryRun = await run(bin, ['--non-interactive', '--no-probe', '--dry-run', '--host', 'mail.example.com', '--time-zone', 'UTC', '--no-auth'], { cwd: folder });
+    const dryRun = await run(bin, ['--non-interactive', '--no-probe', '--dry-run', '--host', 'mail.example.com', '--time-zone', 'UTC', '--no-auth'], {
+      cwd: folder,
+    });
     assert.match(dryRun.stdout, /^mail\.smtp\.host=mail\.example\.com$/m);
   });
 });

@@ -121,7 +121,10 @@ describe('--dry-run writes nothing', { concurrency: true }, () => {
     const result = await run(args, { cwd, env: { TEAMING_MAIL_PASSWORD: PASSWORD } });
     assert.equal(result.code, 0, result.stderr);
     // Authentication without STARTTLS on 25: the last word names the risk (issue 14).
-    assert.equal(result.stderr, `! With these settings ${PLAINTEXT_WARNING}. To protect it: teaming-mail-setup --reconfigure -f installer.properties, then turn STARTTLS on or choose SMTPS.\n`);
+    assert.equal(
+      result.stderr,
+      `! With these settings ${PLAINTEXT_WARNING}. To protect it: teaming-mail-setup --reconfigure -f installer.properties, then turn STARTTLS on or choose SMTPS.\n`,
+    );
     assert.ok(
       result.stdout.endsWith(
         'installer.properties would hold (dry run, nothing written):\n' +
@@ -153,9 +156,7 @@ describe('--dry-run writes nothing', { concurrency: true }, () => {
     assert.equal(result.code, 0, result.stderr);
     assert.ok(
       result.stdout.includes(
-        '\nChanges to installer.properties\n' +
-          '  Mail host       mail.example.com → relay.example.com\n' +
-          '  Authentication  yes → no\n',
+        '\nChanges to installer.properties\n' + '  Mail host       mail.example.com → relay.example.com\n' + '  Authentication  yes → no\n',
       ),
       result.stdout,
     );
@@ -220,7 +221,10 @@ describe('--json: one JSON document on stdout, messages on stderr', { concurrenc
     assert.equal(document.changes.length, 10);
     assert.ok(result.stderr.includes('\nOutbound e-mail\n  Protocol'), result.stderr);
     assert.equal(document.passwordUnencrypted, true);
-    assertEndsWith(result.stderr, `✔ Wrote installer.properties (mode 0600, owner root:root).\n! With these settings ${PLAINTEXT_WARNING}. To protect it: teaming-mail-setup --reconfigure -f installer.properties, then turn STARTTLS on or choose SMTPS.\n`);
+    assertEndsWith(
+      result.stderr,
+      `✔ Wrote installer.properties (mode 0600, owner root:root).\n! With these settings ${PLAINTEXT_WARNING}. To protect it: teaming-mail-setup --reconfigure -f installer.properties, then turn STARTTLS on or choose SMTPS.\n`,
+    );
     assertNoPassword(result.stdout + result.stderr);
   });
 
@@ -250,10 +254,7 @@ describe('--json: one JSON document on stdout, messages on stderr', { concurrenc
       exitCode: 2,
       errors: ['missing mail host: give --host (answers file: "host")', 'missing user name: give --username (answers file: "username")'],
     });
-    assert.equal(
-      result.stderr,
-      '✖ missing mail host: give --host (answers file: "host")\n✖ missing user name: give --username (answers file: "username")\n',
-    );
+    assert.equal(result.stderr, '✖ missing mail host: give --host (answers file: "host")\n✖ missing user name: give --username (answers file: "username")\n');
   });
 
   test('a usage error found while reading the command line: still one document', async () => {
@@ -304,8 +305,8 @@ describe('--write-answers saves a replayable answers file, never the password', 
 });
 
 /** Both protocols stored: SMTP in use, an SMTPS account kept from an earlier setup (no port, no timeout). */
-const BOTH_PROTOCOLS =
-  propertiesText({
+const BOTH_PROTOCOLS = propertiesText(
+  {
     'mail.transport.protocol': 'smtp',
     'mail.smtp.host': 'mail.example.com',
     'mail.smtp.port': '25',
@@ -319,7 +320,9 @@ const BOTH_PROTOCOLS =
     'mail.smtps.password': 'smtps-Secret',
     'notify.timezone': 'America/New_York',
     'mail.allowSendToAllUsers': 'true',
-  }, { header: false });
+  },
+  { header: false },
+);
 
 /** Read and compared as bytes (latin1), as readText reads the written file. */
 const FIXTURE_XML = readFile(new URL('../fixtures/installer.xml', import.meta.url), 'latin1');
@@ -349,7 +352,10 @@ describe('--reconfigure switching protocol: each protocol keeps its own keys', {
       written,
       BOTH_PROTOCOLS.replace('protocol=smtp\n', 'protocol=smtps\n')
         .replace('mail.smtps.host=smtps.example.com\n', 'mail.smtps.host=smtps.example.com\nmail.smtps.port=465\n')
-        .replace('mail.smtps.password=smtps-Secret\n', 'mail.smtps.password=smtps-Secret\nmail.smtps.sendpartial=true\nmail.smtps.connectiontimeout=15000\nmail.smtps.ssl.checkserveridentity=true\n'),
+        .replace(
+          'mail.smtps.password=smtps-Secret\n',
+          'mail.smtps.password=smtps-Secret\nmail.smtps.sendpartial=true\nmail.smtps.connectiontimeout=15000\nmail.smtps.ssl.checkserveridentity=true\n',
+        ),
     );
     assert.ok(!result.stdout.includes('smtps-Secret'), 'the password leaked');
   });
@@ -378,7 +384,7 @@ describe('--reconfigure switching protocol: each protocol keeps its own keys', {
     );
   });
 
-  test('installer.xml: SMTPS takes the Resource\'s smtps attributes; the smtp attributes stay; every changed attribute is listed', async () => {
+  test("installer.xml: SMTPS takes the Resource's smtps attributes; the smtp attributes stay; every changed attribute is listed", async () => {
     const before = await FIXTURE_XML;
     const cwd = await folderWithXml(before);
     const result = await run([...UNATTENDED, '--reconfigure', '-f', 'installer.xml', '--protocol', 'smtps'], { cwd });
@@ -397,7 +403,10 @@ describe('--reconfigure switching protocol: each protocol keeps its own keys', {
       written,
       before
         .replace('<Resource mail.transport.protocol="smtp"', '<Resource mail.transport.protocol="smtps"')
-        .replace('mail.smtps.sendpartial="true" />', 'mail.smtps.sendpartial="true"\n        mail.smtps.connectiontimeout="15000"\n        mail.smtps.ssl.checkserveridentity="true" />'),
+        .replace(
+          'mail.smtps.sendpartial="true" />',
+          'mail.smtps.sendpartial="true"\n        mail.smtps.connectiontimeout="15000"\n        mail.smtps.ssl.checkserveridentity="true" />',
+        ),
     );
   });
 });

@@ -57,7 +57,9 @@ describe('--dry-run and --json of a site full of secrets', () => {
   test('installer.xml: the database password, LDAP credentials, the inbound IMAP password, element texts: all masked, on screen and in --json', async () => {
     await writeFile(join(folder, 'installer.xml'), XML);
     for (const json of [false, true]) {
-      const result = await runCli([...UNATTENDED, '-f', 'installer.xml', '--reconfigure', '--port', '2525', '--dry-run', ...(json ? ['--json'] : [])], { cwd: folder });
+      const result = await runCli([...UNATTENDED, '-f', 'installer.xml', '--reconfigure', '--port', '2525', '--dry-run', ...(json ? ['--json'] : [])], {
+        cwd: folder,
+      });
       assert.equal(result.code, 0, result.stderr);
       assertNoSecret(result.stdout + result.stderr);
       const shown = json ? (JSON.parse(result.stdout) as { preview: string }).preview : result.stdout;
@@ -77,7 +79,8 @@ describe('--dry-run and --json of a site full of secrets', () => {
       assert.equal(result.code, 0, result.stderr);
       assertNoSecret(result.stdout + result.stderr);
       const shown = json ? (JSON.parse(result.stdout) as { preview: string }).preview : result.stdout;
-      for (const key of ['ldap.credentials', 'jdbc.pwd', 'keystore.pass', 'sso.apiToken', 'mail.imap.PASSWORD']) assert.match(shown, new RegExp(`^${key.replaceAll('.', '\\.')}=••••••$`, 'm'));
+      for (const key of ['ldap.credentials', 'jdbc.pwd', 'keystore.pass', 'sso.apiToken', 'mail.imap.PASSWORD'])
+        assert.match(shown, new RegExp(`^${key.replaceAll('.', '\\.')}=••••••$`, 'm'));
       assert.match(shown, /^site\.name=unchanged$/m);
     }
   });
@@ -96,7 +99,23 @@ describe('operator slips never echo the password', () => {
   }
 
   test('--password-file S3cret (a password given as the file name): the name is not echoed', async () => {
-    const result = await runCli([...UNATTENDED, '--host', 'mail.example.com', '--time-zone', 'UTC', '--auth', '--username', 'u', '--password-file', 'S3cret-Slip', '-f', 'fresh.properties'], { cwd: folder });
+    const result = await runCli(
+      [
+        ...UNATTENDED,
+        '--host',
+        'mail.example.com',
+        '--time-zone',
+        'UTC',
+        '--auth',
+        '--username',
+        'u',
+        '--password-file',
+        'S3cret-Slip',
+        '-f',
+        'fresh.properties',
+      ],
+      { cwd: folder },
+    );
     assert.equal(result.code, 2);
     assert.ok(!(result.stdout + result.stderr).includes('S3cret-Slip'), result.stderr);
     assert.match(result.stderr, /--password-file: the file cannot be read: it does not exist/);

@@ -23,12 +23,7 @@ const WRONG = `wr=ng: pässe☃ ${WRONG_MARKER}`;
 
 /** Every form a password may travel in: as typed, its marker, base64 (AUTH LOGIN) and the AUTH PLAIN token. */
 function forms(password: string, marker: string): string[] {
-  return [
-    password,
-    marker,
-    Buffer.from(password, 'utf8').toString('base64'),
-    Buffer.from(`\u0000${USER}\u0000${password}`, 'utf8').toString('base64'),
-  ];
+  return [password, marker, Buffer.from(password, 'utf8').toString('base64'), Buffer.from(`\u0000${USER}\u0000${password}`, 'utf8').toString('base64')];
 }
 const SECRETS = [...forms(PASSWORD, MARKER), ...forms(WRONG, WRONG_MARKER)];
 
@@ -136,12 +131,41 @@ interface Case {
 function unattendedCases(): Case[] {
   return [
     { name: '--password-file', args: [...answers(), '--password-file', passwordFile], exit: 0, shows: `Wrote ${SETTINGS}`, stored: true },
-    { name: '--password-stdin --json', args: [...answers(), '--password-stdin', '--json'], options: { input: `${PASSWORD}\n` }, exit: 0, shows: '"result": "written"', stored: true },
+    {
+      name: '--password-stdin --json',
+      args: [...answers(), '--password-stdin', '--json'],
+      options: { input: `${PASSWORD}\n` },
+      exit: 0,
+      shows: '"result": "written"',
+      stored: true,
+    },
     { name: 'TEAMING_MAIL_PASSWORD --dry-run', args: [...answers(), '--dry-run'], options: { env: ENV_PASSWORD }, exit: 0, shows: 'mail.smtp.password=••••••' },
     { name: '--dry-run --json', args: [...answers(), '--dry-run', '--json'], options: { env: ENV_PASSWORD }, exit: 0, shows: '"result": "dry-run"' },
-    { name: '--write-answers', args: [...answers(), '--write-answers', 'answers.json'], options: { env: ENV_PASSWORD }, exit: 0, shows: 'Saved the answers to answers.json', stored: true },
-    { name: '--reconfigure keeps the stored password', args: ['--non-interactive', '--reconfigure', '--no-allow-all-users', '--ca-file', caFile], configured: true, exit: 0, shows: `Wrote ${SETTINGS} (mode 0600, owner root:root; the previous version is in ${SETTINGS}.bak)`, stored: true },
-    { name: '--force --password-stdin over an existing file', args: [...answers(), '--force', '--password-stdin', '--time-zone', 'Europe/Berlin'], options: { input: PASSWORD }, configured: true, exit: 0, shows: `Wrote ${SETTINGS} (mode 0600, owner root:root; the previous`, stored: true },
+    {
+      name: '--write-answers',
+      args: [...answers(), '--write-answers', 'answers.json'],
+      options: { env: ENV_PASSWORD },
+      exit: 0,
+      shows: 'Saved the answers to answers.json',
+      stored: true,
+    },
+    {
+      name: '--reconfigure keeps the stored password',
+      args: ['--non-interactive', '--reconfigure', '--no-allow-all-users', '--ca-file', caFile],
+      configured: true,
+      exit: 0,
+      shows: `Wrote ${SETTINGS} (mode 0600, owner root:root; the previous version is in ${SETTINGS}.bak)`,
+      stored: true,
+    },
+    {
+      name: '--force --password-stdin over an existing file',
+      args: [...answers(), '--force', '--password-stdin', '--time-zone', 'Europe/Berlin'],
+      options: { input: PASSWORD },
+      configured: true,
+      exit: 0,
+      shows: `Wrote ${SETTINGS} (mode 0600, owner root:root; the previous`,
+      stored: true,
+    },
     { name: 'show', args: ['show'], configured: true, exit: 0, shows: `Outbound e-mail in ${SETTINGS}`, stored: true },
     { name: 'show --json', args: ['show', '--json'], configured: true, exit: 0, shows: '"password": "••••••"', stored: true },
     { name: 'check', args: ['check', '--ca-file', caFile], configured: true, exit: 0, shows: 'AUTH', stored: true },
@@ -149,12 +173,35 @@ function unattendedCases(): Case[] {
     { name: 'closed port', args: [...answers(closed), '--password-file', passwordFile], exit: 3, shows: 'nothing was written' },
     { name: 'wrong password', args: [...answers(), '--password-file', wrongPasswordFile], exit: 3, shows: '535' },
     { name: 'wrong password --json', args: [...answers(), '--json'], options: { env: { TEAMING_MAIL_PASSWORD: WRONG } }, exit: 3, shows: '"exitCode": 3' },
-    { name: 'check with a wrong stored password', args: ['check', '--ca-file', caFile], prepare: [...answers(), '--no-probe', '--password-file', wrongPasswordFile], exit: 3, shows: '535' },
-    { name: 'check --json with a wrong stored password', args: ['check', '--json', '--ca-file', caFile], prepare: [...answers(), '--no-probe', '--password-file', wrongPasswordFile], exit: 3, shows: '"result": "failed"' },
+    {
+      name: 'check with a wrong stored password',
+      args: ['check', '--ca-file', caFile],
+      prepare: [...answers(), '--no-probe', '--password-file', wrongPasswordFile],
+      exit: 3,
+      shows: '535',
+    },
+    {
+      name: 'check --json with a wrong stored password',
+      args: ['check', '--json', '--ca-file', caFile],
+      prepare: [...answers(), '--no-probe', '--password-file', wrongPasswordFile],
+      exit: 3,
+      shows: '"result": "failed"',
+    },
     { name: 'invalid answer', args: [...answers(), '--port', '99999', '--password-file', passwordFile], exit: 2, shows: '--port: port must be a whole number' },
     { name: 'a password with a NUL', args: [...answers(), '--password-file', nulPasswordFile], exit: 2, shows: 'password must not contain a NUL' },
-    { name: 'two password sources', args: [...answers(), '--password-file', passwordFile], options: { env: ENV_PASSWORD }, exit: 2, shows: 'give the password one way only' },
-    { name: 'unwritable path', args: [...answers(), '-f', 'missing/installer.properties', '--password-file', passwordFile], exit: 4, shows: 'the folder missing does not exist' },
+    {
+      name: 'two password sources',
+      args: [...answers(), '--password-file', passwordFile],
+      options: { env: ENV_PASSWORD },
+      exit: 2,
+      shows: 'give the password one way only',
+    },
+    {
+      name: 'unwritable path',
+      args: [...answers(), '-f', 'missing/installer.properties', '--password-file', passwordFile],
+      exit: 4,
+      shows: 'the folder missing does not exist',
+    },
   ];
 }
 
@@ -165,7 +212,10 @@ async function runCase(item: Case, debug: boolean): Promise<void> {
   const before = await readFile(join(folder, SETTINGS), 'latin1').catch(() => '');
   const result: CliResult = await runCli(item.args, { cwd: folder, ...item.options, env: { ...item.options?.env, ...(debug ? { DEBUG: '1' } : {}) } });
   assert.equal(result.code, item.exit, `${where}: exit ${result.code}\n${result.stdout}\n${result.stderr}`);
-  assert.ok(`${result.stdout}${result.stderr}`.includes(item.shows), `${where}: does not show ${JSON.stringify(item.shows)}:\n${result.stdout}\n${result.stderr}`);
+  assert.ok(
+    `${result.stdout}${result.stderr}`.includes(item.shows),
+    `${where}: does not show ${JSON.stringify(item.shows)}:\n${result.stdout}\n${result.stderr}`,
+  );
   assertNoSecret(result.stdout, `${where}: stdout`);
   assertNoSecret(result.stderr, `${where}: stderr`);
   await assertFolderClean(folder, where);
@@ -186,7 +236,9 @@ describe('secrets: unattended runs, show and check', () => {
     assert.ok(server.logins.some((login) => !login.accepted));
   });
 
-  test('argv never holds the password: env, file and stdin sources, read from /proc while the probe waits', { skip: process.platform !== 'linux' && 'needs /proc' }, async () => {
+  test('argv never holds the password: env, file and stdin sources, read from /proc while the probe waits', {
+    skip: process.platform !== 'linux' && 'needs /proc',
+  }, async () => {
     const sources: [string, string[], Omit<CliOptions, 'cwd'>][] = [
       ['TEAMING_MAIL_PASSWORD', [], { env: ENV_PASSWORD }],
       ['--password-file', ['--password-file', passwordFile], {}],
@@ -218,7 +270,10 @@ describe('secrets: unattended runs, show and check', () => {
     assert.equal(second.code, 0, second.stderr);
     assert.ok(second.stdout.includes('.bak'), second.stdout);
     // The answers file too is 0600 whatever the umask (it was 0666 under umask 000).
-    const control = await runCli(['--non-interactive', '--no-probe', '--host', 'x.example', '--time-zone', 'UTC', '--no-auth', '--write-answers', 'a.json', '-f', 'other.properties'], { cwd: folder, umask: '000' });
+    const control = await runCli(
+      ['--non-interactive', '--no-probe', '--host', 'x.example', '--time-zone', 'UTC', '--no-auth', '--write-answers', 'a.json', '-f', 'other.properties'],
+      { cwd: folder, umask: '000' },
+    );
     assert.equal(control.code, 0, control.stderr);
     assert.equal((await stat(join(folder, 'a.json'))).mode & 0o777, 0o600);
     for (const name of [SETTINGS, `${SETTINGS}.bak`, 'other.properties']) {
@@ -236,10 +291,7 @@ describe('secrets: the wizard in a terminal', () => {
 
   /** The wizard with every answer but the password given as flags. */
   function wizard(folder: string, ...args: string[]): PtyRun {
-    const run = spawnCli(
-      [...answers().filter((arg) => arg !== '--non-interactive'), '--allow-all-users', ...args],
-      { cwd: folder, env: { NO_COLOR: '1' } },
-    );
+    const run = spawnCli([...answers().filter((arg) => arg !== '--non-interactive'), '--allow-all-users', ...args], { cwd: folder, env: { NO_COLOR: '1' } });
     runs.push(run);
     return run;
   }

@@ -157,7 +157,10 @@ describe('signals', () => {
 
   test('Ctrl+C at the test message offer, after writing, only skips the test message: exit 0, the file stays written', async () => {
     const run = spawnCli(
-      [...['--protocol', 'smtp', '--host', '127.0.0.1', '--port', String(plain.port), '--no-starttls'], ...['--time-zone', 'UTC', '--no-auth', '--allow-all-users']],
+      [
+        ...['--protocol', 'smtp', '--host', '127.0.0.1', '--port', String(plain.port), '--no-starttls'],
+        ...['--time-zone', 'UTC', '--no-auth', '--allow-all-users'],
+      ],
       { cwd: folder },
     );
     runs.push(run);

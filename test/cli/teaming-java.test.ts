@@ -17,18 +17,17 @@ import { propertiesText } from '../helpers/properties-text.ts';
 const FIXTURE = readFileSync(new URL('../fixtures/installer.xml', import.meta.url));
 
 /** A file written before the wizard managed starttls.required and ssl.checkserveridentity. */
-const OLD_FILE =
-  propertiesText({
-    'mail.transport.protocol': 'smtp',
-    'mail.smtp.host': 'mail.example.com',
-    'mail.smtp.port': '587',
-    'mail.smtp.auth': 'false',
-    'mail.smtp.sendpartial': 'true',
-    'mail.smtp.connectiontimeout': '15000',
-    'mail.smtp.starttls.enable': 'true',
-    'notify.timezone': 'UTC',
-    'mail.allowSendToAllUsers': 'true',
-  });
+const OLD_FILE = propertiesText({
+  'mail.transport.protocol': 'smtp',
+  'mail.smtp.host': 'mail.example.com',
+  'mail.smtp.port': '587',
+  'mail.smtp.auth': 'false',
+  'mail.smtp.sendpartial': 'true',
+  'mail.smtp.connectiontimeout': '15000',
+  'mail.smtp.starttls.enable': 'true',
+  'notify.timezone': 'UTC',
+  'mail.allowSendToAllUsers': 'true',
+});
 
 describe('an old file, reconfigured', () => {
   test('gains starttls.required and ssl.checkserveridentity, and the change list names them', async () => {
@@ -70,7 +69,10 @@ describe('installer.xml, by its root element', () => {
         await readFile(join(cwd, 'installer.xml'), 'utf8'),
         original
           .replace('mail.smtp.host="mail.example.com"', 'mail.smtp.host="relay.example.com"')
-          .replace('mail.smtps.sendpartial="true" />', 'mail.smtps.sendpartial="true"\n        mail.smtp.ssl.checkserveridentity="true"\n        mail.smtp.starttls.required="false" />'),
+          .replace(
+            'mail.smtps.sendpartial="true" />',
+            'mail.smtps.sendpartial="true"\n        mail.smtp.ssl.checkserveridentity="true"\n        mail.smtp.starttls.required="false" />',
+          ),
       );
     });
   }
@@ -96,7 +98,10 @@ describe('installer.xml, by its root element', () => {
     await writeFile(join(cwd, 'installer.xml'), broken);
     const result = await run([...UNATTENDED, '--reconfigure', '-f', 'installer.xml'], { cwd });
     assert.equal(result.code, 2);
-    assert.match(result.stderr, /^✖ installer\.xml:4:3: is not well-formed XML: the end tag <\/EmailSettings> does not match the start tag <Outbound> on line 3/);
+    assert.match(
+      result.stderr,
+      /^✖ installer\.xml:4:3: is not well-formed XML: the end tag <\/EmailSettings> does not match the start tag <Outbound> on line 3/,
+    );
     assert.equal(await readText(join(cwd, 'installer.xml')), broken);
   });
 });
@@ -130,7 +135,12 @@ describe('the keytool command, for the JDK installer.xml names', () => {
       trustStore: cacerts,
       keytoolCommand: `${jdk}/bin/keytool -importcert -noprompt -alias teaming-mail-localhost -file ${pem} -keystore ${cacerts} -storepass changeit`,
     });
-    assert.ok(result.stderr.includes(`\n  ${jdk}/bin/keytool -importcert -noprompt -alias teaming-mail-localhost -file ${pem} -keystore ${cacerts} -storepass changeit\n`), result.stderr);
+    assert.ok(
+      result.stderr.includes(
+        `\n  ${jdk}/bin/keytool -importcert -noprompt -alias teaming-mail-localhost -file ${pem} -keystore ${cacerts} -storepass changeit\n`,
+      ),
+      result.stderr,
+    );
     assert.match(await readFile(pem, 'utf8'), /^-----BEGIN CERTIFICATE-----\n[A-Za-z0-9+/=\n]+-----END CERTIFICATE-----\n$/);
   });
 });

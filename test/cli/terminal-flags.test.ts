@@ -8,14 +8,19 @@ import { propertiesText } from '../helpers/properties-text.ts';
 
 const ALL_ANSWERS = [
   '--no-probe',
-  '--protocol', 'smtp',
-  '--host', 'mail.example.com',
-  '--port', '25',
+  '--protocol',
+  'smtp',
+  '--host',
+  'mail.example.com',
+  '--port',
+  '25',
   '--no-starttls',
-  '--time-zone', 'UTC',
+  '--time-zone',
+  'UTC',
   '--no-auth',
   '--no-allow-all-users',
-  '--connection-timeout', '20',
+  '--connection-timeout',
+  '20',
 ];
 
 /** Runs on a pseudo-terminal, answering each prompt that matches with its keys; the screen is the raw output. */
@@ -79,7 +84,14 @@ describe('flags on a terminal', { concurrency: true }, () => {
     assert.equal(code, 0, screen);
     assert.match(screen, /\? Mail host/);
     assert.match(screen, /\? Write installer\.properties\?/);
-    for (const question of ['Outbound e-mail protocol', 'Port', 'Use STARTTLS?', 'Time zone for notifications', 'Does the mail server', 'Allow users to send']) {
+    for (const question of [
+      'Outbound e-mail protocol',
+      'Port',
+      'Use STARTTLS?',
+      'Time zone for notifications',
+      'Does the mail server',
+      'Allow users to send',
+    ]) {
       assert.ok(!screen.includes(`? ${question}`), `asked "${question}" although its flag answered it:\n${screen}`);
     }
     assert.match(await readText(join(cwd, 'installer.properties')), /^mail\.smtp\.host=relay\.example\.com$/m);

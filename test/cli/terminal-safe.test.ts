@@ -19,8 +19,15 @@ before(async () => {
   folder = await mkdtemp(join(tmpdir(), 'terminal-safe-'));
   await writeFile(
     join(folder, 'installer.properties'),
-    ['mail.transport.protocol=smtp', 'mail.smtp.host=mail.example.com', 'mail.smtp.port=25', 'mail.smtp.auth=true', // .properties escapes: the value holds the characters themselves.
-      'mail.smtp.user=admin\\u001b]0;pwned\\u0007\\u001b[2J\\u202eevil', 'notify.timezone=UTC', ''].join('\n'),
+    [
+      'mail.transport.protocol=smtp',
+      'mail.smtp.host=mail.example.com',
+      'mail.smtp.port=25',
+      'mail.smtp.auth=true', // .properties escapes: the value holds the characters themselves.
+      'mail.smtp.user=admin\\u001b]0;pwned\\u0007\\u001b[2J\\u202eevil',
+      'notify.timezone=UTC',
+      '',
+    ].join('\n'),
     { mode: 0o600 },
   );
 });
@@ -41,7 +48,11 @@ describe('terminal-safe output', () => {
     assert.match(result.stdout, new RegExp(`User name +admin${SHOWN.replace(/[\\[\]]/g, '\\$&')}\n`));
     const json = await runCli(['show', '--json'], { cwd: folder });
     assertInert(json.stdout + json.stderr);
-    assert.equal((JSON.parse(json.stdout) as { settings: { username: string } }).settings.username, `admin${HOSTILE}`, 'the parsed document holds the value as it is');
+    assert.equal(
+      (JSON.parse(json.stdout) as { settings: { username: string } }).settings.username,
+      `admin${HOSTILE}`,
+      'the parsed document holds the value as it is',
+    );
   });
 
   test('--reconfigure --dry-run: the change list shows the escapes visibly', async () => {

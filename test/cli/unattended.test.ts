@@ -8,33 +8,38 @@ import { exists, listing, readText, tempFolder } from '../helpers/files.ts';
 import { propertiesText } from '../helpers/properties-text.ts';
 
 const ALL_FLAGS = [
-  '--protocol', 'smtp',
-  '--host', 'mail.example.com',
-  '--port', '587',
+  '--protocol',
+  'smtp',
+  '--host',
+  'mail.example.com',
+  '--port',
+  '587',
   '--starttls',
-  '--time-zone', 'America/Denver',
+  '--time-zone',
+  'America/Denver',
   '--auth',
-  '--username', 'teaming@example.com',
+  '--username',
+  'teaming@example.com',
   '--no-allow-all-users',
-  '--connection-timeout', '30',
+  '--connection-timeout',
+  '30',
 ];
 
-const ALL_FLAGS_FILE =
-  propertiesText({
-    'mail.transport.protocol': 'smtp',
-    'mail.smtp.host': 'mail.example.com',
-    'mail.smtp.port': '587',
-    'mail.smtp.auth': 'true',
-    'mail.smtp.user': 'teaming@example.com',
-    'mail.smtp.password': ESCAPED_PASSWORD,
-    'mail.smtp.sendpartial': 'true',
-    'mail.smtp.connectiontimeout': '30000',
-    'mail.smtp.ssl.checkserveridentity': 'true',
-    'mail.smtp.starttls.enable': 'true',
-    'mail.smtp.starttls.required': 'true',
-    'notify.timezone': 'America/Denver',
-    'mail.allowSendToAllUsers': 'false',
-  });
+const ALL_FLAGS_FILE = propertiesText({
+  'mail.transport.protocol': 'smtp',
+  'mail.smtp.host': 'mail.example.com',
+  'mail.smtp.port': '587',
+  'mail.smtp.auth': 'true',
+  'mail.smtp.user': 'teaming@example.com',
+  'mail.smtp.password': ESCAPED_PASSWORD,
+  'mail.smtp.sendpartial': 'true',
+  'mail.smtp.connectiontimeout': '30000',
+  'mail.smtp.ssl.checkserveridentity': 'true',
+  'mail.smtp.starttls.enable': 'true',
+  'mail.smtp.starttls.required': 'true',
+  'notify.timezone': 'America/Denver',
+  'mail.allowSendToAllUsers': 'false',
+});
 
 const ALL_FLAGS_SHEET =
   '\n' +
@@ -200,7 +205,7 @@ describe('unattended: the password never on the command line', { concurrency: tr
     const cwd = await tempFolder();
     const result = await run([...UNATTENDED, '--auth', '--password-file', 'no-such-file'], { cwd });
     assertRefused(result, [
-      "✖ --password-file: the file cannot be read: it does not exist",
+      '✖ --password-file: the file cannot be read: it does not exist',
       '✖ missing mail host: give --host (answers file: "host")',
       '✖ missing user name: give --username (answers file: "username")',
     ]);
@@ -258,7 +263,10 @@ describe('exit codes', { concurrency: true }, () => {
   test('2: stdin is not a terminal and no --non-interactive: one line, never waits for input', async () => {
     const cwd = await tempFolder();
     const result = await run(['--no-probe', '--host', 'mail.example.com'], { cwd, timeoutMs: 5000 });
-    assertRefused(result, '✖ no terminal to ask the questions on: to run unattended, add --non-interactive and give the answers as flags or with --answers FILE (see --help)\n');
+    assertRefused(
+      result,
+      '✖ no terminal to ask the questions on: to run unattended, add --non-interactive and give the answers as flags or with --answers FILE (see --help)\n',
+    );
     assert.deepEqual(await listing(cwd), []);
   });
 
@@ -268,7 +276,7 @@ describe('exit codes', { concurrency: true }, () => {
     assertRefused(result, "error: unknown option '--hostname'\n");
   });
 
-  test('2: a protocol that is not a choice, a probe timeout that is not a number, a test recipient that is no address: each in its schema\'s words', async () => {
+  test("2: a protocol that is not a choice, a probe timeout that is not a number, a test recipient that is no address: each in its schema's words", async () => {
     const cwd = await tempFolder();
     const [protocol, timeout, recipient, together] = await Promise.all([
       run([...UNATTENDED, '--host', 'mail.example.com', '--protocol', 'smpt'], { cwd }),
@@ -354,7 +362,10 @@ describe('exit codes', { concurrency: true }, () => {
     const cwd = await tempFolder();
     const result = await run([...UNATTENDED, '--host', 'mail.example.com', '--write-answers', 'missing/answers.json'], { cwd });
     assert.equal(result.code, 4);
-    assert.match(result.stderr, /^✖ --write-answers: cannot write missing\/answers\.json: it is in a folder that does not exist \(missing\); installer\.properties was written$/m);
+    assert.match(
+      result.stderr,
+      /^✖ --write-answers: cannot write missing\/answers\.json: it is in a folder that does not exist \(missing\); installer\.properties was written$/m,
+    );
     assert.equal(await exists(join(cwd, 'missing')), false);
   });
 });

@@ -144,7 +144,11 @@ before(async () => {
   ]);
   // The localhost file, pointed at the server that offers AUTH but no STARTTLS (as a man in the middle would strip it).
   const stripped = join(folder, 'stripped.properties');
-  await writeFile(stripped, (await readFile(localhost.file, 'latin1')).replace(`mail.smtp.port=${starttls.port}\n`, `mail.smtp.port=${plainAuth.port}\n`), 'latin1');
+  await writeFile(
+    stripped,
+    (await readFile(localhost.file, 'latin1')).replace(`mail.smtp.port=${starttls.port}\n`, `mail.smtp.port=${plainAuth.port}\n`),
+    'latin1',
+  );
 
   cases.localhost = { name: 'STARTTLS + AUTH, host localhost', recorded: starttls, file: localhost.file, written: localhost.json, delivers: true };
   cases.address = { name: 'STARTTLS + AUTH, host 127.0.0.1', recorded: starttlsByAddress, file: address.file, written: address.json, delivers: true };
@@ -155,7 +159,11 @@ before(async () => {
 
   const all = Object.values(cases);
   for (const c of all) c.seen = snapshot(c.recorded);
-  const results = await javaMailSend(RECIPIENT, all.map((c) => c.file), trustStore);
+  const results = await javaMailSend(
+    RECIPIENT,
+    all.map((c) => c.file),
+    trustStore,
+  );
   all.forEach((c, index) => (c.javaMail = results[index]));
 });
 
@@ -195,7 +203,7 @@ function assertUpgradedAtOnce(bytes: string, c: Case): void {
   assert.ok(!bytes.includes(TEST_PASSWORD), `${c.name}: the password went in clear`);
 }
 
-describe("real JavaMail, loading each file the wizard wrote", () => {
+describe('real JavaMail, loading each file the wizard wrote', () => {
   test('STARTTLS + AUTH with the test CA in the trust store, host localhost: delivered, over TLS, name checked', async () => {
     const c = cases.localhost;
     assert.deepEqual(c.javaMail, { file: c.file, sent: true });
@@ -251,7 +259,10 @@ describe("real JavaMail, loading each file the wizard wrote", () => {
   test('a certificate for another name (signed by the trusted CA): JavaMail refuses after the handshake, before AUTH', () => {
     const c = cases.otherName;
     assert.equal(c.javaMail!.sent, false);
-    assert.match(c.javaMail!.error!, /^javax\.mail\.MessagingException: Could not convert socket to TLS <- java\.io\.IOException: Can't verify identity of server: localhost$/);
+    assert.match(
+      c.javaMail!.error!,
+      /^javax\.mail\.MessagingException: Could not convert socket to TLS <- java\.io\.IOException: Can't verify identity of server: localhost$/,
+    );
     assertUpgradedAtOnce(javaMailBytes(c)[0]!, c);
     assert.deepEqual(c.recorded.server.logins.slice(c.seen!.logins), []);
     assert.equal(c.recorded.server.messages.length, c.seen!.messages);
@@ -289,7 +300,7 @@ describe("what Teaming's Java needs, and the keytool command that gives it", () 
     assert.equal(cases.otherName.written!.teamingJava.trust, undefined);
   });
 
-  test('that command, aimed at a new trust store instead of the JVM\'s cacerts, makes JavaMail deliver; without it, PKIX fails', async () => {
+  test("that command, aimed at a new trust store instead of the JVM's cacerts, makes JavaMail deliver; without it, PKIX fails", async () => {
     const c = cases.localhost;
     const store = join(folder, 'teaming-cacerts.p12');
     const command = (c.written!.teamingJava.trust as { keytoolCommand: string }).keytoolCommand.split(' ');
@@ -303,10 +314,26 @@ describe("what Teaming's Java needs, and the keytool command that gives it", () 
     const unrelated = join(folder, 'unrelated.pem');
     await writeFile(unrelated, (await testCertificates()).otherName.cert);
     const other = join(folder, 'unrelated-cacerts.p12');
-    await keytool(['-importcert', '-noprompt', '-alias', 'unrelated', '-file', unrelated, '-keystore', other, '-storetype', 'PKCS12', '-storepass', 'changeit']);
+    await keytool([
+      '-importcert',
+      '-noprompt',
+      '-alias',
+      'unrelated',
+      '-file',
+      unrelated,
+      '-keystore',
+      other,
+      '-storetype',
+      'PKCS12',
+      '-storepass',
+      'changeit',
+    ]);
     const [refused] = await javaMailSend(RECIPIENT, [c.file], other);
     assert.equal(refused!.sent, false);
-    assert.match(refused!.error!, /^javax\.mail\.MessagingException: Could not convert socket to TLS <- javax\.net\.ssl\.SSLHandshakeException: PKIX path building failed/);
+    assert.match(
+      refused!.error!,
+      /^javax\.mail\.MessagingException: Could not convert socket to TLS <- javax\.net\.ssl\.SSLHandshakeException: PKIX path building failed/,
+    );
   });
 });
 

@@ -59,7 +59,8 @@ describe('the password and a connection without TLS', () => {
     const smtp = await server({ mode: 'plain', allowInsecureAuth: true });
     const result = await runCli(plainArgs(smtp.port));
     const refusal = `the password would cross the network unencrypted: no TLS on this connection, and the server offers no STARTTLS on port ${smtp.port}; AUTH was not sent`;
-    const fix = 'choose SMTPS (usually port 465) or a port with STARTTLS (usually 587), if the server offers one; only if this network path is trusted, send it unencrypted anyway (--allow-plaintext-auth)';
+    const fix =
+      'choose SMTPS (usually port 465) or a port with STARTTLS (usually 587), if the server offers one; only if this network path is trusted, send it unencrypted anyway (--allow-plaintext-auth)';
     await assertFailedNothingWritten(result, `${refusal} — ${fix}`);
     assert.match(result.stdout, new RegExp(`^ {2}✖ AUTH +\\d+ ms {2}${refusal.replace(/[.()]/g, '\\$&')}$`, 'm'));
     assertIncludes(result.stdout, `\nProblem (AUTH): ${refusal}\nFix: ${fix}\n`);
@@ -73,10 +74,22 @@ describe('the password and a connection without TLS', () => {
     const result = await runCli(plainArgs(smtp.port, '--allow-plaintext-auth'));
     assert.equal(result.code, 0, result.stderr);
     assert.deepEqual(smtp.logins, [{ username: USER, accepted: true }]);
-    assert.match(result.stdout, new RegExp(`^ {2}✔ AUTH +\\d+ ms {2}AUTH PLAIN accepted for teaming@example\\.com \\(235 2\\.7\\.0 Authentication successful\\) — allowed for this run, but ${WARNING.replace(/[.()]/g, '\\$&')}$`, 'm'));
-    assert.match(result.stdout, /^Mail server OK: plain SMTP, no TLS, AUTH PLAIN accepted \(the password crossed the network unencrypted\), envelope accepted for teaming@example\.com, \d+ ms\nWarning: the password crosses/m);
+    assert.match(
+      result.stdout,
+      new RegExp(
+        `^ {2}✔ AUTH +\\d+ ms {2}AUTH PLAIN accepted for teaming@example\\.com \\(235 2\\.7\\.0 Authentication successful\\) — allowed for this run, but ${WARNING.replace(/[.()]/g, '\\$&')}$`,
+        'm',
+      ),
+    );
+    assert.match(
+      result.stdout,
+      /^Mail server OK: plain SMTP, no TLS, AUTH PLAIN accepted \(the password crossed the network unencrypted\), envelope accepted for teaming@example\.com, \d+ ms\nWarning: the password crosses/m,
+    );
     assertIncludes(result.stdout, `  Connection timeout          15 s\n  Warning: ${WARNING}\n`);
-    assert.equal(result.stderr, `! With these settings ${WARNING}. To protect it: teaming-mail-setup --reconfigure -f installer.properties, then turn STARTTLS on or choose SMTPS.\n`);
+    assert.equal(
+      result.stderr,
+      `! With these settings ${WARNING}. To protect it: teaming-mail-setup --reconfigure -f installer.properties, then turn STARTTLS on or choose SMTPS.\n`,
+    );
     assertNoPassword(result);
     assert.match(await readFile(join(session.folder, 'installer.properties'), 'latin1'), /^mail\.smtp\.auth=true\nmail\.smtp\.user=teaming@example\.com\n/m);
 
@@ -104,7 +117,24 @@ describe('the password and a connection without TLS', () => {
   });
 
   function startWizard(port: number): PtyRun {
-    const run = spawnCli(['--protocol', 'smtp', '--host', '127.0.0.1', '--port', String(port), '--time-zone', 'UTC', '--no-starttls', '--auth', '--username', USER, '--allow-all-users'], { cwd: session.folder });
+    const run = spawnCli(
+      [
+        '--protocol',
+        'smtp',
+        '--host',
+        '127.0.0.1',
+        '--port',
+        String(port),
+        '--time-zone',
+        'UTC',
+        '--no-starttls',
+        '--auth',
+        '--username',
+        USER,
+        '--allow-all-users',
+      ],
+      { cwd: session.folder },
+    );
     session.runs.push(run);
     return run;
   }
@@ -113,15 +143,39 @@ describe('the password and a connection without TLS', () => {
     const smtp = await server({ mode: 'starttls' });
     await writeFile(join(session.folder, 'ca.pem'), smtp.caPem);
     // localhost, the certificate's name: with TLS on, an IP address host would bring the wizard's name question.
-    const run = spawnCli(['--protocol', 'smtp', '--host', 'localhost', '--port', String(smtp.port), '--time-zone', 'UTC', '--no-starttls', '--auth', '--username', USER, '--allow-all-users', '--ca-file', 'ca.pem'], { cwd: session.folder });
+    const run = spawnCli(
+      [
+        '--protocol',
+        'smtp',
+        '--host',
+        'localhost',
+        '--port',
+        String(smtp.port),
+        '--time-zone',
+        'UTC',
+        '--no-starttls',
+        '--auth',
+        '--username',
+        USER,
+        '--allow-all-users',
+        '--ca-file',
+        'ca.pem',
+      ],
+      { cwd: session.folder },
+    );
     session.runs.push(run);
     await answer(run, 'Password', PASSWORD, { echo: '•'.repeat(PASSWORD.length) });
-    await run.waitFor(`Problem (AUTH): the password would cross the network unencrypted: no TLS on this connection, and the server offers STARTTLS on port ${smtp.port}; AUTH was not sent\n`);
+    await run.waitFor(
+      `Problem (AUTH): the password would cross the network unencrypted: no TLS on this connection, and the server offers STARTTLS on port ${smtp.port}; AUTH was not sent\n`,
+    );
     await run.waitFor('Fix: turn STARTTLS on; only if this network path is trusted, send it unencrypted anyway (--allow-plaintext-auth)\n');
     assert.deepEqual(smtp.logins, []);
     await choose(run, 'The password would cross the network unencrypted. What now?', 'Turn STARTTLS on');
     // Turn STARTTLS on was highlighted at once (the default); sending it unencrypted is never the default.
-    assertIncludes(run.text(), '? The password would cross the network unencrypted. What now?\n❯ Turn STARTTLS on\n  Choose SMTPS (TLS from the first byte, port 465)\n  Send the password unencrypted anyway (only on a network path you trust)\n  Cancel\n');
+    assertIncludes(
+      run.text(),
+      '? The password would cross the network unencrypted. What now?\n❯ Turn STARTTLS on\n  Choose SMTPS (TLS from the first byte, port 465)\n  Send the password unencrypted anyway (only on a network path you trust)\n  Cancel\n',
+    );
     await run.waitFor(`Checking the mail server (SMTP localhost:${smtp.port} with STARTTLS)…\n`);
     await run.waitFor(/Mail server OK: TLS 1\.3 via STARTTLS, AUTH PLAIN accepted, envelope accepted for teaming@example\.com, \d+ ms\n/);
     await choose(run, 'Write installer.properties?', 'Write it');
@@ -136,8 +190,17 @@ describe('the password and a connection without TLS', () => {
     const smtp = await server({ mode: 'plain', allowInsecureAuth: true });
     const run = startWizard(smtp.port);
     await answer(run, 'Password', PASSWORD, { echo: '•'.repeat(PASSWORD.length) });
-    await choose(run, 'The password would cross the network unencrypted. What now?', 'Send the password unencrypted anyway (only on a network path you trust)', 'down', 2, 'Send it unencrypted');
-    await run.waitFor(/ {2}✔ AUTH +\d+ ms {2}AUTH PLAIN accepted for teaming@example\.com \(235 2\.7\.0 Authentication successful\) — allowed for this run, but the password crosses/);
+    await choose(
+      run,
+      'The password would cross the network unencrypted. What now?',
+      'Send the password unencrypted anyway (only on a network path you trust)',
+      'down',
+      2,
+      'Send it unencrypted',
+    );
+    await run.waitFor(
+      / {2}✔ AUTH +\d+ ms {2}AUTH PLAIN accepted for teaming@example\.com \(235 2\.7\.0 Authentication successful\) — allowed for this run, but the password crosses/,
+    );
     await run.waitFor(`Warning: ${WARNING}\n`);
     await run.waitFor(`  Warning: ${WARNING}\n`);
     await choose(run, 'Write installer.properties?', 'Write it');
@@ -162,7 +225,10 @@ describe('the envelope test, through the command', () => {
     const result = await runCli(unattended(smtp.port, '--starttls', '--no-auth', '--ca-file', join(session.folder, 'ca.pem')));
     await rm(join(session.folder, 'ca.pem'));
     assert.equal(result.code, 3, result.stderr + result.stdout);
-    assert.match(result.stdout, /^ {2}✖ Envelope +\d+ ms {2}the server takes mail only from an authenticated account: 530 5\.7\.0 Error: authentication Required$/m);
+    assert.match(
+      result.stdout,
+      /^ {2}✖ Envelope +\d+ ms {2}the server takes mail only from an authenticated account: 530 5\.7\.0 Error: authentication Required$/m,
+    );
     assertIncludes(result.stdout, 'Fix: turn authentication on, with the user name (the full e-mail address Teaming sends from) and password of the account\n');
     assert.deepEqual(await readdir(session.folder), []);
   });
@@ -195,11 +261,32 @@ describe('the envelope test, through the command', () => {
   test('the wizard: a bare user name is refused as sender, "Change the user name" asks for the address, then it passes', async () => {
     const smtp = await server({ accounts: { teaming: PASSWORD, [USER]: PASSWORD } });
     await writeFile(join(session.folder, 'ca.pem'), smtp.caPem);
-    const run = spawnCli(['--protocol', 'smtp', '--host', 'localhost', '--port', String(smtp.port), '--time-zone', 'UTC', '--starttls', '--auth', '--username', 'teaming', '--allow-all-users', '--ca-file', 'ca.pem'], { cwd: session.folder });
+    const run = spawnCli(
+      [
+        '--protocol',
+        'smtp',
+        '--host',
+        'localhost',
+        '--port',
+        String(smtp.port),
+        '--time-zone',
+        'UTC',
+        '--starttls',
+        '--auth',
+        '--username',
+        'teaming',
+        '--allow-all-users',
+        '--ca-file',
+        'ca.pem',
+      ],
+      { cwd: session.folder },
+    );
     session.runs.push(run);
     await answer(run, 'Password', PASSWORD, { echo: '•'.repeat(PASSWORD.length) });
     await run.waitFor(/ {2}✔ AUTH +\d+ ms {2}AUTH PLAIN accepted for teaming \(/);
-    await run.waitFor('Problem (Envelope): the user name "teaming" is not an e-mail address, and Teaming sends its notifications from the user name: a bare name is not a valid sender address\n');
+    await run.waitFor(
+      'Problem (Envelope): the user name "teaming" is not an e-mail address, and Teaming sends its notifications from the user name: a bare name is not a valid sender address\n',
+    );
     await choose(run, 'The mail server check failed. What now?', 'Change the user name');
     await answer(run, 'User name or e-mail address', USER, { shown: 'teaming' });
     await run.waitFor(/ {2}✔ Envelope +\d+ ms {2}MAIL FROM:<teaming@example\.com> 250 2\.1\.0 Accepted; RCPT TO:<teaming@example\.com> 250 2\.1\.5 Accepted\n/);
@@ -231,7 +318,9 @@ describe('the envelope test, through the command', () => {
         return '250 Ok';
       }),
     );
-    const result = await runCli(unattended(relay.port, '--no-starttls', '--auth', '--username', USER, '--allow-plaintext-auth', '--test-recipient', 'x@elsewhere.example'));
+    const result = await runCli(
+      unattended(relay.port, '--no-starttls', '--auth', '--username', USER, '--allow-plaintext-auth', '--test-recipient', 'x@elsewhere.example'),
+    );
     await assertFailedNothingWritten(
       result,
       "the server does not relay to x@elsewhere.example for teaming@example.com: 554 5.7.1 <x@elsewhere.example>: Relay access denied — the account may not send to that domain: ask the mail administrator to let teaming@example.com send to outside addresses (Teaming mails every user), or test with a recipient in the server's own domain",
@@ -247,14 +336,23 @@ describe('the envelope test, through the command', () => {
         return '250 Ok';
       }),
     );
-    await writeFile(join(session.folder, 'installer.properties'), `mail.transport.protocol=smtp\nmail.smtp.host=127.0.0.1\nmail.smtp.port=${recipients.port}\nmail.smtp.auth=false\n`);
+    await writeFile(
+      join(session.folder, 'installer.properties'),
+      `mail.transport.protocol=smtp\nmail.smtp.host=127.0.0.1\nmail.smtp.port=${recipients.port}\nmail.smtp.auth=false\n`,
+    );
     const busy = await runCli(['check', '--test-recipient', 'busy@example.com']);
     assert.equal(busy.code, 3);
     assertIncludes(busy.stdout, 'Problem (Envelope): temporary — the server asks to try again later (450 4.2.0): 450 4.2.0 Mailbox busy, try again later\n');
-    assertIncludes(busy.stdout, 'Fix: nothing in the settings needs to change for this: the server accepted the connection, TLS and authentication settings; try again in a few minutes');
+    assertIncludes(
+      busy.stdout,
+      'Fix: nothing in the settings needs to change for this: the server accepted the connection, TLS and authentication settings; try again in a few minutes',
+    );
     const unknown = await runCli(['check', '--test-recipient', 'nobody@example.com']);
     assert.equal(unknown.code, 3);
-    assertIncludes(unknown.stdout, 'Problem (Envelope): the server does not know the address nobody@example.com: 550 5.1.1 User unknown\nFix: check the test recipient address for a typo; the mailbox may not exist\n');
+    assertIncludes(
+      unknown.stdout,
+      'Problem (Envelope): the server does not know the address nobody@example.com: 550 5.1.1 User unknown\nFix: check the test recipient address for a typo; the mailbox may not exist\n',
+    );
   });
 
   test('a wrong --accept-certificate fingerprint is named as such: "does not match: the server presents …"', async () => {
@@ -262,8 +360,14 @@ describe('the envelope test, through the command', () => {
     const wrong = 'AA:'.repeat(31) + 'AA';
     const result = await runCli(unattended(smtp.port, '--starttls', '--no-auth', '--accept-certificate', wrong));
     assert.equal(result.code, 3, result.stderr + result.stdout);
-    assertIncludes(result.stdout, `Problem (TLS): the accepted certificate fingerprint ${wrong} does not match: the server presents ${smtp.certificateSha256} (CN=localhost, issued by CN=localhost)\n`);
-    assertIncludes(result.stdout, "Fix: check the fingerprint you gave with --accept-certificate: if the server's certificate was renewed or you copied another one, accept the one shown here only after checking it with the mail administrator\n");
+    assertIncludes(
+      result.stdout,
+      `Problem (TLS): the accepted certificate fingerprint ${wrong} does not match: the server presents ${smtp.certificateSha256} (CN=localhost, issued by CN=localhost)\n`,
+    );
+    assertIncludes(
+      result.stdout,
+      "Fix: check the fingerprint you gave with --accept-certificate: if the server's certificate was renewed or you copied another one, accept the one shown here only after checking it with the mail administrator\n",
+    );
     assert.deepEqual(await readdir(session.folder), []);
   });
 });

@@ -100,7 +100,9 @@ describe('the mail server check in a real terminal', () => {
     await run.waitFor(new RegExp(`  ✔ Connect +\\d+ ms  connected to 127\\.0\\.0\\.1:${smtp.port}\\n`));
     await run.waitFor(/ {2}✔ Greeting +\d+ ms {2}220 mail\.test\.invalid ESMTP teaming-mail-setup test server\n/);
     await run.waitFor(/ {2}✔ EHLO +\d+ ms {2}mail\.test\.invalid: STARTTLS, AUTH PLAIN LOGIN, .*\n/);
-    await run.waitFor(/ {2}✔ TLS +\d+ ms {2}TLSv1\.3 \S+ via STARTTLS; certificate CN=localhost issued by CN=teaming-mail-setup test CA, expires .*: trusted; .*\n/);
+    await run.waitFor(
+      / {2}✔ TLS +\d+ ms {2}TLSv1\.3 \S+ via STARTTLS; certificate CN=localhost issued by CN=teaming-mail-setup test CA, expires .*: trusted; .*\n/,
+    );
     await run.waitFor(/ {2}✔ AUTH +\d+ ms {2}AUTH PLAIN accepted for teaming@example\.com \(235 .*\)\n/);
     await run.waitFor(/ {2}✔ Envelope +\d+ ms {2}MAIL FROM:<teaming@example\.com> 250 2\.1\.0 Accepted; RCPT TO:<teaming@example\.com> 250 2\.1\.5 Accepted\n/);
     await run.waitFor(/ {2}– Message +no test message requested\n/);
@@ -117,7 +119,9 @@ describe('the mail server check in a real terminal', () => {
     await run.waitFor('  Mail host                   localhost\n');
     await run.waitFor('  Time zone                   Europe/Berlin\n');
     // Trusted through --ca-file: Teaming's Java must trust it too.
-    await run.waitFor(/! Teaming's Java must trust the mail server's certificate \(CN=localhost\) as well: the check trusted it through a private CA \(--ca-file\)/);
+    await run.waitFor(
+      /! Teaming's Java must trust the mail server's certificate \(CN=localhost\) as well: the check trusted it through a private CA \(--ca-file\)/,
+    );
     await choose(run, 'Write installer.properties?', 'Write it');
     await run.waitFor('✔ Wrote installer.properties (mode 0600, owner root:root).\n');
     const pem = join(session.folder, 'installer-mail-server.pem');
@@ -283,7 +287,19 @@ describe('the mail server check in a real terminal', () => {
   test('"Change the mail host" after a refused connection: the menu offers the host as well as the port, and the check passes', async () => {
     const smtp = await server({ auth: false });
     // The right port on the wrong address: 127.0.0.2 is this machine too, but nothing listens there.
-    const run = start('--protocol', 'smtp', '--host', '127.0.0.2', '--port', String(smtp.port), '--time-zone', 'UTC', '--allow-all-users', '--no-starttls', '--no-auth');
+    const run = start(
+      '--protocol',
+      'smtp',
+      '--host',
+      '127.0.0.2',
+      '--port',
+      String(smtp.port),
+      '--time-zone',
+      'UTC',
+      '--allow-all-users',
+      '--no-starttls',
+      '--no-auth',
+    );
     await run.waitFor(`Problem (Connect): connection refused by 127.0.0.2:${smtp.port}: nothing listens on port ${smtp.port}\n`);
     await choose(run, 'The mail server check failed. What now?', 'Change the mail host', 'down');
     assert.ok(run.text().includes('? The mail server check failed. What now?\n❯ Change the port\n  Change the mail host\n  Try again\n'), run.text());
@@ -404,7 +420,9 @@ describe('the test message, after the file is written', () => {
     await answer(run, 'Send a test message to (e-mail address, blank to skip)', 'admin@example.com');
     await run.waitFor(`Sending a test message to admin@example.com (SMTP 127.0.0.1:${smtp.port})…\n`);
     // The envelope test of the test message meets the refusal (the check's own, to postmaster, passed).
-    await run.waitFor('Problem (Envelope): the server does not relay to admin@example.com for this machine without authentication: 550 5.1.1 Relay access denied\n');
+    await run.waitFor(
+      'Problem (Envelope): the server does not relay to admin@example.com for this machine without authentication: 550 5.1.1 Relay access denied\n',
+    );
     await run.waitFor('Fix: turn authentication on, with the user name (the full e-mail address Teaming sends from) and password of the account\n');
     await run.waitFor(
       '! The test message was not sent; installer.properties is written as shown above. To change a setting: teaming-mail-setup --reconfigure -f installer.properties\n',

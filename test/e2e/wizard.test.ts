@@ -247,7 +247,9 @@ describe('the wizard in a real terminal', () => {
     await run.waitFor('Changes to installer.properties\n  Port  25 → 2525\n\n');
     await choose(run, 'Write installer.properties?', 'Write it');
     // Its 0644 is narrowed to 0640 (the group read bit kept), and the message says so.
-    await run.waitFor("✔ Wrote installer.properties (mode 0640, owner root:root; it was 0644: others' access removed, as the file holds a password; the previous version is in installer.properties.bak).");
+    await run.waitFor(
+      "✔ Wrote installer.properties (mode 0640, owner root:root; it was 0644: others' access removed, as the file holds a password; the previous version is in installer.properties.bak).",
+    );
     assert.equal(await run.exit(), 0);
 
     assert.ok(!run.text().includes('old:secret') && !run.text().includes('old\\:secret'), 'the stored password was shown');
@@ -400,7 +402,10 @@ describe('reconfigure and early checks in a real terminal', () => {
       written,
       fixture
         .replace('<Resource mail.transport.protocol="smtp"', '<Resource mail.transport.protocol="smtps"')
-        .replace('mail.smtps.sendpartial="true" />', 'mail.smtps.sendpartial="true"\n        mail.smtps.connectiontimeout="15000"\n        mail.smtps.ssl.checkserveridentity="true" />'),
+        .replace(
+          'mail.smtps.sendpartial="true" />',
+          'mail.smtps.sendpartial="true"\n        mail.smtps.connectiontimeout="15000"\n        mail.smtps.ssl.checkserveridentity="true" />',
+        ),
     );
     assertChangesMatchDiff(run.text(), 'installer.xml', fixture, written);
     assert.ok(!run.text().includes('old&amp;pass') && !run.text().includes('old&pass'), 'the stored password was shown');

@@ -41,7 +41,10 @@ function environment(extra: Record<string, string | undefined>): Record<string, 
 export function startCli(args: readonly string[], options: CliOptions): CliProcess {
   const quote = (word: string) => `'${word.replaceAll("'", `'\\''`)}'`;
   const child = options.umask
-    ? spawn('sh', ['-c', `umask ${options.umask}; exec ${[process.execPath, CLI, ...args].map(quote).join(' ')}`], { cwd: options.cwd, env: environment(options.env ?? {}) })
+    ? spawn('sh', ['-c', `umask ${options.umask}; exec ${[process.execPath, CLI, ...args].map(quote).join(' ')}`], {
+        cwd: options.cwd,
+        env: environment(options.env ?? {}),
+      })
     : spawn(process.execPath, [CLI, ...args], { cwd: options.cwd, env: environment(options.env ?? {}) });
   let stdout = '';
   let stderr = '';
@@ -108,7 +111,6 @@ export const UNATTENDED = ['--non-interactive', '--no-probe'];
 export const PASSWORD = 'Zq7:pa ss=#!\\€ü-Xk9';
 /** PASSWORD as the written file holds it. */
 export const ESCAPED_PASSWORD = 'Zq7\\:pa ss\\=\\#\\!\\\\\\u20ac\\u00fc-Xk9';
-
 
 export type RunResult = CliResult;
 

@@ -48,7 +48,10 @@ function parseProperties(text: string): Parsed {
     while (/(?:^|[^\\])(?:\\\\)*\\(?:\r\n|\r|\n)$/.test(raw) && index + 1 < physical.length) raw += physical[++index]!;
     const logical = raw.trimStart();
     const key = /^(?:\\.|[^\\=:\s])+/.exec(logical)![0];
-    const value = logical.slice(key.length).replace(/^[ \t\f]*[=:]?[ \t\f]*/, '').replace(/(?:\r\n|\r|\n)$/, '');
+    const value = logical
+      .slice(key.length)
+      .replace(/^[ \t\f]*[=:]?[ \t\f]*/, '')
+      .replace(/(?:\r\n|\r|\n)$/, '');
     entries.push({ raw, key, value });
   }
   const values = new Map(entries.flatMap((entry) => (entry.key === undefined ? [] : [[entry.key, entry.value!] as const])));
@@ -80,7 +83,15 @@ function parseXml(text: string): Parsed {
     }
   });
   const at = outbound!.index;
-  return { values, rest: () => text.slice(0, at) + text.slice(at).replace(/<Outbound\b[^>]*>/, '<Outbound>').replace(/<Resource\b[^>]*>/, '<Resource>') };
+  return {
+    values,
+    rest: () =>
+      text.slice(0, at) +
+      text
+        .slice(at)
+        .replace(/<Outbound\b[^>]*>/, '<Outbound>')
+        .replace(/<Resource\b[^>]*>/, '<Resource>'),
+  };
 }
 
 const SHARED_LABELS: Record<string, string> = {
@@ -134,7 +145,11 @@ export function assertChangesMatchDiff(output: string, file: string, before: str
   const isPassword = (label: string) => /(?:^|\s)[Pp]assword$/.test(label);
   const expected = [...changed].map((key) => labelOf(key, switched)).filter((label) => !(options.masked && isPassword(label)));
   const shown = rows.map((row) => row.label).filter((label) => !(options.masked && isPassword(label)));
-  assert.deepEqual([...shown].sort(), [...expected].sort(), `the change list does not match the file's diff:\n${JSON.stringify(rows, null, 1)}\nchanged keys: ${[...changed].join(', ')}`);
+  assert.deepEqual(
+    [...shown].sort(),
+    [...expected].sort(),
+    `the change list does not match the file's diff:\n${JSON.stringify(rows, null, 1)}\nchanged keys: ${[...changed].join(', ')}`,
+  );
   for (const row of rows) assert.notEqual(row.from, row.to, `a row that changes nothing: ${JSON.stringify(row)}`);
   return rows;
 }

@@ -11,5 +11,10 @@ export const HEADER =
 
 /** Keys keep the order they are written in (property names are never array indexes, so JavaScript keeps it too). */
 export function propertiesText(keys: Readonly<Record<string, string>>, { header = true }: { header?: boolean } = {}): string {
-  return (header ? HEADER : '') + Object.entries(keys).map(([key, value]) => `${key}=${value}\n`).join('');
+  return (
+    (header ? HEADER : '') +
+    Object.entries(keys)
+      .map(([key, value]) => `${key}=${value}\n`)
+      .join('')
+  );
 }

@@ -158,10 +158,7 @@ export function spawnCli(args: readonly string[], options: PtyOptions = {}): Pty
     exit(timeoutMs = DEFAULT_TIMEOUT_MS) {
       let timer: NodeJS.Timeout | undefined;
       const timeout = new Promise<never>((_, reject) => {
-        timer = setTimeout(
-          () => reject(new Error(`the command did not exit within ${timeoutMs} ms; the screen:\n${screen()}`)),
-          timeoutMs,
-        );
+        timer = setTimeout(() => reject(new Error(`the command did not exit within ${timeoutMs} ms; the screen:\n${screen()}`)), timeoutMs);
       });
       return Promise.race([exited, timeout]).finally(() => clearTimeout(timer));
     },

@@ -127,7 +127,9 @@ export async function startSmtpServer(options: TestSmtpServerOptions = {}): Prom
   const mode = options.mode ?? 'starttls';
   const accounts = options.accounts ?? { [TEST_USER]: TEST_PASSWORD };
   const certs = await testCertificates();
-  const leaf = { signed: certs.signed, 'self-signed': certs.selfSigned, expired: certs.expired, 'other-name': certs.otherName }[options.certificate ?? 'signed'];
+  const leaf = { signed: certs.signed, 'self-signed': certs.selfSigned, expired: certs.expired, 'other-name': certs.otherName }[
+    options.certificate ?? 'signed'
+  ];
   const messages: string[] = [];
   const logins: TestSmtpServer['logins'] = [];
   const disabledCommands = [...(mode === 'plain' ? ['STARTTLS'] : []), ...(options.auth === false ? ['AUTH'] : [])];
@@ -161,7 +163,8 @@ export async function startSmtpServer(options: TestSmtpServerOptions = {}): Prom
     },
     onRcptTo(address, _session, callback) {
       // postmaster is the one recipient every server must take (RFC 5321 4.5.1).
-      if (options.refuseRecipients && address.address.toLowerCase() !== 'postmaster') callback(Object.assign(new Error('Relay access denied'), { responseCode: 550 }));
+      if (options.refuseRecipients && address.address.toLowerCase() !== 'postmaster')
+        callback(Object.assign(new Error('Relay access denied'), { responseCode: 550 }));
       else callback();
     },
     onData(stream, _session, callback) {
@@ -240,8 +243,7 @@ export const garbageServer = (text = 'HTTP/1.1 400 Bad Request\r\nContent-Type: 
 export const closeOnAcceptServer = () => startRawServer((socket) => socket.end());
 
 /** Sends an endless line: 'X' forever, never a line end. */
-export const endlessLineServer = () =>
-  startRawServer((socket) => every(socket, 5, () => void socket.write('220 ' + 'X'.repeat(2048))));
+export const endlessLineServer = () => startRawServer((socket) => every(socket, 5, () => void socket.write('220 ' + 'X'.repeat(2048))));
 
 /** Trickles a valid greeting, one byte a second. */
 export const tricklingServer = () =>
@@ -314,7 +316,13 @@ function speakLines(socket: net.Socket, answer: (line: string) => string | strin
         socket.end();
         return;
       }
-      if (reply !== undefined) socket.write([reply].flat().map((text) => `${text}\r\n`).join(''));
+      if (reply !== undefined)
+        socket.write(
+          [reply]
+            .flat()
+            .map((text) => `${text}\r\n`)
+            .join(''),
+        );
     }
   };
   socket.on('data', onData);
@@ -332,7 +340,11 @@ export const scriptedServer = (answer: (line: string) => string | string[] | nul
 export async function authBeforeTlsOnlyServer(): Promise<RawServer> {
   const { signed } = await testCertificates();
   const answer = (secure: boolean) => (line: string) =>
-    line.startsWith('EHLO') ? (secure ? ['250-auth-before-tls.test.invalid', '250 SIZE 1000'] : ['250-auth-before-tls.test.invalid', '250-AUTH PLAIN LOGIN', '250 STARTTLS']) : '502 5.5.1 no';
+    line.startsWith('EHLO')
+      ? secure
+        ? ['250-auth-before-tls.test.invalid', '250 SIZE 1000']
+        : ['250-auth-before-tls.test.invalid', '250-AUTH PLAIN LOGIN', '250 STARTTLS']
+      : '502 5.5.1 no';
   return startRawServer((socket) => {
     socket.write('220 auth-before-tls.test.invalid ESMTP\r\n');
     const stop = speakLines(socket, (line) => {

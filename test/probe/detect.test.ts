@@ -7,7 +7,9 @@ import { FAILURE_TIMEOUT_MS } from '../helpers/probe-settings.ts';
 import { TEST_PASSWORD, TEST_USER, closedPort, silentServer, startSmtpServer, type RawServer, type TestSmtpServer } from '../helpers/smtp-servers.ts';
 
 function table(result: DetectResult): string[] {
-  return result.candidates.map((entry) => `${entry.protocol}:${entry.port}:${entry.starttls ? 'starttls' : 'plain'}:${entry.works ? 'works' : entry.report.failure?.kind}`);
+  return result.candidates.map(
+    (entry) => `${entry.protocol}:${entry.port}:${entry.starttls ? 'starttls' : 'plain'}:${entry.works ? 'works' : entry.report.failure?.kind}`,
+  );
 }
 
 describe('probe: detectSettings', () => {
@@ -91,6 +93,9 @@ describe('probe: detectSettings', () => {
     const [a, b, c] = [await closedPort(), await closedPort(), await closedPort()];
     const result = await detectSettings('127.0.0.1', { timeoutMs: FAILURE_TIMEOUT_MS, ports: { smtps: a, submission: b, smtp: c } });
     assert.equal(result.recommended, undefined);
-    assert.deepEqual(result.candidates.map((entry) => entry.report.failure?.kind), ['refused', 'refused', 'refused']);
+    assert.deepEqual(
+      result.candidates.map((entry) => entry.report.failure?.kind),
+      ['refused', 'refused', 'refused'],
+    );
   });
 });

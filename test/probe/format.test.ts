@@ -29,7 +29,8 @@ const failed: ProbeReport = {
     kind: 'auth-refused',
     serverReply: '535 5.7.8 Authentication failed',
     message: 'authentication refused for teaming: 535 5.7.8 Authentication failed',
-    advice: 'authentication refused (535 5.7.8): check the password; some servers need the full e-mail address instead of the user name, or the other way round',
+    advice:
+      'authentication refused (535 5.7.8): check the password; some servers need the full e-mail address instead of the user name, or the other way round',
     question: 'password',
   },
   transcript: [],
@@ -38,7 +39,10 @@ const failed: ProbeReport = {
 describe('probe: formatting', () => {
   test('stage lines without color: mark, label, time, detail', () => {
     assert.equal(formatStageLine(failed.stages[0]!, { color: false }), '✔ DNS         3 ms  mail.example.com → 192.0.2.10');
-    assert.equal(formatStageLine(failed.stages[5]!, { color: false }), '✖ AUTH      230 ms  authentication refused for teaming: 535 5.7.8 Authentication failed');
+    assert.equal(
+      formatStageLine(failed.stages[5]!, { color: false }),
+      '✖ AUTH      230 ms  authentication refused for teaming: 535 5.7.8 Authentication failed',
+    );
     assert.equal(formatStageLine(failed.stages[6]!, { color: false }), '– Message           not reached');
   });
 
@@ -61,9 +65,21 @@ describe('probe: formatting', () => {
   test('a certificate failure shows the fingerprint; a reply not in the message is shown', () => {
     const report: ProbeReport = {
       ...failed,
-      failure: { stage: 'tls', kind: 'certificate-untrusted', message: 'not trusted', advice: 'use --ca-file', serverReply: '220 ready', certificateSha256: 'AB:CD' },
+      failure: {
+        stage: 'tls',
+        kind: 'certificate-untrusted',
+        message: 'not trusted',
+        advice: 'use --ca-file',
+        serverReply: '220 ready',
+        certificateSha256: 'AB:CD',
+      },
     };
-    assert.deepEqual(formatProbeReport(report, { color: false }).slice(7), ['Problem (TLS): not trusted', 'Server said: 220 ready', 'Fix: use --ca-file', 'Certificate SHA-256: AB:CD']);
+    assert.deepEqual(formatProbeReport(report, { color: false }).slice(7), [
+      'Problem (TLS): not trusted',
+      'Server said: 220 ready',
+      'Fix: use --ca-file',
+      'Certificate SHA-256: AB:CD',
+    ]);
   });
 
   test('a successful report ends with the summary', () => {
@@ -90,7 +106,13 @@ describe('probe: secrets and fingerprints', () => {
         { name: 'greeting', outcome: 'ok', ms: 1, detail: '220 mail.example.test ESMTP' },
         { name: 'auth', outcome: 'failed', ms: 1, detail: `535 wrong ${plainB64}` },
       ],
-      failure: { stage: 'auth', kind: 'auth-refused', message: `authentication refused: 535 ${saslB64}`, advice: 'check the user name', serverReply: `535 5.7.8 wrong password ${password}` },
+      failure: {
+        stage: 'auth',
+        kind: 'auth-refused',
+        message: `authentication refused: 535 ${saslB64}`,
+        advice: 'check the user name',
+        serverReply: `535 5.7.8 wrong password ${password}`,
+      },
       transcript: ['S: 220 mail.example.test ESMTP', 'C: EHLO example', 'C: AUTH PLAIN <secret>', `S: 535 5.7.8 wrong password ${password}`, 'C: QUIT'],
     } as unknown as ProbeReport;
     const shown = redactReport(report, forms);
@@ -100,7 +122,13 @@ describe('probe: secrets and fingerprints', () => {
     assert.equal(shown.failure?.serverReply, `535 ${REPEATED_CREDENTIALS}`);
     assert.equal(shown.failure?.message, REPEATED_CREDENTIALS);
     assert.equal(shown.failure?.advice, 'check the user name');
-    assert.deepEqual(shown.transcript, ['S: 220 mail.example.test ESMTP', 'C: EHLO example', 'C: AUTH PLAIN <secret>', `S: 535 ${REPEATED_CREDENTIALS}`, 'C: QUIT']);
+    assert.deepEqual(shown.transcript, [
+      'S: 220 mail.example.test ESMTP',
+      'C: EHLO example',
+      'C: AUTH PLAIN <secret>',
+      `S: 535 ${REPEATED_CREDENTIALS}`,
+      'C: QUIT',
+    ]);
     assert.ok(!JSON.stringify(shown).includes('••••••'));
     assert.deepEqual(secretForms('teaming', ''), []);
   });

@@ -37,7 +37,10 @@ test('nodemailer is loaded only through a dynamic import of the probe', async ()
   const entry = Object.keys(metafile.outputs).find((output) => output.endsWith('/probe.js'));
   assert.ok(entry);
   const eager = staticClosure(metafile, entry);
-  assert.deepEqual([...eager].filter((output) => holdsNodemailer(metafile, output)), []);
+  assert.deepEqual(
+    [...eager].filter((output) => holdsNodemailer(metafile, output)),
+    [],
+  );
   const lazy = Object.keys(metafile.outputs).filter((output) => !eager.has(output) && holdsNodemailer(metafile, output));
   assert.ok(lazy.length > 0, 'no lazily loaded chunk holds nodemailer');
 });

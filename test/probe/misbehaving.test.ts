@@ -27,7 +27,11 @@ import {
 /** The budget plus one second: no diagnosis may take longer. */
 const LIMIT_MS = FAILURE_TIMEOUT_MS + 1000;
 
-async function probeRaw(start: () => Promise<RawServer>, overrides: Partial<MailSettings> = {}, options: ProbeOptions = {}): Promise<{ report: ProbeReport; elapsed: number }> {
+async function probeRaw(
+  start: () => Promise<RawServer>,
+  overrides: Partial<MailSettings> = {},
+  options: ProbeOptions = {},
+): Promise<{ report: ProbeReport; elapsed: number }> {
   const server = await start();
   try {
     const started = performance.now();
@@ -47,7 +51,10 @@ describe('probe: misbehaving servers', () => {
     assert.equal(report.failure?.stage, 'greeting');
     assert.equal(report.failure?.kind, 'timeout');
     assert.match(report.failure?.message ?? '', /^connected, but no greeting in 1(\.\d)? s$/);
-    assert.equal(report.failure?.advice, `the server accepted the connection but never said anything; it may be overloaded, or a firewall or proxy holds port ${report.port}; try again, or try port 587 or 465`);
+    assert.equal(
+      report.failure?.advice,
+      `the server accepted the connection but never said anything; it may be overloaded, or a firewall or proxy holds port ${report.port}; try again, or try port 587 or 465`,
+    );
     assert.ok(elapsed >= FAILURE_TIMEOUT_MS - 50, `gave up early, after ${Math.round(elapsed)} ms`);
     assert.equal(report.stages.find((stage) => stage.name === 'greeting')?.outcome, 'failed');
   });
@@ -65,7 +72,10 @@ describe('probe: misbehaving servers', () => {
     assert.equal(report.failure?.kind, 'banner-refused');
     assert.equal(report.failure?.serverReply, '554 5.7.1 no SMTP service for you');
     assert.equal(report.failure?.message, 'the server refuses this connection: 554 5.7.1 no SMTP service for you');
-    assert.equal(report.failure?.advice, "the server does not accept mail sessions from this machine; ask the mail administrator to allow this machine's address, or use the port meant for mail clients (587)");
+    assert.equal(
+      report.failure?.advice,
+      "the server does not accept mail sessions from this machine; ask the mail administrator to allow this machine's address, or use the port meant for mail clients (587)",
+    );
   });
 
   test('terminal escapes in a banner never reach the report', async () => {
@@ -90,7 +100,10 @@ describe('probe: misbehaving servers', () => {
     assert.equal(report.failure?.stage, 'greeting');
     assert.equal(report.failure?.kind, 'closed-early');
     assert.equal(report.failure?.message, 'the server closed the connection during the greeting');
-    assert.equal(report.failure?.advice, 'the server hangs up on this machine: it may limit connections or block this address; check the server log, or try port 587 or 465');
+    assert.equal(
+      report.failure?.advice,
+      'the server hangs up on this machine: it may limit connections or block this address; check the server log, or try port 587 or 465',
+    );
   });
 
   test('closed port: refused at connect', async () => {

@@ -56,8 +56,14 @@ describe('probe policy: no password without TLS', () => {
     assert.equal(report.ok, false);
     assert.equal(report.failure?.stage, 'auth');
     assert.equal(report.failure?.kind, 'auth-plaintext');
-    assert.equal(report.failure?.message, `the password would cross the network unencrypted: no TLS on this connection, and the server offers no STARTTLS on port ${plainAuth.port}; AUTH was not sent`);
-    assert.equal(report.failure?.advice, 'choose SMTPS (usually port 465) or a port with STARTTLS (usually 587), if the server offers one; only if this network path is trusted, send it unencrypted anyway (--allow-plaintext-auth)');
+    assert.equal(
+      report.failure?.message,
+      `the password would cross the network unencrypted: no TLS on this connection, and the server offers no STARTTLS on port ${plainAuth.port}; AUTH was not sent`,
+    );
+    assert.equal(
+      report.failure?.advice,
+      'choose SMTPS (usually port 465) or a port with STARTTLS (usually 587), if the server offers one; only if this network path is trusted, send it unencrypted anyway (--allow-plaintext-auth)',
+    );
     assert.equal(report.stages.find((stage) => stage.name === 'auth')?.outcome, 'failed');
     assert.equal(report.passwordUnencrypted, false);
     assert.deepEqual(plainAuth.logins, []);
@@ -73,7 +79,10 @@ describe('probe policy: no password without TLS', () => {
       report.stages.find((stage) => stage.name === 'auth')!.detail,
       /^AUTH PLAIN accepted for teaming@example\.com \(235 2\.7\.0 Authentication successful\) — allowed for this run, but the password crosses the network unencrypted \(no TLS\): anyone on the network path can read it, and Teaming will send it this way every time$/,
     );
-    assert.match(report.summary ?? '', /^plain SMTP, no TLS, AUTH PLAIN accepted \(the password crossed the network unencrypted\), envelope accepted for teaming@example\.com, \d+ ms$/);
+    assert.match(
+      report.summary ?? '',
+      /^plain SMTP, no TLS, AUTH PLAIN accepted \(the password crossed the network unencrypted\), envelope accepted for teaming@example\.com, \d+ ms$/,
+    );
   });
 
   test('with TLS in effect the flag changes nothing: passwordUnencrypted stays false', async () => {
@@ -106,15 +115,27 @@ describe('probe policy: TLS failures in words', () => {
     const report = await probeRaw(server, {});
     assert.equal(report.failure?.stage, 'tls');
     assert.equal(report.failure?.kind, 'starttls-plain');
-    assert.equal(report.failure?.message, 'the server agreed to STARTTLS, then sent plain text where TLS was expected: "220 plain.test.invalid ESMTP hello again"');
-    assert.equal(report.failure?.advice, "the server's STARTTLS is broken (or something between, such as a proxy or virus scanner, answers for it): ask the mail administrator, or choose SMTPS on port 465 if the server offers it");
+    assert.equal(
+      report.failure?.message,
+      'the server agreed to STARTTLS, then sent plain text where TLS was expected: "220 plain.test.invalid ESMTP hello again"',
+    );
+    assert.equal(
+      report.failure?.advice,
+      "the server's STARTTLS is broken (or something between, such as a proxy or virus scanner, answers for it): ask the mail administrator, or choose SMTPS on port 465 if the server offers it",
+    );
     assert.match(report.failure?.detail ?? '', /wrong version number/i);
     assertWords(report);
   });
 
   test('OpenSSL errors become words; their text is only the detail', () => {
     const settings = loopbackSettings(465, { protocol: 'smtps', starttls: false });
-    const openSsl = (reason: string, code: string) => Object.assign(new Error(`80CC6C0AF57F0000:error:0A0000C1:SSL routines:tls_post_process_client_hello:${reason}:../deps/openssl/openssl/ssl/statem/statem_srvr.c:2220:`), { code });
+    const openSsl = (reason: string, code: string) =>
+      Object.assign(
+        new Error(
+          `80CC6C0AF57F0000:error:0A0000C1:SSL routines:tls_post_process_client_hello:${reason}:../deps/openssl/openssl/ssl/statem/statem_srvr.c:2220:`,
+        ),
+        { code },
+      );
     const cases = [
       [openSsl('no shared cipher', 'ERR_SSL_NO_SHARED_CIPHER'), 'tls-cipher', 'the server and this client share no cipher'],
       [openSsl('unsupported protocol', 'ERR_SSL_UNSUPPORTED_PROTOCOL'), 'tls-version', 'the server and this client share no TLS version'],
@@ -131,19 +152,31 @@ describe('probe policy: TLS failures in words', () => {
 
   test('454 to STARTTLS: temporary, the server asks to try again later; no setting to change', async () => {
     const report = await probeRaw(
-      scriptedServer((line) => (line.startsWith('EHLO') ? ['250-busy.test.invalid', '250 STARTTLS'] : line === 'STARTTLS' ? '454 4.7.0 TLS not available due to temporary reason' : '502 5.5.2 no')),
+      scriptedServer((line) =>
+        line.startsWith('EHLO')
+          ? ['250-busy.test.invalid', '250 STARTTLS']
+          : line === 'STARTTLS'
+            ? '454 4.7.0 TLS not available due to temporary reason'
+            : '502 5.5.2 no',
+      ),
       {},
     );
     assert.equal(report.failure?.stage, 'tls');
     assert.equal(report.failure?.kind, 'temporary');
     assert.equal(report.failure?.message, 'temporary — the server asks to try again later (454 4.7.0): 454 4.7.0 TLS not available due to temporary reason');
-    assert.equal(report.failure?.advice, 'nothing in the settings needs to change for this: the server accepted the host, port and protocol; try again in a few minutes (the server may be busy, greylisting this machine or limiting connections); if it keeps saying this, ask the mail administrator');
+    assert.equal(
+      report.failure?.advice,
+      'nothing in the settings needs to change for this: the server accepted the host, port and protocol; try again in a few minutes (the server may be busy, greylisting this machine or limiting connections); if it keeps saying this, ask the mail administrator',
+    );
     assert.equal(report.failure?.suggestion, undefined);
     assert.equal(report.failure?.question, undefined);
   });
 
   test('421 greeting: temporary, not "the server refuses this connection"', async () => {
-    const report = await probeRaw(scriptedServer(() => undefined, '421 4.3.2 Service not available, try again later'), {});
+    const report = await probeRaw(
+      scriptedServer(() => undefined, '421 4.3.2 Service not available, try again later'),
+      {},
+    );
     assert.equal(report.failure?.stage, 'greeting');
     assert.equal(report.failure?.kind, 'temporary');
     assert.match(report.failure?.message ?? '', /^temporary — the server asks to try again later \(421 4\.3\.2\): 421 4\.3\.2 Service not available/);
@@ -152,17 +185,31 @@ describe('probe policy: TLS failures in words', () => {
 
 describe('probe policy: recipients read by their reply class', () => {
   test('450 recipient: temporary — the settings were accepted; no wrong-address fix', async () => {
-    const report = await probeRaw(envelopeServer('450 4.2.0 Mailbox busy, try again later'), { starttls: false, ...NO_AUTH }, { testRecipient: 'admin@example.com' });
+    const report = await probeRaw(
+      envelopeServer('450 4.2.0 Mailbox busy, try again later'),
+      { starttls: false, ...NO_AUTH },
+      { testRecipient: 'admin@example.com' },
+    );
     assert.equal(report.failure?.stage, 'envelope');
     assert.equal(report.failure?.kind, 'temporary');
     assert.equal(report.failure?.message, 'temporary — the server asks to try again later (450 4.2.0): 450 4.2.0 Mailbox busy, try again later');
-    assert.equal(report.failure?.advice, 'nothing in the settings needs to change for this: the server accepted the connection, TLS and authentication settings; try again in a few minutes (the server may be busy, greylisting this machine or limiting connections); if it keeps saying this, ask the mail administrator');
+    assert.equal(
+      report.failure?.advice,
+      'nothing in the settings needs to change for this: the server accepted the connection, TLS and authentication settings; try again in a few minutes (the server may be busy, greylisting this machine or limiting connections); if it keeps saying this, ask the mail administrator',
+    );
   });
 
   test('550 5.1.1 recipient: the address is unknown — check the test recipient', async () => {
-    const report = await probeRaw(envelopeServer('550 5.1.1 <nobody@example.com>: Recipient address rejected: User unknown'), { starttls: false, ...NO_AUTH }, { testRecipient: 'nobody@example.com' });
+    const report = await probeRaw(
+      envelopeServer('550 5.1.1 <nobody@example.com>: Recipient address rejected: User unknown'),
+      { starttls: false, ...NO_AUTH },
+      { testRecipient: 'nobody@example.com' },
+    );
     assert.equal(report.failure?.kind, 'recipient-unknown');
-    assert.equal(report.failure?.message, 'the server does not know the address nobody@example.com: 550 5.1.1 <nobody@example.com>: Recipient address rejected: User unknown');
+    assert.equal(
+      report.failure?.message,
+      'the server does not know the address nobody@example.com: 550 5.1.1 <nobody@example.com>: Recipient address rejected: User unknown',
+    );
     assert.equal(report.failure?.advice, 'check the test recipient address for a typo; the mailbox may not exist');
   });
 
@@ -182,8 +229,14 @@ describe('probe policy: recipients read by their reply class', () => {
     );
     assert.equal(report.failure?.stage, 'envelope');
     assert.equal(report.failure?.kind, 'relay-denied');
-    assert.equal(report.failure?.message, 'the server does not relay to someone@elsewhere.example for teaming@example.com: 554 5.7.1 <someone@elsewhere.example>: Relay access denied');
-    assert.equal(report.failure?.advice, "the account may not send to that domain: ask the mail administrator to let teaming@example.com send to outside addresses (Teaming mails every user), or test with a recipient in the server's own domain");
+    assert.equal(
+      report.failure?.message,
+      'the server does not relay to someone@elsewhere.example for teaming@example.com: 554 5.7.1 <someone@elsewhere.example>: Relay access denied',
+    );
+    assert.equal(
+      report.failure?.advice,
+      "the account may not send to that domain: ask the mail administrator to let teaming@example.com send to outside addresses (Teaming mails every user), or test with a recipient in the server's own domain",
+    );
     assert.ok(commands.includes('MAIL FROM:<teaming@example.com>'), commands.join('\n'));
     assert.ok(!commands.includes('DATA'));
   });
@@ -206,7 +259,10 @@ describe('probe policy: the envelope test ends every check', () => {
     const report = await probeRaw(envelopeServer('250 2.1.5 Ok', commands), { starttls: false, ...NO_AUTH }, { testRecipient: 'admin@example.com' });
     assert.equal(report.ok, true, report.failure?.message);
     assert.deepEqual(commands.slice(1, 3), ['MAIL FROM:<admin@example.com>', 'RCPT TO:<admin@example.com>']);
-    assert.match(report.stages.find((stage) => stage.name === 'envelope')?.detail ?? '', /\(authentication off: these settings name no sender, so the test recipient stands in as the sender\)$/);
+    assert.match(
+      report.stages.find((stage) => stage.name === 'envelope')?.detail ?? '',
+      /\(authentication off: these settings name no sender, so the test recipient stands in as the sender\)$/,
+    );
   });
 
   let servers: TestSmtpServer[] = [];
@@ -223,12 +279,18 @@ describe('probe policy: the envelope test ends every check', () => {
     assert.equal(viaStarttls.failure?.stage, 'envelope');
     assert.equal(viaStarttls.failure?.kind, 'auth-required');
     assert.equal(viaStarttls.failure?.message, 'the server takes mail only from an authenticated account: 530 5.7.0 Error: authentication Required');
-    assert.equal(viaStarttls.failure?.advice, 'turn authentication on, with the user name (the full e-mail address Teaming sends from) and password of the account');
+    assert.equal(
+      viaStarttls.failure?.advice,
+      'turn authentication on, with the user name (the full e-mail address Teaming sends from) and password of the account',
+    );
     assert.deepEqual(viaStarttls.failure?.suggestion, { auth: true });
     assert.equal(viaStarttls.failure?.question, 'auth');
 
     const implicit = await smtp({ mode: 'implicit', requireAuth: true });
-    const viaSmtps = await probeSmtp(loopbackSettings(implicit.port, { protocol: 'smtps', starttls: false, ...NO_AUTH }), { timeoutMs: 5000, ca: implicit.caPem });
+    const viaSmtps = await probeSmtp(loopbackSettings(implicit.port, { protocol: 'smtps', starttls: false, ...NO_AUTH }), {
+      timeoutMs: 5000,
+      ca: implicit.caPem,
+    });
     assert.equal(viaSmtps.failure?.kind, 'auth-required');
     assert.equal(viaSmtps.failure?.stage, 'envelope');
   });
@@ -251,8 +313,14 @@ describe('probe policy: the envelope test ends every check', () => {
     assert.equal(report.stages.find((stage) => stage.name === 'auth')?.outcome, 'ok');
     assert.equal(report.failure?.stage, 'envelope');
     assert.equal(report.failure?.kind, 'sender-not-owned');
-    assert.equal(report.failure?.message, 'the server does not let this account send as jdoe@corp.example: 553 5.1.3 <jdoe@corp.example>: Sender address rejected: not owned by user jdoe@corp.example');
-    assert.equal(report.failure?.advice, 'the sender must be an address the account owns, and Teaming sends from the user name: the user name must be the full e-mail address of the account');
+    assert.equal(
+      report.failure?.message,
+      'the server does not let this account send as jdoe@corp.example: 553 5.1.3 <jdoe@corp.example>: Sender address rejected: not owned by user jdoe@corp.example',
+    );
+    assert.equal(
+      report.failure?.advice,
+      'the sender must be an address the account owns, and Teaming sends from the user name: the user name must be the full e-mail address of the account',
+    );
     assert.equal(report.failure?.question, 'username');
   });
 });

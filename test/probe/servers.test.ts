@@ -44,10 +44,16 @@ describe('probe: real SMTP servers', () => {
     const report = await probeSmtp(loopbackSettings(starttls.port), { timeoutMs: 5000, ca: starttls.caPem }, (stage) => seen.push(stage));
     assert.equal(report.ok, true, report.failure?.message);
     assert.equal(outcomes(report), 'dns:ok connect:ok greeting:ok ehlo:ok tls:ok auth:ok envelope:ok message:skipped');
-    assert.deepEqual(seen.map((stage) => stage.name), ['dns', 'connect', 'greeting', 'ehlo', 'tls', 'auth', 'envelope', 'message']);
+    assert.deepEqual(
+      seen.map((stage) => stage.name),
+      ['dns', 'connect', 'greeting', 'ehlo', 'tls', 'auth', 'envelope', 'message'],
+    );
     assert.match(report.summary ?? '', /^TLS 1\.[23] via STARTTLS, AUTH PLAIN accepted, envelope accepted for teaming@example\.com, \d+ ms$/);
     // The envelope test: the account as sender and, without a test recipient, as recipient; both replies shown; nothing sent.
-    assert.equal(report.stages.find((stage) => stage.name === 'envelope')!.detail, 'MAIL FROM:<teaming@example.com> 250 2.1.0 Accepted; RCPT TO:<teaming@example.com> 250 2.1.5 Accepted');
+    assert.equal(
+      report.stages.find((stage) => stage.name === 'envelope')!.detail,
+      'MAIL FROM:<teaming@example.com> 250 2.1.0 Accepted; RCPT TO:<teaming@example.com> 250 2.1.5 Accepted',
+    );
     assert.ok(report.transcript.includes('C: RSET'), report.transcript.join('\n'));
     assert.ok(!report.transcript.includes('C: DATA'));
     const ehlo = report.stages.find((stage) => stage.name === 'ehlo')!;
@@ -94,7 +100,10 @@ describe('probe: real SMTP servers', () => {
     assert.equal(report.failure?.stage, 'auth');
     assert.equal(report.failure?.kind, 'auth-refused');
     assert.equal(report.failure?.serverReply, '535 5.7.8 Authentication credentials invalid');
-    assert.equal(report.failure?.advice, 'authentication refused (535 5.7.8): check the password; some servers need the full e-mail address instead of the user name, or the other way round');
+    assert.equal(
+      report.failure?.advice,
+      'authentication refused (535 5.7.8): check the password; some servers need the full e-mail address instead of the user name, or the other way round',
+    );
     assert.equal(report.failure?.question, 'password');
     assert.equal(outcomes(report), 'dns:ok connect:ok greeting:ok ehlo:ok tls:ok auth:failed envelope:skipped message:skipped');
     assertNoPassword(report, wrong);
@@ -107,13 +116,19 @@ describe('probe: real SMTP servers', () => {
       const options = { timeoutMs: 5000, ca: byName.caPem };
       const addressForName = await probeSmtp(loopbackSettings(byName.port, { username: 'alice@example.com' }), options);
       assert.equal(addressForName.failure?.kind, 'auth-refused');
-      assert.equal(addressForName.failure?.advice, 'authentication refused (535 5.7.8): check the password; some servers need the user name without the domain instead of the full e-mail address, or the other way round');
+      assert.equal(
+        addressForName.failure?.advice,
+        'authentication refused (535 5.7.8): check the password; some servers need the user name without the domain instead of the full e-mail address, or the other way round',
+      );
       // The login works, but Teaming would send as "alice": the envelope test stops before MAIL FROM.
       const name = await probeSmtp(loopbackSettings(byName.port, { username: 'alice' }), options);
       assert.equal(name.stages.find((stage) => stage.name === 'auth')?.outcome, 'ok');
       assert.equal(name.failure?.stage, 'envelope');
       assert.equal(name.failure?.kind, 'sender-not-address');
-      assert.equal(name.failure?.message, 'the user name "alice" is not an e-mail address, and Teaming sends its notifications from the user name: a bare name is not a valid sender address');
+      assert.equal(
+        name.failure?.message,
+        'the user name "alice" is not an e-mail address, and Teaming sends its notifications from the user name: a bare name is not a valid sender address',
+      );
       assert.equal(name.failure?.advice, 'enter the full e-mail address of the account as the user name (the server must accept it for authentication too)');
       assert.equal(name.failure?.question, 'username');
       assert.ok(!name.transcript.some((line) => line.startsWith('C: MAIL')), name.transcript.join('\n'));
@@ -123,7 +138,10 @@ describe('probe: real SMTP servers', () => {
       assert.match(nameForAddress.failure?.advice ?? '', /need the full e-mail address instead of the user name/);
       const address = await probeSmtp(loopbackSettings(byAddress.port, { username: 'bob@example.com' }), options);
       assert.equal(address.ok, true, address.failure?.message);
-      assert.deepEqual(byAddress.logins.map((login) => login.accepted), [false, true]);
+      assert.deepEqual(
+        byAddress.logins.map((login) => login.accepted),
+        [false, true],
+      );
     } finally {
       await Promise.all([byName.close(), byAddress.close()]);
     }
@@ -137,7 +155,10 @@ describe('probe: real SMTP servers', () => {
       assert.equal(report.failure?.kind, 'auth-missing');
       assert.deepEqual(report.failure?.suggestion, { auth: false });
       assert.equal(report.failure?.question, 'auth');
-      assert.equal(report.failure?.advice, 'turn authentication off if this server accepts mail from this machine without it, or use the submission port 587 (SMTP with STARTTLS) or 465 (SMTPS)');
+      assert.equal(
+        report.failure?.advice,
+        'turn authentication off if this server accepts mail from this machine without it, or use the submission port 587 (SMTP with STARTTLS) or 465 (SMTPS)',
+      );
     } finally {
       await noAuth.close();
     }
@@ -148,7 +169,10 @@ describe('probe: real SMTP servers', () => {
     const refused = await probeSmtp(loopbackSettings(starttls.port, { starttls: false }), { timeoutMs: 5000 });
     assert.equal(refused.failure?.stage, 'auth');
     assert.equal(refused.failure?.kind, 'auth-plaintext');
-    assert.equal(refused.failure?.message, `the password would cross the network unencrypted: no TLS on this connection, and the server offers STARTTLS on port ${starttls.port}; AUTH was not sent`);
+    assert.equal(
+      refused.failure?.message,
+      `the password would cross the network unencrypted: no TLS on this connection, and the server offers STARTTLS on port ${starttls.port}; AUTH was not sent`,
+    );
     assert.equal(refused.failure?.advice, 'turn STARTTLS on; only if this network path is trusted, send it unencrypted anyway (--allow-plaintext-auth)');
     assert.deepEqual(refused.failure?.suggestion, { starttls: true });
     assert.ok(!refused.transcript.some((line) => line.startsWith('C: AUTH')), refused.transcript.join('\n'));
@@ -179,7 +203,10 @@ describe('probe: real SMTP servers', () => {
     assert.equal(untrusted.failure?.stage, 'tls');
     assert.equal(untrusted.failure?.kind, 'certificate-untrusted');
     assert.equal(untrusted.failure?.certificateSha256, starttls.certificateSha256);
-    assert.equal(untrusted.failure?.advice, `trust the CA that signed it with --ca-file (its PEM file), or accept this certificate explicitly by its SHA-256 fingerprint ${starttls.certificateSha256}`);
+    assert.equal(
+      untrusted.failure?.advice,
+      `trust the CA that signed it with --ca-file (its PEM file), or accept this certificate explicitly by its SHA-256 fingerprint ${starttls.certificateSha256}`,
+    );
     assert.equal(untrusted.certificate?.trusted, false);
     const before = starttls.logins.length;
     // nothing secret was sent over the unverified connection
@@ -209,7 +236,12 @@ describe('probe: real SMTP servers', () => {
 
       const otherPrint = await probeSmtp(settings, { timeoutMs: 5000, acceptCertificateSha256: starttls.certificateSha256 });
       assert.equal(otherPrint.failure?.kind, 'certificate-fingerprint-mismatch');
-      assert.match(otherPrint.failure?.message ?? '', new RegExp(`^the accepted certificate fingerprint ${starttls.certificateSha256} does not match: the server presents ${selfSigned.certificateSha256} \\(CN=localhost`));
+      assert.match(
+        otherPrint.failure?.message ?? '',
+        new RegExp(
+          `^the accepted certificate fingerprint ${starttls.certificateSha256} does not match: the server presents ${selfSigned.certificateSha256} \\(CN=localhost`,
+        ),
+      );
       assert.equal(otherPrint.failure?.certificateSha256, selfSigned.certificateSha256);
     } finally {
       await selfSigned.close();
@@ -221,8 +253,14 @@ describe('probe: real SMTP servers', () => {
     const report = await probeSmtp(loopbackSettings(starttls.port, { host: 'mail.example.test' }), { timeoutMs: 5000, ca: starttls.caPem, lookup });
     assert.equal(report.failure?.stage, 'tls');
     assert.equal(report.failure?.kind, 'certificate-name-mismatch');
-    assert.equal(report.failure?.message, "the server's certificate is for DNS:localhost, IP Address:127.0.0.1, IP Address:0:0:0:0:0:0:0:1, not for mail.example.test");
-    assert.equal(report.failure?.advice, `enter the host name the certificate names, or accept this certificate explicitly by its SHA-256 fingerprint ${starttls.certificateSha256}`);
+    assert.equal(
+      report.failure?.message,
+      "the server's certificate is for DNS:localhost, IP Address:127.0.0.1, IP Address:0:0:0:0:0:0:0:1, not for mail.example.test",
+    );
+    assert.equal(
+      report.failure?.advice,
+      `enter the host name the certificate names, or accept this certificate explicitly by its SHA-256 fingerprint ${starttls.certificateSha256}`,
+    );
     assert.equal(report.failure?.question, 'host');
   });
 
@@ -268,8 +306,14 @@ describe('probe: real SMTP servers', () => {
       assert.equal(report.failure?.stage, 'envelope');
       assert.equal(report.failure?.kind, 'auth-required');
       assert.equal(report.failure?.serverReply, '550 5.1.1 Relay access denied');
-      assert.equal(report.failure?.message, 'the server does not relay to someone@example.org for this machine without authentication: 550 5.1.1 Relay access denied');
-      assert.equal(report.failure?.advice, 'turn authentication on, with the user name (the full e-mail address Teaming sends from) and password of the account');
+      assert.equal(
+        report.failure?.message,
+        'the server does not relay to someone@example.org for this machine without authentication: 550 5.1.1 Relay access denied',
+      );
+      assert.equal(
+        report.failure?.advice,
+        'turn authentication on, with the user name (the full e-mail address Teaming sends from) and password of the account',
+      );
       assert.deepEqual(report.failure?.suggestion, { auth: true });
       assert.deepEqual(relay.messages, []);
     } finally {
@@ -331,7 +375,12 @@ describe('probe: real SMTP servers', () => {
     assert.equal(report.failure?.stage, 'tls');
     assert.equal(report.failure?.kind, 'plain-port');
     // The first bytes the server sent, printable: smtp-server answers the early ClientHello with 421 (or had greeted first).
-    assert.match(report.failure?.message ?? '', new RegExp(`^port ${starttls.port} answered TLS with plain text \\(wrong version number\\): "(421 4\\.4\\.2 mail\\.test\\.invalid You talk too soon|220 mail\\.test\\.invalid ESMTP)`));
+    assert.match(
+      report.failure?.message ?? '',
+      new RegExp(
+        `^port ${starttls.port} answered TLS with plain text \\(wrong version number\\): "(421 4\\.4\\.2 mail\\.test\\.invalid You talk too soon|220 mail\\.test\\.invalid ESMTP)`,
+      ),
+    );
     assert.match(report.failure?.detail ?? '', /wrong version number/i);
     assert.equal(report.failure?.advice, `the server offers STARTTLS on ${starttls.port}: choose SMTP`);
     assert.deepEqual(report.failure?.suggestion, { protocol: 'smtp', starttls: true });
@@ -341,7 +390,10 @@ describe('probe: real SMTP servers', () => {
   test('SMTPS spoken to a plain port without STARTTLS: choose SMTP, unencrypted', async () => {
     const report = await probeSmtp(loopbackSettings(plain.port, { protocol: 'smtps', starttls: false }), { timeoutMs: FAILURE_TIMEOUT_MS });
     assert.equal(report.failure?.kind, 'plain-port');
-    assert.equal(report.failure?.advice, `port ${plain.port} speaks plain SMTP without STARTTLS: choose SMTP (unencrypted), or SMTPS on 465 if the server offers it`);
+    assert.equal(
+      report.failure?.advice,
+      `port ${plain.port} speaks plain SMTP without STARTTLS: choose SMTP (unencrypted), or SMTPS on 465 if the server offers it`,
+    );
     assert.deepEqual(report.failure?.suggestion, { protocol: 'smtp', starttls: false });
   });
 });

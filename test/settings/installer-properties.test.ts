@@ -104,10 +104,20 @@ describe('writeInstallerProperties: an existing file', () => {
 
   // What stays of ADMIN_FILE around the managed lines, whatever the settings.
   const KEPT_HEAD = '# Teaming settings\r\n! legacy comment\r\n\r\nsite.name = Kablink \xe9quipe \xff\r\nmail.transport.protocol=smtp\r\n';
-  const KEPT_TAIL = 'mail.smtp.ssl.checkserveridentity=true\r\nmail.smtp.starttls.enable=false\r\nmail.smtp.starttls.required=false\r\nother.list = a,\\\r\n    b\r\nnotify.timezone=America/New_York\r\nmail.allowSendToAllUsers=true\r\n';
+  const KEPT_TAIL =
+    'mail.smtp.ssl.checkserveridentity=true\r\nmail.smtp.starttls.enable=false\r\nmail.smtp.starttls.required=false\r\nother.list = a,\\\r\n    b\r\nnotify.timezone=America/New_York\r\nmail.allowSendToAllUsers=true\r\n';
 
   it('keeps comments, blank lines, CRLF, Latin-1 bytes and unmanaged keys; removes every user and password line when auth is off', () => {
-    const settings: MailSettings = { ...SMTP, host: 'new.example.com', port: 25, starttls: false, auth: false, username: '', password: '', allowSendToAllUsers: true };
+    const settings: MailSettings = {
+      ...SMTP,
+      host: 'new.example.com',
+      port: 25,
+      starttls: false,
+      auth: false,
+      username: '',
+      password: '',
+      allowSendToAllUsers: true,
+    };
     assert.equal(
       write(ADMIN_FILE, settings),
       KEPT_HEAD +
@@ -121,7 +131,15 @@ describe('writeInstallerProperties: an existing file', () => {
   });
 
   it('a changed duplicated key: the last line is replaced, the earlier (dead) ones are dropped', () => {
-    const settings: MailSettings = { ...SMTP, host: 'old.example.com', port: 25, starttls: false, username: 'third', password: 'sec ret', allowSendToAllUsers: true };
+    const settings: MailSettings = {
+      ...SMTP,
+      host: 'old.example.com',
+      port: 25,
+      starttls: false,
+      username: 'third',
+      password: 'sec ret',
+      allowSendToAllUsers: true,
+    };
     assert.equal(
       write(ADMIN_FILE, settings),
       KEPT_HEAD +
@@ -136,7 +154,7 @@ describe('writeInstallerProperties: an existing file', () => {
     );
   });
 
-  it('an unchanged value keeps the administrator\'s line (continuation, spacing, escapes) as it was', () => {
+  it("an unchanged value keeps the administrator's line (continuation, spacing, escapes) as it was", () => {
     const existing = 'mail.transport.protocol : smtp\nmail.smtp.host   mail.\\\n   example.com\nnotify.timezone=America/New\\u005fYork\nx=1';
     const settings = { ...SMTP, auth: false, username: '', password: '' };
     assert.equal(
@@ -259,14 +277,38 @@ describe('readInstallerProperties', () => {
 
   it('an invalid value names the file, the line and the key', () => {
     const cases: [string, string][] = [
-      ['mail.smtp.host=h\n\nmail.smtp.port=70000\n', '/etc/teaming/installer.properties:3: mail.smtp.port: port must be a whole number from 1 to 65535 (fix or remove this line, then run again)'],
-      ['mail.transport.protocol=imap\n', '/etc/teaming/installer.properties:1: mail.transport.protocol: protocol must be smtp or smtps (fix or remove this line, then run again)'],
-      ['mail.smtp.host=a\nmail.smtp.host=10.0.0.300\n', '/etc/teaming/installer.properties:2: mail.smtp.host: host 10.0.0.300 must be written as four decimal numbers from 0 to 255, such as 192.0.2.10: Java reads no other form of an IPv4 address (fix or remove this line, then run again)'],
-      ['mail.smtp.host=h\n# c\nmail.smtp.auth=yes\n', '/etc/teaming/installer.properties:3: mail.smtp.auth: mail.smtp.auth must be true or false (fix or remove this line, then run again)'],
-      ['mail.smtp.host=h\nmail.smtp.starttls.enable=true \n', '/etc/teaming/installer.properties:2: mail.smtp.starttls.enable: mail.smtp.starttls.enable must be true or false (fix or remove this line, then run again)'],
-      ['mail.smtp.host=h\nmail.smtp.user=a\\u0000b\n', '/etc/teaming/installer.properties:2: mail.smtp.user: user name must not contain a NUL character (fix or remove this line, then run again)'],
-      ['mail.smtp.host=h\nnotify.timezone=Mars/Base\n', '/etc/teaming/installer.properties:2: notify.timezone: time zone must be an IANA zone name such as America/New_York or Europe/Berlin (fix or remove this line, then run again)'],
-      ['mail.smtp.host=h\nmail.smtp.connectiontimeout=999\n', '/etc/teaming/installer.properties:2: mail.smtp.connectiontimeout: connection timeout must be a whole number of milliseconds from 1000 to 600000 (fix or remove this line, then run again)'],
+      [
+        'mail.smtp.host=h\n\nmail.smtp.port=70000\n',
+        '/etc/teaming/installer.properties:3: mail.smtp.port: port must be a whole number from 1 to 65535 (fix or remove this line, then run again)',
+      ],
+      [
+        'mail.transport.protocol=imap\n',
+        '/etc/teaming/installer.properties:1: mail.transport.protocol: protocol must be smtp or smtps (fix or remove this line, then run again)',
+      ],
+      [
+        'mail.smtp.host=a\nmail.smtp.host=10.0.0.300\n',
+        '/etc/teaming/installer.properties:2: mail.smtp.host: host 10.0.0.300 must be written as four decimal numbers from 0 to 255, such as 192.0.2.10: Java reads no other form of an IPv4 address (fix or remove this line, then run again)',
+      ],
+      [
+        'mail.smtp.host=h\n# c\nmail.smtp.auth=yes\n',
+        '/etc/teaming/installer.properties:3: mail.smtp.auth: mail.smtp.auth must be true or false (fix or remove this line, then run again)',
+      ],
+      [
+        'mail.smtp.host=h\nmail.smtp.starttls.enable=true \n',
+        '/etc/teaming/installer.properties:2: mail.smtp.starttls.enable: mail.smtp.starttls.enable must be true or false (fix or remove this line, then run again)',
+      ],
+      [
+        'mail.smtp.host=h\nmail.smtp.user=a\\u0000b\n',
+        '/etc/teaming/installer.properties:2: mail.smtp.user: user name must not contain a NUL character (fix or remove this line, then run again)',
+      ],
+      [
+        'mail.smtp.host=h\nnotify.timezone=Mars/Base\n',
+        '/etc/teaming/installer.properties:2: notify.timezone: time zone must be an IANA zone name such as America/New_York or Europe/Berlin (fix or remove this line, then run again)',
+      ],
+      [
+        'mail.smtp.host=h\nmail.smtp.connectiontimeout=999\n',
+        '/etc/teaming/installer.properties:2: mail.smtp.connectiontimeout: connection timeout must be a whole number of milliseconds from 1000 to 600000 (fix or remove this line, then run again)',
+      ],
     ];
     for (const [text, message] of cases) assert.equal(readError(text).message, message);
     assert.equal(readError('mail.smtp.host=h\nmail.smtp.port=0\n').line, 2);

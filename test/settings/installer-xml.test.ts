@@ -67,7 +67,10 @@ const FIXTURE_WITH_NEW_SMTP = replaceAll(FIXTURE, [
   ['mail.smtp.connectiontimeout="15000"', 'mail.smtp.connectiontimeout="20000"'],
   ['mail.smtp.starttls.enable="false"', 'mail.smtp.starttls.enable="true"'],
   // Teaming 2.0's file has no JavaMail safety keys: they are added, each on a line of its own.
-  ['mail.smtps.sendpartial="true" />', 'mail.smtps.sendpartial="true"\n        mail.smtp.ssl.checkserveridentity="true"\n        mail.smtp.starttls.required="true" />'],
+  [
+    'mail.smtps.sendpartial="true" />',
+    'mail.smtps.sendpartial="true"\n        mail.smtp.ssl.checkserveridentity="true"\n        mail.smtp.starttls.required="true" />',
+  ],
 ]);
 
 /** The fixture as the wizard leaves it: with the JavaMail safety attributes Teaming 2.0's file lacks, each on a line of its own. */
@@ -137,7 +140,8 @@ describe('installer.xml: reading', () => {
   });
 
   test('empty attributes count as absent; without protocol and host there are no outbound settings', () => {
-    const text = '<InstallerConfig><EmailSettings><Outbound defaultTZ="" allowSendToAllUsers=""><Resource mail.transport.protocol="" mail.smtp.host="" mail.smtps.host="" /></Outbound></EmailSettings></InstallerConfig>';
+    const text =
+      '<InstallerConfig><EmailSettings><Outbound defaultTZ="" allowSendToAllUsers=""><Resource mail.transport.protocol="" mail.smtp.host="" mail.smtps.host="" /></Outbound></EmailSettings></InstallerConfig>';
     assert.deepEqual(read(text), { hasOutbound: false, settings: {} });
     const withHost = replaceOnce(text, 'mail.smtps.host=""', 'mail.smtps.host="relay.example.com"');
     assert.deepEqual(read(withHost), { hasOutbound: true, settings: { protocol: 'smtps', host: 'relay.example.com', starttls: false } });
@@ -149,11 +153,19 @@ describe('installer.xml: reading', () => {
 
   test('an invalid value names the attribute, its line and column', () => {
     const text = replaceOnce(FIXTURE, 'mail.smtp.port="25"', 'mail.smtp.port="99999"');
-    assertSettingsFileError(() => read(text), { line: 42, column: 58, message: /<Resource> attribute mail\.smtp\.port: port must be a whole number from 1 to 65535/ });
+    assertSettingsFileError(() => read(text), {
+      line: 42,
+      column: 58,
+      message: /<Resource> attribute mail\.smtp\.port: port must be a whole number from 1 to 65535/,
+    });
     const zone = replaceOnce(FIXTURE, 'defaultTZ="America/New_York"', 'defaultTZ="Mars/Olympus"');
     assertSettingsFileError(() => read(zone), { line: 40, column: 25, message: /<Outbound> attribute defaultTZ: time zone must be an IANA zone name/ });
     const flag = replaceOnce(FIXTURE, 'allowSendToAllUsers="true"', 'allowSendToAllUsers="sometimes"');
-    assertSettingsFileError(() => read(flag), { line: 40, column: 64, message: /<Outbound> attribute allowSendToAllUsers: <Outbound> attribute allowSendToAllUsers must be true or false/ });
+    assertSettingsFileError(() => read(flag), {
+      line: 40,
+      column: 64,
+      message: /<Outbound> attribute allowSendToAllUsers: <Outbound> attribute allowSendToAllUsers must be true or false/,
+    });
   });
 });
 
@@ -185,7 +197,10 @@ describe('installer.xml: writing into an existing document', () => {
       ['mail.smtps.host="smtps.example.com"', 'mail.smtps.host="smtp.neu.example"'],
       ['mail.smtps.user="teaming@example.com" mail.smtps.password="old&amp;pass"', 'mail.smtps.user="notify@example.com" mail.smtps.password="x"'],
       // The last attribute starts its line, so the added one gets a line of its own.
-      ['mail.smtps.sendpartial="true" />', 'mail.smtps.sendpartial="true"\n        mail.smtps.connectiontimeout="20000"\n        mail.smtps.ssl.checkserveridentity="true" />'],
+      [
+        'mail.smtps.sendpartial="true" />',
+        'mail.smtps.sendpartial="true"\n        mail.smtps.connectiontimeout="20000"\n        mail.smtps.ssl.checkserveridentity="true" />',
+      ],
     ]);
     assert.equal(write(FIXTURE, settings).toString('utf8'), expected);
   });
@@ -194,20 +209,28 @@ describe('installer.xml: writing into an existing document', () => {
     const smtps = replaceOnce(FIXTURE, 'mail.transport.protocol="smtp"', 'mail.transport.protocol="smtps"');
     const settings: MailSettings = { ...FIXTURE_SETTINGS, protocol: 'smtps', host: 'smtps.example.com', port: 465 };
     const expected = replaceAll(smtps, [
-      ['mail.smtps.auth="true" mail.smtps.user="teaming@example.com" mail.smtps.password="old&amp;pass"', 'mail.smtps.auth="false" mail.smtps.user="" mail.smtps.password=""'],
-      ['mail.smtps.sendpartial="true" />', 'mail.smtps.sendpartial="true"\n        mail.smtps.connectiontimeout="15000"\n        mail.smtps.ssl.checkserveridentity="true" />'],
+      [
+        'mail.smtps.auth="true" mail.smtps.user="teaming@example.com" mail.smtps.password="old&amp;pass"',
+        'mail.smtps.auth="false" mail.smtps.user="" mail.smtps.password=""',
+      ],
+      [
+        'mail.smtps.sendpartial="true" />',
+        'mail.smtps.sendpartial="true"\n        mail.smtps.connectiontimeout="15000"\n        mail.smtps.ssl.checkserveridentity="true" />',
+      ],
     ]);
     assert.equal(write(smtps, settings).toString('utf8'), expected);
   });
 
   test('a value in single quotes is changed inside its quotes, escaped for them', () => {
-    const text = "<InstallerConfig><EmailSettings><Outbound defaultTZ='UTC' allowSendToAllUsers='true'><Resource mail.transport.protocol='smtp' mail.smtp.host='h.example' mail.smtp.port='25' mail.smtp.auth='true' mail.smtp.user='a' mail.smtp.password='b' mail.smtp.sendpartial='true' mail.smtp.connectiontimeout='15000' mail.smtp.ssl.checkserveridentity='true' mail.smtp.starttls.enable='false' mail.smtp.starttls.required='false'/></Outbound></EmailSettings></InstallerConfig>";
+    const text =
+      "<InstallerConfig><EmailSettings><Outbound defaultTZ='UTC' allowSendToAllUsers='true'><Resource mail.transport.protocol='smtp' mail.smtp.host='h.example' mail.smtp.port='25' mail.smtp.auth='true' mail.smtp.user='a' mail.smtp.password='b' mail.smtp.sendpartial='true' mail.smtp.connectiontimeout='15000' mail.smtp.ssl.checkserveridentity='true' mail.smtp.starttls.enable='false' mail.smtp.starttls.required='false'/></Outbound></EmailSettings></InstallerConfig>";
     const settings: MailSettings = { ...FIXTURE_SETTINGS, host: 'h.example', timeZone: 'UTC', auth: true, username: 'a', password: `it's "x"` };
     assert.equal(write(text, settings).toString('utf8'), replaceOnce(text, "mail.smtp.password='b'", `mail.smtp.password='it&apos;s "x"'`));
   });
 
   test('missing attributes are added after the last one; an attribute on a line of its own gets a line of its own', () => {
-    const sameLine = '<InstallerConfig>\n<EmailSettings>\n<Outbound>\n<Resource mail.transport.protocol="smtp" mail.smtp.host="mail.example.com"/>\n</Outbound>\n</EmailSettings>\n</InstallerConfig>\n';
+    const sameLine =
+      '<InstallerConfig>\n<EmailSettings>\n<Outbound>\n<Resource mail.transport.protocol="smtp" mail.smtp.host="mail.example.com"/>\n</Outbound>\n</EmailSettings>\n</InstallerConfig>\n';
     assert.equal(
       write(sameLine, FIXTURE_SETTINGS).toString('utf8'),
       replaceAll(sameLine, [
@@ -218,7 +241,8 @@ describe('installer.xml: writing into an existing document', () => {
         ],
       ]),
     );
-    const ownLines = '<InstallerConfig>\n\t<EmailSettings>\n\t\t<Outbound defaultTZ="America/New_York" allowSendToAllUsers="true">\n\t\t\t<Resource\n\t\t\t\tmail.transport.protocol="smtp"\n\t\t\t\tmail.smtp.host="mail.example.com"\n\t\t\t\tmail.smtp.port="25"\n\t\t\t/>\n\t\t</Outbound>\n\t</EmailSettings>\n</InstallerConfig>\n';
+    const ownLines =
+      '<InstallerConfig>\n\t<EmailSettings>\n\t\t<Outbound defaultTZ="America/New_York" allowSendToAllUsers="true">\n\t\t\t<Resource\n\t\t\t\tmail.transport.protocol="smtp"\n\t\t\t\tmail.smtp.host="mail.example.com"\n\t\t\t\tmail.smtp.port="25"\n\t\t\t/>\n\t\t</Outbound>\n\t</EmailSettings>\n</InstallerConfig>\n';
     assert.equal(
       write(ownLines, FIXTURE_SETTINGS).toString('utf8'),
       replaceOnce(
@@ -280,7 +304,7 @@ describe('installer.xml: missing elements are created in place', () => {
       `<InternalInboundSMTP enable="false" port="2525" />\n${OUTBOUND('    ', '  ')}\n`,
     ],
     [
-      'a self-closing EmailSettings gets content and an end tag, with the document\'s CRLF and tabs',
+      "a self-closing EmailSettings gets content and an end tag, with the document's CRLF and tabs",
       '<InstallerConfig>\r\n\t<EmailSettings />\r\n</InstallerConfig>\r\n',
       '\t<EmailSettings />\r\n',
       `\t<EmailSettings>\r\n${OUTBOUND('\t\t', '\t').replaceAll('\n', '\r\n')}\r\n\t</EmailSettings>\r\n`,
@@ -330,7 +354,8 @@ describe('installer.xml: encodings and awkward values', () => {
   });
 
   test('US-ASCII: everything beyond ASCII becomes a character reference', () => {
-    const ascii = '<?xml version="1.0" encoding="US-ASCII"?><InstallerConfig><EmailSettings><Outbound><Resource mail.smtp.host="h.example" mail.smtp.user="" /></Outbound></EmailSettings></InstallerConfig>';
+    const ascii =
+      '<?xml version="1.0" encoding="US-ASCII"?><InstallerConfig><EmailSettings><Outbound><Resource mail.smtp.host="h.example" mail.smtp.user="" /></Outbound></EmailSettings></InstallerConfig>';
     const output = write(ascii, { ...FIXTURE_SETTINGS, host: 'h.example', auth: true, username: 'zoë' });
     assert.ok(output.toString('latin1').includes('mail.smtp.user="zo&#xEB;"'));
     assert.ok(output.every((byte) => byte < 0x80));
@@ -352,7 +377,8 @@ describe('installer.xml: encodings and awkward values', () => {
   test('a character XML 1.0 cannot hold at all is refused, naming the attribute', () => {
     assert.throws(
       () => write(FIXTURE, { ...NEW_SMTP, password: 'bell\u0007' }),
-      (error: unknown) => error instanceof SettingsFileError && /mail\.smtp\.password: the value holds U\+0007 cannot be stored in an XML 1\.0 document/.test(error.message),
+      (error: unknown) =>
+        error instanceof SettingsFileError && /mail\.smtp\.password: the value holds U\+0007 cannot be stored in an XML 1\.0 document/.test(error.message),
     );
   });
 
@@ -380,17 +406,59 @@ describe('installer.xml: encodings and awkward values', () => {
 describe('installer.xml: documents that cannot be read', () => {
   const cases: [name: string, text: string | Buffer, line: number, column: number, message: RegExp][] = [
     ['an empty file', '', 1, 1, /is not well-formed XML: missing root element/],
-    ['an unclosed tag', '<?xml version="1.0"?>\n<InstallerConfig>\n  <EmailSettings>\n</InstallerConfig>\n', 4, 1, /is not well-formed XML: the end tag <\/InstallerConfig> does not match the start tag <EmailSettings> on line 3: Opening and ending tag mismatch: "EmailSettings" != "InstallerConfig"/],
-    ['a mismatched end tag', '<Installer>\n  <EmailSettings>\n    <Outbound>\n    </Outbund>\n  </EmailSettings>\n</Installer>\n', 4, 5, /is not well-formed XML: the end tag <\/Outbund> does not match the start tag <Outbound> on line 3/],
+    [
+      'an unclosed tag',
+      '<?xml version="1.0"?>\n<InstallerConfig>\n  <EmailSettings>\n</InstallerConfig>\n',
+      4,
+      1,
+      /is not well-formed XML: the end tag <\/InstallerConfig> does not match the start tag <EmailSettings> on line 3: Opening and ending tag mismatch: "EmailSettings" != "InstallerConfig"/,
+    ],
+    [
+      'a mismatched end tag',
+      '<Installer>\n  <EmailSettings>\n    <Outbound>\n    </Outbund>\n  </EmailSettings>\n</Installer>\n',
+      4,
+      5,
+      /is not well-formed XML: the end tag <\/Outbund> does not match the start tag <Outbound> on line 3/,
+    ],
     ['an unclosed root', '<InstallerConfig>\n  <Network/>\n', 2, 3, /is not well-formed XML: unclosed xml tag\(s\): InstallerConfig/],
-    ['an undefined entity', '<InstallerConfig>\n  <Network>\n    <Host name="a&nbsp;b" />\n  </Network>\n</InstallerConfig>', 3, 5, /is not well-formed XML: entity not found:&nbsp;/],
+    [
+      'an undefined entity',
+      '<InstallerConfig>\n  <Network>\n    <Host name="a&nbsp;b" />\n  </Network>\n</InstallerConfig>',
+      3,
+      5,
+      /is not well-formed XML: entity not found:&nbsp;/,
+    ],
     ['two root elements', '<InstallerConfig/>\n<InstallerConfig/>\n', 2, 1, /is not well-formed XML: .*Only one element can be added/],
     ['an unquoted attribute value', '<InstallerConfig>\n <Network port=80/>\n</InstallerConfig>', 2, 2, /is not well-formed XML: attribute "80" missed quot/],
-    ['another root element', '<?xml version="1.0"?>\n<!-- Tomcat -->\n  <Server port="8005"/>\n', 3, 3, /the root element is <Server> and the document holds no <EmailSettings>: this is not a Teaming installer\.xml, whose root is <Installer> or <InstallerConfig>/],
-    ['bytes that are not UTF-8', Buffer.concat([Buffer.from('<InstallerConfig>\n  <!-- gr'), Buffer.from([0xfc]), Buffer.from('n -->\n</InstallerConfig>')]), 2, 10, /is not valid UTF-8 here/],
+    [
+      'another root element',
+      '<?xml version="1.0"?>\n<!-- Tomcat -->\n  <Server port="8005"/>\n',
+      3,
+      3,
+      /the root element is <Server> and the document holds no <EmailSettings>: this is not a Teaming installer\.xml, whose root is <Installer> or <InstallerConfig>/,
+    ],
+    [
+      'bytes that are not UTF-8',
+      Buffer.concat([Buffer.from('<InstallerConfig>\n  <!-- gr'), Buffer.from([0xfc]), Buffer.from('n -->\n</InstallerConfig>')]),
+      2,
+      10,
+      /is not valid UTF-8 here/,
+    ],
     ['UTF-16', Buffer.from('\ufeff<InstallerConfig/>', 'utf16le'), 1, 1, /is UTF-16; save it as UTF-8 or ISO-8859-1/],
-    ['a UTF-8 byte-order mark with another encoding', Buffer.from('\ufeff<?xml version="1.0" encoding="ISO-8859-1"?><InstallerConfig/>', 'utf8'), 1, 31, /declares encoding "ISO-8859-1" but starts with a UTF-8 byte-order mark/],
-    ['an encoding the wizard does not write', '<?xml version="1.0" encoding="Shift_JIS"?>\n<InstallerConfig/>', 1, 31, /declares encoding "Shift_JIS", which the wizard does not write/],
+    [
+      'a UTF-8 byte-order mark with another encoding',
+      Buffer.from('\ufeff<?xml version="1.0" encoding="ISO-8859-1"?><InstallerConfig/>', 'utf8'),
+      1,
+      31,
+      /declares encoding "ISO-8859-1" but starts with a UTF-8 byte-order mark/,
+    ],
+    [
+      'an encoding the wizard does not write',
+      '<?xml version="1.0" encoding="Shift_JIS"?>\n<InstallerConfig/>',
+      1,
+      31,
+      /declares encoding "Shift_JIS", which the wizard does not write/,
+    ],
   ];
   for (const [name, text, line, column, message] of cases) {
     test(`${name}: error at ${line}:${column}, and nothing to write`, () => {
@@ -418,13 +486,23 @@ describe('installer.xml: the root element, as liberal as Teaming', () => {
       '        </Outbound>\n      </Group>\n    </EmailSettings>\n  </Config>\n  <EmailSettings><Outbound><Resource mail.smtp.host="second.example" /></Outbound></EmailSettings>\n</Site>\n';
     assert.deepEqual(read(text).settings, { protocol: 'smtp', host: 'deep.example', timeZone: 'UTC' });
     const output = write(text, { ...FIXTURE_SETTINGS, host: 'new.example' }).toString('utf8');
-    assert.equal(output, replaceOnce(text, '<Resource mail.smtp.host="deep.example" />', '<Resource mail.smtp.host="new.example" mail.transport.protocol="smtp" mail.smtp.port="25" mail.smtp.auth="false" mail.smtp.sendpartial="true" mail.smtp.connectiontimeout="15000" mail.smtp.ssl.checkserveridentity="true" mail.smtp.starttls.enable="false" mail.smtp.starttls.required="false" />').replace('defaultTZ="UTC"', 'defaultTZ="America/New_York" allowSendToAllUsers="true"'));
+    assert.equal(
+      output,
+      replaceOnce(
+        text,
+        '<Resource mail.smtp.host="deep.example" />',
+        '<Resource mail.smtp.host="new.example" mail.transport.protocol="smtp" mail.smtp.port="25" mail.smtp.auth="false" mail.smtp.sendpartial="true" mail.smtp.connectiontimeout="15000" mail.smtp.ssl.checkserveridentity="true" mail.smtp.starttls.enable="false" mail.smtp.starttls.required="false" />',
+      ).replace('defaultTZ="UTC"', 'defaultTZ="America/New_York" allowSendToAllUsers="true"'),
+    );
   });
 
   test('a known installer root without EmailSettings gets the section; another root without it is refused', () => {
     const installer = '<Installer>\n  <Network/>\n</Installer>\n';
     assert.deepEqual(read(installer), { hasOutbound: false, settings: {} });
-    assert.match(write(installer, FIXTURE_SETTINGS).toString('utf8'), /^<Installer>\n  <Network\/>\n  <EmailSettings>\n    <Outbound defaultTZ="America\/New_York"[\s\S]*<\/EmailSettings>\n<\/Installer>\n$/);
+    assert.match(
+      write(installer, FIXTURE_SETTINGS).toString('utf8'),
+      /^<Installer>\n  <Network\/>\n  <EmailSettings>\n    <Outbound defaultTZ="America\/New_York"[\s\S]*<\/EmailSettings>\n<\/Installer>\n$/,
+    );
     assertSettingsFileError(() => read('<Settings>\n  <Network/>\n</Settings>\n'), {
       line: 1,
       column: 1,

@@ -48,7 +48,18 @@ const settingsArbitrary: fc.Arbitrary<MailSettings> = fc
 const MANAGED = [
   ...new Set(
     (['smtp', 'smtps'] as const).flatMap((protocol) =>
-      managedKeys({ protocol, host: '', port: 1, starttls: false, timeZone: '', auth: true, username: 'u', password: 'p', allowSendToAllUsers: true, connectionTimeoutMs: 1 }).map(([key]) => key),
+      managedKeys({
+        protocol,
+        host: '',
+        port: 1,
+        starttls: false,
+        timeZone: '',
+        auth: true,
+        username: 'u',
+        password: 'p',
+        allowSendToAllUsers: true,
+        connectionTimeoutMs: 1,
+      }).map(([key]) => key),
     ),
   ),
 ];
@@ -57,11 +68,35 @@ const MANAGED = [
 function existingFileArbitrary(): fc.Arbitrary<string> {
   const eol = fc.constantFrom('\n', '\r\n', '\r');
   const space = fc.constantFrom('', ' ', '\t', '\f', '   ');
-  const latin1 = fc.integer({ min: 0x20, max: 0xff }).filter((code) => code !== 0x5c).map((code) => String.fromCharCode(code));
+  const latin1 = fc
+    .integer({ min: 0x20, max: 0xff })
+    .filter((code) => code !== 0x5c)
+    .map((code) => String.fromCharCode(code));
   const piece = (lineEnd: string) =>
     fc.oneof(
       { weight: 6, arbitrary: latin1 },
-      { weight: 2, arbitrary: fc.constantFrom('\\\\', '\\=', '\\:', '\\ ', '\\t', '\\n', '\\u00e9', '\\u20AC', '\\ud83d\\ude00', '\\#', '\\!', '\\x', '=', ':', ' ', '#', '!') },
+      {
+        weight: 2,
+        arbitrary: fc.constantFrom(
+          '\\\\',
+          '\\=',
+          '\\:',
+          '\\ ',
+          '\\t',
+          '\\n',
+          '\\u00e9',
+          '\\u20AC',
+          '\\ud83d\\ude00',
+          '\\#',
+          '\\!',
+          '\\x',
+          '=',
+          ':',
+          ' ',
+          '#',
+          '!',
+        ),
+      },
       { weight: 1, arbitrary: fc.constantFrom(`\\${lineEnd}`, `\\${lineEnd}   `, `\\${lineEnd}\t#`, '\\', '\\u12') },
     );
   const text = (lineEnd: string) => fc.array(piece(lineEnd), { maxLength: 12 }).map((pieces) => pieces.join(''));
@@ -79,9 +114,7 @@ function existingFileArbitrary(): fc.Arbitrary<string> {
       fc.tuple(space, key(lineEnd), fc.constantFrom('=', ':', ' ', ' = ', '\t:', '  ', ''), text(lineEnd)).map((parts) => parts.join('')),
     );
   return eol
-    .chain((lineEnd) =>
-      fc.tuple(fc.array(line(lineEnd), { maxLength: 12 }), fc.boolean()).map(([lines, last]) => lines.join(lineEnd) + (last ? lineEnd : '')),
-    )
+    .chain((lineEnd) => fc.tuple(fc.array(line(lineEnd), { maxLength: 12 }), fc.boolean()).map(([lines, last]) => lines.join(lineEnd) + (last ? lineEnd : '')))
     .filter((text) => !continuesNothing(text));
 }
 
@@ -168,11 +201,15 @@ describe('Java reads back exactly what was written', () => {
       assert.deepEqual(map(load.stream), expected, context);
       assert.deepEqual(map(load.reader), expected, context);
       const { username, password, ...always } = settings;
-      assert.deepEqual(readInstallerProperties(propertiesFormat.write(undefined, settings, 'f').toString('latin1'), 'f').settings, {
-        ...always,
-        ...(settings.auth ? { username } : {}),
-        ...(password === '' ? {} : { password }),
-      }, context);
+      assert.deepEqual(
+        readInstallerProperties(propertiesFormat.write(undefined, settings, 'f').toString('latin1'), 'f').settings,
+        {
+          ...always,
+          ...(settings.auth ? { username } : {}),
+          ...(password === '' ? {} : { password }),
+        },
+        context,
+      );
     });
   });
 

@@ -49,7 +49,10 @@ describe('the settings file is never written through something planted in its pl
     const path = join(dir, 'installer.properties');
     await link(secret, path);
     const error = await refusal(writeSettingsFile(path, NEW, await readFile(path)));
-    assert.equal(error.message, `${path} is a hard link (the same file has 2 names); the program does not write through a link; choose another path with --file`);
+    assert.equal(
+      error.message,
+      `${path} is a hard link (the same file has 2 names); the program does not write through a link; choose another path with --file`,
+    );
     assert.equal(await readFile(secret, 'utf8'), 'root:secret-hash\n');
     assert.equal(await modeOf(secret), 0o600);
   });
@@ -59,13 +62,19 @@ describe('the settings file is never written through something planted in its pl
     const path = join(dir, 'installer.properties');
     execFileSync('mkfifo', [path]);
     const started = Date.now();
-    assert.equal((await refusal(writeSettingsFile(path, NEW, undefined))).message, `${path} is a named pipe (FIFO), not a regular file; choose another path with --file`);
+    assert.equal(
+      (await refusal(writeSettingsFile(path, NEW, undefined))).message,
+      `${path} is a named pipe (FIFO), not a regular file; choose another path with --file`,
+    );
     await assert.rejects(diskFileAccess.load(path), { message: `${path}: cannot be read: it is a named pipe (FIFO), not a regular file` });
     assert.ok(Date.now() - started < 2000);
     await rm(path);
     if (AS_ROOT) {
       execFileSync('mknod', [path, 'c', '1', '3']); // /dev/null
-      assert.equal((await refusal(writeSettingsFile(path, NEW, undefined))).message, `${path} is a device, not a regular file; choose another path with --file`);
+      assert.equal(
+        (await refusal(writeSettingsFile(path, NEW, undefined))).message,
+        `${path} is a device, not a regular file; choose another path with --file`,
+      );
       await rm(path);
     }
     await mkdir(path);
@@ -79,7 +88,10 @@ describe('the settings file is never written through something planted in its pl
     await writeFile(path, OLD);
     await symlink(secret, `${path}.bak`);
     const error = await refusal(writeSettingsFile(path, NEW, OLD));
-    assert.equal(error.message, `${path} was not written: its backup ${path}.bak is a symbolic link; the program does not write through a link; remove it or move it away, then run again`);
+    assert.equal(
+      error.message,
+      `${path} was not written: its backup ${path}.bak is a symbolic link; the program does not write through a link; remove it or move it away, then run again`,
+    );
     assert.deepEqual(await readFile(path), OLD);
     assert.equal(await readFile(secret, 'utf8'), 'root:secret-hash\n');
   });
@@ -107,7 +119,9 @@ describe('the settings file is never written through something planted in its pl
 });
 
 describe('owner and mode: kept, never widened, never silently narrowed', () => {
-  it('root:nogroup 0640 stays root:nogroup 0640, and so does its backup; the message says so', { skip: !AS_ROOT && 'needs root to give a file another group' }, async () => {
+  it('root:nogroup 0640 stays root:nogroup 0640, and so does its backup; the message says so', {
+    skip: !AS_ROOT && 'needs root to give a file another group',
+  }, async () => {
     const dir = await folder();
     const path = join(dir, 'installer.properties');
     await writeFile(path, OLD);
@@ -187,7 +201,10 @@ describe('the saved certificate', () => {
     assert.equal(await diskFileAccess.saveCertificate(file, PEM), warning('is a symbolic link; the program does not write through a link'));
     await rm(file);
     await link(secret, file);
-    assert.equal(await diskFileAccess.saveCertificate(file, PEM), warning('is a hard link (the same file has 2 names); the program does not write through a link'));
+    assert.equal(
+      await diskFileAccess.saveCertificate(file, PEM),
+      warning('is a hard link (the same file has 2 names); the program does not write through a link'),
+    );
     await rm(file);
     assert.equal(await readFile(secret, 'utf8'), 'root:secret-hash\n');
     assert.equal(await modeOf(secret), 0o600);

@@ -34,14 +34,48 @@ function table<T>(schema: z.ZodType<T>, accepted: [unknown, T][], refused: [unkn
 
 describe('schemas: accepted and refused answers, exact messages', () => {
   it('protocol', () => {
-    table(protocolSchema, [['smtp', 'smtp'], ['smtps', 'smtps']], [['SMTP', 'protocol must be smtp or smtps'], ['imap', 'protocol must be smtp or smtps'], [undefined, 'protocol must be smtp or smtps']]);
+    table(
+      protocolSchema,
+      [
+        ['smtp', 'smtp'],
+        ['smtps', 'smtps'],
+      ],
+      [
+        ['SMTP', 'protocol must be smtp or smtps'],
+        ['imap', 'protocol must be smtp or smtps'],
+        [undefined, 'protocol must be smtp or smtps'],
+      ],
+    );
   });
 
   it('port', () => {
     table(
       portSchema,
-      [[' 587 ', 587], ['25', 25], ['0025', 25], [465, 465], [1, 1], ['65535', 65535]],
-      [['0', PORT], ['65536', PORT], ['25x', PORT], ['', PORT], ['+25', PORT], ['1e3', PORT], ['2 5', PORT], [0, PORT], [65536, PORT], [25.5, PORT], [-1, PORT], [Number.NaN, PORT], [Infinity, PORT], [null, PORT], [true, PORT]],
+      [
+        [' 587 ', 587],
+        ['25', 25],
+        ['0025', 25],
+        [465, 465],
+        [1, 1],
+        ['65535', 65535],
+      ],
+      [
+        ['0', PORT],
+        ['65536', PORT],
+        ['25x', PORT],
+        ['', PORT],
+        ['+25', PORT],
+        ['1e3', PORT],
+        ['2 5', PORT],
+        [0, PORT],
+        [65536, PORT],
+        [25.5, PORT],
+        [-1, PORT],
+        [Number.NaN, PORT],
+        [Infinity, PORT],
+        [null, PORT],
+        [true, PORT],
+      ],
     );
   });
 
@@ -59,14 +93,20 @@ describe('schemas: accepted and refused answers, exact messages', () => {
         ['[192.0.2.10]', '192.0.2.10'],
       ],
       [
-        ['10.0.0.300', 'host 10.0.0.300 must be written as four decimal numbers from 0 to 255, such as 192.0.2.10: Java reads no other form of an IPv4 address'],
+        [
+          '10.0.0.300',
+          'host 10.0.0.300 must be written as four decimal numbers from 0 to 255, such as 192.0.2.10: Java reads no other form of an IPv4 address',
+        ],
         // Forms Node's resolver reads but Java's InetAddress does not: refused with the form to use.
         ['1.2.3', 'host 1.2.3 must be written as four decimal numbers, 1.2.0.3: Java reads no other form of an IPv4 address'],
         ['0x7f.0.0.1', 'host 0x7f.0.0.1 must be written as four decimal numbers, 127.0.0.1: Java reads no other form of an IPv4 address'],
         ['127.1', 'host 127.1 must be written as four decimal numbers, 127.0.0.1: Java reads no other form of an IPv4 address'],
         ['2130706433', 'host 2130706433 must be written as four decimal numbers, 127.0.0.1: Java reads no other form of an IPv4 address'],
         ['0177.0.0.1', 'host 0177.0.0.1 must be written as four decimal numbers, 127.0.0.1: Java reads no other form of an IPv4 address'],
-        ['mail\u202eexample.com', 'host must not contain invisible direction or formatting characters (such as U+202E, right-to-left override): type it again by hand'],
+        [
+          'mail\u202eexample.com',
+          'host must not contain invisible direction or formatting characters (such as U+202E, right-to-left override): type it again by hand',
+        ],
         ['-mail.example.com', HOST],
         ['mail-.example.com', HOST],
         ['a..b', HOST],
@@ -124,27 +164,73 @@ describe('schemas: accepted and refused answers, exact messages', () => {
   it('user name and password', () => {
     table(
       usernameSchema,
-      [[' admin@example.com ', 'admin@example.com'], ['DOMAIN\\user', 'DOMAIN\\user'], ['ü', 'ü'], ['a'.repeat(320), 'a'.repeat(320)]],
+      [
+        [' admin@example.com ', 'admin@example.com'],
+        ['DOMAIN\\user', 'DOMAIN\\user'],
+        ['ü', 'ü'],
+        ['a'.repeat(320), 'a'.repeat(320)],
+      ],
       [
         ['', 'user name is required when the server needs authentication: a user name or a full e-mail address'],
         ['  ', 'user name is required when the server needs authentication: a user name or a full e-mail address'],
         ['a'.repeat(321), 'user name must be at most 320 characters'],
         ['a\tb', 'user name must not contain control characters or line breaks'],
         ['admin\u001b]0;pwned\u0007', 'user name must not contain control characters or line breaks'],
-        ['admin\u202egnp.exe', 'user name must not contain invisible direction or formatting characters (such as U+202E, right-to-left override): type it again by hand'],
-        ['ad\u200bmin', 'user name must not contain invisible direction or formatting characters (such as U+202E, right-to-left override): type it again by hand'],
+        [
+          'admin\u202egnp.exe',
+          'user name must not contain invisible direction or formatting characters (such as U+202E, right-to-left override): type it again by hand',
+        ],
+        [
+          'ad\u200bmin',
+          'user name must not contain invisible direction or formatting characters (such as U+202E, right-to-left override): type it again by hand',
+        ],
       ],
     );
     table(
       passwordSchema,
-      [['', ''], [' spaced \t\n ', ' spaced \t\n '], ['x'.repeat(1024), 'x'.repeat(1024)]],
-      [['a\u0000b', 'password must not contain a NUL character'], ['x'.repeat(1025), 'password must be at most 1024 characters'], [1, 'password must be text']],
+      [
+        ['', ''],
+        [' spaced \t\n ', ' spaced \t\n '],
+        ['x'.repeat(1024), 'x'.repeat(1024)],
+      ],
+      [
+        ['a\u0000b', 'password must not contain a NUL character'],
+        ['x'.repeat(1025), 'password must be at most 1024 characters'],
+        [1, 'password must be text'],
+      ],
     );
   });
 
   it('yes/no and the connection timeout in seconds', () => {
-    table(booleanSchema('--auth'), [[true, true], [' Yes ', true], ['FALSE', false], ['no', false]], [['1', '--auth must be true or false'], ['', '--auth must be true or false'], [0, '--auth must be true or false']]);
-    table(connectionTimeoutSecondsSchema, [['15', 15], [600, 600], [' 1 ', 1]], [['0', TIMEOUT], ['601', TIMEOUT], ['1000', TIMEOUT], ['1.5', TIMEOUT], [1.5, TIMEOUT]]);
+    table(
+      booleanSchema('--auth'),
+      [
+        [true, true],
+        [' Yes ', true],
+        ['FALSE', false],
+        ['no', false],
+      ],
+      [
+        ['1', '--auth must be true or false'],
+        ['', '--auth must be true or false'],
+        [0, '--auth must be true or false'],
+      ],
+    );
+    table(
+      connectionTimeoutSecondsSchema,
+      [
+        ['15', 15],
+        [600, 600],
+        [' 1 ', 1],
+      ],
+      [
+        ['0', TIMEOUT],
+        ['601', TIMEOUT],
+        ['1000', TIMEOUT],
+        ['1.5', TIMEOUT],
+        [1.5, TIMEOUT],
+      ],
+    );
   });
 
   it('validator gives true or the message, for Inquirer', () => {
@@ -154,9 +240,17 @@ describe('schemas: accepted and refused answers, exact messages', () => {
 });
 
 describe('schemas on arbitrary strings: refused with a message, or accepted and round-tripped through the file', () => {
-  const randomCase = (zone: string) => fc.array(fc.boolean(), { minLength: zone.length, maxLength: zone.length }).map((upper) => [...zone].map((c, i) => (upper[i] ? c.toUpperCase() : c.toLowerCase())).join(''));
+  const randomCase = (zone: string) =>
+    fc
+      .array(fc.boolean(), { minLength: zone.length, maxLength: zone.length })
+      .map((upper) => [...zone].map((c, i) => (upper[i] ? c.toUpperCase() : c.toLowerCase())).join(''));
   const inputs = {
-    host: fc.oneof(trickyText(), fc.ipV4(), fc.ipV6().map((ip) => `[${ip}]`), fc.domain()),
+    host: fc.oneof(
+      trickyText(),
+      fc.ipV4(),
+      fc.ipV6().map((ip) => `[${ip}]`),
+      fc.domain(),
+    ),
     port: fc.oneof(trickyText(6), fc.integer({ min: -5, max: 70000 }).map(String), fc.integer({ min: -5, max: 70000 })),
     timeZone: fc.oneof(trickyText(), fc.constantFrom(...allTimeZones()).chain(randomCase)),
     username: trickyText(),

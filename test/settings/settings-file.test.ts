@@ -50,7 +50,9 @@ before(async () => {
         name: 'no-formats',
         setup(bundler) {
           bundler.onResolve({ filter: /settings-format\.ts$/ }, () => ({ path: 'no-formats', namespace: 'no-formats' }));
-          bundler.onLoad({ filter: /.*/, namespace: 'no-formats' }, () => ({ contents: 'export function formatFor() { throw new Error("no formats in the writer"); }' }));
+          bundler.onLoad({ filter: /.*/, namespace: 'no-formats' }, () => ({
+            contents: 'export function formatFor() { throw new Error("no formats in the writer"); }',
+          }));
         },
       },
     ],
@@ -119,14 +121,17 @@ describe('writeSettingsFile', () => {
     assert.deepEqual(await readdir(dir), [NAME]);
   });
 
-  it('an update under umask 000: the backup holds the previous bytes; file and backup 0640 (the group read bit kept, group write and others\' bits dropped, and said)', async () => {
+  it("an update under umask 000: the backup holds the previous bytes; file and backup 0640 (the group read bit kept, group write and others' bits dropped, and said)", async () => {
     const { dir, path } = await folder();
     await writeFile(path, OLD);
     await chmod(path, 0o666);
     await writeFile(backupPath(path), 'older backup');
     await chmod(backupPath(path), 0o666);
     const result = await runChild(['write', path, await data('new', NEW), await data('old', OLD), '000']);
-    assert.deepEqual(result, { backup: `${path}.bak`, access: "mode 0640, owner root:root; it was 0666: group write and others' access removed, as the file holds a password" });
+    assert.deepEqual(result, {
+      backup: `${path}.bak`,
+      access: "mode 0640, owner root:root; it was 0666: group write and others' access removed, as the file holds a password",
+    });
     assert.deepEqual(await readFile(path), NEW);
     assert.deepEqual(await readFile(`${path}.bak`), OLD);
     assert.equal(await mode(path), 0o640);
@@ -158,13 +163,18 @@ describe('writeSettingsFile', () => {
   it('a missing folder or a folder in place of the file is refused', async () => {
     const { dir, path } = await folder();
     const missing = join(dir, 'missing', NAME);
-    assert.equal((await writeError(missing, NEW, undefined)).message, `${missing} cannot be written: the folder ${join(dir, 'missing')} does not exist; create it or choose another path with --file`);
+    assert.equal(
+      (await writeError(missing, NEW, undefined)).message,
+      `${missing} cannot be written: the folder ${join(dir, 'missing')} does not exist; create it or choose another path with --file`,
+    );
     await mkdir(path);
     assert.equal((await writeError(path, NEW, undefined)).message, `${path} is a folder, not a regular file; choose another path with --file`);
     assert.equal((await writeError(path, NEW, undefined)).exitCode, 4);
   });
 
-  it('a folder the user may not write to: WriteFileError, the old file intact, nothing left', { skip: AS_ROOT && !existsSync('/usr/bin/setpriv') && 'needs setpriv to drop root' }, async () => {
+  it('a folder the user may not write to: WriteFileError, the old file intact, nothing left', {
+    skip: AS_ROOT && !existsSync('/usr/bin/setpriv') && 'needs setpriv to drop root',
+  }, async () => {
     const { dir, path } = await folder();
     await writeFile(path, OLD);
     if (AS_ROOT) await chmod(path, 0o666);
@@ -234,7 +244,10 @@ describe('writeSettingsFile', () => {
     const refused = results.flatMap((result) => (result.status === 'rejected' ? [(result.reason as Error).message] : []));
     assert.equal(results.filter((result) => result.status === 'fulfilled').length, 1);
     assert.equal(refused.length, 1);
-    assert.match(refused[0]!, new RegExp(`^${path.replaceAll('.', '\\.')} (is being written by another teaming-mail-setup \\(process ${process.pid}\\)|was changed by someone else)`));
+    assert.match(
+      refused[0]!,
+      new RegExp(`^${path.replaceAll('.', '\\.')} (is being written by another teaming-mail-setup \\(process ${process.pid}\\)|was changed by someone else)`),
+    );
     const content = await readFile(path);
     assert.ok(content.equals(NEW) || content.equals(Buffer.from('other\n')));
     assert.deepEqual(await readFile(`${path}.bak`), OLD);
@@ -247,7 +260,12 @@ describe('writeSettingsFile', () => {
     const dead = await deadPid();
     const holder = await livePid(true);
     const other = await livePid();
-    const stale = [`.${NAME}.${dead}.deadbeef.tmp`, `.${NAME}.bak.${dead}.0badf00d.tmp`, `.${NAME}.lock.${dead}.01234567.tmp`, `.${NAME}.${other.pid}.feedf00d.tmp`];
+    const stale = [
+      `.${NAME}.${dead}.deadbeef.tmp`,
+      `.${NAME}.bak.${dead}.0badf00d.tmp`,
+      `.${NAME}.lock.${dead}.01234567.tmp`,
+      `.${NAME}.${other.pid}.feedf00d.tmp`,
+    ];
     const kept = [`.${NAME}.${holder.pid}.cafebabe.tmp`, `.other.properties.${dead}.deadbeef.tmp`, `.${NAME}.${dead}.tmp`, 'notes.txt'];
     try {
       for (const name of [...stale, ...kept]) await writeFile(join(dir, name), 'x');
@@ -318,7 +336,8 @@ describe('crash safety', () => {
         for (const entry of await readdir(dir)) {
           if (entry === NAME || entry === `${NAME}.bak`) continue;
           if (entry === `${NAME}.lock` || (entry.startsWith(`.${NAME}.lock.`) && entry.endsWith('.break'))) leftovers.locks++;
-          else if (new RegExp(`^\\.${NAME.replaceAll('.', '\\.')}(\\.bak|\\.lock)?\\.${writer.child.pid}\\.[0-9a-f]{8}\\.tmp$`).test(entry)) leftovers.temporaries++;
+          else if (new RegExp(`^\\.${NAME.replaceAll('.', '\\.')}(\\.bak|\\.lock)?\\.${writer.child.pid}\\.[0-9a-f]{8}\\.tmp$`).test(entry))
+            leftovers.temporaries++;
           else assert.fail(`kill ${kill}: unexpected ${entry}`);
         }
       }
@@ -376,14 +395,24 @@ describe('the lock under contention', () => {
       for (let round = 0; round < ROUNDS; round++) {
         await writeFile(`${path}.lock`, round % 2 === 0 ? `${dead}\n` : '1\n');
         for (const racer of racers) racer.child.stdin.write(`${round}\n`);
-        const results = (await Promise.all(racers.map((racer) => racer.next()))).map((line) => JSON.parse(line) as { read: string; wrote?: string; message?: string });
+        const results = (await Promise.all(racers.map((racer) => racer.next()))).map(
+          (line) => JSON.parse(line) as { read: string; wrote?: string; message?: string },
+        );
         const writes = results.filter((result) => result.wrote !== undefined);
         assert.ok(writes.length >= 1, `round ${round}: no run wrote: ${JSON.stringify(results)}`);
-        assert.equal(new Set(writes.map((result) => result.read)).size, writes.length, `round ${round}: two runs wrote from the same old bytes: ${JSON.stringify(writes)}`);
+        assert.equal(
+          new Set(writes.map((result) => result.read)).size,
+          writes.length,
+          `round ${round}: two runs wrote from the same old bytes: ${JSON.stringify(writes)}`,
+        );
         const content = await readFile(path, 'latin1');
-        for (const write of writes) assert.ok(content.startsWith(write.wrote!), `round ${round}: a write was lost: ${JSON.stringify(write)}\nfile:\n${content}`);
+        for (const write of writes)
+          assert.ok(content.startsWith(write.wrote!), `round ${round}: a write was lost: ${JSON.stringify(write)}\nfile:\n${content}`);
         for (const refused of results.filter((result) => result.wrote === undefined)) {
-          assert.match(refused.message ?? '', /is being written by another teaming-mail-setup \(process \d+\)|was changed by someone else while the wizard ran/);
+          assert.match(
+            refused.message ?? '',
+            /is being written by another teaming-mail-setup \(process \d+\)|was changed by someone else while the wizard ran/,
+          );
         }
         assert.deepEqual((await readdir(dir)).sort(), [NAME, `${NAME}.bak`], `round ${round}: something left behind`);
         written += writes.length;
@@ -414,11 +443,16 @@ describe('loadSettingsFile', () => {
 
   it('a folder, an unreadable file or a malformed one is a SettingsFileError naming the path', async (t) => {
     const { dir, path } = await folder();
-    await assert.rejects(loadSettingsFile(dir), (error: unknown) => error instanceof SettingsFileError && error.message === `${dir}: is a folder, not a settings file: name the file with --file`);
+    await assert.rejects(
+      loadSettingsFile(dir),
+      (error: unknown) => error instanceof SettingsFileError && error.message === `${dir}: is a folder, not a settings file: name the file with --file`,
+    );
     await writeFile(path, 'mail.smtp.host=h\nmail.smtp.port=x\n');
     await assert.rejects(
       loadSettingsFile(path),
-      (error: unknown) => error instanceof SettingsFileError && error.message === `${path}:2: mail.smtp.port: port must be a whole number from 1 to 65535 (fix or remove this line, then run again)`,
+      (error: unknown) =>
+        error instanceof SettingsFileError &&
+        error.message === `${path}:2: mail.smtp.port: port must be a whole number from 1 to 65535 (fix or remove this line, then run again)`,
     );
     await chmod(path, 0o600);
     if (AS_ROOT && !existsSync('/usr/bin/setpriv')) {

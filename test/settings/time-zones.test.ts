@@ -15,11 +15,21 @@ describe('the zone list', () => {
   it('uses IANA names, each once, every one valid', () => {
     const zones = allTimeZones();
     assert.equal(new Set(zones).size, zones.length);
-    for (const zone of ['America/Indiana/Indianapolis', 'America/Kentucky/Louisville', 'America/Argentina/Buenos_Aires', 'Asia/Kolkata', 'UTC', ...COMMON_ZONES.map((c) => c.zone)]) {
+    for (const zone of [
+      'America/Indiana/Indianapolis',
+      'America/Kentucky/Louisville',
+      'America/Argentina/Buenos_Aires',
+      'Asia/Kolkata',
+      'UTC',
+      ...COMMON_ZONES.map((c) => c.zone),
+    ]) {
       assert.ok(zones.includes(zone), zone);
     }
     for (const legacy of ['America/Indianapolis', 'Asia/Calcutta', 'America/Buenos_Aires']) assert.ok(!zones.includes(legacy), legacy);
-    assert.deepEqual(zones.filter((zone) => !isValidTimeZone(zone) || canonicalTimeZone(zone) !== zone), []);
+    assert.deepEqual(
+      zones.filter((zone) => !isValidTimeZone(zone) || canonicalTimeZone(zone) !== zone),
+      [],
+    );
   });
 
   it('validity: IANA names only, not offsets', () => {
@@ -35,7 +45,7 @@ describe('the zone list', () => {
 });
 
 describe('machineTimeZone', () => {
-  it('is the machine\'s zone, spelled as in the list', () => {
+  it("is the machine's zone, spelled as in the list", () => {
     const saved = process.env.TZ;
     try {
       process.env.TZ = 'Asia/Calcutta';
@@ -109,8 +119,14 @@ describe('browseTimeZones', () => {
   it('America holds the group Indiana and the zone Chicago; America/Indiana holds Indianapolis', () => {
     const america = browseTimeZones('America');
     assert.ok(america.some((entry) => entry.name === 'Indiana' && entry.zone === undefined));
-    assert.deepEqual(america.find((entry) => entry.name === 'Chicago'), { name: 'Chicago', zone: 'America/Chicago' });
-    assert.deepEqual(america.filter((entry) => entry.zone === undefined).map((entry) => entry.name), ['Argentina', 'Indiana', 'Kentucky', 'North_Dakota']);
+    assert.deepEqual(
+      america.find((entry) => entry.name === 'Chicago'),
+      { name: 'Chicago', zone: 'America/Chicago' },
+    );
+    assert.deepEqual(
+      america.filter((entry) => entry.zone === undefined).map((entry) => entry.name),
+      ['Argentina', 'Indiana', 'Kentucky', 'North_Dakota'],
+    );
     assert.deepEqual(browseTimeZones('America/Indiana')[0], { name: 'Indianapolis', zone: 'America/Indiana/Indianapolis' });
     assert.equal(browseTimeZones('America/Indiana').length, 8);
     assert.deepEqual(browseTimeZones('Amer'), []);

@@ -45,7 +45,10 @@ test('the time zone search offers the four US zones first, and finds "los angele
   });
   await new Promise((resolve) => setImmediate(resolve));
   const start = getScreen();
-  assert.match(start, /Europe\/Berlin\n {2}Pacific Time \(America\/Los_Angeles\)\n {2}Mountain Time \(America\/Denver\)\n {2}Central Time \(America\/Chicago\)\n {2}Eastern Time \(America\/New_York\)/);
+  assert.match(
+    start,
+    /Europe\/Berlin\n {2}Pacific Time \(America\/Los_Angeles\)\n {2}Mountain Time \(America\/Denver\)\n {2}Central Time \(America\/Chicago\)\n {2}Eastern Time \(America\/New_York\)/,
+  );
   events.type('los angeles');
   await new Promise((resolve) => setTimeout(resolve, 50));
   assert.match(getScreen(), /❯ Pacific Time \(America\/Los_Angeles\)/);

@@ -23,14 +23,18 @@ describe('trustNeedOf: a trust step only where the check trusted more than the p
   });
 
   test('through --ca-file, by fingerprint, or accepted although untrusted: the reason and the certificate', () => {
-    assert.deepEqual(trustNeedOf(report('trusted'), true), { reason: 'the check trusted it through a private CA (--ca-file)', pem: PEM, subject: 'CN=mail.example.com' });
+    assert.deepEqual(trustNeedOf(report('trusted'), true), {
+      reason: 'the check trusted it through a private CA (--ca-file)',
+      pem: PEM,
+      subject: 'CN=mail.example.com',
+    });
     assert.equal(trustNeedOf(report('accepted by fingerprint'), false)?.reason, 'the check accepted it by its fingerprint (--accept-certificate)');
     assert.equal(trustNeedOf(report('self-signed certificate'), false)?.reason, 'the check accepted it although it is not trusted (self-signed certificate)');
   });
 });
 
 describe('keytoolCommand', () => {
-  test('without a JDK: the running JVM\'s cacerts; a path with a space is quoted for the shell', () => {
+  test("without a JDK: the running JVM's cacerts; a path with a space is quoted for the shell", () => {
     assert.deepEqual(keytoolCommand('/opt/my teaming/installer-mail-server.pem', 'teaming-mail-mx', undefined), {
       trustStore: "the running JVM's cacerts (keytool -cacerts)",
       command: "keytool -importcert -noprompt -alias teaming-mail-mx -file '/opt/my teaming/installer-mail-server.pem' -cacerts -storepass changeit",
@@ -41,7 +45,10 @@ describe('keytoolCommand', () => {
     const jdk = join(await tempFolder(), 'jdk-17');
     await mkdir(join(jdk, 'lib', 'security'), { recursive: true });
     await writeFile(join(jdk, 'lib', 'security', 'cacerts'), '');
-    assert.equal(keytoolCommand('/c.pem', 'a', { home: jdk, cacerts: await cacertsOf(jdk, diskFileAccess) }).command, `${jdk}/bin/keytool -importcert -noprompt -alias a -file /c.pem -keystore ${jdk}/lib/security/cacerts -storepass changeit`);
+    assert.equal(
+      keytoolCommand('/c.pem', 'a', { home: jdk, cacerts: await cacertsOf(jdk, diskFileAccess) }).command,
+      `${jdk}/bin/keytool -importcert -noprompt -alias a -file /c.pem -keystore ${jdk}/lib/security/cacerts -storepass changeit`,
+    );
   });
 });
 
@@ -73,7 +80,10 @@ describe('the JavaMail safety keys', () => {
     ]);
     assert.deepEqual(lines(current, smtp), []);
     const smtps: MailSettings = { ...smtp, protocol: 'smtps', starttls: false, port: 465 };
-    const smtpsFile = propertiesFormat.write(undefined, smtps, file).toString('latin1').replace('mail.smtps.ssl.checkserveridentity=true', 'mail.smtps.ssl.checkserveridentity=false');
+    const smtpsFile = propertiesFormat
+      .write(undefined, smtps, file)
+      .toString('latin1')
+      .replace('mail.smtps.ssl.checkserveridentity=true', 'mail.smtps.ssl.checkserveridentity=false');
     assert.deepEqual(lines(smtpsFile, smtps), ['Server name check (mail.smtps.ssl.checkserveridentity): no → yes']);
   });
 });

@@ -41,22 +41,21 @@ const NEW_CONFIGURATION: [string, unknown][] = [
   ['Write', 'write'],
 ];
 
-const NEW_FILE =
-  propertiesText({
-    'mail.transport.protocol': 'smtp',
-    'mail.smtp.host': 'mail.example.com',
-    'mail.smtp.port': '587',
-    'mail.smtp.auth': 'true',
-    'mail.smtp.user': 'teaming@example.com',
-    'mail.smtp.password': 'pa ss\\=w\\u00f6rd',
-    'mail.smtp.sendpartial': 'true',
-    'mail.smtp.connectiontimeout': '15000',
-    'mail.smtp.ssl.checkserveridentity': 'true',
-    'mail.smtp.starttls.enable': 'true',
-    'mail.smtp.starttls.required': 'true',
-    'notify.timezone': 'America/Denver',
-    'mail.allowSendToAllUsers': 'false',
-  });
+const NEW_FILE = propertiesText({
+  'mail.transport.protocol': 'smtp',
+  'mail.smtp.host': 'mail.example.com',
+  'mail.smtp.port': '587',
+  'mail.smtp.auth': 'true',
+  'mail.smtp.user': 'teaming@example.com',
+  'mail.smtp.password': 'pa ss\\=w\\u00f6rd',
+  'mail.smtp.sendpartial': 'true',
+  'mail.smtp.connectiontimeout': '15000',
+  'mail.smtp.ssl.checkserveridentity': 'true',
+  'mail.smtp.starttls.enable': 'true',
+  'mail.smtp.starttls.required': 'true',
+  'notify.timezone': 'America/Denver',
+  'mail.allowSendToAllUsers': 'false',
+});
 
 test('a new configuration asks every question in the installer order and writes the file', async () => {
   const dir = await folder();
@@ -146,7 +145,9 @@ test('--reconfigure offers the stored values, keeps the stored password on a bla
   );
   assert.equal(
     await readFile(file, 'latin1'),
-    EXISTING.replace('mail.smtp.port=25', 'mail.smtp.port=587').replace('starttls.enable=false', 'starttls.enable=true').replace('starttls.required=false', 'starttls.required=true'),
+    EXISTING.replace('mail.smtp.port=25', 'mail.smtp.port=587')
+      .replace('starttls.enable=false', 'starttls.enable=true')
+      .replace('starttls.required=false', 'starttls.required=true'),
   );
   assertChangesMatchDiff(text(), file, EXISTING, await readFile(file, 'latin1'));
   assert.equal(await readFile(`${file}.bak`, 'latin1'), EXISTING);
@@ -202,7 +203,15 @@ test('switching the protocol moves the port default to the new protocol', async 
   const written = await readFile(file, 'latin1');
   assert.deepEqual(
     assertChangesMatchDiff(text(), file, EXISTING, written).map((row) => row.label),
-    ['Protocol', 'SMTPS mail host', 'SMTPS port', 'SMTPS authentication', 'SMTPS connection timeout', 'Server name check (mail.smtps.ssl.checkserveridentity)', 'mail.smtps.sendpartial'],
+    [
+      'Protocol',
+      'SMTPS mail host',
+      'SMTPS port',
+      'SMTPS authentication',
+      'SMTPS connection timeout',
+      'Server name check (mail.smtps.ssl.checkserveridentity)',
+      'mail.smtps.sendpartial',
+    ],
   );
   // The smtp lines stay as they were; the smtps ones are added after them.
   assert.match(written, /^mail\.smtp\.host=old\.example\.com$/m);
@@ -321,8 +330,7 @@ test('unattended: a failed probe writes nothing and says why; --force writes any
   await assert.rejects(
     runWizard(options(file, { interactive: false, preset }), caps(scriptedPrompter([]).prompt, { probe: failingProbe(5).probe })),
     (error: unknown) =>
-      error instanceof ProbeFailedError &&
-      /this port expects SMTPS \(TLS from the first byte\): choose SMTPS; nothing was written/.test(error.message),
+      error instanceof ProbeFailedError && /this port expects SMTPS \(TLS from the first byte\): choose SMTPS; nothing was written/.test(error.message),
   );
   assert.deepEqual(await readdir(dir), []);
   await runWizard(options(file, { interactive: false, force: true, preset }), caps(scriptedPrompter([]).prompt, { probe: failingProbe(5).probe }));
@@ -341,7 +349,7 @@ test('--dry-run shows the file with the password masked and writes nothing', asy
   assert.deepEqual(await readdir(dir), []);
 });
 
-test('changing the port on a second visit asks about STARTTLS again, with the new port\'s default', async () => {
+test("changing the port on a second visit asks about STARTTLS again, with the new port's default", async () => {
   const dir = await folder();
   const file = join(dir, 'installer.properties');
   const script: [string, unknown][] = [
@@ -386,23 +394,49 @@ test('the password would cross unencrypted: STARTTLS (default), SMTPS, unencrypt
   const dir = await folder();
   const file = join(dir, 'installer.properties');
   const smtps = plaintextRefusingProbe();
-  const { prompt, asked } = scriptedPrompter([...WITHOUT_STARTTLS, ['The password would cross the network unencrypted. What now?', 'smtps'], ['Write', 'write']]);
+  const { prompt, asked } = scriptedPrompter([
+    ...WITHOUT_STARTTLS,
+    ['The password would cross the network unencrypted. What now?', 'smtps'],
+    ['Write', 'write'],
+  ]);
   await runWizard(options(file), caps(prompt, { probe: smtps.probe }));
   const menu = asked.find((question) => question.message.startsWith('The password would cross'));
-  assert.deepEqual(menu?.choices, ['Turn STARTTLS on', 'Choose SMTPS (TLS from the first byte, port 465)', 'Send the password unencrypted anyway (only on a network path you trust)', 'Cancel']);
+  assert.deepEqual(menu?.choices, [
+    'Turn STARTTLS on',
+    'Choose SMTPS (TLS from the first byte, port 465)',
+    'Send the password unencrypted anyway (only on a network path you trust)',
+    'Cancel',
+  ]);
   assert.equal(menu?.default, 'starttls');
-  assert.deepEqual(smtps.seen.map(({ settings, allowed }) => `${settings.protocol}:${settings.port}:${settings.starttls}:${allowed}`), ['smtp:587:false:false', 'smtps:465:false:false']);
+  assert.deepEqual(
+    smtps.seen.map(({ settings, allowed }) => `${settings.protocol}:${settings.port}:${settings.starttls}:${allowed}`),
+    ['smtp:587:false:false', 'smtps:465:false:false'],
+  );
   assert.match(await readFile(file, 'latin1'), /^mail\.transport\.protocol=smtps$/m);
 
   const anyway = plaintextRefusingProbe();
   const { out, text } = capturedOutput();
-  const result = await runWizard(options(join(dir, 'other.properties')), caps(scriptedPrompter([...WITHOUT_STARTTLS, ['The password would cross the network unencrypted. What now?', 'plaintext'], ['Write', 'write']]).prompt, { out, probe: anyway.probe }));
-  assert.deepEqual(anyway.seen.map(({ allowed }) => allowed), [false, true]);
+  const result = await runWizard(
+    options(join(dir, 'other.properties')),
+    caps(scriptedPrompter([...WITHOUT_STARTTLS, ['The password would cross the network unencrypted. What now?', 'plaintext'], ['Write', 'write']]).prompt, {
+      out,
+      probe: anyway.probe,
+    }),
+  );
+  assert.deepEqual(
+    anyway.seen.map(({ allowed }) => allowed),
+    [false, true],
+  );
   assert.equal(result.passwordUnencrypted, true);
   assert.match(text(), /! With these settings the password crosses the network unencrypted \(no TLS\)/);
 
   await assert.rejects(
-    runWizard(options(join(dir, 'third.properties')), caps(scriptedPrompter([...WITHOUT_STARTTLS, ['The password would cross the network unencrypted. What now?', 'cancel']]).prompt, { probe: plaintextRefusingProbe().probe })),
+    runWizard(
+      options(join(dir, 'third.properties')),
+      caps(scriptedPrompter([...WITHOUT_STARTTLS, ['The password would cross the network unencrypted. What now?', 'cancel']]).prompt, {
+        probe: plaintextRefusingProbe().probe,
+      }),
+    ),
     CancelledError,
   );
   assert.deepEqual((await readdir(dir)).sort(), ['installer.properties', 'other.properties']);

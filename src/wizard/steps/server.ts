@@ -16,14 +16,9 @@ export const hostQuestion: Question<'host'> = {
 export const portQuestion: Question<'port'> = {
   id: 'port',
   applies: () => true,
-  defaultValue: (draft, stored) =>
-    stored.port !== undefined && stored.protocol === draft.protocol ? stored.port : DEFAULT_PORT[draft.protocol ?? 'smtp'],
+  defaultValue: (draft, stored) => (stored.port !== undefined && stored.protocol === draft.protocol ? stored.port : DEFAULT_PORT[draft.protocol ?? 'smtp']),
   async ask({ prompt, out, draft }, defaultValue) {
-    out.help(
-      draft.protocol === 'smtps'
-        ? 'SMTPS servers usually listen on 465.'
-        : 'Usually 25; many servers require 587 (submission, with STARTTLS) instead.',
-    );
+    out.help(draft.protocol === 'smtps' ? 'SMTPS servers usually listen on 465.' : 'Usually 25; many servers require 587 (submission, with STARTTLS) instead.');
     const answer = await prompt.input({ message: 'Port', default: String(defaultValue), validate: validator(portSchema) });
     return portSchema.parse(answer);
   },

@@ -32,7 +32,9 @@ async function browse(prompt: Prompter): Promise<string | undefined> {
   for (;;) {
     const entries = browseTimeZones(prefix);
     const choices: Choice<string>[] = entries.map((entry) =>
-      entry.zone ? { value: entry.zone, name: entry.name.replace(/_/g, ' ') } : { value: `${prefix ? `${prefix}/` : ''}${entry.name}/`, name: `${entry.name.replace(/_/g, ' ')} ›` },
+      entry.zone
+        ? { value: entry.zone, name: entry.name.replace(/_/g, ' ') }
+        : { value: `${prefix ? `${prefix}/` : ''}${entry.name}/`, name: `${entry.name.replace(/_/g, ' ')} ›` },
     );
     choices.push({ value: BACK, name: prefix ? '‹ Back' : '‹ Back to search' });
     const picked = await prompt.select({ message: prefix ? `Time zone: ${prefix}` : 'Time zone: region', choices, pageSize: 15 });

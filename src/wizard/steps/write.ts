@@ -56,7 +56,14 @@ export interface WriteCapabilities {
 export async function writeStep(step: WriteStep, caps: WriteCapabilities): Promise<WriteResult> {
   const { loaded, settings, java } = step;
   const { out } = caps;
-  const base = { file: loaded.path, changes: step.changes, settings, probe: step.probe, teamingJava: java.notes, passwordUnencrypted: sendsPasswordInClear(settings) };
+  const base = {
+    file: loaded.path,
+    changes: step.changes,
+    settings,
+    probe: step.probe,
+    teamingJava: java.notes,
+    passwordUnencrypted: sendsPasswordInClear(settings),
+  };
   if (step.dryRun) {
     const masked = { ...settings, password: settings.password === '' ? '' : MASKED_PASSWORD };
     const preview = await previewSettingsFile(loaded, masked, MASKED_PASSWORD);
@@ -79,7 +86,10 @@ export async function writeStep(step: WriteStep, caps: WriteCapabilities): Promi
 }
 
 /** Write the file unless nothing would change; undefined when it was left as it was. */
-async function writeUnlessSame({ loaded, settings, changes, reconfiguring, force }: WriteStep, { files, out }: WriteCapabilities): Promise<{ backup?: string } | undefined> {
+async function writeUnlessSame(
+  { loaded, settings, changes, reconfiguring, force }: WriteStep,
+  { files, out }: WriteCapabilities,
+): Promise<{ backup?: string } | undefined> {
   if (reconfiguring && changes.length === 0) {
     out.success(`Nothing changed; ${loaded.path} was not written.`);
     return undefined;

@@ -17,7 +17,7 @@ test('prompt: a yes/no question, with what it costs on a large site', async () =
   assert.equal(screen, 'On a large site, one message to All Users becomes an e-mail to every user.\n');
 });
 
-test('default: yes, as Teaming\'s installer; or the stored answer', () => {
+test("default: yes, as Teaming's installer; or the stored answer", () => {
   assert.equal(allUsersQuestion.defaultValue({}, {}), true);
   assert.equal(allUsersQuestion.defaultValue({}, { allowSendToAllUsers: false }), false);
 });

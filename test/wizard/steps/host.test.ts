@@ -7,7 +7,7 @@ import { ask, flagRefusal } from '../../helpers/steps.ts';
 
 const SPACES = 'host must not contain spaces: a host name is one word, such as mail.example.com';
 
-test('schema: a name or an address, trimmed and unbracketed; --host is refused in the prompt\'s words', async () => {
+test("schema: a name or an address, trimmed and unbracketed; --host is refused in the prompt's words", async () => {
   assert.deepEqual(check(hostSchema, ' [2001:db8::25] '), { ok: true, value: '2001:db8::25' });
   assert.deepEqual(check(hostSchema, 'mail example.com'), { ok: false, message: SPACES });
   const { asked } = await ask(hostQuestion, [['Mail host', 'mail.example.com']]);

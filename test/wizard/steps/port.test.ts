@@ -7,7 +7,7 @@ import { ask, flagRefusal } from '../../helpers/steps.ts';
 
 const PORT = 'port must be a whole number from 1 to 65535';
 
-test('schema: a whole number from 1 to 65535, typed or given; --port is refused in the prompt\'s words', async () => {
+test("schema: a whole number from 1 to 65535, typed or given; --port is refused in the prompt's words", async () => {
   assert.deepEqual(check(portSchema, ' 587 '), { ok: true, value: 587 });
   assert.deepEqual(check(portSchema, '70000'), { ok: false, message: PORT });
   const { asked } = await ask(portQuestion, [['Port', '25']], { draft: { protocol: 'smtp' } });
@@ -24,7 +24,7 @@ test('prompt: the usual ports of the protocol chosen; the answer is a number', a
   assert.equal(smtps.screen, 'SMTPS servers usually listen on 465.\n');
 });
 
-test('default: the protocol\'s port; the stored one only for the stored protocol', () => {
+test("default: the protocol's port; the stored one only for the stored protocol", () => {
   assert.equal(portQuestion.defaultValue({ protocol: 'smtp' }, {}), 25);
   assert.equal(portQuestion.defaultValue({ protocol: 'smtps' }, {}), 465);
   assert.equal(portQuestion.defaultValue({ protocol: 'smtp' }, { protocol: 'smtp', port: 2525 }), 2525);

@@ -15,7 +15,10 @@ test('schema: smtp or smtps, nothing else; --protocol is refused in the same wor
 test('prompt: a choice of SMTP and SMTPS, each explained', async () => {
   const { answer, asked } = await ask(protocolQuestion, [['Outbound e-mail protocol', 'smtps']]);
   assert.equal(answer, 'smtps');
-  assert.deepEqual(asked.map(({ kind, message, choices }) => ({ kind, message, choices })), [{ kind: 'select', message: 'Outbound e-mail protocol', choices: ['SMTP', 'SMTPS'] }]);
+  assert.deepEqual(
+    asked.map(({ kind, message, choices }) => ({ kind, message, choices })),
+    [{ kind: 'select', message: 'Outbound e-mail protocol', choices: ['SMTP', 'SMTPS'] }],
+  );
 });
 
 test('default: SMTP, or the stored protocol', () => {

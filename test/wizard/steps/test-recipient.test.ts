@@ -50,7 +50,7 @@ function step(overrides: Partial<WriteStep> = {}): WriteStep {
   };
 }
 
-test('schema: one plain address; --test-recipient is refused in the prompt\'s words', async () => {
+test("schema: one plain address; --test-recipient is refused in the prompt's words", async () => {
   assert.deepEqual(check(testRecipientSchema, ' admin@example.com '), { ok: true, value: 'admin@example.com' });
   assert.deepEqual(check(testRecipientSchema, 'admin'), { ok: false, message: ADDRESS });
   assert.deepEqual(check(testRecipientSchema, 'a@b.example, c@d.example'), { ok: false, message: ADDRESS });
@@ -95,7 +95,11 @@ test('default: blank skips; not offered unattended, after a failed check, or wit
   const send = async (_settings: unknown, recipient: string) => sent.push(recipient) > 0;
   const { prompt } = scriptedPrompter([[QUESTION, '']]);
   await writeStep(step(), { files: memoryFiles().files, out: capturedOutput().out, prompt, sendTestMessage: send });
-  for (const [overrides, sendTestMessage] of [[{ interactive: false }, send], [{ checkPassed: false }, send], [{}, undefined]] as const) {
+  for (const [overrides, sendTestMessage] of [
+    [{ interactive: false }, send],
+    [{ checkPassed: false }, send],
+    [{}, undefined],
+  ] as const) {
     await writeStep(step(overrides), { files: memoryFiles().files, out: capturedOutput().out, prompt: scriptedPrompter([]).prompt, sendTestMessage });
   }
   assert.deepEqual(sent, []);

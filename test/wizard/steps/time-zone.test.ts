@@ -37,7 +37,7 @@ test('prompt: Browse goes region, then city; ‹ Back goes up', async () => {
   assert.equal(answer, 'Europe/Berlin');
 });
 
-test('default: the stored zone, else this machine\'s', () => {
+test("default: the stored zone, else this machine's", () => {
   assert.equal(timeZoneQuestion.defaultValue({}, { timeZone: 'Asia/Tokyo' }), 'Asia/Tokyo');
   assert.equal(timeZoneQuestion.defaultValue({}, {}), machineTimeZone());
 });

@@ -7,7 +7,7 @@ import { ask, flagRefusal } from '../../helpers/steps.ts';
 
 const REQUIRED = 'user name is required when the server needs authentication: a user name or a full e-mail address';
 
-test('schema: any user name or address, trimmed, not empty; --username is refused in the prompt\'s words', async () => {
+test("schema: any user name or address, trimmed, not empty; --username is refused in the prompt's words", async () => {
   assert.deepEqual(check(usernameSchema, ' DOMAIN\\user '), { ok: true, value: 'DOMAIN\\user' });
   assert.deepEqual(check(usernameSchema, '  '), { ok: false, message: REQUIRED });
   const { asked } = await ask(usernameQuestion, [['User name or e-mail address', 'teaming']]);
