@@ -133,8 +133,8 @@ export async function acquireLock(path: string): Promise<() => Promise<void>> {
   const content = `${process.pid} ${randomBytes(8).toString('hex')}\n`;
   const release = async () => {
     // Only our own lock: never one that replaced it.
-    const now = await fs.readFile(lock, 'latin1').catch(() => undefined);
-    if (now === content) await fs.rm(lock, { force: true });
+    const now = await readBoundedFile(lock, { limit: 256 }).catch(() => undefined);
+    if (now?.toString('latin1') === content) await fs.rm(lock, { force: true });
   };
   for (let attempt = 0; attempt < 100; attempt++) {
     if (await publish(lock, content)) return release;

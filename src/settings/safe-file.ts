@@ -84,51 +84,51 @@ function limitText(limit: number): string {
 
 /**
  * The bytes of a regular file of at most `limit` bytes; undefined when it does not exist.
- * Throws FileRefusedError for anything else.
+ * Throws FileRefusedError for anything else. Opened, looked at and read on this thread: with
+ * O_NONBLOCK none of it can wait (a bounded file reads in milliseconds), and nothing is left
+ * blocked in Node's thread pool, where a waiting call would keep the process from exiting.
  */
 export async function readBoundedFile(path: string, options: ReadOptions = {}): Promise<Buffer | undefined> {
+  const { openSync, fstatSync, readSync, closeSync } = process.getBuiltinModule('node:fs');
   const limit = options.limit ?? INPUT_LIMIT;
-  let handle: fs.FileHandle;
+  let fd: number;
   try {
-    handle = await fs.open(path, constants.O_RDONLY | constants.O_NONBLOCK);
+    fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
   } catch (error) {
     if (errorCode(error) === 'ENOENT') return undefined;
     throw new FileRefusedError(fileErrorReason(error), errorCode(error));
   }
+  let handedOver = false;
   try {
-    const stats = await handle.stat();
+    const stats = fstatSync(fd);
     const pipe = options.allowPipe === true && stats.isFIFO();
     if (!stats.isFile() && !pipe) throw new FileRefusedError(`is ${kindOf(stats)}, not a regular file`, stats.isDirectory() ? 'EISDIR' : 'ENOTFILE');
     if (stats.size > limit) throw new FileRefusedError(`is ${stats.size} bytes; files over ${limitText(limit)} are refused`, 'EFBIG');
-    // A pipe given on purpose (`--password-file <(…)`) is read as a stream, to the same bound.
-    if (pipe) return await readPipe(path, limit);
-    const chunks: Buffer[] = [];
-    let total = 0;
-    for (;;) {
-      const { bytesRead, buffer } = await handle.read(Buffer.alloc(Math.min(64 * 1024, limit + 1 - total)), 0, Math.min(64 * 1024, limit + 1 - total));
-      if (bytesRead === 0) break;
-      chunks.push(buffer.subarray(0, bytesRead));
-      total += bytesRead;
-      if (total > limit) throw new FileRefusedError(`grew while read; files over ${limitText(limit)} are refused`, 'EFBIG');
+    if (pipe) {
+      // A pipe given on purpose (`--password-file <(…)`) is read as a stream, to the same bound.
+      handedOver = true;
+      return await readPipe(fd, limit);
     }
-    return Buffer.concat(chunks);
+    const buffer = Buffer.alloc(Math.min(stats.size, limit) + 1);
+    let total = 0;
+    for (let read = -1; read !== 0 && total < buffer.length; total += read) read = readSync(fd, buffer, total, buffer.length - total, null);
+    if (total > limit) throw new FileRefusedError(`grew while read; files over ${limitText(limit)} are refused`, 'EFBIG');
+    return buffer.subarray(0, total);
   } catch (error) {
     if (error instanceof FileRefusedError) throw error;
     throw new FileRefusedError(fileErrorReason(error), errorCode(error));
   } finally {
-    await handle.close().catch(() => {});
+    if (!handedOver) closeSync(fd);
   }
 }
 
 /**
- * A pipe, read through its own non-blocking descriptor (as a socket is read), so no read waits in
- * Node's thread pool, where a blocked call would keep the process from exiting. A FIFO no one has opened
- * for writing reads as empty.
+ * A pipe, read through its non-blocking descriptor as a socket is read: it waits for its writer
+ * without holding a thread (a signal still ends the run at once).
  */
-function readPipe(path: string, limit: number): Promise<Buffer> {
+function readPipe(fd: number, limit: number): Promise<Buffer> {
   const { Socket } = process.getBuiltinModule('node:net');
-  const { openSync } = process.getBuiltinModule('node:fs');
-  const pipe = new Socket({ fd: openSync(path, constants.O_RDONLY | constants.O_NONBLOCK), readable: true, writable: false });
+  const pipe = new Socket({ fd, readable: true, writable: false });
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let total = 0;

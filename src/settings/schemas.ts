@@ -112,7 +112,7 @@ export const hostSchema = withoutControlCharacters('host')
   .refine((value) => ipVersion(value) !== 0 || numericIPv4(value) === undefined, {
     error: (issue) => {
       const dotted = numericIPv4(String(issue.input));
-      return `host ${String(issue.input)} is an IPv4 address in a form Java does not read: write it as four decimal numbers${dotted ? `, ${dotted}` : ' from 0 to 255, such as 192.0.2.10'}`;
+      return `host ${String(issue.input)} must be written as four decimal numbers${dotted ? `, ${dotted}` : ' from 0 to 255, such as 192.0.2.10'}: Java reads no other form of an IPv4 address`;
     },
     abort: true,
   })

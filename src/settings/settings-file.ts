@@ -125,7 +125,8 @@ async function removeStaleTemporaries(path: string): Promise<void> {
   const folder = dirname(path);
   for (const entry of await fs.readdir(folder).catch(() => [])) {
     let pid = Number(pattern.exec(entry)?.[1]);
-    if (isBreakFileOf(path, entry)) pid = Number.parseInt(await fs.readFile(join(folder, entry), 'latin1').catch(() => ''), 10) || Number.NaN;
+    if (isBreakFileOf(path, entry))
+      pid = Number.parseInt((await readBoundedFile(join(folder, entry), { limit: 256 }).catch(() => undefined))?.toString('latin1') ?? '', 10) || Number.NaN;
     if (pid > 0 && pid !== process.pid && !isThisProgramRunning(pid)) await fs.rm(join(folder, entry), { force: true });
   }
 }

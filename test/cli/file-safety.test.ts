@@ -7,7 +7,7 @@
  */
 import assert from 'node:assert/strict';
 import { execFile, execFileSync } from 'node:child_process';
-import { chmod, chown, readFile, stat, symlink, writeFile } from 'node:fs/promises';
+import { chmod, chown, readdir, readFile, readlink, stat, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { CLI, runCli, startCli, UNATTENDED } from '../helpers/cli.ts';
@@ -150,8 +150,16 @@ describe('input that would block or exhaust', () => {
       const cwd = await folder();
       execFileSync('mkfifo', [join(cwd, 'password')]);
       const run = startCli([...ANSWERS, '--auth', '--username', 'u', '--password-file', 'password'], { cwd });
-      await new Promise((resolve) => setTimeout(resolve, 700));
-      assert.equal(run.child.exitCode, null, 'the run must still be waiting on the pipe');
+      // Signalled once it has the pipe open (its descriptors name it), waiting for a writer.
+      const fifo = join(cwd, 'password');
+      const holdsPipe = async () => {
+        const fds = await readdir(`/proc/${run.child.pid}/fd`).catch(() => []);
+        return (await Promise.all(fds.map((fd) => readlink(`/proc/${run.child.pid}/fd/${fd}`).catch(() => '')))).includes(fifo);
+      };
+      for (let waited = 0; !(await holdsPipe()); waited += 50) {
+        assert.ok(waited < 15_000 && run.child.exitCode === null, 'the run never waited on the pipe');
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
       const sent = Date.now();
       run.child.kill(signal);
       const timer = setTimeout(() => run.child.kill('SIGKILL'), 5000);

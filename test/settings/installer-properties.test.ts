@@ -301,7 +301,7 @@ describe('readInstallerProperties', () => {
       ],
       [
         'mail.smtp.host=a\nmail.smtp.host=10.0.0.300\n',
-        '/etc/teaming/installer.properties:2: mail.smtp.host: host 10.0.0.300 is an IPv4 address in a form Java does not read: write it as four decimal numbers from 0 to 255, such as 192.0.2.10 (fix or remove this line, then run again)',
+        '/etc/teaming/installer.properties:2: mail.smtp.host: host 10.0.0.300 must be written as four decimal numbers from 0 to 255, such as 192.0.2.10: Java reads no other form of an IPv4 address (fix or remove this line, then run again)',
       ],
       [
         'mail.smtp.host=h\n# c\nmail.smtp.auth=yes\n',

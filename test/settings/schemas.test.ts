@@ -93,13 +93,16 @@ describe('schemas: accepted and refused answers, exact messages', () => {
         ['[192.0.2.10]', '192.0.2.10'],
       ],
       [
-        ['10.0.0.300', 'host 10.0.0.300 is an IPv4 address in a form Java does not read: write it as four decimal numbers from 0 to 255, such as 192.0.2.10'],
+        [
+          '10.0.0.300',
+          'host 10.0.0.300 must be written as four decimal numbers from 0 to 255, such as 192.0.2.10: Java reads no other form of an IPv4 address',
+        ],
         // Forms Node's resolver reads but Java's InetAddress does not: refused with the form to use.
-        ['1.2.3', 'host 1.2.3 is an IPv4 address in a form Java does not read: write it as four decimal numbers, 1.2.0.3'],
-        ['0x7f.0.0.1', 'host 0x7f.0.0.1 is an IPv4 address in a form Java does not read: write it as four decimal numbers, 127.0.0.1'],
-        ['127.1', 'host 127.1 is an IPv4 address in a form Java does not read: write it as four decimal numbers, 127.0.0.1'],
-        ['2130706433', 'host 2130706433 is an IPv4 address in a form Java does not read: write it as four decimal numbers, 127.0.0.1'],
-        ['0177.0.0.1', 'host 0177.0.0.1 is an IPv4 address in a form Java does not read: write it as four decimal numbers, 127.0.0.1'],
+        ['1.2.3', 'host 1.2.3 must be written as four decimal numbers, 1.2.0.3: Java reads no other form of an IPv4 address'],
+        ['0x7f.0.0.1', 'host 0x7f.0.0.1 must be written as four decimal numbers, 127.0.0.1: Java reads no other form of an IPv4 address'],
+        ['127.1', 'host 127.1 must be written as four decimal numbers, 127.0.0.1: Java reads no other form of an IPv4 address'],
+        ['2130706433', 'host 2130706433 must be written as four decimal numbers, 127.0.0.1: Java reads no other form of an IPv4 address'],
+        ['0177.0.0.1', 'host 0177.0.0.1 must be written as four decimal numbers, 127.0.0.1: Java reads no other form of an IPv4 address'],
         [
           'mail\u202eexample.com',
           'host must not contain invisible direction or formatting characters (such as U+202E, right-to-left override): type it again by hand',
