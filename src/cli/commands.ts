@@ -3,17 +3,7 @@
  * `check` / `show`, and turn every error into one clear message and its exit code.
  */
 import { answersFileContent, COMMAND_LINE_WORDS, PASSWORD_ENV, presetAnswers, type PresetAnswers } from './answers.ts';
-import {
-  AnswersError,
-  CancelledError,
-  CliError,
-  EXIT,
-  errorDocument,
-  errorLines,
-  ProbeFailedError,
-  UsageError,
-  WriteFileError,
-} from '../errors.ts';
+import { AnswersError, CancelledError, CliError, EXIT, errorDocument, errorLines, ProbeFailedError, UsageError, WriteFileError } from '../errors.ts';
 import { diskFileAccess } from '../wizard/file-access.ts';
 import { createOutput, type Output } from '../output.ts';
 import { inquirerPrompter } from '../wizard/prompter.ts';

@@ -23,8 +23,8 @@ export interface FileAccess {
   load(path: string): Promise<LoadedSettingsFile>;
   /** The first folder of the path that does not exist, if any. */
   missingFolder(path: string): Promise<string | undefined>;
-  /** Creates the folder (mode 0750, whatever the umask). */
-  createFolder(folder: string, path: string): Promise<void>;
+  /** Creates the folder and those missing above it (mode 0750, whatever the umask): the outermost one it created. */
+  createFolder(folder: string, path: string): Promise<string>;
   /** After a cancel: the folders createFolder made for `path`, from the innermost up to `created`, each removed if still empty. */
   removeEmptyFolders(created: string, path: string): Promise<void>;
   /** Throws a WriteFileError when the file could not be written where it is (`force`: also in a folder others may write in). */
@@ -59,15 +59,32 @@ async function saveCertificate(settingsFile: string, certificateFile: string, ne
   }
 }
 
+const exists = (path: string): Promise<boolean> =>
+  fs.lstat(path).then(
+    () => true,
+    () => false,
+  );
+
 export const diskFileAccess: FileAccess = {
   load: loadSettingsFile,
   missingFolder,
-  createFolder: createSettingsFolder,
+  createFolder: async (folder, path) => {
+    let outermost = resolve(folder);
+    while (dirname(outermost) !== outermost && !(await exists(dirname(outermost)))) outermost = dirname(outermost);
+    await createSettingsFolder(folder, path);
+    return outermost;
+  },
   removeEmptyFolders: async (created, path) => {
     const top = resolve(created);
     for (let current = dirname(resolve(path)); current.startsWith(top); current = dirname(current)) {
       // rmdir removes only an empty folder: one that holds anything stays, and so do those above it.
-      if (!(await fs.rmdir(current).then(() => true, () => false))) return;
+      if (
+        !(await fs.rmdir(current).then(
+          () => true,
+          () => false,
+        ))
+      )
+        return;
       if (current === top) return;
     }
   },

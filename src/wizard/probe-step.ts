@@ -99,8 +99,12 @@ async function detectWorkingSettings(settings: MailSettings, options: ProbeOptio
   const otherMode = settings.protocol === 'smtps' ? { protocol: 'smtp' as const, port: settings.port } : { protocol: 'smtps' as const, port: settings.port };
   const usual = [465, 587, 25].filter((port) => !(refused && port === settings.port));
   const relay = [2465, 2587, 2525].filter((port) => !(refused && port === settings.port));
-  const also = refused ? '' : ` and port ${settings.port} as ${otherMode.protocol === 'smtps' ? 'SMTPS' : 'SMTP with STARTTLS'}`;
-  out.line(`Trying the usual ports of ${settings.host} (${usual.join(', ')}), the relay services' (${relay.join(', ')})${also} at once…`);
+  const parts = [
+    `the usual ports of ${settings.host} (${usual.join(', ')})`,
+    `the relay services' (${relay.join(', ')})`,
+    ...(refused ? [] : [`port ${settings.port} as ${otherMode.protocol === 'smtps' ? 'SMTPS' : 'SMTP with STARTTLS'}`]),
+  ];
+  out.line(`Trying ${parts.slice(0, -1).join(', ')} and ${parts.at(-1)} at once…`);
   const result = await detectSettings(settings.host, {
     also: refused ? [] : [otherMode],
     timeoutMs: options.timeoutMs,

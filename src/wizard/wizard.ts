@@ -351,8 +351,7 @@ async function prepareTarget(path: string, options: WizardOptions, caps: WizardC
   if (folder !== undefined && options.interactive) {
     const create = await caps.prompt.confirm({ message: `The folder ${folder} does not exist. Create it?`, default: true });
     if (!create) throw missingFolderError(path);
-    await caps.files.createFolder(folder, path);
-    created = folder;
+    created = await caps.files.createFolder(folder, path);
     caps.out.success(`Created the folder ${folder}.`);
   }
   if (!options.dryRun) await caps.files.checkTarget(path, { force: options.force });

@@ -138,7 +138,7 @@ describe('input that would block or exhaust', () => {
   test('--password-file on a pipe with a writer: read, to the same bound', async () => {
     const cwd = await folder();
     execFileSync('mkfifo', [join(cwd, 'password')]);
-    const run = startCli([...ANSWERS, '--auth', '--username', 'u', '--password-file', 'password'], { cwd });
+    const run = startCli([...ANSWERS, '--starttls', '--auth', '--username', 'u', '--password-file', 'password'], { cwd });
     await writeFile(join(cwd, 'password'), 'From-A-Pipe-1\n');
     const result = await run.result;
     assert.equal(result.code, 0, result.stderr);
@@ -149,7 +149,7 @@ describe('input that would block or exhaust', () => {
     test(`${signal} while --password-file waits on a pipe no one writes: the process ends within 2 s`, async () => {
       const cwd = await folder();
       execFileSync('mkfifo', [join(cwd, 'password')]);
-      const run = startCli([...ANSWERS, '--auth', '--username', 'u', '--password-file', 'password'], { cwd });
+      const run = startCli([...ANSWERS, '--starttls', '--auth', '--username', 'u', '--password-file', 'password'], { cwd });
       // Signalled once it has the pipe open (its descriptors name it), waiting for a writer.
       const fifo = join(cwd, 'password');
       const holdsPipe = async () => {

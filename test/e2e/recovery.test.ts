@@ -53,7 +53,7 @@ const MENU = 'The mail server check failed. What now?';
 /** The rest of a run whose check passed: write, skip the test message, exit 0. */
 async function writeAndFinish(run: PtyRun): Promise<void> {
   await choose(run, 'Write installer.properties?', 'Write it');
-  await run.waitFor('✔ Wrote installer.properties.\n');
+  await run.waitFor('✔ Wrote installer.properties (mode 0600, owner root:root).\n');
   await answer(run, 'Send a test message to (e-mail address, blank to skip)');
   assert.equal(await run.exit(), 0);
 }
@@ -189,7 +189,9 @@ describe('only suggestions the check has run through', () => {
     );
     await run.waitFor(`Problem (AUTH): the server offers no authentication without TLS on port ${smtp.port}, and offers STARTTLS\n`);
     await run.waitFor('Fix: turn STARTTLS on if the server offers authentication after it\n');
-    await run.waitFor(`With STARTTLS on the check fails as well: the server offers no authentication on port ${smtp.port}.\n`);
+    await run.waitFor(
+      `With STARTTLS on the check fails as well: the server offers no authentication on port ${smtp.port}: Teaming would send without logging in and never check the password.\n`,
+    );
     await run.waitFor('↑↓ navigate');
     assert.ok(run.text().includes(`? ${MENU}\n❯ Change STARTTLS\n  Try again\n  Save anyway\n  Cancel\n`), run.text());
     assert.ok(!run.text().includes('only after STARTTLS'), run.text());
@@ -238,14 +240,18 @@ describe('reconfigure in a few keys', () => {
     const run = start('--reconfigure', '--no-probe');
     await choose(run, 'What would you like to do?', 'Change one answer…', 'down', 1, 'Change one answer');
     await run.waitFor(
-      '? Which answer?\n❯ Protocol (SMTP)\n  Mail host (mail.example.com)\n  Port (25)\n  STARTTLS (no)\n  Time zone (UTC)\n  Authentication (no)\n  Allow sending to All Users (yes)\n  Connection timeout (15 s)\n',
+      '? Which answer?\n❯ Protocol (SMTP)\n  Mail host (mail.example.com)\n  Port (25)\n  STARTTLS (no)\n  Time zone (UTC)\n  Authentication (no)\n' +
+        "  Sender address (the user name)\n  Allow sending to All Users (yes)\n  Connection timeout (15 s)\n  Read timeout (60 s)\n  EHLO name (this machine's name)\n",
     );
-    run.press('up');
+    for (let step = 0; step < 3; step++) run.press('up');
     await run.waitFor('❯ Connection timeout (15 s)');
     run.press('enter');
     await run.waitFor('✔ Which answer? Connection timeout\n');
     await answer(run, 'Connection timeout (seconds)', '45', { shown: '15' });
-    await run.waitFor('Changes to installer.properties\n  Connection timeout  15 s → 45 s\n\n');
+    // The stored file predates the read timeouts: the write adds them, and says so.
+    await run.waitFor(
+      'Changes to installer.properties\n  Connection timeout      15 s → 45 s\n  Read timeout            (not set) → 60 s\n  mail.smtp.writetimeout  (not set) → 60000\n\n',
+    );
     await choose(run, 'Write installer.properties?', 'Write it');
     assert.equal(await run.exit(), 0);
     assert.ok(!/\? (Mail host|Port|Outbound e-mail protocol)/.test(run.text()), run.text());
@@ -276,7 +282,7 @@ describe('words', () => {
     assert.equal(result.code, 3, result.stdout + result.stderr);
     assert.ok(result.stdout.startsWith(`Checking the mail server (SMTP [::1]:${port})…\n`), result.stdout);
     assert.ok(result.stdout.includes(`\nProblem (Connect): connection refused by [::1]:${port}: nothing listens on port ${port}\n`), result.stdout);
-    assert.ok(result.stdout.includes('\nTrying the usual ports of ::1 (465, 587, 25) at once…\n'), result.stdout);
+    assert.ok(result.stdout.includes("\nTrying the usual ports of ::1 (465, 587, 25) and the relay services' (2465, 2587, 2525) at once…\n"), result.stdout);
     assert.equal(result.stdout.split(`port ${port}`).length - 1, 2, result.stdout); // the Connect line and the problem, not the port list
   });
 });

@@ -37,6 +37,8 @@ describe('the service menu in a real terminal', () => {
     await run.waitFor('SendGrid: smtp.sendgrid.net, port 587, SMTP with STARTTLS, user name "apikey".\n');
     await run.waitFor('Login: the user name is literally "apikey"; the password is a SendGrid API key with the Mail Send permission.\n');
     await answer(run, 'Password', 'SG.x1', { echo: '•••••' });
+    // "apikey" is no address, and SendGrid takes only a verified sender: the sender is asked.
+    await answer(run, 'Sender address of notifications', 'teaming@example.com');
     await confirm(run, 'Allow users to send e-mail to the All Users group?', 'Yes');
     await run.waitFor(
       [
@@ -59,7 +61,7 @@ describe('the service menu in a real terminal', () => {
     }
     assert.equal(
       await readFile(join(folder, 'installer.properties'), 'latin1'),
-      presetFile({ protocol: 'smtp', host: 'smtp.sendgrid.net', port: 587, login: { user: 'apikey', password: 'SG.x1' } }),
+      `${presetFile({ protocol: 'smtp', host: 'smtp.sendgrid.net', port: 587, login: { user: 'apikey', password: 'SG.x1' } })}ssf.outgoing.from.address=teaming@example.com\n`,
     );
   });
 

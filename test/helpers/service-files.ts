@@ -18,6 +18,8 @@ export function presetFile({ protocol: p, host, port, login }: PresetEndpoint): 
     ...(login && { [`mail.${p}.user`]: login.user, [`mail.${p}.password`]: login.password }),
     [`mail.${p}.sendpartial`]: 'true',
     [`mail.${p}.connectiontimeout`]: '15000',
+    [`mail.${p}.timeout`]: '60000',
+    [`mail.${p}.writetimeout`]: '60000',
     [`mail.${p}.ssl.checkserveridentity`]: 'true',
     ...(p === 'smtp' && { 'mail.smtp.starttls.enable': 'true', 'mail.smtp.starttls.required': 'true' }),
     'notify.timezone': 'UTC',

@@ -222,7 +222,7 @@ export async function startRawServer(onConnection: (socket: net.Socket) => void)
 }
 
 /** Repeats `tick` every `ms` while the socket is open. */
-function every(socket: net.Socket, ms: number, tick: () => boolean | void): void {
+function every(socket: net.Socket, ms: number, tick: () => boolean | undefined): void {
   const timer = setInterval(() => {
     if (socket.destroyed || tick() === false) clearInterval(timer);
   }, ms);
@@ -307,8 +307,7 @@ function speakLines(socket: net.Socket, answer: (line: string) => string | strin
   let buffer = '';
   const onData = (chunk: Buffer) => {
     buffer += chunk.toString('utf8');
-    let end: number;
-    while ((end = buffer.indexOf('\r\n')) !== -1) {
+    for (let end = buffer.indexOf('\r\n'); end !== -1; end = buffer.indexOf('\r\n')) {
       const line = buffer.slice(0, end);
       buffer = buffer.slice(end + 2);
       const reply = answer(line);

@@ -22,7 +22,9 @@ export const senderQuestion = defineQuestion({
   askedIf: (draft) => draft.auth === true && draft.username !== undefined && !ADDRESS.test(draft.username),
   defaultValue: (_draft, stored) => stored.sender ?? '',
   async ask({ prompt, out, draft }, defaultValue) {
-    out.help(`Teaming sends notifications from the user name${draft.username ? ` (${draft.username})` : ''} unless a sender address is set.`);
+    // A user name that is the password too (Postmark's token) is a secret: never shown.
+    const shown = draft.username && draft.username !== draft.password ? ` (${draft.username})` : '';
+    out.help(`Teaming sends notifications from the user name${shown} unless a sender address is set.`);
     out.help('Relay services that log in with a key or token take only a verified sender address. Leave empty for none.');
     const validate = (value: string) => (value.trim() === '' ? true : validator(senderSchema)(value));
     const answer = await prompt.input({ message: 'Sender address of notifications', default: defaultValue || undefined, validate });

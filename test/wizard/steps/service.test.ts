@@ -37,12 +37,20 @@ test('SendGrid: the preset answers protocol, host, port, STARTTLS, authenticatio
     ['Where does the mail go?', 'SendGrid'],
     ['Time zone for notifications', 'UTC'],
     ['Password', 'SG.key'],
+    ['Sender address of notifications', 'teaming@example.com'],
     ['Allow users to send e-mail to the All Users group?', true],
     ['Write', 'write'],
   ]);
   assert.deepEqual(
     asked.map((question) => question.message.replace(/ \/.*\?$/, ' …?')),
-    ['Where does the mail go?', 'Time zone for notifications', 'Password', 'Allow users to send e-mail to the All Users group?', 'Write …?'],
+    [
+      'Where does the mail go?',
+      'Time zone for notifications',
+      'Password',
+      'Sender address of notifications',
+      'Allow users to send e-mail to the All Users group?',
+      'Write …?',
+    ],
   );
   assert.match(text, /SendGrid: smtp\.sendgrid\.net, port 587, SMTP with STARTTLS, user name "apikey"\./);
   assert.match(text, /Login: the user name is literally "apikey"; the password is a SendGrid API key/);
@@ -60,6 +68,7 @@ test('Amazon SES: the region is the second question; its host, 465 and SMTPS are
     ['Time zone for notifications', 'UTC'],
     ['User name or e-mail address', 'AKIASMTPUSER'],
     ['Password', 'smtp-secret'],
+    ['Sender address of notifications', 'teaming@example.com'],
     ['Allow users to send e-mail to the All Users group?', true],
     ['Write', 'write'],
   ]);
@@ -73,6 +82,7 @@ test('Postmark: the token is asked once and becomes user name and password; the 
     ['Where does the mail go?', 'Postmark'],
     ['Postmark server API token', 'pm-token-1234'],
     ['Time zone for notifications', 'UTC'],
+    ['Sender address of notifications', 'teaming@example.com'],
     ['Allow users to send e-mail to the All Users group?', true],
     ['Write', 'write'],
   ]);
@@ -95,9 +105,11 @@ test('Postmark: "Which answer?" and the change list mask the token as user name 
   });
   const { asked, text, written } = await run(
     [
+      ['What would you like to do?', 'all'],
       ['Where does the mail go?', 'Postmark'],
       ['Postmark server API token', 'pm-new-token'],
       ['Time zone for notifications', 'UTC'],
+      ['Sender address of notifications', 'teaming@example.com'],
       ['Allow users to send e-mail to the All Users group?', true],
       ['Write', 'change'],
       ['Which answer?', 'port'],
@@ -108,8 +120,8 @@ test('Postmark: "Which answer?" and the change list mask the token as user name 
     {},
     existing,
   );
-  assert.equal(asked[0]!.default, 'Postmark');
-  assert.ok(asked[5]!.choices!.includes('User name (••••••)'), String(asked[5]!.choices));
+  assert.equal(asked[1]!.default, 'Postmark');
+  assert.ok(asked[7]!.choices!.includes('User name (••••••)'), String(asked[7]!.choices));
   assert.match(text, /\n {2}User name +•••••• → a new token\n/);
   assert.ok(!text.includes('pm-old-token') && !text.includes('pm-new-token'), text);
   assert.ok(!JSON.stringify(asked).includes('pm-'), JSON.stringify(asked));
@@ -121,6 +133,7 @@ test('--service Postmark on a terminal: no menu; the service is introduced and i
     [
       ['Postmark server API token', 'pm-token-5678'],
       ['Time zone for notifications', 'UTC'],
+      ['Sender address of notifications', 'teaming@example.com'],
       ['Allow users to send e-mail to the All Users group?', true],
       ['Write', 'write'],
     ],
@@ -178,18 +191,20 @@ test('reconfigure: a file whose host is an SES region offers Amazon SES and that
   });
   const { asked, text } = await run(
     [
+      ['What would you like to do?', 'all'],
       ['Where does the mail go?', 'SES'],
       ['Which Amazon SES region?', 'SES-EU-CENTRAL-1'],
       ['Time zone for notifications', 'UTC'],
       ['User name or e-mail address', ''],
       ['Password', ''],
+      ['Sender address of notifications', 'teaming@example.com'],
       ['Allow users to send e-mail to the All Users group?', true],
       ['Write', 'write'],
     ],
     {},
     existing,
   );
-  assert.equal(asked[0]!.default, 'SES');
-  assert.equal(asked[1]!.default, 'SES-EU-CENTRAL-1');
+  assert.equal(asked[1]!.default, 'SES');
+  assert.equal(asked[2]!.default, 'SES-EU-CENTRAL-1');
   assert.match(text, /\n {2}Mail service {16}Amazon SES\n/);
 });

@@ -21,7 +21,7 @@ function memoryFiles(): { files: FileAccess; written: Map<string, string> } {
   const files: FileAccess = {
     load: async (path) => ({ path, bytes: undefined, stored: { hasOutbound: false, settings: {} } }),
     missingFolder: async () => undefined,
-    createFolder: async () => undefined,
+    createFolder: async (folder) => folder,
     removeEmptyFolders: async () => {},
     checkTarget: async () => {},
     write: async (path, bytes) => {
