@@ -110,7 +110,7 @@ export function fingerprintMismatch(info: CertificateInfo, accepted: string): St
     'tls',
     'certificate-fingerprint-mismatch',
     `the accepted certificate fingerprint ${normalizeFingerprint(accepted) || accepted} does not match: the server presents ${info.sha256} (${info.subject}, issued by ${info.issuer})`,
-    "check the fingerprint you gave with --accept-certificate: if the server's certificate was renewed or you copied another one, accept the one shown here only after checking it with the mail administrator",
+    "check the fingerprint accepted (given with --accept-certificate, or trusted earlier and saved beside the settings file): if the server's certificate was renewed or you copied another one, accept the one shown here only after checking it with the mail administrator",
     { certificateSha256: info.sha256 },
   );
 }

@@ -397,7 +397,7 @@ describe('the envelope test, through the command', () => {
     );
     assertIncludes(
       result.stdout,
-      "Fix: check the fingerprint you gave with --accept-certificate: if the server's certificate was renewed or you copied another one, accept the one shown here only after checking it with the mail administrator\n",
+      "Fix: check the fingerprint accepted (given with --accept-certificate, or trusted earlier and saved beside the settings file): if the server's certificate was renewed or you copied another one, accept the one shown here only after checking it with the mail administrator\n",
     );
     assert.deepEqual(await readdir(session.folder), []);
   });
