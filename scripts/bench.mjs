@@ -41,7 +41,7 @@ const CLI = join(ROOT, 'bin', 'teaming-mail-setup.js');
 const BUNDLE = join(ROOT, 'dist', 'cli.js');
 const PEAK_RSS_HOOK = join(ROOT, 'scripts', 'bench-peak-rss.cjs');
 const NODE = process.execPath;
-const FIRST_QUESTION = 'Outbound e-mail protocol';
+const FIRST_QUESTION = 'Where does the mail go?';
 const USER = 'bench@example.com';
 const PASSWORD = 'bench-secret';
 /** Greeting delays of the three ports TLS-mode detection tries, so that waiting on them dominates. */
@@ -479,6 +479,7 @@ async function measureWizardMemory(dir, emptyDir, tls, probe) {
   try {
     const answers = {
       [FIRST_QUESTION]: '\r',
+      'Outbound e-mail protocol': '\r',
       // The certificate's name: an IP address with TLS would bring the wizard's name question.
       'Mail host': 'localhost\r',
       Port: `${server?.port ?? 2525}\r`,

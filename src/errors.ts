@@ -120,23 +120,3 @@ export function errorLines(error: CliError): string[] {
 export function errorDocument(error: CliError, extra: Record<string, unknown> = {}): Record<string, unknown> {
   return { result: 'error', exitCode: error.exitCode, errors: errorLines(error), problems: error.toProblems(), ...extra };
 }
-
-const FILE_ERROR_WORDS: Record<string, (path: string) => string> = {
-  ENOENT: (path) => `there is no file ${path}`,
-  ENOTDIR: (path) => `there is no file ${path} (a part of the path is not a folder)`,
-  EISDIR: (path) => `${path} is a folder, not a file`,
-  EACCES: (path) => `${path} cannot be read or written by this user (permission denied)`,
-  EPERM: (path) => `${path} cannot be read or written by this user (operation not permitted)`,
-  ELOOP: (path) => `${path} is a loop of symbolic links`,
-  ENAMETOOLONG: (path) => `the path ${path} is too long`,
-  EROFS: (path) => `${path} is on a read-only file system`,
-  ENOSPC: (path) => `there is no space left on the disk of ${path}`,
-};
-
-/** A file system error in words, with the path: never Node's "ENOENT: no such file or directory, open '…'". */
-export function fileProblem(error: unknown, path: string, writing = false): string {
-  const code = (error as NodeJS.ErrnoException | undefined)?.code;
-  if (writing && code === 'ENOENT') return `${path} cannot be written: its folder does not exist`;
-  const words = code === undefined ? undefined : FILE_ERROR_WORDS[code];
-  return words ? words(path) : `${path} cannot be used (${code ?? (error as Error)?.message ?? String(error)})`;
-}

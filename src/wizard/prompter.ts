@@ -15,7 +15,7 @@ export interface Choice<T> {
 
 export interface Prompter {
   select<T>(config: { message: string; choices: readonly Choice<T>[]; default?: T; pageSize?: number }): Promise<T>;
-  input(config: { message: string; default?: string; validate?: (value: string) => true | string }): Promise<string>;
+  input(config: { message: string; default?: string; validate?: (value: string) => true | string | Promise<true | string> }): Promise<string>;
   confirm(config: { message: string; default?: boolean }): Promise<boolean>;
   password(config: { message: string; validate?: (value: string) => true | string }): Promise<string>;
   search<T>(config: { message: string; source: (term: string | undefined) => readonly Choice<T>[]; default?: T; pageSize?: number }): Promise<T>;

@@ -11,7 +11,7 @@ export interface Asked {
   /** For a select: the names of the choices offered, as the administrator reads them. */
   choices?: string[];
   /** The prompt's inline check, to try refused answers on. */
-  validate?: (value: string) => true | string;
+  validate?: (value: string) => true | string | Promise<true | string>;
 }
 
 /** The scripts of the current test, checked when it ends. */
@@ -33,9 +33,9 @@ export function scriptedPrompter(script: [message: string, answer: unknown][]): 
   const asked: Asked[] = [];
   const queue = [...script];
   scripts.push(queue);
-  const next = (
+  const next = async (
     kind: keyof Prompter,
-    config: { message: string; default?: unknown; validate?: (value: string) => true | string; choices?: readonly { name: string }[] },
+    config: { message: string; default?: unknown; validate?: (value: string) => true | string | Promise<true | string>; choices?: readonly { name: string }[] },
   ) => {
     asked.push({ kind, message: config.message, default: config.default, choices: config.choices?.map((choice) => choice.name), validate: config.validate });
     const step = queue.shift();
@@ -45,17 +45,17 @@ export function scriptedPrompter(script: [message: string, answer: unknown][]): 
     // Like Inquirer's input: an empty answer takes the default, and the result is validated.
     const answer = kind === 'input' && given === '' && config.default !== undefined ? config.default : given;
     if (config.validate && typeof answer === 'string') {
-      const verdict = config.validate(answer);
+      const verdict = await config.validate(answer);
       if (verdict !== true) throw new Error(`answer ${JSON.stringify(answer)} refused: ${verdict}`);
     }
     return answer;
   };
   const prompt: Prompter = {
-    select: async (config) => next('select', config) as never,
-    input: async (config) => next('input', config) as string,
-    confirm: async (config) => next('confirm', config) as boolean,
-    password: async (config) => next('password', config) as string,
-    search: async (config) => next('search', config) as never,
+    select: async (config) => (await next('select', config)) as never,
+    input: async (config) => (await next('input', config)) as string,
+    confirm: async (config) => (await next('confirm', config)) as boolean,
+    password: async (config) => (await next('password', config)) as string,
+    search: async (config) => (await next('search', config)) as never,
   };
   return { prompt, asked };
 }

@@ -5,9 +5,9 @@
  * it beside the settings file (saved-trust.ts) for every later run on that file.
  */
 import { X509Certificate } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { fileProblem } from '../../errors.ts';
+import { UsageError } from '../../errors.ts';
+import { fileErrorReason, readBoundedFile } from '../../settings/safe-file.ts';
 import type { FailureKind } from '../../probe/index.ts';
 import type { Choice, Prompter } from '../prompter.ts';
 import { pemCertificates, type CertificateTrust } from '../saved-trust.ts';
@@ -52,12 +52,15 @@ export function trustChoices(kind: FailureKind | undefined, certificate: SeenCer
  * Whether the PEM file at `path` verifies `server`: it holds the server's certificate itself or
  * the CA certificate that signed it. true, or the problem in words with the path.
  */
-export function checkCaFile(path: string, server: X509Certificate): true | string {
+export async function checkCaFile(path: string, server: X509Certificate): Promise<true | string> {
   let text: string;
   try {
-    text = readFileSync(path, 'utf8');
+    // Bounded, and never waiting on a FIFO: the one reader of every file (safe-file.ts).
+    const bytes = await readBoundedFile(path);
+    if (bytes === undefined) return `there is no file ${path}`;
+    text = bytes.toString('utf8');
   } catch (error) {
-    return fileProblem(error, path);
+    return `${path} cannot be read: it ${fileErrorReason(error)}`;
   }
   const certificates = pemCertificates(text);
   if (certificates.length === 0) return `${path} holds no PEM certificate (a "-----BEGIN CERTIFICATE-----" block)`;
@@ -77,5 +80,7 @@ export async function decideTrust(choice: TrustChoice, certificate: SeenCertific
       value.trim() === '' ? 'enter the path of a PEM file, e.g. /etc/ssl/certs/company-ca.pem' : checkCaFile(resolve(value.trim()), server),
   });
   const file = resolve(path.trim());
-  return { ca: readFileSync(file, 'utf8'), origin: 'wizard', file };
+  const ca = await readBoundedFile(file);
+  if (ca === undefined) throw new UsageError(`${file} was removed after it was checked: run again and name the CA certificate file`);
+  return { ca: ca.toString('utf8'), origin: 'wizard', file };
 }
