@@ -19,17 +19,10 @@ const WARNING = 'the password crosses the network unencrypted (no TLS): anyone o
 
 const session = e2eSession('e2e-policy');
 
-async function server(options: Parameters<typeof startSmtpServer>[0]): Promise<TestSmtpServer> {
-  const started = await startSmtpServer({ accounts: { [USER]: PASSWORD }, ...options });
-  session.servers.push(started);
-  return started;
-}
+const server = (options: Parameters<typeof startSmtpServer>[0]): Promise<TestSmtpServer> =>
+  session.own(startSmtpServer({ accounts: { [USER]: PASSWORD }, ...options }));
 
-async function raw(starting: Promise<RawServer>): Promise<RawServer> {
-  const started = await starting;
-  session.servers.push(started);
-  return started;
-}
+const raw = (starting: Promise<RawServer>): Promise<RawServer> => session.own(starting);
 
 function runCli(args: readonly string[]): Promise<CliResult> {
   return runPiped(args, { cwd: session.folder, env: { TEAMING_MAIL_PASSWORD: PASSWORD } });

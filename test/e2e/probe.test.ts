@@ -37,18 +37,10 @@ function start(...args: string[]): PtyRun {
   return run;
 }
 
-async function server(...args: Parameters<typeof startSmtpServer>): Promise<TestSmtpServer> {
-  const started = await startSmtpServer(...args);
-  session.servers.push(started);
-  return started;
-}
+const server = (...args: Parameters<typeof startSmtpServer>): Promise<TestSmtpServer> => session.own(startSmtpServer(...args));
 
 /** A misbehaving node:net server from the helpers, closed after the test. */
-async function startedRaw(starting: Promise<RawServer>): Promise<RawServer> {
-  const started = await starting;
-  session.servers.push(started);
-  return started;
-}
+const startedRaw = (starting: Promise<RawServer>): Promise<RawServer> => session.own(starting);
 
 /** The test CA in the folder, for --ca-file. */
 async function caFile(smtp: TestSmtpServer): Promise<string> {

@@ -21,17 +21,10 @@ function start(...args: string[]): PtyRun {
   return run;
 }
 
-async function server(...args: Parameters<typeof startSmtpServer>): Promise<TestSmtpServer> {
-  const started = await startSmtpServer(...args);
-  session.servers.push(started);
-  return started;
-}
+const server = (...args: Parameters<typeof startSmtpServer>): Promise<TestSmtpServer> => session.own(startSmtpServer(...args));
 
-async function startedRaw(starting: Promise<RawServer>): Promise<RawServer> {
-  const started = await starting;
-  session.servers.push(started);
-  return started;
-}
+/** A misbehaving node:net server from the helpers, closed after the test. */
+const startedRaw = (starting: Promise<RawServer>): Promise<RawServer> => session.own(starting);
 
 /** Every answer as flags: SMTP with STARTTLS to localhost:port, no authentication. */
 const answered = (port: number) => [

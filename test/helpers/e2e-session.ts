@@ -15,10 +15,21 @@ export interface E2eSession {
   runs: PtyRun[];
   /** Closed after the test. */
   servers: { close(): Promise<void> }[];
+  /** A server this test starts, closed after it. */
+  own<T extends { close(): Promise<void> }>(starting: Promise<T>): Promise<T>;
 }
 
 export function e2eSession(name: string): E2eSession {
-  const session: E2eSession = { folder: '', runs: [], servers: [] };
+  const session: E2eSession = {
+    folder: '',
+    runs: [],
+    servers: [],
+    async own(starting) {
+      const started = await starting;
+      session.servers.push(started);
+      return started;
+    },
+  };
   beforeEach(async () => {
     session.folder = await mkdtemp(join(tmpdir(), `teaming-mail-${name}-`));
   });
