@@ -5,7 +5,7 @@
 import { Option } from 'commander';
 import leven from 'leven';
 import { check } from '../settings/schemas.ts';
-import type { MailSettings } from '../settings/settings.ts';
+import { isUsernameSecret, type MailSettings } from '../settings/settings.ts';
 import type { CommandLineWords } from '../wizard/command-line-words.ts';
 import { QUESTION, QUESTIONS, type GivenInAdvance, type QuestionId } from '../wizard/questions/index.ts';
 import { passwordSources } from '../wizard/questions/password.ts';
@@ -129,7 +129,7 @@ export function answersFileContent(settings: MailSettings): Record<string, unkno
     // What does not apply (the user name without authentication, STARTTLS with SMTPS) is not an answer.
     if (!QUESTION[id].applies(settings)) continue;
     // A user name that is the password too (Postmark's server token) is a secret.
-    if (id === 'username' && settings.password !== '' && settings.username === settings.password) continue;
+    if (id === 'username' && isUsernameSecret(settings.username, settings.password)) continue;
     // Nor is an optional setting left unset (the answers file's schema would refuse the empty value).
     if (QUESTION[id].optional && !settings[id]) continue;
     content[given.answersKey] = given.toAnswer ? given.toAnswer(settings[id]) : settings[id];

@@ -9,7 +9,6 @@
  */
 import type net from 'node:net';
 import { Duplex } from 'node:stream';
-import { terminalSafe } from '../output.ts';
 
 /** RFC 5321 allows 512 octets per reply line; anything far beyond that is not an SMTP server. */
 export const MAX_LINE_BYTES = 4096;
@@ -39,9 +38,6 @@ export class ChannelError extends Error {
 
 /** Every socket keeps a listener for 'error' as long as it lives: an unheard one would end the process. */
 export const ignore = (): void => {};
-
-/** Text a peer chose, with control and format characters (terminal escapes, bidi overrides) shown visibly: output.ts's one function. */
-export { terminalSafe as plainText };
 
 /** Printable, bounded form of what a server sent, fit for one report line. */
 export function printable(text: string, max = 120): string {

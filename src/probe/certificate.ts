@@ -6,7 +6,7 @@
  */
 import type { PeerCertificate, TLSSocket } from 'node:tls';
 import { fail, type StageFailure } from './failures.ts';
-import { plainText } from './bounded-socket.ts';
+import { terminalSafe } from '../output.ts';
 import type { CertificateInfo } from './types.ts';
 
 /** `AA:BB:…` upper case, whatever form the fingerprint was typed in. */
@@ -25,7 +25,7 @@ function distinguishedName(name: PeerCertificate['subject'] | undefined): string
     const value = name[key];
     if (value !== undefined) parts.push(`${key}=${Array.isArray(value) ? value.join('+') : value}`);
   }
-  return parts.length > 0 ? plainText(parts.join(', ')) : '(none)';
+  return parts.length > 0 ? terminalSafe(parts.join(', ')) : '(none)';
 }
 
 const VERIFICATION_WORDS: Record<string, string> = {
@@ -81,7 +81,7 @@ function dnsNamesOf(peer: PeerCertificate): string[] {
   return (peer.subjectaltname ?? '')
     .split(/,\s*/)
     .filter((entry) => entry.startsWith('DNS:'))
-    .map((entry) => plainText(entry.slice(4)));
+    .map((entry) => terminalSafe(entry.slice(4)));
 }
 
 /** The certificate as PEM, as keytool -importcert reads it. */

@@ -6,7 +6,7 @@
  * SMTPConnection says only that a command failed (EENVELOPE, EAUTH…) and whether the code is permanent.
  */
 import type { MailSettings } from '../settings/settings.ts';
-import { plainText } from './bounded-socket.ts';
+import { terminalSafe } from '../output.ts';
 import { fail, type StageFailure } from './failures.ts';
 import { providerRefusal } from './provider-replies.ts';
 import type { FailureKind, ProbeFailure, StageName } from './types.ts';
@@ -29,7 +29,7 @@ export function parseReply(text: string): Reply {
     const match = /^(\d{3})(?:[ -](.*))?$/.exec(line);
     if (!match) continue;
     code ||= Number(match[1]);
-    lines.push(plainText(match[2] ?? ''));
+    lines.push(terminalSafe(match[2] ?? ''));
   }
   const enhanced = /^([245]\.\d{1,3}\.\d{1,3})\b/.exec(lines[0] ?? '')?.[1];
   return { code, enhanced, lines, raw: `${code} ${lines.join(' ')}`.trim() };

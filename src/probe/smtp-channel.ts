@@ -12,16 +12,8 @@
  */
 import type { Duplex } from 'node:stream';
 import type tls from 'node:tls';
-import {
-  type BoundedSocket,
-  ChannelError,
-  MAX_BUFFERED_BYTES,
-  MAX_LINE_BYTES,
-  MAX_REPLY_LINES,
-  plainText,
-  printable,
-  type ChannelFailure,
-} from './bounded-socket.ts';
+import { type BoundedSocket, ChannelError, MAX_BUFFERED_BYTES, MAX_LINE_BYTES, MAX_REPLY_LINES, printable, type ChannelFailure } from './bounded-socket.ts';
+import { terminalSafe } from '../output.ts';
 import { parseReply, type Reply } from './replies.ts';
 
 /** How many lines of one reply the transcript shows. */
@@ -160,7 +152,7 @@ export class SmtpChannel {
     if (match[2] === '-') return undefined;
     const lines = this.replyLines.map((text) => Buffer.from(text, 'latin1').toString('utf8'));
     this.replyLines = [];
-    for (const text of lines.slice(0, SHOWN_REPLY_LINES)) this.transcript.push(`S: ${printable(plainText(text), 300)}`);
+    for (const text of lines.slice(0, SHOWN_REPLY_LINES)) this.transcript.push(`S: ${printable(terminalSafe(text), 300)}`);
     if (lines.length > SHOWN_REPLY_LINES) this.transcript.push(`S: … ${lines.length - SHOWN_REPLY_LINES} more lines`);
     return parseReply(lines.join('\n'));
   }

@@ -9,7 +9,8 @@ import type { Duplex } from 'node:stream';
 import type tls from 'node:tls';
 import type { CertificateProblem } from './certificate.ts';
 import { fail, type StageFailure } from './failures.ts';
-import { ignore, plainText } from './bounded-socket.ts';
+import { terminalSafe } from '../output.ts';
+import { ignore } from './bounded-socket.ts';
 import type { CertificateInfo } from './types.ts';
 
 /**
@@ -72,7 +73,7 @@ export function certificateFailure(secure: tls.TLSSocket, info: CertificateInfo,
   const accept = `accept this one certificate with --accept-certificate ${info.sha256} (its SHA-256 fingerprint)`;
   const extra = { certificateSha256: info.sha256 };
   if (problem === 'name-mismatch') {
-    const names = plainText(secure.getPeerCertificate().subjectaltname ?? info.subject);
+    const names = terminalSafe(secure.getPeerCertificate().subjectaltname ?? info.subject);
     return fail(
       'tls',
       'certificate-name-mismatch',

@@ -59,6 +59,11 @@ export function maskPassword(password: string): string {
 }
 
 /** Whether Teaming, with these settings, sends the password without TLS (SMTP, no STARTTLS, AUTH on). */
+/** A user name that is the password too (Postmark's server token): a secret, shown and saved as one. */
+export function isUsernameSecret(username: string | undefined, password: string | undefined): boolean {
+  return username !== undefined && username !== '' && username === password;
+}
+
 export function sendsPasswordInClear(settings: Partial<Pick<MailSettings, 'protocol' | 'starttls' | 'auth'>>): boolean {
   return settings.auth === true && (settings.protocol ?? 'smtp') === 'smtp' && settings.starttls !== true;
 }

@@ -7,7 +7,7 @@
 import { JAVAMAIL_SAFETY_LABELS, type JavaMailSafety } from '../settings/javamail-safety.ts';
 import { ALL_USERS_KEY, managedKeys, PROTOCOL_KEY, SENDER_KEY, TIME_ZONE_KEY } from '../settings/managed-settings.ts';
 import type { SettingsFormat } from '../settings/settings-format.ts';
-import { maskPassword, MASKED_PASSWORD, type MailSettings } from '../settings/settings.ts';
+import { isUsernameSecret, maskPassword, MASKED_PASSWORD, type MailSettings } from '../settings/settings.ts';
 import { labelInSentence, labelOf, QUESTIONS } from './questions/index.ts';
 import { displayValue, type SettingChange } from './summary-sheet.ts';
 
@@ -50,10 +50,6 @@ function yesNo(raw: string | undefined): string {
   if (raw === undefined) return '(not set)';
   const value = raw.trim().toLowerCase();
   return value === 'true' ? 'yes' : value === 'false' ? 'no' : raw;
-}
-
-function isPasswordToo(username: string | undefined, password: string | undefined): boolean {
-  return username !== undefined && username !== '' && username === password;
 }
 
 /** A stored text as its setting's value, shown as the summary sheet shows it. */
@@ -110,10 +106,10 @@ export function fileChanges(
     if (setting === 'password') {
       fromText = from === undefined ? fromText : maskPassword(from);
       toText = to === undefined ? toText : from ? 'a new password' : MASKED_PASSWORD;
-    } else if (setting === 'username' && (isPasswordToo(from, old(`mail.${protocol}.password`)) || isPasswordToo(to, now(`mail.${protocol}.password`)))) {
+    } else if (setting === 'username' && (isUsernameSecret(from, old(`mail.${protocol}.password`)) || isUsernameSecret(to, now(`mail.${protocol}.password`)))) {
       // A user name that is the password too (Postmark's server token) is shown as the password is.
-      if (isPasswordToo(from, old(`mail.${protocol}.password`))) fromText = maskPassword(from!);
-      if (isPasswordToo(to, now(`mail.${protocol}.password`))) toText = from ? 'a new token' : MASKED_PASSWORD;
+      if (isUsernameSecret(from, old(`mail.${protocol}.password`))) fromText = maskPassword(from!);
+      if (isUsernameSecret(to, now(`mail.${protocol}.password`))) toText = from ? 'a new token' : MASKED_PASSWORD;
     } else if (fromText === toText) {
       // The same meaning in other bytes ("TRUE" → "true"): show the bytes.
       [fromText, toText] = [from ?? fromText, to ?? toText];

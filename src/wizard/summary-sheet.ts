@@ -1,6 +1,6 @@
 /** The "Basic Teaming Installation Summary Sheet" for outbound e-mail, and what a reconfiguration changes. */
 import type { ChalkInstance } from 'chalk';
-import { maskPassword, PLAINTEXT_WARNING, sendsPasswordInClear, type MailSettings } from '../settings/settings.ts';
+import { isUsernameSecret, maskPassword, PLAINTEXT_WARNING, sendsPasswordInClear, type MailSettings } from '../settings/settings.ts';
 import { labelOf, QUESTION, QUESTIONS, type QuestionId } from './questions/index.ts';
 
 /** A value as its question shows it (absent: "(not set)"; a yes/no question: yes or no). */
@@ -24,14 +24,10 @@ export function sheetRows(settings: Partial<MailSettings>): [QuestionId, string]
 
 /** A setting as every list shows it (the summary sheet, the change list, "Which answer?"): a user name that is the password too is masked. */
 export function shownSetting(id: QuestionId, settings: Partial<MailSettings>): string {
-  return id === 'username' && isPasswordToo(settings) ? maskPassword(settings.password!) : displayValue(id, settings[id]);
+  return id === 'username' && isUsernameSecret(settings.username, settings.password) ? maskPassword(settings.password!) : displayValue(id, settings[id]);
 }
 
 /** A user name that is the password as well (Postmark's server token) is as secret as the password. */
-function isPasswordToo(settings: Partial<MailSettings>): boolean {
-  return settings.password !== undefined && settings.password !== '' && settings.username === settings.password;
-}
-
 const SERVICE_LABEL = 'Mail service';
 
 /** `service`: the mail service the host belongs to (mail-services.ts), named on its own row. */

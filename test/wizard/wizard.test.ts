@@ -11,7 +11,7 @@ import type { MailSettings } from '../../src/settings/settings.ts';
 import { runWizard, type ProbeCapability, type WizardCapabilities, type WizardOptions } from '../../src/wizard/wizard.ts';
 import { assertChangesMatchDiff } from '../helpers/file-diff.ts';
 import { capturedOutput, scriptedPrompter } from '../helpers/scripted.ts';
-import { propertiesText } from '../helpers/fixtures.ts';
+import { PLAIN_SMTP, propertiesText } from '../helpers/fixtures.ts';
 
 const NOW = new Date('2026-12-01T17:00:00Z');
 
@@ -498,17 +498,7 @@ test('the password would cross unencrypted: the working settings the check saw (
 test('a password without TLS is written only with consent, with or without the check', async () => {
   const dir = await folder();
   const file = join(dir, 'installer.properties');
-  const preset: Partial<MailSettings> = {
-    protocol: 'smtp',
-    host: 'mail.example.com',
-    port: 25,
-    starttls: false,
-    timeZone: 'UTC',
-    auth: true,
-    username: 'teaming@example.com',
-    password: 'pw',
-    allowSendToAllUsers: true,
-  };
+  const preset: Partial<MailSettings> = { ...PLAIN_SMTP, username: 'teaming@example.com' };
   await assert.rejects(runWizard(options(file, { interactive: false, preset }), caps(scriptedPrompter([]).prompt)), (error: unknown) => {
     assert.ok(error instanceof UsageError);
     assert.equal(

@@ -4,6 +4,7 @@
  * as `apikey`, an access key id or a token), and after the server refused the sender.
  */
 import { senderSchema, validator } from '../../settings/schemas.ts';
+import { isUsernameSecret } from '../../settings/settings.ts';
 import { defineQuestion } from './question.ts';
 
 const ADDRESS = /^[^\s<>@]+@[^\s<>@]+$/;
@@ -23,7 +24,7 @@ export const senderQuestion = defineQuestion({
   defaultValue: (_draft, stored) => stored.sender ?? '',
   async ask({ prompt, out, draft }, defaultValue) {
     // A user name that is the password too (Postmark's token) is a secret: never shown.
-    const shown = draft.username && draft.username !== draft.password ? ` (${draft.username})` : '';
+    const shown = draft.username && !isUsernameSecret(draft.username, draft.password) ? ` (${draft.username})` : '';
     out.help(`Teaming sends notifications from the user name${shown} unless a sender address is set.`);
     out.help('Relay services that log in with a key or token take only a verified sender address. Leave empty for none.');
     const validate = (value: string) => (value.trim() === '' ? true : validator(senderSchema)(value));
